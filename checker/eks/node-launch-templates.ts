@@ -1,0 +1,80 @@
+/**
+ * Which launch templates EKS nodes are started from: those of managed node groups
+ * (`aws_eks_node_group.launch_template`) and of self-managed node groups (an
+ * `aws_autoscaling_group` tagged `kubernetes.io/cluster/<name>`).
+ */
+import type { World } from "../model/resource-graph";
+import type { ResourceInstance } from "../model/resource-instance";
+import { firstBlock, isObject, isUnknown, valueAt, type Value, type ValueObject } from "../model/value";
+
+export const CLUSTER_TAG_PREFIX = "kubernetes.io/cluster/";
+
+export interface LaunchTemplateUse {
+  /** The node group or ASG. */
+  readonly user: ResourceInstance;
+  /** The launch templates it designates (by id or by name). */
+  readonly templates: readonly ResourceInstance[];
+  /** Set when the plan does not say which launch template it is. */
+  readonly unknown?: string;
+}
+
+/** The cluster names an ASG is tagged for, from `tag` blocks, the older `tags` list, or unknown keys. */
+export function clusterTagsOfAsg(world: World, asg: ResourceInstance): string[] {
+  const names: string[] = [];
+  const consider = (key: Value | undefined) => {
+    if (typeof key === "string" && key.startsWith(CLUSTER_TAG_PREFIX)) names.push(key.slice(CLUSTER_TAG_PREFIX.length));
+  };
+  for (const listName of ["tag", "tags"]) {
+    const list = world.read(asg, [listName]);
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) if (isObject(entry)) consider(entry.key);
+  }
+  return names;
+}
+
+/** The template a specification names: by id first, then by name (one of them is computed when the other is given). */
+function designatedTemplate(world: World, spec: ValueObject | undefined, idKey: string, nameKey: string): { instances: ResourceInstance[]; unknown?: string } {
+  if (!spec) return { instances: [] };
+  const attempts = ([["id", spec[idKey]], ["name", spec[nameKey]]] as const).filter(([, v]) => v !== undefined && v !== null && v !== "");
+  const results = attempts.map(([attribute, value]) => world.designated("aws_launch_template", attribute, value));
+  return results.find((r) => r.instances.length > 0 && !r.unknown) ?? results[0] ?? { instances: [], unknown: "the launch template block names no template" };
+}
+
+function asgTemplateSpecs(world: World, asg: ResourceInstance): { spec?: ValueObject; idKey: string; nameKey: string; unknown?: string }[] {
+  const specs: { spec?: ValueObject; idKey: string; nameKey: string; unknown?: string }[] = [];
+  const direct = firstBlock(world.values(asg), "launch_template");
+  if (isUnknown(direct)) specs.push({ idKey: "id", nameKey: "name", unknown: direct.describe() });
+  else if (direct) specs.push({ spec: direct, idKey: "id", nameKey: "name" });
+  const mixed = valueAt(world.values(asg), ["mixed_instances_policy", 0, "launch_template", 0, "launch_template_specification", 0]);
+  if (isUnknown(mixed)) specs.push({ idKey: "launch_template_id", nameKey: "launch_template_name", unknown: mixed.describe() });
+  else if (isObject(mixed)) specs.push({ spec: mixed, idKey: "launch_template_id", nameKey: "launch_template_name" });
+  return specs;
+}
+
+/** Every EKS node group (managed or self-managed) that starts nodes from a launch template, with its templates. */
+export function nodeLaunchTemplateUses(world: World): LaunchTemplateUse[] {
+  const uses: LaunchTemplateUse[] = [];
+  for (const group of world.ofType("aws_eks_node_group")) {
+    const block = firstBlock(world.values(group), "launch_template");
+    if (block === undefined) continue;
+    if (isUnknown(block)) {
+      uses.push({ user: group, templates: [], unknown: block.describe() });
+      continue;
+    }
+    const found = designatedTemplate(world, block, "id", "name");
+    uses.push({ user: group, templates: found.instances, unknown: found.unknown });
+  }
+  for (const asg of world.ofType("aws_autoscaling_group")) {
+    if (clusterTagsOfAsg(world, asg).length === 0) continue;
+    const templates: ResourceInstance[] = [];
+    const unknowns: string[] = [];
+    for (const { spec, idKey, nameKey, unknown } of asgTemplateSpecs(world, asg)) {
+      if (unknown) unknowns.push(unknown);
+      const found = designatedTemplate(world, spec, idKey, nameKey);
+      templates.push(...found.instances);
+      if (found.unknown) unknowns.push(found.unknown);
+    }
+    if (templates.length > 0 || unknowns.length > 0) uses.push({ user: asg, templates, unknown: unknowns.length > 0 ? unknowns.join("; ") : undefined });
+  }
+  return uses;
+}

@@ -1,0 +1,42 @@
+/**
+ * Tells what a JSON object is — a plan, CDKTF synth output, a cdktf.out manifest, a state — and
+ * rejects what the checker cannot read with a reason.
+ */
+import { inputErrors } from "../errors";
+import type { PlanDocument, SynthDocument, SynthManifest } from "./plan-document";
+import { describeSchemaError, validateManifest, validatePlan, validateSynth } from "./schemas";
+
+export type ClassifiedDocument =
+  | { kind: "plan"; document: PlanDocument }
+  | { kind: "synth"; document: SynthDocument }
+  | { kind: "manifest"; document: SynthManifest };
+
+const PLAN_KEYS = ["resource_changes", "planned_values", "configuration", "prior_state", "output_changes", "resource_drift"];
+const SYNTH_KEYS = ["resource", "data", "provider", "terraform", "module", "locals", "variable", "output"];
+
+export function classifyDocument(json: Record<string, unknown>, input: string): ClassifiedDocument {
+  const has = (key: string) => Object.prototype.hasOwnProperty.call(json, key);
+
+  if (has("format_version")) {
+    if (json.errored === true) throw inputErrors.errored(input);
+    const version = String(json.format_version);
+    const major = Number.parseInt(version, 10);
+    if (!Number.isFinite(major)) throw inputErrors.schema(input, "plan", `format_version "${version}" is not a version`);
+    if (!PLAN_KEYS.some(has) && has("values")) throw inputErrors.state(input);
+    if (major >= 2) throw inputErrors.futureFormat(input, version);
+    if (!validatePlan(json)) throw inputErrors.schema(input, "plan", describeSchemaError(validatePlan.errors));
+    return { kind: "plan", document: json as PlanDocument };
+  }
+  // A raw state file (terraform.tfstate): numbered version, lineage and serial.
+  if (typeof json.version === "number" && (has("lineage") || has("serial"))) throw inputErrors.state(input);
+  if (has("stacks") && typeof json.stacks === "object") {
+    if (!validateManifest(json)) throw inputErrors.schema(input, "cdktf manifest", describeSchemaError(validateManifest.errors));
+    return { kind: "manifest", document: json as unknown as SynthManifest };
+  }
+  if (SYNTH_KEYS.some(has) || has("//")) {
+    if (!validateSynth(json)) throw inputErrors.schema(input, "cdk.tf.json", describeSchemaError(validateSynth.errors));
+    return { kind: "synth", document: json as SynthDocument };
+  }
+  if (has("errored") && json.errored === true) throw inputErrors.errored(input);
+  throw inputErrors.notAPlan(input);
+}

@@ -1,0 +1,109 @@
+/**
+ * The subset of `terraform show -json` (plan representation, format 0.x and 1.x) that the checker
+ * reads. Every key is optional, as in the real format; unknown keys are ignored.
+ */
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface ChangeJson {
+  actions?: string[];
+  before?: JsonValue;
+  after?: JsonValue;
+  after_unknown?: JsonValue;
+  before_sensitive?: JsonValue;
+  after_sensitive?: JsonValue;
+}
+
+export interface ResourceChangeJson {
+  address: string;
+  module_address?: string;
+  mode?: "managed" | "data";
+  type: string;
+  name: string;
+  index?: string | number;
+  deposed?: string;
+  action_reason?: string;
+  change: ChangeJson;
+}
+
+/** `{constant_value}`, `{references}`, or a nested block: a list of objects of expressions. */
+export type ExpressionJson = { constant_value?: JsonValue; references?: string[] } | ExpressionBlockJson[];
+export interface ExpressionBlockJson {
+  [argument: string]: ExpressionJson;
+}
+
+export interface ConfigResourceJson {
+  address: string;
+  mode?: "managed" | "data";
+  type: string;
+  name: string;
+  expressions?: ExpressionBlockJson;
+  count_expression?: ExpressionJson;
+  for_each_expression?: ExpressionJson;
+}
+
+export interface ConfigModuleJson {
+  resources?: ConfigResourceJson[];
+  module_calls?: { [name: string]: ModuleCallJson };
+  outputs?: { [name: string]: { expression?: ExpressionJson; sensitive?: boolean } };
+  variables?: { [name: string]: { default?: JsonValue; sensitive?: boolean } };
+}
+
+export interface ModuleCallJson {
+  source?: string;
+  expressions?: ExpressionBlockJson;
+  count_expression?: ExpressionJson;
+  for_each_expression?: ExpressionJson;
+  module?: ConfigModuleJson;
+}
+
+export interface StateResourceJson {
+  address: string;
+  mode?: "managed" | "data";
+  type: string;
+  name: string;
+  index?: string | number;
+  values?: { [key: string]: JsonValue };
+  sensitive_values?: JsonValue;
+}
+
+export interface StateModuleJson {
+  address?: string;
+  resources?: StateResourceJson[];
+  child_modules?: StateModuleJson[];
+}
+
+export interface PlanDocument {
+  format_version?: string;
+  terraform_version?: string;
+  errored?: boolean;
+  variables?: { [name: string]: { value?: JsonValue } };
+  planned_values?: { root_module?: StateModuleJson };
+  resource_changes?: ResourceChangeJson[];
+  prior_state?: { values?: { root_module?: StateModuleJson } };
+  configuration?: { root_module?: ConfigModuleJson };
+}
+
+/** `cdk.tf.json`: Terraform JSON configuration written by `cdktf synth`. */
+export interface SynthDocument {
+  "//"?: { metadata?: { stackName?: string; version?: string } };
+  terraform?: { [key: string]: JsonValue };
+  resource?: { [type: string]: { [name: string]: { [argument: string]: JsonValue } } };
+  data?: { [type: string]: { [name: string]: { [argument: string]: JsonValue } } };
+  variable?: { [name: string]: { default?: JsonValue; sensitive?: boolean } };
+  locals?: { [name: string]: JsonValue };
+  module?: { [name: string]: { [argument: string]: JsonValue } };
+}
+
+/** `cdktf.out/manifest.json`. */
+export interface SynthManifest {
+  version?: string;
+  stacks: { [name: string]: { name?: string; constructPath?: string; synthesizedStackPath: string } };
+}
+
+export type InputKind = "plan" | "synth";
+
+/** One loaded input: a plan, or one stack of synthesized CDKTF output. */
+export type LoadedInput =
+  | { kind: "plan"; path: string; formatVersion?: string; terraformVersion?: string; document: PlanDocument }
+  | { kind: "synth"; path: string; stack?: string; document: SynthDocument };

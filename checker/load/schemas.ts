@@ -1,0 +1,149 @@
+/**
+ * JSON Schemas (validated with ajv) of the parts of each input that the checker reads. They say
+ * only what the code relies on — types of the keys it reads — and allow everything else, because
+ * the formats grow by adding keys.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+
+const looseObject = { type: "object" } as const;
+const stringList = { type: "array", items: { type: "string" } } as const;
+
+const change = {
+  type: "object",
+  properties: {
+    actions: stringList,
+  },
+} as const;
+
+const resourceChange = {
+  type: "object",
+  required: ["address", "type", "name", "change"],
+  properties: {
+    address: { type: "string" },
+    module_address: { type: "string" },
+    mode: { enum: ["managed", "data"] },
+    type: { type: "string" },
+    name: { type: "string" },
+    index: { type: ["string", "number"] },
+    deposed: { type: "string" },
+    change,
+  },
+} as const;
+
+const stateResource = {
+  type: "object",
+  required: ["address", "type", "name"],
+  properties: {
+    address: { type: "string" },
+    type: { type: "string" },
+    name: { type: "string" },
+    values: { type: ["object", "null"] },
+  },
+} as const;
+
+const configModule = {
+  $id: "config-module",
+  type: "object",
+  properties: {
+    resources: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["address", "type", "name"],
+        properties: {
+          address: { type: "string" },
+          type: { type: "string" },
+          name: { type: "string" },
+          expressions: looseObject,
+        },
+      },
+    },
+    module_calls: {
+      type: "object",
+      additionalProperties: {
+        type: "object",
+        properties: { expressions: looseObject, module: { $ref: "config-module" } },
+      },
+    },
+    outputs: { type: "object", additionalProperties: looseObject },
+    variables: { type: "object", additionalProperties: looseObject },
+  },
+} as const;
+
+const stateModule = {
+  $id: "state-module",
+  type: "object",
+  properties: {
+    address: { type: "string" },
+    resources: { type: "array", items: stateResource },
+    child_modules: { type: "array", items: { $ref: "state-module" } },
+  },
+} as const;
+
+export const planSchema = {
+  type: "object",
+  properties: {
+    format_version: { type: "string" },
+    terraform_version: { type: "string" },
+    errored: { type: "boolean" },
+    variables: { type: "object", additionalProperties: looseObject },
+    resource_changes: { type: "array", items: resourceChange },
+    planned_values: { type: "object", properties: { root_module: { $ref: "state-module" } } },
+    prior_state: {
+      type: "object",
+      properties: { values: { type: "object", properties: { root_module: { $ref: "state-module" } } } },
+    },
+    configuration: { type: "object", properties: { root_module: { $ref: "config-module" } } },
+  },
+} as const;
+
+const blocksByName = { type: "object", additionalProperties: { type: "object", additionalProperties: looseObject } };
+
+export const synthSchema = {
+  type: "object",
+  properties: {
+    resource: blocksByName,
+    data: blocksByName,
+    variable: { type: "object", additionalProperties: looseObject },
+    locals: looseObject,
+    terraform: looseObject,
+    module: looseObject,
+  },
+} as const;
+
+export const manifestSchema = {
+  type: "object",
+  required: ["stacks"],
+  properties: {
+    version: { type: "string" },
+    stacks: {
+      type: "object",
+      additionalProperties: {
+        type: "object",
+        required: ["synthesizedStackPath"],
+        properties: { name: { type: "string" }, synthesizedStackPath: { type: "string" } },
+      },
+    },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, schemas: [configModule, stateModule] });
+
+export const validatePlan: ValidateFunction = ajv.compile(planSchema);
+export const validateSynth: ValidateFunction = ajv.compile(synthSchema);
+export const validateManifest: ValidateFunction = ajv.compile(manifestSchema);
+
+/** One line naming where the document breaks the schema, e.g. `resource_changes[3].change.actions must be array`. */
+export function describeSchemaError(errors: ErrorObject[] | null | undefined): string {
+  const error = errors?.[0];
+  if (!error) return "does not match the expected shape";
+  const where = error.instancePath
+    .split("/")
+    .filter(Boolean)
+    .map((step) => (/^\d+$/.test(step) ? `[${step}]` : `.${step.replace(/~1/g, "/").replace(/~0/g, "~")}`))
+    .join("")
+    .replace(/^\./, "");
+  const what =
+    error.keyword === "required" ? `needs key "${String(error.params.missingProperty)}"` : (error.message ?? "is invalid");
+  return where ? `${where} ${what}` : what;
+}

@@ -1,0 +1,36 @@
+/**
+ * Finds the configuration expression behind an attribute path of a resource. Nested blocks are
+ * lists of argument maps; attribute-as-block arguments (an SG's `ingress`) are one expression for
+ * the whole list, so a deeper path falls back to it.
+ */
+import type { ExpressionBlockJson, ExpressionJson } from "../load/plan-document";
+import type { Path } from "./value";
+
+export type ExpressionLookup =
+  | { found: "expression"; expression: ExpressionJson }
+  /** The enclosing block is configured but this argument is not: the provider computes it. */
+  | { found: "unset" }
+  /** The configuration does not show this part (a `dynamic` block, or a block index it lacks). */
+  | { found: "not-shown" };
+
+export function lookupExpression(arguments_: ExpressionBlockJson | undefined, path: Path): ExpressionLookup {
+  if (!arguments_) return { found: "not-shown" };
+  let block: ExpressionBlockJson = arguments_;
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i];
+    if (typeof step !== "string") return { found: "not-shown" };
+    const expression: ExpressionJson | undefined = block[step];
+    if (expression === undefined) return { found: "unset" };
+    if (!Array.isArray(expression)) return { found: "expression", expression };
+    const index = path[i + 1];
+    if (index === undefined) return { found: "expression", expression };
+    if (typeof index !== "number") return { found: "not-shown" };
+    // Set-typed blocks are sorted in `after`, so only a single block can be matched safely.
+    const next = expression.length === 1 ? expression[0] : expression[index];
+    if (!next || (expression.length > 1 && expression.length <= index)) return { found: "not-shown" };
+    block = next;
+    i += 1;
+    if (i === path.length - 1) return { found: "expression", expression: [block] };
+  }
+  return { found: "expression", expression: [block] };
+}

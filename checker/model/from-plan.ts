@@ -1,0 +1,158 @@
+/**
+ * Plan JSON → resource instances. `after` and `after_unknown` are merged into one value in which
+ * each unknown leaf is an `Unknown` that says where it comes from.
+ */
+import type { ChangeJson, JsonValue, PlanDocument, ResourceChangeJson, StateModuleJson } from "../load/plan-document";
+import { ConfigModule, indexConfiguration } from "./config-index";
+import { lookupExpression } from "./expression-lookup";
+import { ReferenceResolver, type Scope } from "./reference-resolver";
+import { actionFromList, type ResourceInstance, type SensitiveTree } from "./resource-instance";
+import { formatModuleAddress, moduleCallPath, parseModuleAddress, type ModuleSegment } from "./traversal";
+import { Unknown, type Path, type Value } from "./value";
+
+const COMPUTED = "not set in the configuration; the provider decides it at apply time";
+const AFTER_APPLY = "known only after apply";
+
+function isPlainObject(value: unknown): value is { [key: string]: JsonValue } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function containsTrue(value: JsonValue | undefined): boolean {
+  if (value === true) return true;
+  if (Array.isArray(value)) return value.some(containsTrue);
+  if (isPlainObject(value)) return Object.values(value).some(containsTrue);
+  return false;
+}
+
+/** Merges `after` with `after_unknown`; a key missing from both stays missing. */
+function mergeUnknown(
+  after: JsonValue | undefined,
+  unknown: JsonValue | undefined,
+  path: Path,
+  makeUnknown: (path: Path) => Unknown,
+): Value | undefined {
+  if (unknown === true) return makeUnknown(path);
+  if (after === undefined && !containsTrue(unknown)) return undefined;
+  if (Array.isArray(after) || (after === undefined && Array.isArray(unknown))) {
+    const known = Array.isArray(after) ? after : [];
+    const marks = Array.isArray(unknown) ? unknown : [];
+    const length = Math.max(known.length, marks.length);
+    const list: Value[] = [];
+    for (let i = 0; i < length; i++) list.push(mergeUnknown(known[i], marks[i], [...path, i], makeUnknown) ?? null);
+    return list;
+  }
+  if (isPlainObject(after) || (after === undefined && isPlainObject(unknown))) {
+    const known = isPlainObject(after) ? after : {};
+    const marks = isPlainObject(unknown) ? unknown : {};
+    const object: { [key: string]: Value } = {};
+    for (const key of new Set([...Object.keys(known), ...Object.keys(marks)])) {
+      const merged = mergeUnknown(known[key], marks[key], [...path, key], makeUnknown);
+      if (merged !== undefined) object[key] = merged;
+    }
+    return object;
+  }
+  return after as Value | undefined;
+}
+
+function sensitiveTree(value: JsonValue | undefined): SensitiveTree {
+  if (value === true) return true;
+  if (Array.isArray(value)) return value.map(sensitiveTree);
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sensitiveTree(v)]));
+  return false;
+}
+
+/** Plans without `resource_changes` (hand-made or very old) still list what exists in `planned_values`. */
+function changesFromPlannedValues(root: StateModuleJson | undefined): ResourceChangeJson[] {
+  const out: ResourceChangeJson[] = [];
+  const walk = (module: StateModuleJson) => {
+    for (const r of module.resources ?? []) {
+      out.push({
+        address: r.address,
+        module_address: module.address,
+        mode: r.mode,
+        type: r.type,
+        name: r.name,
+        index: r.index,
+        change: { actions: ["no-op"], before: r.values ?? null, after: r.values ?? null, after_sensitive: r.sensitive_values },
+      });
+    }
+    for (const child of module.child_modules ?? []) walk(child);
+  };
+  if (root) walk(root);
+  return out;
+}
+
+export interface PlanModel {
+  instances: ResourceInstance[];
+  config?: ConfigModule;
+}
+
+export function instancesFromPlan(plan: PlanDocument): PlanModel {
+  const changes = plan.resource_changes ?? changesFromPlannedValues(plan.planned_values?.root_module);
+  const config = indexConfiguration(plan.configuration?.root_module);
+
+  const instancesByBase = new Map<string, { address: string; index?: string | number }[]>();
+  const moduleInstances = new Map<string, ModuleSegment[][]>();
+  const seenModules = new Set<string>();
+  for (const change of changes) {
+    const segments = parseModuleAddress(change.module_address);
+    const base = `${change.module_address ? `${change.module_address}.` : ""}${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
+    const list = instancesByBase.get(base) ?? [];
+    if (!list.some((i) => i.address === change.address)) list.push({ address: change.address, index: change.index });
+    instancesByBase.set(base, list);
+    for (let depth = 1; depth <= segments.length; depth++) {
+      const instance = segments.slice(0, depth);
+      const address = formatModuleAddress(instance);
+      if (seenModules.has(address)) continue;
+      seenModules.add(address);
+      const parentKey = `${formatModuleAddress(instance.slice(0, -1))}|${instance[depth - 1].name}`;
+      moduleInstances.set(parentKey, [...(moduleInstances.get(parentKey) ?? []), instance]);
+    }
+  }
+  const rootVariables: { [name: string]: JsonValue | undefined } = {};
+  for (const [name, variable] of Object.entries(plan.variables ?? {})) rootVariables[name] = variable?.value;
+  const resolver = new ReferenceResolver({ rootVariables, instancesByBase, moduleInstances });
+
+  const instances = changes.map((change): ResourceInstance => {
+    const segments = parseModuleAddress(change.module_address);
+    const module = config?.descend(moduleCallPath(segments));
+    const local = `${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
+    const resourceConfig = module?.resources.get(local);
+    const scope: Scope | undefined = module && {
+      module,
+      instance: segments,
+      key: change.index,
+      forEach: resourceConfig?.for_each_expression,
+    };
+    const makeUnknown = (path: Path): Unknown => {
+      if (!resourceConfig || !scope) return new Unknown("no-config", AFTER_APPLY);
+      const lookup = lookupExpression(resourceConfig.expressions, path);
+      if (lookup.found === "unset") return new Unknown("computed", COMPUTED);
+      if (lookup.found === "not-shown") return new Unknown("no-config", AFTER_APPLY);
+      const resolution = resolver.resolveExpression(lookup.expression, scope);
+      return new Unknown("expression", AFTER_APPLY, resolution.refs, resolution.unresolved);
+    };
+    return buildInstance(change, change.change, makeUnknown);
+  });
+  return { instances, config };
+}
+
+function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: (path: Path) => Unknown): ResourceInstance {
+  const action = actionFromList(change.actions);
+  const after = change.after === undefined && change.after_unknown === undefined ? null : mergeUnknown(change.after ?? undefined, change.after_unknown, [], makeUnknown);
+  return {
+    address: rc.address,
+    moduleAddress: rc.module_address ?? "",
+    mode: rc.mode ?? "managed",
+    type: rc.type,
+    name: rc.name,
+    index: rc.index,
+    deposed: rc.deposed,
+    action,
+    actionReason: rc.action_reason,
+    before: (change.before ?? null) as Value | null,
+    after: action === "delete" ? null : (after ?? null),
+    beforeSensitive: sensitiveTree(change.before_sensitive),
+    afterSensitive: sensitiveTree(change.after_sensitive),
+  };
+}

@@ -1,0 +1,276 @@
+/**
+ * Follows configuration references to the resource instances they name, so that an unknown
+ * value still says where it comes from. It walks module inputs (`var.x` → the caller's argument),
+ * module outputs (`module.m.out` → the output's expression), `count.index`, `each.key` and
+ * `each.value` (→ the `for_each` collection at this instance's key), through any depth.
+ *
+ * What plan JSON cannot tell — `local.x` (locals are not in the plan), data sources, `path.*` —
+ * is kept as an unresolved reason, never guessed.
+ */
+import type { ExpressionJson, JsonValue } from "../load/plan-document";
+import type { ConfigModule } from "./config-index";
+import {
+  formatKey,
+  formatModuleAddress,
+  isStrictPrefix,
+  parseTraversal,
+  type ModuleSegment,
+  type TraversalStep,
+} from "./traversal";
+import type { Path, Ref } from "./value";
+
+export interface Resolution {
+  refs: Ref[];
+  unresolved: string[];
+  constants: JsonValue[];
+}
+
+/** Where an expression is evaluated: a module instance, plus the object's `count`/`for_each` key. */
+export interface Scope {
+  readonly module: ConfigModule;
+  readonly instance: readonly ModuleSegment[];
+  readonly key?: string | number;
+  readonly forEach?: ExpressionJson;
+}
+
+/** "Then take element `key` and read `rest`" — how `each.value.x` reads its collection. */
+interface Pick {
+  readonly key: string | number;
+  readonly rest: Path;
+}
+
+export interface ResolverSources {
+  readonly rootVariables: { readonly [name: string]: JsonValue | undefined };
+  /** Instances by module instance + `type.name`, e.g. `module.a["x"].aws_security_group.node`. */
+  readonly instancesByBase: ReadonlyMap<string, ReadonlyArray<{ address: string; index?: string | number }>>;
+  /** Child module instances by parent module instance address + call name. */
+  readonly moduleInstances: ReadonlyMap<string, ReadonlyArray<readonly ModuleSegment[]>>;
+}
+
+const MAX_DEPTH = 64;
+
+const empty = (): Resolution => ({ refs: [], unresolved: [], constants: [] });
+
+function merge(into: Resolution, from: Resolution): void {
+  into.refs.push(...from.refs);
+  into.unresolved.push(...from.unresolved);
+  into.constants.push(...from.constants);
+}
+
+function stepsToPath(steps: readonly TraversalStep[]): Path {
+  return steps.flatMap((s) => (s.kind === "attr" ? [s.name] : s.key === "*" ? [] : [s.key]));
+}
+
+function formatSteps(steps: readonly TraversalStep[]): string {
+  return steps.map((s, i) => (s.kind === "attr" ? (i === 0 ? s.name : `.${s.name}`) : s.key === "*" ? "[*]" : formatKey(s.key))).join("");
+}
+
+function navigate(value: JsonValue | undefined, path: Path): JsonValue | undefined {
+  let current = value;
+  for (const step of path) {
+    if (current === null || current === undefined || typeof current !== "object") return undefined;
+    current = Array.isArray(current) ? (typeof step === "number" ? current[step] : undefined) : current[String(step)];
+  }
+  return current;
+}
+
+/** `toset(["a","b"])` iterated by `for_each` has each.value equal to each.key. */
+function pickFromConstant(value: JsonValue, pick: Pick): JsonValue | undefined {
+  if (Array.isArray(value) && value.includes(pick.key as JsonValue)) return navigate(pick.key as JsonValue, pick.rest);
+  return navigate(value, [pick.key, ...pick.rest]);
+}
+
+function withPath(res: Resolution, rest: Path): Resolution {
+  if (rest.length === 0) return res;
+  return {
+    refs: res.refs.map((r) => ({ address: r.address, path: [...r.path, ...rest] })),
+    unresolved: res.unresolved,
+    constants: res.constants.map((c) => navigate(c, rest)).filter((c): c is JsonValue => c !== undefined),
+  };
+}
+
+export class ReferenceResolver {
+  private readonly memo = new Map<string, Resolution>();
+
+  constructor(private readonly sources: ResolverSources) {}
+
+  resolveExpression(expression: ExpressionJson | undefined, scope: Scope, pick?: Pick, depth = 0): Resolution {
+    const result = empty();
+    if (!expression) return result;
+    if (Array.isArray(expression)) {
+      // A nested block: everything its arguments refer to.
+      for (const block of expression) {
+        for (const inner of Object.values(block)) merge(result, this.resolveExpression(inner, scope, pick, depth));
+      }
+      return result;
+    }
+    if ("constant_value" in expression) {
+      const value = expression.constant_value ?? null;
+      const picked = pick ? pickFromConstant(value, pick) : value;
+      if (picked !== undefined) result.constants.push(picked);
+      else result.unresolved.push(`element ${formatKey(pick!.key)} of a constant collection`);
+      return result;
+    }
+    if (Array.isArray(expression.references)) return this.resolveReferences(expression.references, scope, pick, depth);
+    result.unresolved.push("an expression the plan does not describe");
+    return result;
+  }
+
+  resolveReferences(references: readonly string[], scope: Scope, pick?: Pick, depth = 0): Resolution {
+    const result = empty();
+    const parsed: TraversalStep[][] = [];
+    for (const text of references) {
+      const steps = parseTraversal(text);
+      if (steps) parsed.push(steps);
+      else result.unresolved.push(text);
+    }
+    // Terraform ≥ 1.0.1 lists every prefix of a traversal; the longest one says the most.
+    const seen = new Set<string>();
+    const kept = parsed.filter((steps) => {
+      const text = formatSteps(steps);
+      if (seen.has(text) || parsed.some((other) => isStrictPrefix(steps, other))) return false;
+      seen.add(text);
+      return true;
+    });
+    const usesKey = kept.some((s) => isRoot(s, "each", "key") || isRoot(s, "count", "index"));
+    for (const steps of kept) merge(result, this.resolveReference(steps, scope, pick, usesKey, depth));
+    return result;
+  }
+
+  private resolveReference(steps: TraversalStep[], scope: Scope, pick: Pick | undefined, usesKey: boolean, depth: number): Resolution {
+    const text = formatSteps(steps);
+    if (depth > MAX_DEPTH) return { ...empty(), unresolved: [`${text} (reference chain too deep)`] };
+    const memoKey = `${formatModuleAddress(scope.instance)}|${scope.key ?? ""}|${text}|${pick ? `${pick.key}:${pick.rest.join(".")}` : ""}|${usesKey}`;
+    const cached = this.memo.get(memoKey);
+    if (cached) return cached;
+    const result = this.resolveUncached(steps, text, scope, pick, usesKey, depth + 1);
+    this.memo.set(memoKey, result);
+    return result;
+  }
+
+  private resolveUncached(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, usesKey: boolean, depth: number): Resolution {
+    const root = steps[0].kind === "attr" ? steps[0].name : "";
+    const second = steps[1]?.kind === "attr" ? steps[1].name : undefined;
+    const unresolved = (why: string): Resolution => ({ ...empty(), unresolved: [`${text} (${why})`] });
+
+    switch (root) {
+      case "local":
+        return unresolved("locals are not in plan JSON");
+      case "data":
+        return unresolved("a data source");
+      case "path":
+      case "terraform":
+      case "self":
+        return unresolved("not known to the plan");
+      case "count":
+        return scope.key === undefined ? unresolved("no count here") : { ...empty(), constants: [scope.key] };
+      case "each":
+        if (scope.key === undefined) return unresolved("no for_each here");
+        if (second === "key") return { ...empty(), constants: [scope.key] };
+        if (second === "value" && scope.forEach) {
+          const collectionScope: Scope = { module: scope.module, instance: scope.instance };
+          return this.resolveExpression(scope.forEach, collectionScope, { key: scope.key, rest: stepsToPath(steps.slice(2)) }, depth);
+        }
+        return unresolved("no for_each collection here");
+      case "var":
+        return second === undefined ? unresolved("no variable name") : this.resolveVariable(second, stepsToPath(steps.slice(2)), scope, pick, depth);
+      case "module":
+        return this.resolveModuleOutput(steps, text, scope, pick, depth);
+      default:
+        return this.resolveResource(steps, scope, pick, usesKey);
+    }
+  }
+
+  private resolveVariable(name: string, rest: Path, scope: Scope, pick: Pick | undefined, depth: number): Resolution {
+    const { module } = scope;
+    if (module.isRoot || !module.parent) {
+      const value = this.sources.rootVariables[name];
+      if (value === undefined) return { ...empty(), unresolved: [`var.${name} (no value in the plan)`] };
+      const picked = navigate(value, rest);
+      const final = pick && picked !== undefined ? pickFromConstant(picked, pick) : picked;
+      return final === undefined ? empty() : { ...empty(), constants: [final] };
+    }
+    const last = scope.instance[scope.instance.length - 1];
+    const callerScope: Scope = {
+      module: module.parent,
+      instance: scope.instance.slice(0, -1),
+      key: last?.key,
+      forEach: module.call?.for_each_expression,
+    };
+    const argument = module.call?.expressions?.[name];
+    if (argument !== undefined) {
+      if (rest.length > 0 && pick) return { ...empty(), unresolved: [`var.${name} (indexed twice)`] };
+      return withPath(this.resolveExpression(argument, callerScope, pick, depth), rest);
+    }
+    const fallback = module.json.variables?.[name]?.default;
+    const value = navigate(fallback ?? null, rest);
+    const final = pick && value !== undefined ? pickFromConstant(value, pick) : value;
+    return final === undefined ? empty() : { ...empty(), constants: [final] };
+  }
+
+  private resolveModuleOutput(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, depth: number): Resolution {
+    const callName = steps[1]?.kind === "attr" ? steps[1].name : undefined;
+    const child = callName ? scope.module.children.get(callName) : undefined;
+    if (!callName || !child) return { ...empty(), unresolved: [`${text} (module not in the configuration)`] };
+    let i = 2;
+    let key: string | number | undefined;
+    const indexStep = steps[i];
+    if (indexStep?.kind === "index") {
+      if (indexStep.key !== "*") key = indexStep.key;
+      i += 1;
+    }
+    let output = steps[i]?.kind === "attr" ? (steps[i] as { name: string }).name : undefined;
+    let rest = stepsToPath(steps.slice(i + 1));
+    if (pick && key === undefined && output === undefined) {
+      key = pick.key;
+      output = typeof pick.rest[0] === "string" ? pick.rest[0] : undefined;
+      rest = pick.rest.slice(1);
+      pick = undefined;
+    }
+    if (output === undefined) return { ...empty(), unresolved: [`${text} (the plan does not say which output)`] };
+    const expression = child.json.outputs?.[output]?.expression;
+    if (!expression) return { ...empty(), unresolved: [`${text} (no such output)`] };
+    const instances =
+      key !== undefined
+        ? [[...scope.instance, { name: callName, key }]]
+        : (this.sources.moduleInstances.get(`${formatModuleAddress(scope.instance)}|${callName}`) ?? [[...scope.instance, { name: callName }]]);
+    const result = empty();
+    for (const instance of instances) {
+      merge(result, withPath(this.resolveExpression(expression, { module: child, instance }, pick, depth), rest));
+    }
+    return result;
+  }
+
+  private resolveResource(steps: TraversalStep[], scope: Scope, pick: Pick | undefined, usesKey: boolean): Resolution {
+    const first = steps[0] as { name: string };
+    const second = steps[1];
+    if (second?.kind !== "attr") return { ...empty(), unresolved: [`${formatSteps(steps)} (not a resource reference)`] };
+    const prefix = formatModuleAddress(scope.instance);
+    const base = `${prefix ? `${prefix}.` : ""}${first.name}.${second.name}`;
+    const indexStep = steps[2];
+    let attributes = stepsToPath(steps.slice(indexStep?.kind === "index" ? 3 : 2));
+    let addresses: string[];
+    if (indexStep?.kind === "index" && indexStep.key !== "*") {
+      addresses = [base + formatKey(indexStep.key)];
+    } else {
+      const known = this.sources.instancesByBase.get(base) ?? [];
+      if (pick) {
+        addresses = [base + formatKey(pick.key)];
+        attributes = [...attributes, ...pick.rest];
+      } else if (usesKey && scope.key !== undefined && known.some((k) => k.index === scope.key)) {
+        // `aws_x.y[each.key]` is listed as `aws_x.y` plus `each.key`: the instance with our key.
+        addresses = [base + formatKey(scope.key)];
+      } else if (known.length > 0) {
+        addresses = known.map((k) => k.address);
+      } else {
+        addresses = [base];
+      }
+    }
+    return { ...empty(), refs: addresses.map((address) => ({ address, path: attributes })) };
+  }
+}
+
+function isRoot(steps: readonly TraversalStep[], root: string, second: string): boolean {
+  const [a, b] = steps;
+  return a?.kind === "attr" && a.name === root && b?.kind === "attr" && b.name === second;
+}

@@ -1,0 +1,102 @@
+/**
+ * Values of resource attributes as the checker sees them: JSON, except that a value the plan does
+ * not decide is an `Unknown` — never `undefined`, never `null`, never an empty list.
+ */
+
+/** One step of an attribute path: a key in an object or an index in a list. */
+export type Step = string | number;
+export type Path = readonly Step[];
+
+/** A place a value comes from: a resource instance (full address) and an attribute path inside it. */
+export interface Ref {
+  readonly address: string;
+  readonly path: Path;
+}
+
+/**
+ * Why a value is unknown:
+ * - `computed`: the configuration does not set it, so the provider computes it at apply time;
+ * - `expression`: it comes from an expression; `refs` says where it comes from, `unresolved` what
+ *   could not be followed (a `local`, a data source, ...);
+ * - `no-config`: the plan has no configuration for it (older formats, dynamic blocks);
+ * - `token`: a `${...}` token in synthesized CDKTF output.
+ */
+export type UnknownOrigin = "computed" | "expression" | "no-config" | "token";
+
+export class Unknown {
+  constructor(
+    readonly origin: UnknownOrigin,
+    readonly reason: string,
+    readonly refs: readonly Ref[] = [],
+    readonly unresolved: readonly string[] = [],
+  ) {}
+
+  /** True when every part of the expression was followed to a resource instance. */
+  get fullyResolved(): boolean {
+    return this.refs.length > 0 && this.unresolved.length === 0;
+  }
+
+  /** A short human explanation, e.g. for a finding message. */
+  describe(): string {
+    const parts = [this.reason];
+    if (this.refs.length > 0) parts.push(`from ${this.refs.map(formatRef).join(", ")}`);
+    if (this.unresolved.length > 0) parts.push(`unresolved: ${this.unresolved.join("; ")}`);
+    return parts.join("; ");
+  }
+}
+
+export type Value = null | boolean | number | string | Unknown | Value[] | { [key: string]: Value };
+export type ValueObject = { [key: string]: Value };
+
+export function isUnknown(value: unknown): value is Unknown {
+  return value instanceof Unknown;
+}
+
+export function isObject(value: Value | undefined): value is ValueObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Unknown);
+}
+
+/**
+ * Reads a path. An `Unknown` met on the way is returned as it stands, because a wholly unknown
+ * block also makes every leaf below it unknown. A missing key gives `undefined`.
+ */
+export function valueAt(value: Value | undefined, path: Path): Value | undefined {
+  let current: Value | undefined = value;
+  for (const step of path) {
+    if (current === undefined || current === null) return undefined;
+    if (current instanceof Unknown) return current;
+    if (typeof step === "number") {
+      if (!Array.isArray(current)) return undefined;
+      current = current[step];
+    } else {
+      if (!isObject(current)) return undefined;
+      current = current[step];
+    }
+  }
+  return current;
+}
+
+/** The first element of a nested block list (`vpc_config[0]`), or the block itself when unknown. */
+export function firstBlock(value: Value | undefined, key: string): ValueObject | Unknown | undefined {
+  const block = valueAt(value, [key]);
+  if (block instanceof Unknown) return block;
+  if (Array.isArray(block)) {
+    const first = block[0];
+    if (first instanceof Unknown || isObject(first)) return first;
+    return undefined;
+  }
+  return isObject(block) ? block : undefined;
+}
+
+export function formatPath(path: Path): string {
+  let out = "";
+  for (const step of path) {
+    if (typeof step === "number") out += `[${step}]`;
+    else out += out === "" ? step : `.${step}`;
+  }
+  return out;
+}
+
+export function formatRef(ref: Ref): string {
+  return ref.path.length === 0 ? ref.address : `${ref.address}.${formatPath(ref.path)}`;
+}

@@ -1,0 +1,27 @@
+/**
+ * One stable line per finding, sorted, then conftest's summary line — the shape Atlantis and
+ * people reading CI logs already know.
+ */
+import { reaches, type FailOn, type Finding, type Report } from "./report";
+
+function label(finding: Finding): string {
+  if (finding.status === "unknown") return "UNKNOWN";
+  if (finding.status === "waived") return "EXCEPTION";
+  return finding.severity === "error" ? "FAIL" : finding.severity === "warning" ? "WARN" : "INFO";
+}
+
+/** Counts in conftest's terms: failures are the findings that fail the run, warnings the rest. */
+export function conftestCounts(report: Report, failOn: FailOn) {
+  const failures = report.findings.filter((f) => f.status === "fail" && reaches(f.severity, failOn)).length;
+  const exceptions = report.summary.waived;
+  const warnings = report.findings.length - failures - exceptions;
+  return { tests: report.summary.checks, passed: report.summary.passed, warnings, failures, exceptions };
+}
+
+export function formatText(report: Report, failOn: FailOn = "error"): string {
+  const several = report.inputs.length > 1;
+  const lines = report.findings.map((f) => `${label(f)} - ${several ? `${f.input}: ` : ""}${f.address} - ${f.policy} - ${f.message}`);
+  const c = conftestCounts(report, failOn);
+  lines.push(`${c.tests} tests, ${c.passed} passed, ${c.warnings} warnings, ${c.failures} failures, ${c.exceptions} exceptions`);
+  return `${lines.join("\n")}\n`;
+}
