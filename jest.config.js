@@ -7,4 +7,5 @@ module.exports = {
   // keeps the suite fast on a 2-core machine.
   transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
   testTimeout: 120000,
+  reporters: ["default", "<rootDir>/__tests__/helpers/summary-reporter.js"],
 };

@@ -38,7 +38,7 @@ export function check({ world, options }: PolicyContext<Options>): CheckResult[]
     return {
       address,
       status: "fail",
-      message: `control-plane log types ${missing.join(", ")} are not enabled; add them to enabled_cluster_log_types so API calls are recorded in CloudWatch`,
+      message: `control-plane logging lacks ${missing.join(", ")}; add ${missing.length > 1 ? "them" : "it"} to enabled_cluster_log_types so that calls to the Kubernetes API are recorded in CloudWatch`,
     };
   });
 }

@@ -5,7 +5,7 @@
  */
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
-import { firstBlock, isObject, isUnknown, valueAt, type Value, type ValueObject } from "../model/value";
+import { firstBlock, isObject, isUnknown, valueAt, type Path, type Value, type ValueObject } from "../model/value";
 
 export const CLUSTER_TAG_PREFIX = "kubernetes.io/cluster/";
 
@@ -40,15 +40,33 @@ function designatedTemplate(world: World, spec: ValueObject | undefined, idKey: 
   return results.find((r) => r.instances.length > 0 && !r.unknown) ?? results[0] ?? { instances: [], unknown: "the launch template block names no template" };
 }
 
-function asgTemplateSpecs(world: World, asg: ResourceInstance): { spec?: ValueObject; idKey: string; nameKey: string; unknown?: string }[] {
-  const specs: { spec?: ValueObject; idKey: string; nameKey: string; unknown?: string }[] = [];
-  const direct = firstBlock(world.values(asg), "launch_template");
-  if (isUnknown(direct)) specs.push({ idKey: "id", nameKey: "name", unknown: direct.describe() });
-  else if (direct) specs.push({ spec: direct, idKey: "id", nameKey: "name" });
-  const mixed = valueAt(world.values(asg), ["mixed_instances_policy", 0, "launch_template", 0, "launch_template_specification", 0]);
-  if (isUnknown(mixed)) specs.push({ idKey: "launch_template_id", nameKey: "launch_template_name", unknown: mixed.describe() });
-  else if (isObject(mixed)) specs.push({ spec: mixed, idKey: "launch_template_id", nameKey: "launch_template_name" });
-  return specs;
+interface TemplateSpec {
+  readonly spec?: ValueObject;
+  readonly idKey: string;
+  readonly nameKey: string;
+  readonly unknown?: string;
+}
+
+/** An optional block the provider fills in when unset is no evidence of a template: only a configured one counts. */
+function specAt(values: Value, path: Path, idKey: string, nameKey: string): TemplateSpec | undefined {
+  const block = valueAt(values, path);
+  if (isUnknown(block)) return block.origin === "computed" ? undefined : { idKey, nameKey, unknown: block.describe() };
+  return isObject(block) ? { spec: block, idKey, nameKey } : undefined;
+}
+
+/** The templates an ASG launches from: `launch_template`, and the mixed-instances template and its per-type overrides. */
+function asgTemplateSpecs(world: World, asg: ResourceInstance): TemplateSpec[] {
+  const values = world.values(asg);
+  const specs = [specAt(values, ["launch_template", 0], "id", "name")];
+  const mixed = ["mixed_instances_policy", 0, "launch_template", 0];
+  specs.push(specAt(values, [...mixed, "launch_template_specification", 0], "launch_template_id", "launch_template_name"));
+  const overrides = valueAt(values, [...mixed, "override"]);
+  if (Array.isArray(overrides)) {
+    overrides.forEach((_, i) =>
+      specs.push(specAt(values, [...mixed, "override", i, "launch_template_specification", 0], "launch_template_id", "launch_template_name")),
+    );
+  }
+  return specs.filter((s): s is TemplateSpec => s !== undefined);
 }
 
 /** Every EKS node group (managed or self-managed) that starts nodes from a launch template, with its templates. */
@@ -66,15 +84,15 @@ export function nodeLaunchTemplateUses(world: World): LaunchTemplateUse[] {
   }
   for (const asg of world.ofType("aws_autoscaling_group")) {
     if (clusterTagsOfAsg(world, asg).length === 0) continue;
-    const templates: ResourceInstance[] = [];
+    const templates = new Set<ResourceInstance>();
     const unknowns: string[] = [];
     for (const { spec, idKey, nameKey, unknown } of asgTemplateSpecs(world, asg)) {
       if (unknown) unknowns.push(unknown);
       const found = designatedTemplate(world, spec, idKey, nameKey);
-      templates.push(...found.instances);
+      found.instances.forEach((t) => templates.add(t));
       if (found.unknown) unknowns.push(found.unknown);
     }
-    if (templates.length > 0 || unknowns.length > 0) uses.push({ user: asg, templates, unknown: unknowns.length > 0 ? unknowns.join("; ") : undefined });
+    if (templates.size > 0 || unknowns.length > 0) uses.push({ user: asg, templates: [...templates], unknown: unknowns.length > 0 ? unknowns.join("; ") : undefined });
   }
   return uses;
 }

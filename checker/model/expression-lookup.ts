@@ -20,7 +20,8 @@ export function lookupExpression(arguments_: ExpressionBlockJson | undefined, pa
     const step = path[i];
     if (typeof step !== "string") return { found: "not-shown" };
     const expression: ExpressionJson | undefined = block[step];
-    if (expression === undefined) return { found: "unset" };
+    // A missing nested block may be a `dynamic` block, which configuration does not render.
+    if (expression === undefined) return typeof path[i + 1] === "number" ? { found: "not-shown" } : { found: "unset" };
     if (!Array.isArray(expression)) return { found: "expression", expression };
     const index = path[i + 1];
     if (index === undefined) return { found: "expression", expression };

@@ -8,7 +8,7 @@ import { lookupExpression } from "./expression-lookup";
 import { ReferenceResolver, type Scope } from "./reference-resolver";
 import { actionFromList, type ResourceInstance, type SensitiveTree } from "./resource-instance";
 import { formatModuleAddress, moduleCallPath, parseModuleAddress, type ModuleSegment } from "./traversal";
-import { Unknown, type Path, type Value } from "./value";
+import { formatRef, Unknown, type Path, type Value } from "./value";
 
 const COMPUTED = "not set in the configuration; the provider decides it at apply time";
 const AFTER_APPLY = "known only after apply";
@@ -85,6 +85,7 @@ function changesFromPlannedValues(root: StateModuleJson | undefined): ResourceCh
 export interface PlanModel {
   instances: ResourceInstance[];
   config?: ConfigModule;
+  resolver: ReferenceResolver;
 }
 
 export function instancesFromPlan(plan: PlanDocument): PlanModel {
@@ -130,11 +131,16 @@ export function instancesFromPlan(plan: PlanDocument): PlanModel {
       if (lookup.found === "unset") return new Unknown("computed", COMPUTED);
       if (lookup.found === "not-shown") return new Unknown("no-config", AFTER_APPLY);
       const resolution = resolver.resolveExpression(lookup.expression, scope);
-      return new Unknown("expression", AFTER_APPLY, resolution.refs, resolution.unresolved);
+      // An argument set to null (often a module input left at its default) is unset.
+      if (resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.constants.every((c) => c === null)) {
+        return new Unknown("computed", COMPUTED);
+      }
+      const refs = [...new Map(resolution.refs.map((r) => [formatRef(r), r])).values()];
+      return new Unknown("expression", AFTER_APPLY, refs, [...new Set(resolution.unresolved)]);
     };
     return buildInstance(change, change.change, makeUnknown);
   });
-  return { instances, config };
+  return { instances, config, resolver };
 }
 
 function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: (path: Path) => Unknown): ResourceInstance {

@@ -1,0 +1,89 @@
+/** Paths of committed fixtures and of the shared corpus, and small runners over them. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadInputs } from "../../checker/load/load-inputs";
+import { buildGraph, type ResourceGraph } from "../../checker/model/resource-graph";
+import type { CheckResult, Policy } from "../../checker/policy";
+import { checkGraphs } from "../../checker/run/check-inputs";
+import { runCli } from "../../checker/cli/main";
+import { showValue } from "../../checker/run/show-value";
+
+export const ROOT = path.resolve(__dirname, "../..");
+export const FIXTURES = path.join(ROOT, "__tests__/fixtures");
+export const CORPUS = path.resolve(ROOT, "../shared/plans");
+
+/** The plan that `regenerate.sh` made from `__tests__/fixtures/tf/<name>/`. */
+export function fixturePlan(name: string): string {
+  const file = path.join(FIXTURES, "tf", name, "plan.json");
+  if (!fs.existsSync(file)) throw new Error(`fixture ${name} has no plan.json; run npm run fixtures`);
+  return file;
+}
+
+export function graphOf(file: string): ResourceGraph {
+  const [input] = loadInputs([file]);
+  return buildGraph(input);
+}
+
+export function corpusPlans(): string[] {
+  return fs
+    .readdirSync(CORPUS)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => path.join(CORPUS, f));
+}
+
+/** Runs one policy (with options) over one input; returns every verdict including passes. */
+export function verdicts(policy: Policy, file: string, options?: unknown): CheckResult[] {
+  const graph = graphOf(file);
+  const merged = { ...(policy.meta.defaultOptions ?? {}), ...((options as object) ?? {}) };
+  return policy.check({ graph, world: graph.after, options: merged, show: (instance, at, value) => showValue(instance, at, value) });
+}
+
+/** address → status, for table-driven comparisons; several results on one address join as "fail+unknown". */
+export function statusByAddress(results: readonly CheckResult[]): Record<string, string> {
+  const map: Record<string, string[]> = {};
+  for (const r of results) (map[r.address] ??= []).push(r.status);
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, [...new Set(v)].sort().join("+")]));
+}
+
+export function reportOf(files: string[], policies?: Policy[]) {
+  return checkGraphs(files.map(graphOf), { policies });
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function cli(args: string[], stdin?: Uint8Array): CliRun {
+  let stdout = "";
+  let stderr = "";
+  const code = runCli(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readStdin: () => stdin ?? new Uint8Array(),
+  });
+  return { code, stdout, stderr };
+}
+
+export interface VerdictCase {
+  /** Fixture folder under __tests__/fixtures/tf (or an absolute path to a plan or cdktf output). */
+  readonly fixture: string;
+  readonly options?: unknown;
+  /** Every subject the policy judges in this plan, with its status; nothing else may appear. */
+  readonly expected: Record<string, string>;
+  /** Fragments each non-pass message must contain, by address. */
+  readonly messages?: Record<string, RegExp>;
+}
+
+/** The table-driven check of one policy: exact verdicts per address, and the evidence in messages. */
+export function expectVerdicts(policy: Policy, { fixture, options, expected, messages }: VerdictCase): void {
+  const file = path.isAbsolute(fixture) ? fixture : fixturePlan(fixture);
+  const results = verdicts(policy, file, options);
+  expect(statusByAddress(results)).toEqual(expected);
+  for (const [address, pattern] of Object.entries(messages ?? {})) {
+    const texts = results.filter((r) => r.address === address && r.status !== "pass").map((r) => r.message);
+    expect(texts.join("\n")).toMatch(pattern);
+  }
+}

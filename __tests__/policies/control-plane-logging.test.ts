@@ -1,0 +1,46 @@
+import * as policy from "../../policies/control-plane-logging";
+import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+
+const variants = {
+  "aws_eks_cluster.restricted": "pass",
+  "aws_eks_cluster.world_in_list": "pass",
+  "aws_eks_cluster.explicit_public": "pass",
+  "aws_eks_cluster.nat_only": "pass",
+  "aws_eks_cluster.private_only": "pass",
+  "aws_eks_cluster.api_log_only": "fail",
+  "aws_eks_cluster.all_logs": "pass",
+};
+
+const cases: VerdictCase[] = [
+  {
+    fixture: "p-cluster-defaults",
+    expected: { "aws_eks_cluster.main": "fail" },
+    messages: { "aws_eks_cluster.main": /lacks api, audit/ },
+  },
+  { fixture: "p-cluster-hardened", expected: { "aws_eks_cluster.hardened": "pass" } },
+  { fixture: "p-cluster-endpoint-variants", expected: variants, messages: { "aws_eks_cluster.api_log_only": /lacks audit;/ } },
+  {
+    // The option makes every type required: only the cluster logging all five passes.
+    fixture: "p-cluster-endpoint-variants",
+    options: { required: ["api", "audit", "authenticator", "controllerManager", "scheduler"] },
+    expected: Object.fromEntries(Object.keys(variants).map((a) => [a, a === "aws_eks_cluster.all_logs" ? "pass" : "fail"])),
+  },
+  {
+    fixture: "p-cluster-endpoint-variants",
+    options: { required: ["api"] },
+    expected: Object.fromEntries(Object.keys(variants).map((a) => [a, "pass"])),
+  },
+  {
+    fixture: "p-modules-count-foreach",
+    expected: { 'module.clusters["a"].aws_eks_cluster.this': "pass", 'module.clusters["b"].aws_eks_cluster.this': "fail" },
+  },
+  {
+    // An update in place is judged on its new value.
+    fixture: "p-plan-actions",
+    expected: { "aws_eks_cluster.steady": "pass", "aws_eks_cluster.logging": "pass", "aws_eks_cluster.payments": "fail" },
+  },
+];
+
+describe("control-plane-logging", () => {
+  test.each(cases)("$fixture $options", (c) => expectVerdicts(policy, c));
+});

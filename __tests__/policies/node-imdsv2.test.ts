@@ -1,0 +1,64 @@
+import * as policy from "../../policies/node-imdsv2";
+import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+
+const cases: VerdictCase[] = [
+  {
+    // aws_launch_template.bastion is used only by an aws_instance: not an EKS node template, not judged.
+    fixture: "p-launch-templates",
+    expected: {
+      "aws_launch_template.no_metadata": "fail",
+      "aws_launch_template.imdsv2": "pass",
+      "aws_launch_template.hop_limit_3": "fail",
+      "aws_launch_template.tokens_optional": "fail",
+      "aws_launch_template.gpu_by_name": "fail",
+    },
+    messages: {
+      "aws_launch_template.no_metadata": /aws_eks_node_group\.legacy start without metadata_options/,
+      "aws_launch_template.hop_limit_3": /http_put_response_hop_limit is 3, above 2/,
+      "aws_launch_template.gpu_by_name": /used by aws_eks_node_group\.gpu: http_tokens is "optional"/,
+    },
+  },
+  {
+    // Hop limit 3 passes when the option allows it; "optional" tokens still fail.
+    fixture: "p-launch-templates",
+    options: { maxHopLimit: 3 },
+    expected: {
+      "aws_launch_template.no_metadata": "fail",
+      "aws_launch_template.imdsv2": "pass",
+      "aws_launch_template.hop_limit_3": "pass",
+      "aws_launch_template.tokens_optional": "fail",
+      "aws_launch_template.gpu_by_name": "fail",
+    },
+  },
+  {
+    // Self-managed nodes: ASGs tagged kubernetes.io/cluster/<name>, through launch_template,
+    // mixed_instances_policy and its per-type overrides; the untagged CI ASG is not EKS.
+    fixture: "p-self-managed-asg",
+    expected: {
+      "aws_launch_template.workers_optional": "fail",
+      "aws_launch_template.spot_required": "pass",
+      "aws_launch_template.spot_arm": "pass",
+    },
+    messages: { "aws_launch_template.workers_optional": /used by aws_autoscaling_group\.workers/ },
+  },
+  {
+    fixture: "p-modules-count-foreach",
+    expected: {
+      'module.clusters["a"].module.nodes[0].aws_launch_template.this': "pass",
+      'module.clusters["b"].module.nodes[0].aws_launch_template.this': "fail",
+      'module.clusters["b"].module.nodes[1].aws_launch_template.this': "fail",
+      'module.system_pool["a"].aws_launch_template.this': "pass",
+      'module.system_pool["b"].aws_launch_template.this': "fail",
+    },
+  },
+  {
+    fixture: "p-sensitive",
+    expected: { "aws_launch_template.ops_nodes": "fail" },
+    messages: { "aws_launch_template.ops_nodes": /http_put_response_hop_limit is \(sensitive value\)/ },
+  },
+  { fixture: "p-nodegroups-remote-access", expected: { "aws_launch_template.workers": "pass" } },
+];
+
+describe("node-imdsv2", () => {
+  test.each(cases)("$fixture $options", (c) => expectVerdicts(policy, c));
+});
