@@ -36,6 +36,8 @@ export interface CheckResult {
   readonly related?: readonly string[];
   /** Tells apart several results of one policy on one address (e.g. one per peer). */
   readonly key?: string;
+  /** For policies whose severity depends on what was found (e.g. which port is open to the world). */
+  readonly severity?: Severity;
 }
 
 export interface PolicyContext<Options = Record<string, never>> {

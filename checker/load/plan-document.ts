@@ -12,6 +12,7 @@ export interface ChangeJson {
   after_unknown?: JsonValue;
   before_sensitive?: JsonValue;
   after_sensitive?: JsonValue;
+  replace_paths?: (string | number)[][];
 }
 
 export interface ResourceChangeJson {

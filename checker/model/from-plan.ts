@@ -156,6 +156,7 @@ function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: 
     deposed: rc.deposed,
     action,
     actionReason: rc.action_reason,
+    replacePaths: change.replace_paths,
     before: (change.before ?? null) as Value | null,
     after: action === "delete" ? null : (after ?? null),
     beforeSensitive: sensitiveTree(change.before_sensitive),

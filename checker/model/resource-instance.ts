@@ -20,6 +20,8 @@ export interface ResourceInstance {
   readonly deposed?: string;
   readonly action: Action;
   readonly actionReason?: string;
+  /** For replacements: the attribute paths that force the new resource. */
+  readonly replacePaths?: readonly (readonly (string | number)[])[];
   /** The values before the plan (`null` when created), fully known. */
   readonly before: Value | null;
   /** The values after the plan (`null` when deleted), with `Unknown` where the plan does not decide. */

@@ -65,7 +65,7 @@ export function checkGraphs(graphs: readonly ResourceGraph[], options: CheckOpti
       for (const result of policy.check(context)) {
         checks += 1;
         if (result.status === "pass") passed += 1;
-        else findings.push(toFinding(policy, severity, result, graph));
+        else findings.push(toFinding(policy, options.severities?.[policy.meta.id] ?? result.severity ?? severity, result, graph));
       }
     }
   }

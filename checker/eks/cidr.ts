@@ -1,0 +1,31 @@
+/** CIDR arithmetic (ipaddr.js): does a rule's CIDR contain a subnet's? */
+import * as ipaddr from "ipaddr.js";
+
+export type IpFamily = 4 | 6;
+
+export interface ParsedCidr {
+  readonly text: string;
+  readonly family: IpFamily;
+  readonly range: [ipaddr.IPv4 | ipaddr.IPv6, number];
+}
+
+export function parseCidr(text: string): ParsedCidr | undefined {
+  try {
+    const range = ipaddr.parseCIDR(text);
+    return { text, family: range[0].kind() === "ipv4" ? 4 : 6, range };
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when every address of `inner` is in `outer` (same family). */
+export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
+  if (outer.family !== inner.family) return false;
+  const [innerAddress, innerBits] = inner.range;
+  const [outerAddress, outerBits] = outer.range;
+  return innerBits >= outerBits && (innerAddress as ipaddr.IPv4).match(outerAddress as ipaddr.IPv4, outerBits);
+}
+
+export function isWholeInternet(cidr: string): boolean {
+  return cidr === "0.0.0.0/0" || cidr === "::/0";
+}

@@ -1,0 +1,133 @@
+/**
+ * Can traffic flow from one ENI class to another? SGs are stateful, so a flow A→B on a port is
+ * allowed when some SG on A allows it out (egress) and some SG on B allows it in (ingress). Each
+ * side is `allowed` (with the rules that allow it), `denied` (no rule does), or `unknown` (a rule,
+ * an SG or a peer that could allow it is decided at apply time) — unknown never becomes allowed.
+ */
+import { cidrContains, isWholeInternet } from "./cidr";
+import type { SecurityGroup } from "./security-groups";
+import { describeRule, type Direction, type RulePeer, type SgRule } from "./sg-rules";
+import type { EniClass, Topology } from "./topology";
+
+export type Verdict = "allowed" | "denied" | "unknown";
+export type FlowProtocol = "tcp" | "udp";
+
+export interface SideResult {
+  readonly verdict: Verdict;
+  /** The rules that allow the traffic on this side. */
+  readonly rules: readonly SgRule[];
+  /** Why the side is unknown, or what is missing when denied. */
+  readonly reasons: readonly string[];
+}
+
+/** One port, or an inclusive range that must be open in full. */
+export interface PortRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface FlowResult {
+  readonly verdict: Verdict;
+  readonly from: EniClass;
+  readonly to: EniClass;
+  readonly protocol: FlowProtocol;
+  readonly ports: PortRange;
+  readonly egress: SideResult;
+  readonly ingress: SideResult;
+}
+
+function both(a: Verdict, b: Verdict): Verdict {
+  if (a === "denied" || b === "denied") return "denied";
+  return a === "allowed" && b === "allowed" ? "allowed" : "unknown";
+}
+
+export function formatPorts(protocol: string, ports: PortRange): string {
+  return ports.from === ports.to ? `${protocol.toUpperCase()} ${ports.from}` : `${protocol.toUpperCase()} ${ports.from}-${ports.to}`;
+}
+
+/** The part of `ports` a rule opens for `protocol`, or why it cannot be told. */
+function portsOpened(rule: SgRule, protocol: FlowProtocol, ports: PortRange): PortRange | "none" | "unknown" {
+  if (rule.protocol === undefined) return "unknown";
+  if (rule.protocol === "all") return ports;
+  if (rule.protocol !== protocol) return "none";
+  if (rule.fromPort === undefined || rule.toPort === undefined) return "unknown";
+  const from = Math.max(rule.fromPort, ports.from);
+  const to = Math.min(rule.toPort, ports.to);
+  return from <= to ? { from, to } : "none";
+}
+
+/** True when the ranges together cover every port of `ports`. */
+function covers(ranges: PortRange[], ports: PortRange): boolean {
+  let next = ports.from;
+  for (const r of [...ranges].sort((a, b) => a.from - b.from)) {
+    if (r.from > next) return false;
+    next = Math.max(next, r.to + 1);
+    if (next > ports.to) return true;
+  }
+  return next > ports.to;
+}
+
+/** Does the rule's peer include every ENI of the class? */
+export function peerCovers(peer: RulePeer, target: EniClass): Verdict {
+  switch (peer.kind) {
+    case "sg":
+      if (target.sgs.members.includes(peer.sg)) return "allowed";
+      return target.sgs.unknown ? "unknown" : "denied";
+    case "cidr": {
+      if (isWholeInternet(peer.cidr.text)) return "allowed";
+      const subnets = peer.cidr.family === 4 ? target.subnets.ipv4 : target.subnets.ipv6;
+      // One subnet outside the CIDR leaves some ENIs of the class out.
+      if (subnets.some((subnet) => !cidrContains(peer.cidr, subnet))) return "denied";
+      if (target.subnets.unknown || subnets.length === 0) return "unknown";
+      return "allowed";
+    }
+    case "prefix-list":
+      return "unknown";
+    case "unknown":
+      return "unknown";
+  }
+}
+
+function sgLabel(topology: Topology, key: string): string {
+  return topology.sgs.get(key)?.label ?? key;
+}
+
+function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: Direction, protocol: FlowProtocol, ports: PortRange): SideResult {
+  const allowing: SgRule[] = [];
+  const opened: PortRange[] = [];
+  const unknown: string[] = [];
+  for (const sg of own.sgs.members) {
+    const group: SecurityGroup | undefined = topology.sgs.get(sg);
+    if (group?.kind === "external") unknown.push(`the rules of ${group.label} are not in this plan`);
+    for (const rule of topology.rules.of(sg, direction)) {
+      const part = portsOpened(rule, protocol, ports);
+      if (part === "none") continue;
+      const peer = peerCovers(rule.peer, other);
+      if (peer === "denied") continue;
+      if (part !== "unknown" && peer === "allowed") {
+        allowing.push(rule);
+        opened.push(part);
+      } else unknown.push(`${rule.address}: ${describeRule(rule)}${rule.peer.kind === "unknown" ? ` (${rule.peer.reason})` : ""}`);
+    }
+  }
+  if (covers(opened, ports)) return { verdict: "allowed", rules: allowing, reasons: [] };
+  for (const rule of topology.rules.withUnknownSg) {
+    if (rule.direction !== direction) continue;
+    const candidates = rule.sgUnknown?.candidates ?? [];
+    if (candidates.length > 0 && !candidates.some((c) => own.sgs.members.includes(c))) continue;
+    if (portsOpened(rule, protocol, ports) === "none" || peerCovers(rule.peer, other) === "denied") continue;
+    unknown.push(`${rule.address} may be on these SGs: its security_group_id is decided at apply time (${rule.sgUnknown?.reason ?? "unknown"})`);
+  }
+  if (own.sgs.unknown) unknown.push(`the SGs of ${own.id} are not all known: ${own.sgs.unknown}`);
+  if (unknown.length > 0) return { verdict: "unknown", rules: allowing, reasons: unknown };
+  const on = own.sgs.members.length > 0 ? own.sgs.members.map((k) => sgLabel(topology, k)).join(", ") : "(no SGs)";
+  const partly = allowing.length > 0 ? ` (only part of the range: ${allowing.map(describeRule).join(", ")})` : "";
+  return { verdict: "denied", rules: allowing, reasons: [`no ${direction} rule on ${on} allows ${formatPorts(protocol, ports)} ${direction === "egress" ? "to" : "from"} ${other.id}${partly}`] };
+}
+
+export function flow(topology: Topology, from: EniClass, to: EniClass, protocol: FlowProtocol, ports: number | PortRange): FlowResult {
+  const range = typeof ports === "number" ? { from: ports, to: ports } : ports;
+  const egress = sideOf(topology, from, to, "egress", protocol, range);
+  const ingress = sideOf(topology, to, from, "ingress", protocol, range);
+  return { verdict: both(egress.verdict, ingress.verdict), from, to, protocol, ports: range, egress, ingress };
+}

@@ -1,0 +1,208 @@
+/**
+ * Security-group rules from every place Terraform can put them — inline `ingress`/`egress`,
+ * `aws_security_group_rule`, `aws_vpc_security_group_ingress_rule` / `_egress_rule` — and the
+ * rules EKS gives its own SGs, normalised into one shape and indexed by SG.
+ */
+import type { World } from "../model/resource-graph";
+import type { ResourceInstance } from "../model/resource-instance";
+import { isObject, isUnknown, type Value, type ValueObject } from "../model/value";
+import { parseCidr, type ParsedCidr } from "./cidr";
+import type { SgDirectory, SgKey } from "./security-groups";
+
+export type Direction = "ingress" | "egress";
+export type Protocol = "all" | "tcp" | "udp" | "icmp" | "icmpv6" | `proto-${number}`;
+
+export type RulePeer =
+  | { readonly kind: "sg"; readonly sg: SgKey }
+  | { readonly kind: "cidr"; readonly cidr: ParsedCidr }
+  | { readonly kind: "prefix-list"; readonly id: string }
+  /** The peer is decided at apply time; `candidates` are the SGs it may be. */
+  | { readonly kind: "unknown"; readonly reason: string; readonly candidates: readonly SgKey[] };
+
+export interface SgRule {
+  /** The SG the rule belongs to; `undefined` when the plan does not say which one. */
+  readonly sg?: SgKey;
+  /** When `sg` is undefined: why, and which SGs it may be. */
+  readonly sgUnknown?: { readonly reason: string; readonly candidates: readonly SgKey[] };
+  readonly direction: Direction;
+  /** `undefined` when decided at apply time. */
+  readonly protocol?: Protocol;
+  readonly fromPort?: number;
+  readonly toPort?: number;
+  readonly peer: RulePeer;
+  /** The resource that defines the rule (the SG for inline rules, the cluster for EKS's own). */
+  readonly address: string;
+  readonly origin: "inline" | "rule-resource" | "eks";
+}
+
+const PROTOCOL_NUMBERS: Record<string, Protocol> = { "-1": "all", all: "all", "6": "tcp", tcp: "tcp", "17": "udp", udp: "udp", "1": "icmp", icmp: "icmp", "58": "icmpv6", icmpv6: "icmpv6" };
+
+export function normaliseProtocol(value: Value | undefined): Protocol | undefined {
+  if (typeof value === "number") return PROTOCOL_NUMBERS[String(value)] ?? `proto-${value}`;
+  if (typeof value !== "string") return undefined;
+  const key = value.toLowerCase();
+  if (PROTOCOL_NUMBERS[key]) return PROTOCOL_NUMBERS[key];
+  return /^\d+$/.test(key) ? `proto-${Number(key)}` : undefined;
+}
+
+export function describeRule(rule: SgRule): string {
+  const proto = rule.protocol ?? "(protocol unknown)";
+  const ports = rule.protocol === "all" ? "all traffic" : rule.fromPort === undefined || rule.toPort === undefined ? `${proto} (ports unknown)` : rule.fromPort === rule.toPort ? `${proto}/${rule.fromPort}` : `${proto}/${rule.fromPort}-${rule.toPort}`;
+  const peer =
+    rule.peer.kind === "sg" ? rule.peer.sg : rule.peer.kind === "cidr" ? rule.peer.cidr.text : rule.peer.kind === "prefix-list" ? `prefix list ${rule.peer.id}` : "a peer decided at apply time";
+  return `${rule.direction} ${ports} ${rule.direction === "ingress" ? "from" : "to"} ${peer}`;
+}
+
+/** Rules by SG and direction, plus the rules whose SG is not known (they can make a flow unknown). */
+export class RuleIndex {
+  private readonly bySg = new Map<string, SgRule[]>();
+  readonly withUnknownSg: SgRule[] = [];
+
+  add(rule: SgRule): void {
+    if (rule.sg === undefined) {
+      this.withUnknownSg.push(rule);
+      return;
+    }
+    const key = `${rule.direction}|${rule.sg}`;
+    const list = this.bySg.get(key);
+    if (list) list.push(rule);
+    else this.bySg.set(key, [rule]);
+  }
+
+  of(sg: SgKey, direction: Direction): readonly SgRule[] {
+    return this.bySg.get(`${direction}|${sg}`) ?? [];
+  }
+}
+
+function list(value: Value | undefined): Value[] | undefined {
+  if (Array.isArray(value)) return value;
+  return value === undefined || value === null ? [] : undefined;
+}
+
+/** Peers of one rule body; an unknown list becomes one unknown peer. */
+function peersOf(body: ValueObject, sg: SgKey | undefined, sgs: SgDirectory, keys: { cidr4: string; cidr6: string; prefix: string; source: string; self?: string }): RulePeer[] {
+  const peers: RulePeer[] = [];
+  for (const key of [keys.cidr4, keys.cidr6]) {
+    const values = body[key];
+    const items = list(values) ?? (typeof values === "string" ? [values] : undefined);
+    if (items === undefined) {
+      if (isUnknown(values) && values.origin !== "computed") peers.push({ kind: "unknown", reason: `${key}: ${values.describe()}`, candidates: [] });
+      continue;
+    }
+    for (const item of items) {
+      if (typeof item === "string" && item !== "") {
+        const parsed = parseCidr(item);
+        peers.push(parsed ? { kind: "cidr", cidr: parsed } : { kind: "unknown", reason: `${key} "${item}" is not a CIDR`, candidates: [] });
+      } else if (isUnknown(item)) peers.push({ kind: "unknown", reason: `${key}: ${item.describe()}`, candidates: [] });
+    }
+  }
+  const prefixes = body[keys.prefix];
+  for (const item of list(prefixes) ?? (typeof prefixes === "string" ? [prefixes] : [])) {
+    if (typeof item === "string" && item !== "") peers.push({ kind: "prefix-list", id: item });
+    else if (isUnknown(item)) peers.push({ kind: "unknown", reason: `${keys.prefix}: ${item.describe()}`, candidates: [] });
+  }
+  if (isUnknown(prefixes) && prefixes.origin !== "computed") peers.push({ kind: "unknown", reason: `${keys.prefix}: ${prefixes.describe()}`, candidates: [] });
+  const source = body[keys.source];
+  if (source !== undefined && source !== null && source !== "" && !(isUnknown(source) && source.origin === "computed") && !(Array.isArray(source) && source.length === 0)) {
+    const set = sgs.resolve(source);
+    for (const member of set.members) peers.push({ kind: "sg", sg: member });
+    if (set.unknown) peers.push({ kind: "unknown", reason: `${keys.source}: ${set.unknown}`, candidates: set.members });
+  }
+  if (keys.self) {
+    const self = body[keys.self];
+    if (self === true && sg) peers.push({ kind: "sg", sg });
+    else if (self === true) peers.push({ kind: "unknown", reason: "self, on an SG decided at apply time", candidates: [] });
+    else if (isUnknown(self) && self.origin !== "computed") peers.push({ kind: "unknown", reason: `self: ${self.describe()}`, candidates: sg ? [sg] : [] });
+  }
+  return peers;
+}
+
+function portOf(value: Value | undefined): number | undefined {
+  return typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : undefined;
+}
+
+interface RuleBody {
+  readonly protocol?: Protocol;
+  readonly fromPort?: number;
+  readonly toPort?: number;
+}
+
+/** `all` ignores ports; for `aws_vpc_security_group_*_rule` an unset port range means every port. */
+function bodyOf(protocolValue: Value | undefined, from: Value | undefined, to: Value | undefined): RuleBody {
+  const protocol = normaliseProtocol(protocolValue);
+  if (protocol === "all") return { protocol, fromPort: 0, toPort: 65535 };
+  return { protocol, fromPort: portOf(from), toPort: portOf(to) };
+}
+
+const INLINE_KEYS = { cidr4: "cidr_blocks", cidr6: "ipv6_cidr_blocks", prefix: "prefix_list_ids", source: "security_groups", self: "self" };
+const RULE_KEYS = { cidr4: "cidr_blocks", cidr6: "ipv6_cidr_blocks", prefix: "prefix_list_ids", source: "source_security_group_id", self: "self" };
+const VPC_RULE_KEYS = { cidr4: "cidr_ipv4", cidr6: "cidr_ipv6", prefix: "prefix_list_id", source: "referenced_security_group_id" };
+
+function signature(rule: SgRule): string {
+  const peer = rule.peer.kind === "sg" ? rule.peer.sg : rule.peer.kind === "cidr" ? rule.peer.cidr.text : rule.peer.kind === "prefix-list" ? rule.peer.id : "?";
+  return [rule.sg, rule.direction, rule.protocol, rule.fromPort, rule.toPort, peer].join("|");
+}
+
+/** Rules defined by rule resources (`aws_security_group_rule`, `aws_vpc_security_group_*_rule`) in one world. */
+export function ruleResources(world: World, sgs: SgDirectory): SgRule[] {
+  const rules: SgRule[] = [];
+  const target = (instance: ResourceInstance) => {
+    const set = sgs.resolve(world.read(instance, ["security_group_id"]));
+    return set.members.length === 1 && !set.unknown ? { sg: set.members[0] } : { sgUnknown: { reason: set.unknown ?? "security_group_id designates several SGs", candidates: set.members } };
+  };
+  for (const instance of world.ofType("aws_security_group_rule")) {
+    const values = world.values(instance);
+    if (!isObject(values)) continue;
+    const type = values.type;
+    const direction: Direction | undefined = type === "ingress" || type === "egress" ? type : undefined;
+    if (!direction) continue;
+    const owner = target(instance);
+    const body = bodyOf(values.protocol, values.from_port, values.to_port);
+    for (const peer of peersOf(values, owner.sg, sgs, RULE_KEYS)) rules.push({ ...owner, direction, ...body, peer, address: instance.address, origin: "rule-resource" });
+  }
+  for (const [type, direction] of [["aws_vpc_security_group_ingress_rule", "ingress"], ["aws_vpc_security_group_egress_rule", "egress"]] as const) {
+    for (const instance of world.ofType(type)) {
+      const values = world.values(instance);
+      if (!isObject(values)) continue;
+      const owner = target(instance);
+      const protocol = normaliseProtocol(values.ip_protocol);
+      const body = protocol === "all" ? bodyOf("-1", undefined, undefined) : bodyOf(values.ip_protocol, values.from_port, values.to_port);
+      for (const peer of peersOf(values, owner.sg, sgs, VPC_RULE_KEYS)) rules.push({ ...owner, direction, ...body, peer, address: instance.address, origin: "rule-resource" });
+    }
+  }
+  return rules;
+}
+
+/**
+ * Inline rules of each `aws_security_group`. For an existing SG the provider lists every rule the
+ * SG has, including those that rule resources manage; `managedElsewhere` holds their signatures
+ * (from both sides of the plan) so that they are not counted twice — and a rule resource that the
+ * plan deletes does not survive in the SG's stale inline list.
+ */
+export function inlineRules(world: World, sgs: SgDirectory, managedElsewhere: ReadonlySet<string>): SgRule[] {
+  const rules: SgRule[] = [];
+  for (const instance of world.ofType("aws_security_group")) {
+    for (const direction of ["ingress", "egress"] as const) {
+      const entries = world.read(instance, [direction]);
+      if (isUnknown(entries)) {
+        // Unset on a new SG (computed): no inline rules. Set by an expression decided at apply: unknown rules.
+        if (entries.origin !== "computed") rules.push({ sg: instance.address, direction, peer: { kind: "unknown", reason: `${direction}: ${entries.describe()}`, candidates: [] }, address: instance.address, origin: "inline" });
+        continue;
+      }
+      if (!Array.isArray(entries)) continue;
+      for (const entry of entries) {
+        if (!isObject(entry)) continue;
+        const body = bodyOf(entry.protocol, entry.from_port, entry.to_port);
+        for (const peer of peersOf(entry, instance.address, sgs, INLINE_KEYS)) {
+          const rule: SgRule = { sg: instance.address, direction, ...body, peer, address: instance.address, origin: "inline" };
+          if (!managedElsewhere.has(signature(rule))) rules.push(rule);
+        }
+      }
+    }
+  }
+  return rules;
+}
+
+export function signaturesOf(rules: readonly SgRule[]): Set<string> {
+  return new Set(rules.filter((r) => r.sg !== undefined).map(signature));
+}

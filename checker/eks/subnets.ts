@@ -1,0 +1,47 @@
+/** Where an ENI class lives: its subnets and their CIDRs, when the plan knows them. */
+import type { World } from "../model/resource-graph";
+import type { ResourceInstance } from "../model/resource-instance";
+import { isUnknown, type Value } from "../model/value";
+import { parseCidr, type ParsedCidr } from "./cidr";
+
+export interface SubnetSet {
+  /** The subnets' IPv4 and IPv6 CIDRs that the plan knows. */
+  readonly ipv4: readonly ParsedCidr[];
+  readonly ipv6: readonly ParsedCidr[];
+  /** Set when some subnet or its CIDR is not known from the plan. */
+  readonly unknown?: string;
+}
+
+export class SubnetDirectory {
+  constructor(private readonly world: World) {}
+
+  resolve(value: Value | undefined): SubnetSet {
+    const subnets: ResourceInstance[] = [];
+    const problems: string[] = [];
+    const items = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+    for (const item of items) {
+      if (typeof item === "string") {
+        const found = this.world.findByAttribute("aws_subnet", "id", item)[0];
+        if (found) subnets.push(found);
+        else problems.push(`subnet ${item} is not in this plan`);
+      } else if (isUnknown(item)) {
+        const found = item.refs.map((r) => this.world.get(r.address)).filter((s): s is ResourceInstance => s?.type === "aws_subnet");
+        subnets.push(...found);
+        if (!item.fullyResolved || found.length === 0) problems.push(`subnets: ${item.describe()}`);
+      }
+    }
+    if (items.length === 0) problems.push("no subnets given");
+    const ipv4: ParsedCidr[] = [];
+    const ipv6: ParsedCidr[] = [];
+    for (const subnet of new Set(subnets)) {
+      const v4 = this.world.read(subnet, ["cidr_block"]);
+      const parsed = typeof v4 === "string" ? parseCidr(v4) : undefined;
+      if (parsed) ipv4.push(parsed);
+      else problems.push(`the CIDR of ${subnet.address} is decided at apply time`);
+      const v6 = this.world.read(subnet, ["ipv6_cidr_block"]);
+      const parsed6 = typeof v6 === "string" && v6 !== "" ? parseCidr(v6) : undefined;
+      if (parsed6) ipv6.push(parsed6);
+    }
+    return { ipv4, ipv6, ...(problems.length ? { unknown: problems.join("; ") } : {}) };
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * Which security groups end up on which ENI. From one world of the resource graph (before or
+ * after the plan) it builds each cluster with its EKS-made cluster SG, the ENI classes of the
+ * cluster — control plane, managed node groups, self-managed node groups (tagged ASGs), Fargate
+ * profiles — with their effective SG sets and subnets, and every SG rule indexed by SG.
+ */
+import type { ResourceGraph, Side, World } from "../model/resource-graph";
+import type { ResourceInstance } from "../model/resource-instance";
+import { firstBlock, isObject, isUnknown, type Value } from "../model/value";
+import { parseCidr, type ParsedCidr } from "./cidr";
+import { clusterTagsOfAsg, nodeLaunchTemplateUses } from "./node-launch-templates";
+import { SgDirectory, type SgKey, type SgSet } from "./security-groups";
+import { inlineRules, ruleResources, RuleIndex, signaturesOf, type SgRule } from "./sg-rules";
+import { SubnetDirectory, type SubnetSet } from "./subnets";
+
+export type EniClassKind = "control-plane" | "managed" | "self-managed" | "fargate";
+
+export interface EniClass {
+  /** Stable id: `control-plane(<cluster>)`, `managed(<node group>)`, `self-managed(<asg>)`, `fargate(<profile>)`. */
+  readonly id: string;
+  readonly kind: EniClassKind;
+  /** The resource the class comes from; findings about node traffic are addressed to it. */
+  readonly address: string;
+  readonly cluster: Cluster;
+  /** The SGs on its ENIs; `unknown` says what the plan leaves open. */
+  readonly sgs: SgSet;
+  readonly subnets: SubnetSet;
+  /** The launch templates it starts from (EC2 node classes). */
+  readonly launchTemplates: readonly string[];
+  /** True when the SG set comes from a launch template that names SGs (the cluster SG is then not added). */
+  readonly sgsFromLaunchTemplate: boolean;
+  /** Can CoreDNS run here: every EC2 node class, and Fargate profiles selecting kube-system. */
+  readonly hostsCoreDns: boolean;
+}
+
+export interface Cluster {
+  readonly address: string;
+  readonly name?: string;
+  readonly clusterSg: SgKey;
+  readonly controlPlane: EniClass;
+  /** Node classes: managed, self-managed and Fargate. */
+  readonly nodes: EniClass[];
+}
+
+export interface Topology {
+  readonly world: World;
+  readonly clusters: readonly Cluster[];
+  readonly sgs: SgDirectory;
+  readonly subnets: SubnetDirectory;
+  readonly rules: RuleIndex;
+  /** Node classes whose cluster is not in this plan (or cannot be told), with why. */
+  readonly orphans: readonly { readonly address: string; readonly reason: string }[];
+  classById(id: string): EniClass | undefined;
+}
+
+const ANYWHERE_V4 = parseCidr("0.0.0.0/0") as ParsedCidr;
+const ANYWHERE_V6 = parseCidr("::/0") as ParsedCidr;
+
+/** The EKS-made cluster SG's own rules: all in from itself, all out to anywhere and to itself. */
+function clusterSgRules(cluster: ResourceInstance, key: SgKey): SgRule[] {
+  const base = { sg: key, protocol: "all" as const, fromPort: 0, toPort: 65535, address: cluster.address, origin: "eks" as const };
+  return [
+    { ...base, direction: "ingress", peer: { kind: "sg", sg: key } },
+    { ...base, direction: "egress", peer: { kind: "sg", sg: key } },
+    { ...base, direction: "egress", peer: { kind: "cidr", cidr: ANYWHERE_V4 } },
+    { ...base, direction: "egress", peer: { kind: "cidr", cidr: ANYWHERE_V6 } },
+  ];
+}
+
+/** The SG EKS makes for `remote_access` without a launch template: SSH from the sources, or from anywhere. */
+function remoteAccessRules(world: World, group: ResourceInstance, key: SgKey, sgs: SgDirectory): SgRule[] {
+  const remote = firstBlock(world.values(group), "remote_access");
+  const base = { sg: key, direction: "ingress" as const, protocol: "tcp" as const, fromPort: 22, toPort: 22, address: group.address, origin: "eks" as const };
+  const sources = isObject(remote) ? remote.source_security_group_ids : undefined;
+  const set = sgs.resolve(isUnknown(sources) && sources.origin === "computed" ? undefined : sources);
+  const rules: SgRule[] = set.members.map((sg) => ({ ...base, peer: { kind: "sg", sg } }));
+  if (set.unknown) rules.push({ ...base, peer: { kind: "unknown", reason: set.unknown, candidates: set.members } });
+  if (rules.length === 0) rules.push({ ...base, peer: { kind: "cidr", cidr: ANYWHERE_V4 } });
+  rules.push({ sg: key, direction: "egress", protocol: "all", fromPort: 0, toPort: 65535, address: group.address, origin: "eks", peer: { kind: "cidr", cidr: ANYWHERE_V4 } });
+  return rules;
+}
+
+/** The SGs a launch template puts on instances: `vpc_security_group_ids` and `network_interfaces[].security_groups`. */
+function launchTemplateSgs(world: World, template: ResourceInstance, sgs: SgDirectory): SgSet {
+  const parts: SgSet[] = [];
+  const direct = world.read(template, ["vpc_security_group_ids"]);
+  if (!(isUnknown(direct) && direct.origin === "computed")) parts.push(sgs.resolve(direct));
+  const interfaces = world.read(template, ["network_interfaces"]);
+  if (Array.isArray(interfaces)) {
+    for (const nic of interfaces) {
+      if (!isObject(nic)) continue;
+      const groups = nic.security_groups;
+      if (!(isUnknown(groups) && groups.origin === "computed")) parts.push(sgs.resolve(groups));
+    }
+  } else if (isUnknown(interfaces) && interfaces.origin !== "computed") {
+    parts.push({ members: [], unknown: `network_interfaces: ${interfaces.describe()}` });
+  }
+  const unknown = parts.map((p) => p.unknown).filter(Boolean);
+  return { members: [...new Set(parts.flatMap((p) => p.members))], ...(unknown.length ? { unknown: unknown.join("; ") } : {}) };
+}
+
+function union(a: SgSet, b: SgSet): SgSet {
+  const unknown = [a.unknown, b.unknown].filter(Boolean).join("; ");
+  return { members: [...new Set([...a.members, ...b.members])], ...(unknown ? { unknown } : {}) };
+}
+
+/** Which cluster a node group or Fargate profile belongs to, from `cluster_name`. */
+function clusterOf(world: World, value: Value | undefined, byAddress: Map<string, Cluster>): { cluster?: Cluster; reason?: string } {
+  if (typeof value === "string") {
+    const found = world.findByAttribute("aws_eks_cluster", "name", value)[0];
+    return found ? { cluster: byAddress.get(found.address) } : { reason: `cluster "${value}" is not in this plan` };
+  }
+  if (isUnknown(value)) {
+    const target = value.refs.map((r) => byAddress.get(r.address)).find(Boolean);
+    return target ? { cluster: target } : { reason: `cluster_name is decided at apply time (${value.describe()})` };
+  }
+  return { reason: "no cluster_name" };
+}
+
+function selectsKubeSystem(world: World, profile: ResourceInstance): boolean {
+  const selectors = world.read(profile, ["selector"]);
+  return Array.isArray(selectors) && selectors.some((s) => isObject(s) && s.namespace === "kube-system");
+}
+
+interface Collected {
+  readonly world: World;
+  readonly sgs: SgDirectory;
+  readonly subnets: SubnetDirectory;
+  readonly clusters: Cluster[];
+  readonly classes: Map<string, EniClass>;
+  readonly orphans: { address: string; reason: string }[];
+  /** Rules of rule resources and of EKS-made SGs. */
+  readonly rules: SgRule[];
+  readonly resourceRules: SgRule[];
+}
+
+function collect(world: World): Collected {
+  const sgs = new SgDirectory(world);
+  const subnets = new SubnetDirectory(world);
+  const clusters: Cluster[] = [];
+  const byAddress = new Map<string, Cluster>();
+  const classes = new Map<string, EniClass>();
+  const orphans: { address: string; reason: string }[] = [];
+  const extraRules: SgRule[] = [];
+
+  for (const instance of world.ofType("aws_eks_cluster")) {
+    const name = world.read(instance, ["name"]);
+    const key = sgs.addClusterSg(instance, typeof name === "string" ? name : undefined);
+    extraRules.push(...clusterSgRules(instance, key));
+  }
+  for (const instance of world.ofType("aws_eks_cluster")) {
+    const name = world.read(instance, ["name"]);
+    const key = `${instance.address}.vpc_config[0].cluster_security_group_id`;
+    const additional = world.read(instance, ["vpc_config", 0, "security_group_ids"]);
+    const cluster = { address: instance.address, name: typeof name === "string" ? name : undefined, clusterSg: key, nodes: [] } as unknown as Cluster & { controlPlane: EniClass; nodes: EniClass[] };
+    const controlPlane: EniClass = {
+      id: `control-plane(${instance.address})`,
+      kind: "control-plane",
+      address: instance.address,
+      cluster,
+      sgs: union({ members: [key] }, isUnknown(additional) && additional.origin === "computed" ? { members: [] } : sgs.resolve(additional)),
+      subnets: subnets.resolve(world.read(instance, ["vpc_config", 0, "subnet_ids"])),
+      launchTemplates: [],
+      sgsFromLaunchTemplate: false,
+      hostsCoreDns: false,
+    };
+    cluster.controlPlane = controlPlane;
+    clusters.push(cluster);
+    byAddress.set(instance.address, cluster);
+    classes.set(controlPlane.id, controlPlane);
+  }
+
+  const templatesOf = new Map(nodeLaunchTemplateUses(world).map((use) => [use.user.address, use]));
+  const addNode = (cluster: Cluster, node: Omit<EniClass, "cluster">) => {
+    const full: EniClass = { ...node, cluster };
+    cluster.nodes.push(full);
+    classes.set(full.id, full);
+  };
+
+  for (const group of world.ofType("aws_eks_node_group")) {
+    const { cluster, reason } = clusterOf(world, world.read(group, ["cluster_name"]), byAddress);
+    if (!cluster) {
+      orphans.push({ address: group.address, reason: reason! });
+      continue;
+    }
+    const use = templatesOf.get(group.address);
+    let set: SgSet = { members: [cluster.clusterSg] };
+    let fromTemplate = false;
+    if (use) {
+      const fromTemplates = use.templates.map((t) => launchTemplateSgs(world, t, sgs)).reduce(union, { members: [] });
+      if (use.unknown && use.templates.length === 0) set = { members: [], unknown: `its launch template is not known: ${use.unknown}` };
+      else if (fromTemplates.members.length > 0 || fromTemplates.unknown) {
+        set = fromTemplates;
+        fromTemplate = true;
+      }
+    } else if (firstBlock(world.values(group), "remote_access") !== undefined) {
+      const key = sgs.addRemoteAccessSg(group);
+      extraRules.push(...remoteAccessRules(world, group, key, sgs));
+      set = { members: [cluster.clusterSg, key] };
+    }
+    addNode(cluster, {
+      id: `managed(${group.address})`,
+      kind: "managed",
+      address: group.address,
+      sgs: set,
+      subnets: subnets.resolve(world.read(group, ["subnet_ids"])),
+      launchTemplates: use?.templates.map((t) => t.address) ?? [],
+      sgsFromLaunchTemplate: fromTemplate,
+      hostsCoreDns: true,
+    });
+  }
+
+  for (const asg of world.ofType("aws_autoscaling_group")) {
+    const names = clusterTagsOfAsg(world, asg);
+    if (names.length === 0) continue;
+    const cluster = names.map((n) => world.findByAttribute("aws_eks_cluster", "name", n)[0]).map((c) => c && byAddress.get(c.address)).find(Boolean);
+    if (!cluster) {
+      orphans.push({ address: asg.address, reason: `cluster "${names[0]}" is not in this plan` });
+      continue;
+    }
+    const use = templatesOf.get(asg.address);
+    let set: SgSet = use ? use.templates.map((t) => launchTemplateSgs(world, t, sgs)).reduce(union, { members: [] }) : { members: [] };
+    if (use?.unknown) set = union(set, { members: [], unknown: use.unknown });
+    const configuration = world.read(asg, ["launch_configuration"]);
+    if (configuration !== undefined && configuration !== null && configuration !== "" && !(isUnknown(configuration) && configuration.origin === "computed")) {
+      const found = world.designated("aws_launch_configuration", "name", configuration);
+      for (const lc of found.instances) set = union(set, sgs.resolve(world.read(lc, ["security_groups"])));
+      if (found.unknown) set = union(set, { members: [], unknown: `launch configuration: ${found.unknown}` });
+    }
+    if (set.members.length === 0 && !set.unknown) set = { members: [], unknown: "its launch template names no security group, so instances get the VPC's default SG, which is not in this plan" };
+    addNode(cluster, {
+      id: `self-managed(${asg.address})`,
+      kind: "self-managed",
+      address: asg.address,
+      sgs: set,
+      subnets: subnets.resolve(world.read(asg, ["vpc_zone_identifier"])),
+      launchTemplates: use?.templates.map((t) => t.address) ?? [],
+      sgsFromLaunchTemplate: true,
+      hostsCoreDns: true,
+    });
+  }
+
+  for (const profile of world.ofType("aws_eks_fargate_profile")) {
+    const { cluster, reason } = clusterOf(world, world.read(profile, ["cluster_name"]), byAddress);
+    if (!cluster) {
+      orphans.push({ address: profile.address, reason: reason! });
+      continue;
+    }
+    addNode(cluster, {
+      id: `fargate(${profile.address})`,
+      kind: "fargate",
+      address: profile.address,
+      sgs: { members: [cluster.clusterSg] },
+      subnets: subnets.resolve(world.read(profile, ["subnet_ids"])),
+      launchTemplates: [],
+      sgsFromLaunchTemplate: false,
+      hostsCoreDns: selectsKubeSystem(world, profile),
+    });
+  }
+
+  const resourceRules = ruleResources(world, sgs);
+  return { world, sgs, subnets, clusters, classes, orphans, rules: [...extraRules, ...resourceRules], resourceRules };
+}
+
+function finish(parts: Collected, managedElsewhere: ReadonlySet<string>): Topology {
+  const rules = new RuleIndex();
+  for (const rule of [...parts.rules, ...inlineRules(parts.world, parts.sgs, managedElsewhere)]) rules.add(rule);
+  const { world, clusters, sgs, subnets, orphans, classes } = parts;
+  return { world, clusters, sgs, subnets, rules, orphans, classById: (id) => classes.get(id) };
+}
+
+const cache = new WeakMap<ResourceGraph, { before: Topology; after: Topology }>();
+
+/**
+ * The topology of both sides of a plan, built once per graph. An existing SG lists, inline, the
+ * rules that rule resources manage; their signatures from both sides keep them from counting twice.
+ */
+export function topologiesOf(graph: ResourceGraph): { before: Topology; after: Topology } {
+  const cached = cache.get(graph);
+  if (cached) return cached;
+  const after = collect(graph.after);
+  const before = collect(graph.before);
+  const managed = signaturesOf([...after.resourceRules, ...before.resourceRules]);
+  const built = { after: finish(after, managed), before: finish(before, managed) };
+  cache.set(graph, built);
+  return built;
+}
+
+export function topologyOf(graph: ResourceGraph, side: Side = "after"): Topology {
+  return topologiesOf(graph)[side];
+}

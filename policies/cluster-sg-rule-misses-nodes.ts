@@ -1,0 +1,58 @@
+import type { CheckResult, PolicyContext, PolicyMeta } from "../checker/policy";
+import { describeRule, type SgRule } from "../checker/eks/sg-rules";
+import { topologyOf } from "../checker/eks/topology";
+
+export const meta: PolicyMeta = {
+  id: "cluster-sg-rule-misses-nodes",
+  severity: "warning",
+  title: "Rules added to the cluster SG for ports other than 443 reach nodes that carry it",
+  rationale:
+    "A rule on the EKS-made cluster SG only applies where that SG is attached. When every node group's launch template names its own SGs, the cluster SG is on the control-plane ENIs alone, and a rule opening, say, a NodePort or webhook port on it does nothing for the workloads it was meant for.",
+  resourceTypes: ["aws_eks_cluster", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_eks_node_group"],
+};
+
+/** True when the rule opens something besides TCP 443 (the one port the control plane itself serves). */
+function opensMoreThan443(rule: SgRule): boolean | undefined {
+  if (rule.protocol === undefined) return undefined;
+  if (rule.protocol !== "tcp") return true;
+  if (rule.fromPort === undefined || rule.toPort === undefined) return undefined;
+  return !(rule.fromPort === 443 && rule.toPort === 443);
+}
+
+export function check({ graph }: PolicyContext): CheckResult[] {
+  const topology = topologyOf(graph);
+  const results: CheckResult[] = [];
+  for (const cluster of topology.clusters) {
+    if (cluster.nodes.length === 0) continue;
+    const carriers = cluster.nodes.filter((n) => n.sgs.members.includes(cluster.clusterSg));
+    const maybe = cluster.nodes.filter((n) => !n.sgs.members.includes(cluster.clusterSg) && n.sgs.unknown);
+    const detached = cluster.nodes.map((n) => n.address).join(", ");
+    for (const rule of topology.rules.of(cluster.clusterSg, "ingress")) {
+      if (rule.origin !== "rule-resource") continue;
+      const opens = opensMoreThan443(rule);
+      if (carriers.length > 0 || opens === false) {
+        results.push({ address: rule.address, status: "pass", message: carriers.length > 0 ? `nodes carry the cluster SG: ${carriers.map((n) => n.address).join(", ")}` : "TCP 443 to the control plane" });
+      } else if (opens === undefined || maybe.length > 0) {
+        results.push({ address: rule.address, status: "unknown", related: [cluster.clusterSg], message: `cannot tell whether this rule (${describeRule(rule)}) reaches any node: ${opens === undefined ? "its protocol or ports are decided at apply time" : `the SGs of ${maybe.map((n) => n.address).join(", ")} are not all known`}` });
+      } else {
+        results.push({
+          address: rule.address,
+          status: "fail",
+          related: [cluster.clusterSg, ...cluster.nodes.flatMap((n) => n.sgs.members)],
+          message: `this rule (${describeRule(rule)}) is on the cluster SG of ${cluster.address}, but no node class carries that SG (${detached} use their launch templates' SGs), so it only reaches the control-plane ENIs; put the rule on the node SG instead`,
+        });
+      }
+    }
+    // A rule whose SG is decided at apply time may be on the cluster SG.
+    if (carriers.length > 0) continue;
+    const reported = new Set<string>();
+    for (const rule of topology.rules.withUnknownSg) {
+      const candidates = rule.sgUnknown?.candidates ?? [];
+      if (rule.direction !== "ingress" || opensMoreThan443(rule) === false || reported.has(rule.address)) continue;
+      reported.add(rule.address);
+      if (candidates.length > 0 && !candidates.includes(cluster.clusterSg)) continue;
+      results.push({ address: rule.address, status: "unknown", related: [cluster.clusterSg], message: `this rule's security_group_id is decided at apply time (${rule.sgUnknown?.reason}); if it is the cluster SG of ${cluster.address}, it reaches no node`, key: cluster.address });
+    }
+  }
+  return results;
+}
