@@ -11,8 +11,8 @@ export const meta: PolicyMeta = {
 
 export function check({ graph }: PolicyContext): CheckResult[] {
   const results: CheckResult[] = [];
-  for (const instance of graph.instances.values()) {
-    if (instance.type !== "aws_eks_cluster" || instance.mode !== "managed") continue;
+  for (const instance of graph.ofType("aws_eks_cluster")) {
+    if (instance.mode !== "managed") continue;
     const address = instance.address;
     if (instance.action === "replace") {
       const paths = (instance.replacePaths ?? []).map((p) => p.join(".")).filter(Boolean);

@@ -18,12 +18,10 @@ export function check({ graph }: PolicyContext): CheckResult[] {
       if (node.kind !== "managed") continue;
       const address = node.address;
       const related = [...node.launchTemplates, ...node.sgs.members];
-      if (!node.sgsFromLaunchTemplate) {
-        results.push({ address, status: "pass", message: "the nodes carry the cluster SG", related });
-      } else if (node.sgs.members.includes(cluster.clusterSg)) {
-        results.push({ address, status: "pass", message: "the launch template lists the cluster SG", related });
+      if (node.sgs.members.includes(cluster.clusterSg)) {
+        results.push({ address, status: "pass", message: node.sgsFromLaunchTemplate ? "the launch template lists the cluster SG" : "the nodes carry the cluster SG", related });
       } else if (node.sgs.unknown) {
-        results.push({ address, status: "unknown", message: `the launch template's SGs are not all known (${node.sgs.unknown}), so it cannot be told whether the cluster SG is on the nodes`, related });
+        results.push({ address, status: "unknown", message: `the nodes' SGs are not all known (${node.sgs.unknown}), so it cannot be told whether the cluster SG is on them`, related });
       } else {
         const sgs = node.sgs.members.map((k) => topology.sgs.get(k)?.label ?? k).join(", ");
         results.push({

@@ -27,19 +27,24 @@ export function check({ graph }: PolicyContext): CheckResult[] {
     const carriers = cluster.nodes.filter((n) => n.sgs.members.includes(cluster.clusterSg));
     const maybe = cluster.nodes.filter((n) => !n.sgs.members.includes(cluster.clusterSg) && n.sgs.unknown);
     const detached = cluster.nodes.map((n) => n.address).join(", ");
+    // One verdict per rule resource, though a rule with several peers is several rules here.
+    const byAddress = new Map<string, SgRule[]>();
     for (const rule of topology.rules.of(cluster.clusterSg, "ingress")) {
-      if (rule.origin !== "rule-resource") continue;
-      const opens = opensMoreThan443(rule);
-      if (carriers.length > 0 || opens === false) {
-        results.push({ address: rule.address, status: "pass", message: carriers.length > 0 ? `nodes carry the cluster SG: ${carriers.map((n) => n.address).join(", ")}` : "TCP 443 to the control plane" });
-      } else if (opens === undefined || maybe.length > 0) {
-        results.push({ address: rule.address, status: "unknown", related: [cluster.clusterSg], message: `cannot tell whether this rule (${describeRule(rule)}) reaches any node: ${opens === undefined ? "its protocol or ports are decided at apply time" : `the SGs of ${maybe.map((n) => n.address).join(", ")} are not all known`}` });
+      if (rule.origin === "rule-resource") byAddress.set(rule.address, [...(byAddress.get(rule.address) ?? []), rule]);
+    }
+    for (const [address, rules] of byAddress) {
+      const opens = rules.map(opensMoreThan443);
+      const described = rules.map(describeRule).join("; ");
+      if (carriers.length > 0 || opens.every((o) => o === false)) {
+        results.push({ address, status: "pass", message: carriers.length > 0 ? `nodes carry the cluster SG: ${carriers.map((n) => n.address).join(", ")}` : "TCP 443 to the control plane" });
+      } else if (opens.includes(undefined) || maybe.length > 0) {
+        results.push({ address, status: "unknown", related: [cluster.clusterSg], message: `cannot tell whether this rule (${described}) reaches any node: ${opens.includes(undefined) ? "its protocol or ports are decided at apply time" : `the SGs of ${maybe.map((n) => n.address).join(", ")} are not all known`}` });
       } else {
         results.push({
-          address: rule.address,
+          address,
           status: "fail",
           related: [cluster.clusterSg, ...cluster.nodes.flatMap((n) => n.sgs.members)],
-          message: `this rule (${describeRule(rule)}) is on the cluster SG of ${cluster.address}, but no node class carries that SG (${detached} use their launch templates' SGs), so it only reaches the control-plane ENIs; put the rule on the node SG instead`,
+          message: `this rule (${described}) is on the cluster SG of ${cluster.address}, but no node class carries that SG (${detached} use their launch templates' SGs), so it only reaches the control-plane ENIs; put the rule on the node SG instead`,
         });
       }
     }

@@ -1,7 +1,8 @@
 import type { CheckResult, PolicyContext, PolicyMeta } from "../checker/policy";
 import { relatedOf } from "../checker/eks/flow-findings";
-import { flow, formatPorts, type FlowProtocol, type FlowResult } from "../checker/eks/reachability";
-import { topologiesOf, type EniClass, type Topology } from "../checker/eks/topology";
+import { formatPorts, type FlowResult } from "../checker/eks/reachability";
+import { apiServerFlow, coreDnsHosts, dnsFlows, kubeletFlow } from "../checker/eks/required-flows";
+import { topologiesOf, type Topology } from "../checker/eks/topology";
 
 export const meta: PolicyMeta = {
   id: "connectivity-regression",
@@ -14,59 +15,60 @@ export const meta: PolicyMeta = {
 
 interface RequiredFlow {
   readonly name: string;
-  readonly key: string;
-  readonly from: EniClass;
-  readonly to: EniClass;
-  readonly protocol: FlowProtocol;
-  readonly port: number;
+  /** The node class the finding is about. */
+  readonly address: string;
+  readonly result: FlowResult | { readonly unknown: string };
 }
 
-/** The required flows of a topology, keyed so that the same flow can be found on the other side of the plan. */
+/** The required flows of one side of the plan, keyed by class ids and port so the two sides can be matched. */
 function requiredFlows(topology: Topology): Map<string, RequiredFlow> {
   const flows = new Map<string, RequiredFlow>();
-  const add = (f: RequiredFlow) => flows.set(f.key, f);
   for (const cluster of topology.clusters) {
-    const cp = cluster.controlPlane;
     for (const node of cluster.nodes) {
-      add({ name: "nodes → API server", key: `${node.id}>${cp.id}:tcp/443`, from: node, to: cp, protocol: "tcp", port: 443 });
-      add({ name: "API server → kubelet", key: `${cp.id}>${node.id}:tcp/10250`, from: cp, to: node, protocol: "tcp", port: 10250 });
-      for (const host of cluster.nodes.filter((n) => n.hostsCoreDns)) {
-        for (const protocol of ["udp", "tcp"] as const) add({ name: `DNS to ${host.address}`, key: `${node.id}>${host.id}:${protocol}/53`, from: node, to: host, protocol, port: 53 });
+      flows.set(`${node.id} api`, { name: "nodes → API server", address: node.address, result: apiServerFlow(topology, node) });
+      flows.set(`${node.id} kubelet`, { name: "API server → kubelet", address: node.address, result: kubeletFlow(topology, node) });
+      for (const host of coreDnsHosts(node)) {
+        for (const result of dnsFlows(topology, node, host)) {
+          flows.set(`${node.id} dns ${host.id} ${result.protocol}`, { name: `DNS to ${host.address}`, address: node.address, result });
+        }
       }
     }
   }
   return flows;
 }
 
-const subjectOf = (f: RequiredFlow) => (f.from.kind === "control-plane" ? f.to.address : f.from.address);
-const run = (t: Topology, f: RequiredFlow): FlowResult => flow(t, f.from, f.to, f.protocol, f.port);
+function portsOf(result: FlowResult): string {
+  return formatPorts(result.protocol, result.ports);
+}
 
 export function check({ graph }: PolicyContext): CheckResult[] {
   const { before, after } = topologiesOf(graph);
-  const beforeFlows = requiredFlows(before);
+  const was = requiredFlows(before);
   const results: CheckResult[] = [];
   for (const [key, now] of requiredFlows(after)) {
-    const then = beforeFlows.get(key);
-    if (!then) continue;
-    const was = run(before, then);
-    if (was.verdict !== "allowed") continue;
-    const is = run(after, now);
-    const address = subjectOf(now);
-    const ports = formatPorts(now.protocol, { from: now.port, to: now.port });
-    if (is.verdict === "allowed") {
-      results.push({ address, key, status: "pass", message: `${now.name} (${ports}) stays open` });
+    const then = was.get(key)?.result;
+    if (!then || "unknown" in then || then.verdict !== "allowed") continue;
+    const is = now.result;
+    const label = `${now.name} (${portsOf(then)})`;
+    if (!("unknown" in is) && is.verdict === "allowed") {
+      results.push({ address: now.address, key, status: "pass", message: `${label} stays open` });
       continue;
     }
-    const side = is.ingress.verdict !== "allowed" ? is.ingress : is.egress;
-    const sideName = side === is.ingress ? "ingress" : "egress";
-    const lost = [...was.egress.rules, ...was.ingress.rules].map((r) => r.address).filter((a) => graph.instances.get(a)?.action === "delete" || graph.instances.get(a)?.action === "replace");
+    const lost = [...then.egress.rules, ...then.ingress.rules].map((r) => r.address).filter((a) => ["delete", "replace"].includes(graph.instances.get(a)?.action ?? ""));
     const cause = lost.length > 0 ? ` The plan deletes or replaces ${[...new Set(lost)].join(", ")}, which allowed it.` : "";
+    let why: string;
+    if ("unknown" in is) why = is.unknown;
+    else {
+      const sides = ([["egress", is.egress], ["ingress", is.ingress]] as const).filter(([, side]) => side.verdict !== "allowed");
+      why = sides.map(([name, side]) => `${name} side ${side.verdict === "denied" ? "missing" : "unknown"}: ${side.reasons.join("; ")}`).join("; ");
+    }
+    const blocked = !("unknown" in is) && is.verdict === "denied";
     results.push({
-      address,
+      address: now.address,
       key,
       status: "fail",
-      related: [...new Set([...relatedOf(was), ...relatedOf(is)])],
-      message: `${now.name} (${ports}) is open before this plan and ${is.verdict === "denied" ? "blocked" : "no longer certain"} after it: ${sideName} side ${is.verdict === "denied" ? "missing" : "unknown"} — ${side.reasons.join("; ")}.${cause} Keep the rule, or add its replacement in the same plan.`,
+      related: [...new Set([...relatedOf(then), ...("unknown" in is ? [] : relatedOf(is))])],
+      message: `${label} is open before this plan and ${blocked ? "blocked" : "no longer certain"} after it: ${why}.${cause} Keep the rule, or add its replacement in the same plan.`,
     });
   }
   return results;

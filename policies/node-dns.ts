@@ -1,6 +1,6 @@
 import type { CheckResult, PolicyContext, PolicyMeta } from "../checker/policy";
 import { flowCheckResult } from "../checker/eks/flow-findings";
-import { flow } from "../checker/eks/reachability";
+import { coreDnsHosts, dnsFlows } from "../checker/eks/required-flows";
 import { topologyOf } from "../checker/eks/topology";
 
 export const meta: PolicyMeta = {
@@ -16,10 +16,9 @@ export function check({ graph }: PolicyContext): CheckResult[] {
   const topology = topologyOf(graph);
   const results: CheckResult[] = [];
   for (const cluster of topology.clusters) {
-    const hosts = cluster.nodes.filter((n) => n.hostsCoreDns);
     for (const node of cluster.nodes) {
-      for (const host of hosts) {
-        const flows = [flow(topology, node, host, "udp", 53), flow(topology, node, host, "tcp", 53)];
+      for (const host of coreDnsHosts(node)) {
+        const flows = dnsFlows(topology, node, host);
         const what = host === node ? "DNS between nodes of this class" : `DNS to CoreDNS hosts in ${host.address}`;
         results.push(flowCheckResult(topology, node.address, flows, what, "Pods here cannot resolve names when CoreDNS runs there.", host.id));
       }

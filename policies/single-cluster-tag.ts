@@ -23,7 +23,9 @@ export function check({ graph }: PolicyContext): CheckResult[] {
         else if (sg.clusterTags.some((name) => cluster.name === undefined || name === cluster.name)) tagged.push(sg.label);
       }
       const related = node.sgs.members;
-      if (tagged.length > 1) {
+      if (node.sgs.members.length <= 1 && !node.sgs.unknown) {
+        results.push({ address: node.address, status: "pass", related, message: "the nodes carry a single SG, which the load balancer controller uses whatever its tags" });
+      } else if (tagged.length > 1) {
         results.push({
           address: node.address,
           status: "fail",

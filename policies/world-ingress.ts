@@ -62,5 +62,20 @@ export function check({ graph }: PolicyContext): CheckResult[] {
       }
     }
   }
+  // A rule open to the world whose SG is decided at apply time may sit on one of these SGs.
+  const undecided = new Map<string, SgRule[]>();
+  for (const rule of topology.rules.withUnknownSg) {
+    const candidates = rule.sgUnknown?.candidates ?? [];
+    if (rule.direction !== "ingress" || !isWorld(rule) || (candidates.length > 0 && !candidates.some((c) => onEnis.has(c)))) continue;
+    undecided.set(rule.address, [...(undecided.get(rule.address) ?? []), rule]);
+  }
+  for (const [address, list] of undecided) {
+    results.push({
+      address,
+      status: "unknown",
+      related: list[0].sgUnknown?.candidates ?? [],
+      message: `${list.map(describeRule).join("; ")} is open to the whole internet, and its security_group_id is decided at apply time (${list[0].sgUnknown?.reason}); if that SG is on an EKS control-plane or node ENI, anyone can reach these ports`,
+    });
+  }
   return results;
 }

@@ -7,6 +7,7 @@ import type { CheckResult, Policy } from "../../checker/policy";
 import { checkGraphs } from "../../checker/run/check-inputs";
 import { runCli } from "../../checker/cli/main";
 import { showValue } from "../../checker/run/show-value";
+import { policies as registry } from "../../policies";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const FIXTURES = path.join(ROOT, "__tests__/fixtures");
@@ -46,8 +47,9 @@ export function statusByAddress(results: readonly CheckResult[]): Record<string,
   return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, [...new Set(v)].sort().join("+")]));
 }
 
-export function reportOf(files: string[], policies?: Policy[]) {
-  return checkGraphs(files.map(graphOf), { policies });
+/** The whole pack (or the given policies) over some inputs. */
+export function reportOf(files: string[], only?: Policy[]) {
+  return checkGraphs(files.map(graphOf), {}, only ?? registry);
 }
 
 export interface CliRun {

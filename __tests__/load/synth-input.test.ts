@@ -2,43 +2,16 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, TerraformStack } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
-import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
-import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { App } from "cdktf";
 import { ExampleClusterStack } from "../../main";
+import { BrokenStack } from "../fixtures/cdktf/broken-stack";
 import { formatRef, isUnknown, valueAt } from "../../checker/model/value";
-import { cli, graphOf, statusByAddress, verdicts } from "../helpers/fixtures";
+import { cli, fixturePlan, graphOf, reportOf, statusByAddress, verdicts } from "../helpers/fixtures";
 import * as nodeImdsv2 from "../../policies/node-imdsv2";
 import * as publicEndpoint from "../../policies/public-endpoint";
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-synth-"));
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
-
-/** A stack with settings the pack rejects, including an escape-hatch override. */
-class BrokenStack extends TerraformStack {
-  constructor(scope: App, id: string) {
-    super(scope, id);
-    new AwsProvider(this, "aws", { region: "ap-northeast-1" });
-    const cluster = new EksCluster(this, "open", {
-      name: "open",
-      roleArn: "arn:aws:iam::111122223333:role/eks",
-      vpcConfig: { subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"], endpointPublicAccess: false },
-    });
-    // An escape hatch turns the endpoint public again: the checker must see it.
-    cluster.addOverride("vpc_config.endpoint_public_access", true);
-    const template = new LaunchTemplate(this, "nodes", { namePrefix: "nodes-", metadataOptions: { httpTokens: "optional" } });
-    new EksNodeGroup(this, "workers", {
-      clusterName: cluster.name,
-      nodeGroupName: "workers",
-      nodeRoleArn: "arn:aws:iam::111122223333:role/node",
-      subnetIds: ["subnet-0a1b2c3d4e5f60718"],
-      scalingConfig: { desiredSize: 1, maxSize: 1, minSize: 1 },
-      launchTemplate: { id: template.id, version: template.latestVersion.toString() },
-    });
-  }
-}
 
 const app = new App({ outdir });
 new ExampleClusterStack(app, "example");
@@ -75,4 +48,19 @@ test("findings on synth input carry the construct path", () => {
   const report = JSON.parse(cli(["check", path.join(outdir, "stacks/broken/cdk.tf.json"), "--format", "json"]).stdout);
   const finding = report.findings.find((f: { policy: string }) => f.policy === "public-endpoint");
   expect(finding.constructPath).toBe("broken/open");
+});
+
+describe.each(["cdktf-example", "cdktf-broken"])("%s: the same verdicts at synth time and at plan time", (name) => {
+  // The committed cdk.tf.json was planned by terraform into plan.json (regenerate.sh).
+  const atPlan = reportOf([fixturePlan(name)]);
+  const atSynth = reportOf([path.join(path.dirname(fixturePlan(name)), "cdk.tf.json")]);
+  const verdictsOf = (report: typeof atPlan) => report.findings.map((f) => `${f.status} ${f.policy} ${f.address}`);
+  test("the findings and counts agree", () => {
+    expect(atPlan.summary.checks).toBeGreaterThan(3);
+    expect(atSynth.summary).toEqual(atPlan.summary);
+    expect(verdictsOf(atSynth)).toEqual(verdictsOf(atPlan));
+  });
+  test(name === "cdktf-broken" ? "and the broken stack fails" : "and the example passes", () => {
+    expect(atPlan.summary.failed > 0).toBe(name === "cdktf-broken");
+  });
 });

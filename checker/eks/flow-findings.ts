@@ -14,12 +14,19 @@ function ruleHome(topology: Topology, cls: EniClass): SgKey | undefined {
 }
 
 function describeClass(cls: EniClass): string {
-  return cls.kind === "control-plane" ? `the control plane of ${cls.address}` : cls.address;
+  if (cls.kind === "control-plane") return `the control plane of ${cls.address}`;
+  if (cls.kind === "public-endpoint") return `the public API endpoint of ${cls.address}`;
+  return cls.address;
 }
 
-/** The advice for a denied flow: the missing rule(s), written against Terraform expressions. */
-function fixFor(topology: Topology, result: FlowResult): string {
-  const ports = formatPorts(result.protocol, result.ports);
+/** The advice for denied flows (same classes, several ports): the missing rule(s), written against Terraform expressions. */
+function fixFor(topology: Topology, denied: readonly FlowResult[]): string {
+  const result = denied[0];
+  const ports = denied.map((r) => formatPorts(r.protocol, r.ports)).join(", ");
+  if (result.to.kind === "public-endpoint") {
+    const source = ruleHome(topology, result.from);
+    return `${source ? `add an egress rule on ${source} for ${ports} to 0.0.0.0/0` : "give the nodes an SG that allows TCP 443 out"}, or turn on endpoint_private_access so nodes reach the API inside the VPC`;
+  }
   const fixes: string[] = [];
   const source = ruleHome(topology, result.from);
   const target = ruleHome(topology, result.to);
@@ -33,7 +40,10 @@ function fixFor(topology: Topology, result: FlowResult): string {
 }
 
 function sideText(name: string, side: SideResult): string {
-  if (side.verdict === "allowed") return `${name} allowed by ${[...new Set(side.rules.map((r) => r.address))].join(", ")}`;
+  if (side.verdict === "allowed") {
+    const rules = [...new Set(side.rules.map((r) => r.address))];
+    return rules.length > 0 ? `${name} allowed by ${rules.join(", ")}` : `${name} allowed`;
+  }
   if (side.verdict === "denied") return `${name} side missing: ${side.reasons.join("; ")}`;
   return `${name} side unknown: ${side.reasons.join("; ")}`;
 }
@@ -61,7 +71,7 @@ export function flowCheckResult(topology: Topology, address: string, results: re
       status: "fail",
       key,
       related,
-      message: `${what} (${route}) is blocked on ${ports(denied)}: ${sideText("egress", first.egress)}; ${sideText("ingress", first.ingress)}. ${why} Fix: ${fixFor(topology, first)}`,
+      message: `${what} (${route}) is blocked on ${ports(denied)}: ${sideText("egress", first.egress)}; ${sideText("ingress", first.ingress)}. ${why} Fix: ${fixFor(topology, denied.filter((r) => r.egress.verdict === first.egress.verdict && r.ingress.verdict === first.ingress.verdict))}`,
     };
   }
   if (unknown.length > 0) {

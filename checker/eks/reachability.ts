@@ -88,6 +88,15 @@ export function peerCovers(peer: RulePeer, target: EniClass): Verdict {
   }
 }
 
+function whyUnknown(rule: SgRule, other: EniClass): string {
+  const { peer } = rule;
+  if (rule.protocol === undefined || (rule.protocol !== "all" && (rule.fromPort === undefined || rule.toPort === undefined))) return "its protocol or ports are decided at apply time";
+  if (peer.kind === "unknown") return peer.reason;
+  if (peer.kind === "cidr") return `whether it covers ${other.id} is not known: ${other.subnets.unknown ?? "no subnet CIDRs"}`;
+  if (peer.kind === "prefix-list") return "the prefix list's CIDRs are not in the plan";
+  return `the SGs of ${other.id} are not all known: ${other.sgs.unknown}`;
+}
+
 function sgLabel(topology: Topology, key: string): string {
   return topology.sgs.get(key)?.label ?? key;
 }
@@ -107,7 +116,7 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
       if (part !== "unknown" && peer === "allowed") {
         allowing.push(rule);
         opened.push(part);
-      } else unknown.push(`${rule.address}: ${describeRule(rule)}${rule.peer.kind === "unknown" ? ` (${rule.peer.reason})` : ""}`);
+      } else unknown.push(`${rule.address}: ${describeRule(rule)} (${whyUnknown(rule, other)})`);
     }
   }
   if (covers(opened, ports)) return { verdict: "allowed", rules: allowing, reasons: [] };
@@ -123,6 +132,11 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
   const on = own.sgs.members.length > 0 ? own.sgs.members.map((k) => sgLabel(topology, k)).join(", ") : "(no SGs)";
   const partly = allowing.length > 0 ? ` (only part of the range: ${allowing.map(describeRule).join(", ")})` : "";
   return { verdict: "denied", rules: allowing, reasons: [`no ${direction} rule on ${on} allows ${formatPorts(protocol, ports)} ${direction === "egress" ? "to" : "from"} ${other.id}${partly}`] };
+}
+
+/** The egress side alone, for destinations that carry no SG (the public API endpoint). */
+export function egressSide(topology: Topology, from: EniClass, to: EniClass, protocol: FlowProtocol, ports: PortRange): SideResult {
+  return sideOf(topology, from, to, "egress", protocol, ports);
 }
 
 export function flow(topology: Topology, from: EniClass, to: EniClass, protocol: FlowProtocol, ports: number | PortRange): FlowResult {

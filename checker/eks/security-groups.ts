@@ -52,7 +52,9 @@ export class SgDirectory {
 
   constructor(private readonly world: World) {
     for (const sg of world.ofType("aws_security_group")) {
-      const tags = world.read(sg, ["tags"]);
+      // tags_all adds the provider's default_tags; before apply it may be unknown, then tags is what we have.
+      const all = world.read(sg, ["tags_all"]);
+      const tags = isObject(all) ? all : world.read(sg, ["tags"]);
       this.groups.set(sg.address, { key: sg.address, kind: "terraform", address: sg.address, label: sg.address, clusterTags: clusterTagsOf(tags) });
     }
   }

@@ -4,6 +4,7 @@
  * cluster — control plane, managed node groups, self-managed node groups (tagged ASGs), Fargate
  * profiles — with their effective SG sets and subnets, and every SG rule indexed by SG.
  */
+import picomatch from "picomatch";
 import type { ResourceGraph, Side, World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { firstBlock, isObject, isUnknown, type Value } from "../model/value";
@@ -13,7 +14,8 @@ import { SgDirectory, type SgKey, type SgSet } from "./security-groups";
 import { inlineRules, ruleResources, RuleIndex, signaturesOf, type SgRule } from "./sg-rules";
 import { SubnetDirectory, type SubnetSet } from "./subnets";
 
-export type EniClassKind = "control-plane" | "managed" | "self-managed" | "fargate";
+/** `public-endpoint` is not an ENI: it stands for the API's public endpoint as a flow destination. */
+export type EniClassKind = "control-plane" | "managed" | "self-managed" | "fargate" | "public-endpoint";
 
 export interface EniClass {
   /** Stable id: `control-plane(<cluster>)`, `managed(<node group>)`, `self-managed(<asg>)`, `fargate(<profile>)`. */
@@ -33,13 +35,19 @@ export interface EniClass {
   readonly hostsCoreDns: boolean;
 }
 
-export interface Cluster {
-  readonly address: string;
-  readonly name?: string;
-  readonly clusterSg: SgKey;
-  readonly controlPlane: EniClass;
+export class Cluster {
   /** Node classes: managed, self-managed and Fargate. */
-  readonly nodes: EniClass[];
+  readonly nodes: EniClass[] = [];
+  readonly controlPlane: EniClass;
+
+  constructor(
+    readonly address: string,
+    readonly name: string | undefined,
+    readonly clusterSg: SgKey,
+    controlPlane: Omit<EniClass, "cluster">,
+  ) {
+    this.controlPlane = { ...controlPlane, cluster: this };
+  }
 }
 
 export interface Topology {
@@ -117,9 +125,19 @@ function clusterOf(world: World, value: Value | undefined, byAddress: Map<string
   return { reason: "no cluster_name" };
 }
 
-function selectsKubeSystem(world: World, profile: ResourceInstance): boolean {
+/** The labels of EKS's CoreDNS pods; a selector with other labels does not pick them. */
+const COREDNS_LABELS: Record<string, string> = { "k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns" };
+
+/** Does a Fargate profile run CoreDNS: a selector whose namespace (wildcards allowed) matches kube-system and whose labels CoreDNS has. */
+function selectsCoreDns(world: World, profile: ResourceInstance): boolean {
   const selectors = world.read(profile, ["selector"]);
-  return Array.isArray(selectors) && selectors.some((s) => isObject(s) && s.namespace === "kube-system");
+  if (!Array.isArray(selectors)) return false;
+  return selectors.some((selector) => {
+    if (!isObject(selector) || typeof selector.namespace !== "string") return false;
+    if (!picomatch.isMatch("kube-system", selector.namespace, { dot: true })) return false;
+    const labels = selector.labels;
+    return !isObject(labels) || Object.entries(labels).every(([k, v]) => COREDNS_LABELS[k] === v);
+  });
 }
 
 interface Collected {
@@ -143,31 +161,30 @@ function collect(world: World): Collected {
   const orphans: { address: string; reason: string }[] = [];
   const extraRules: SgRule[] = [];
 
+  // Every cluster SG first: other SGs and rules may refer to any of them.
+  const clusterSgs = new Map<ResourceInstance, SgKey>();
   for (const instance of world.ofType("aws_eks_cluster")) {
     const name = world.read(instance, ["name"]);
     const key = sgs.addClusterSg(instance, typeof name === "string" ? name : undefined);
+    clusterSgs.set(instance, key);
     extraRules.push(...clusterSgRules(instance, key));
   }
-  for (const instance of world.ofType("aws_eks_cluster")) {
+  for (const [instance, key] of clusterSgs) {
     const name = world.read(instance, ["name"]);
-    const key = `${instance.address}.vpc_config[0].cluster_security_group_id`;
     const additional = world.read(instance, ["vpc_config", 0, "security_group_ids"]);
-    const cluster = { address: instance.address, name: typeof name === "string" ? name : undefined, clusterSg: key, nodes: [] } as unknown as Cluster & { controlPlane: EniClass; nodes: EniClass[] };
-    const controlPlane: EniClass = {
+    const cluster = new Cluster(instance.address, typeof name === "string" ? name : undefined, key, {
       id: `control-plane(${instance.address})`,
       kind: "control-plane",
       address: instance.address,
-      cluster,
       sgs: union({ members: [key] }, isUnknown(additional) && additional.origin === "computed" ? { members: [] } : sgs.resolve(additional)),
       subnets: subnets.resolve(world.read(instance, ["vpc_config", 0, "subnet_ids"])),
       launchTemplates: [],
       sgsFromLaunchTemplate: false,
       hostsCoreDns: false,
-    };
-    cluster.controlPlane = controlPlane;
+    });
     clusters.push(cluster);
     byAddress.set(instance.address, cluster);
-    classes.set(controlPlane.id, controlPlane);
+    classes.set(cluster.controlPlane.id, cluster.controlPlane);
   }
 
   const templatesOf = new Map(nodeLaunchTemplateUses(world).map((use) => [use.user.address, use]));
@@ -254,7 +271,7 @@ function collect(world: World): Collected {
       subnets: subnets.resolve(world.read(profile, ["subnet_ids"])),
       launchTemplates: [],
       sgsFromLaunchTemplate: false,
-      hostsCoreDns: selectsKubeSystem(world, profile),
+      hostsCoreDns: selectsCoreDns(world, profile),
     });
   }
 

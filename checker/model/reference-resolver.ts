@@ -104,6 +104,8 @@ export class ReferenceResolver {
       }
       return result;
     }
+    // Configurations written in JSON (cdk.tf.json) give both: the template text as a "constant" and its references.
+    if (Array.isArray(expression.references) && expression.references.length > 0) return this.resolveReferences(expression.references, scope, pick, depth);
     if ("constant_value" in expression) {
       const value = expression.constant_value ?? null;
       const picked = pick ? pickFromConstant(value, pick) : value;

@@ -97,16 +97,27 @@ export class ResourceGraph {
   readonly instances: ReadonlyMap<string, ResourceInstance>;
   readonly after: World;
   readonly before: World;
+  private readonly byType = new Map<string, ResourceInstance[]>();
 
   constructor(
     readonly input: InputInfo,
     instances: readonly ResourceInstance[],
   ) {
     const map = new Map<string, ResourceInstance>();
-    for (const instance of instances) map.set(instance.deposed ? `${instance.address} (deposed ${instance.deposed})` : instance.address, instance);
+    for (const instance of instances) {
+      map.set(instance.deposed ? `${instance.address} (deposed ${instance.deposed})` : instance.address, instance);
+      const list = this.byType.get(instance.type);
+      if (list) list.push(instance);
+      else this.byType.set(instance.type, [instance]);
+    }
     this.instances = map;
     this.after = new World("after", instances);
     this.before = new World("before", instances);
+  }
+
+  /** Every instance of a type, whatever the plan does to it (deleted ones included). */
+  ofType(type: string): readonly ResourceInstance[] {
+    return this.byType.get(type) ?? [];
   }
 
   world(side: Side): World {

@@ -1,0 +1,149 @@
+/** Which SGs end up on which ENI class, built from real plans. */
+import { topologyOf, type EniClass, type Topology } from "../../checker/eks/topology";
+import { fixturePlan, graphOf } from "../helpers/fixtures";
+
+const CLUSTER_SG = "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id";
+
+function topology(name: string, side: "before" | "after" = "after"): Topology {
+  return topologyOf(graphOf(fixturePlan(name)), side);
+}
+
+function classes(t: Topology): Record<string, { sgs: string[]; unknown?: boolean }> {
+  const out: Record<string, { sgs: string[]; unknown?: boolean }> = {};
+  for (const cluster of t.clusters) {
+    for (const c of [cluster.controlPlane, ...cluster.nodes] as EniClass[]) {
+      out[c.id] = { sgs: [...c.sgs.members].sort(), ...(c.sgs.unknown ? { unknown: true } : {}) };
+    }
+  }
+  return out;
+}
+
+test.each([
+  [
+    "topo-mng-no-lt",
+    { "control-plane(aws_eks_cluster.this)": { sgs: [CLUSTER_SG] }, "managed(aws_eks_node_group.default)": { sgs: [CLUSTER_SG] } },
+  ],
+  [
+    // A launch template that names SGs replaces the cluster SG on the nodes.
+    "topo-lt-node-sg-no-rules",
+    { "control-plane(aws_eks_cluster.this)": { sgs: [CLUSTER_SG] }, "managed(aws_eks_node_group.workers)": { sgs: ["aws_security_group.node"] } },
+  ],
+  ["topo-lt-network-interfaces", { "control-plane(aws_eks_cluster.this)": { sgs: [CLUSTER_SG] }, "managed(aws_eks_node_group.workers)": { sgs: ["aws_security_group.node"] } }],
+  [
+    // One launch template found by reference and by a literal name.
+    "topo-lt-by-name",
+    {
+      "control-plane(aws_eks_cluster.this)": { sgs: [CLUSTER_SG] },
+      "managed(aws_eks_node_group.batch)": { sgs: ["aws_security_group.node"] },
+      "managed(aws_eks_node_group.general)": { sgs: ["aws_security_group.node"] },
+    },
+  ],
+  [
+    // Additional SGs sit on the control plane only; a launch template can list the cluster SG next to its own.
+    "topo-cluster-sg-plus-tagged-node-sg",
+    {
+      "control-plane(aws_eks_cluster.this)": { sgs: ["aws_security_group.cluster_additional", CLUSTER_SG] },
+      "managed(aws_eks_node_group.workers)": { sgs: ["aws_security_group.node", CLUSTER_SG] },
+    },
+  ],
+  [
+    "topo-fargate",
+    {
+      "control-plane(aws_eks_cluster.this)": { sgs: ["aws_security_group.api_access", CLUSTER_SG] },
+      "fargate(aws_eks_fargate_profile.default)": { sgs: [CLUSTER_SG] },
+      "fargate(aws_eks_fargate_profile.kube_system)": { sgs: [CLUSTER_SG] },
+    },
+  ],
+  ["topo-self-managed-asg", { "control-plane(aws_eks_cluster.this)": { sgs: [CLUSTER_SG] }, "self-managed(aws_autoscaling_group.workers)": { sgs: ["aws_security_group.node"] } }],
+  [
+    "topo-modules-count-foreach",
+    {
+      "control-plane(aws_eks_cluster.this)": { sgs: [CLUSTER_SG] },
+      'managed(module.nodes["apps"].aws_eks_node_group.this)': { sgs: ['module.nodes["apps"].aws_security_group.this'] },
+      'managed(module.nodes["system"].aws_eks_node_group.this)': { sgs: ['module.nodes["system"].aws_security_group.this'] },
+    },
+  ],
+])("%s: effective SG sets", (name, expected: Record<string, { sgs: string[] }>) => {
+  const sorted = Object.fromEntries(Object.entries(expected).map(([id, c]) => [id, { ...c, sgs: [...c.sgs].sort() }]));
+  expect(classes(topology(name))).toEqual(sorted);
+});
+
+test("a managed node group with remote_access and no launch template also carries the EKS-made remote-access SG", () => {
+  const t = topology("p-nodegroups-remote-access");
+  const open = t.classById("managed(aws_eks_node_group.ssh_open)")!;
+  expect(open.sgs.members).toHaveLength(2);
+  const remote = open.sgs.members.map((k) => t.sgs.get(k)!).find((sg) => sg.kind === "remote-access")!;
+  const rules = t.rules.of(remote.key, "ingress");
+  expect(rules.map((r) => [r.protocol, r.fromPort, r.peer.kind === "cidr" ? r.peer.cidr.text : r.peer.kind])).toEqual([["tcp", 22, "0.0.0.0/0"]]);
+});
+
+test("only Fargate profiles that select kube-system host CoreDNS; every EC2 class does", () => {
+  const t = topology("topo-mixed-fargate-ec2");
+  const hosts = t.clusters[0].nodes.filter((n) => n.hostsCoreDns).map((n) => n.id).sort();
+  expect(hosts).toEqual(["fargate(aws_eks_fargate_profile.kube_system)", "managed(aws_eks_node_group.apps)"]);
+  const fargate = topology("topo-fargate").clusters[0].nodes.filter((n) => n.hostsCoreDns).map((n) => n.id);
+  expect(fargate).toEqual(["fargate(aws_eks_fargate_profile.kube_system)"]);
+});
+
+test("classes know their subnets' CIDRs when the plan makes the subnets, and say unknown otherwise", () => {
+  const t = topology("topo-cidr-rules");
+  expect(t.classById("managed(aws_eks_node_group.a)")!.subnets.ipv4.map((c) => c.text)).toEqual(["10.100.0.0/24", "10.100.1.0/24"]);
+  expect(t.classById("managed(aws_eks_node_group.c)")!.subnets.unknown).toMatch(/subnet-0c1c1c1c1c1c1c1c1 is not in this plan/);
+});
+
+test("the cluster SG has EKS's own rules: all in from itself, all out", () => {
+  const t = topology("topo-mng-no-lt");
+  const ingress = t.rules.of(CLUSTER_SG, "ingress");
+  expect(ingress.filter((r) => r.origin === "eks").map((r) => [r.protocol, r.peer.kind === "sg" ? r.peer.sg : r.peer.kind])).toEqual([["all", CLUSTER_SG]]);
+  const egress = t.rules.of(CLUSTER_SG, "egress").filter((r) => r.origin === "eks").map((r) => (r.peer.kind === "cidr" ? r.peer.cidr.text : r.peer.kind === "sg" ? r.peer.sg : "?"));
+  expect(egress.sort()).toEqual(["0.0.0.0/0", "::/0", CLUSTER_SG].sort());
+});
+
+test("a new SG without egress blocks has no egress rule", () => {
+  const t = topology("topo-node-sg-no-egress");
+  expect(t.rules.of("aws_security_group.node", "egress")).toEqual([]);
+  expect(t.rules.of("aws_security_group.node", "ingress").length).toBeGreaterThan(0);
+});
+
+test("numeric and -1 protocols are normalised", () => {
+  const t = topology("topo-vpc-rule-resources");
+  const protocols = new Set([...t.rules.of("aws_security_group.node", "ingress"), ...t.rules.of("aws_security_group.node", "egress")].map((r) => r.protocol));
+  expect(protocols.has("all")).toBe(true);
+  expect(protocols.has("tcp")).toBe(true);
+  expect(protocols.has("udp")).toBe(true);
+  expect([...protocols].some((p) => p?.startsWith("proto-"))).toBe(false);
+});
+
+describe("an existing SG that lists, inline, rules that rule resources also manage", () => {
+  const key = "aws_security_group.node";
+  const signature = (t: Topology) =>
+    t.rules
+      .of(key, "ingress")
+      .map((r) => `${r.protocol}/${r.fromPort}-${r.toPort}/${r.peer.kind === "sg" ? r.peer.sg : r.peer.kind === "cidr" ? r.peer.cidr.text : r.peer.kind}`)
+      .sort();
+
+  test("counts each rule once, on both sides of the plan", () => {
+    for (const side of ["before", "after"] as const) {
+      const list = signature(topology("topo-existing-sg-inline-and-rule", side));
+      expect(new Set(list).size).toBe(list.length);
+    }
+  });
+
+  test("a rule resource the plan deletes is gone after it, even though the SG's stale inline list still shows it", () => {
+    const before = signature(topology("topo-existing-sg-inline-and-rule", "before"));
+    const after = signature(topology("topo-existing-sg-inline-and-rule", "after"));
+    expect(before.length).toBe(after.length + 1);
+    expect(before.filter((r) => !after.includes(r))).toEqual([expect.stringMatching(/^tcp\/9443-9443\//)]);
+  });
+});
+
+test("rules whose SG is set through a local are kept aside as rules with an unknown SG", () => {
+  const t = topology("topo-rules-through-local");
+  expect(t.rules.withUnknownSg.length).toBeGreaterThan(0);
+  expect(t.rules.withUnknownSg[0].sgUnknown?.reason).toMatch(/locals are not in plan JSON/);
+});
+
+test("the topology is built once per graph and shared by policies", () => {
+  const graph = graphOf(fixturePlan("topo-mng-no-lt"));
+  expect(topologyOf(graph)).toBe(topologyOf(graph));
+});

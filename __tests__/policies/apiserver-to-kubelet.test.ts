@@ -1,0 +1,97 @@
+import * as policy from "../../policies/apiserver-to-kubelet";
+import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+
+const cases: VerdictCase[] = [
+  // The cluster SG on both ends: its built-in rules (all in from itself, all out) carry 10250.
+  { fixture: "topo-mng-no-lt", expected: { "aws_eks_node_group.default": "pass" } },
+  { fixture: "topo-cluster-sg-plus-tagged-node-sg", expected: { "aws_eks_node_group.workers": "pass" } },
+  { fixture: "topo-fargate", expected: { "aws_eks_fargate_profile.default": "pass", "aws_eks_fargate_profile.kube_system": "pass" } },
+  // Launch-template node SGs that admit 10250 from the cluster SG, written every way the plan allows.
+  { fixture: "topo-lt-node-sg-correct", expected: { "aws_eks_node_group.workers": "pass" } },
+  // Inline 10250 entry whose security_groups is unknown and only referenced by the whole ingress set.
+  { fixture: "topo-lt-network-interfaces", expected: { "aws_eks_node_group.workers": "pass" } },
+  // Node SG without egress: the flow starts at the control plane, and return traffic is implicit.
+  { fixture: "topo-node-sg-no-egress", expected: { "aws_eks_node_group.workers": "pass" } },
+  { fixture: "topo-egress-narrow", expected: { "aws_eks_node_group.workers": "pass" } },
+  { fixture: "topo-vpc-rule-resources", expected: { "aws_eks_node_group.workers": "pass" } },
+  { fixture: "topo-mixed-fargate-ec2", expected: { "aws_eks_node_group.apps": "pass", "aws_eks_fargate_profile.kube_system": "pass" } },
+  {
+    fixture: "topo-modules-count-foreach",
+    expected: { 'module.nodes["apps"].aws_eks_node_group.this': "pass", 'module.nodes["system"].aws_eks_node_group.this': "pass" },
+  },
+  { fixture: "topo-self-managed-asg", expected: { "aws_autoscaling_group.workers": "pass" } },
+  // Existing SG whose refreshed inline rules repeat the rule resources; one rule decides the ingress.
+  { fixture: "topo-existing-sg-inline-and-rule", expected: { "aws_eks_node_group.workers": "pass" } },
+  { fixture: "topo-state-delete-rule", expected: { "aws_eks_node_group.workers": "pass" } },
+  // The replaced rules follow the new cluster SG through their references.
+  { fixture: "topo-state-replace-cluster", expected: { "aws_eks_node_group.workers": "pass" } },
+  {
+    // a: 10.100.0.0/16 covers the control-plane subnets; b: 10.100.0.0/23 covers neither 10.100.4.0/24 nor
+    // 10.100.5.0/24; c: the control-plane subnets are existing ones whose CIDRs the plan does not hold.
+    fixture: "topo-cidr-rules",
+    expected: { "aws_eks_node_group.a": "pass", "aws_eks_node_group.b": "fail", "aws_eks_node_group.c": "unknown" },
+    messages: {
+      "aws_eks_node_group.b":
+        /blocked on TCP 10250: egress allowed by aws_eks_cluster\.b; ingress side missing: no ingress rule on aws_security_group\.node_b allows TCP 10250 from control-plane\(aws_eks_cluster\.b\)\..*Fix: add an ingress rule on aws_security_group\.node_b for TCP 10250 from aws_eks_cluster\.b\.vpc_config\[0\]\.cluster_security_group_id/,
+      "aws_eks_node_group.c": /cannot tell whether API server → kubelet .* is open on TCP 10250: ingress side unknown: aws_security_group\.node_c: ingress tcp\/10250 from 10\.101\.0\.0\/16/,
+    },
+  },
+  {
+    // Both node groups reach the same LT by name (reference and literal); it names only the node SG,
+    // which has no 10250 rule. Unresolved, the groups would look like cluster-SG groups and pass.
+    fixture: "topo-lt-by-name",
+    expected: { "aws_eks_node_group.general": "fail", "aws_eks_node_group.batch": "fail" },
+    messages: {
+      "aws_eks_node_group.general": /egress allowed by aws_eks_cluster\.this; ingress side missing: no ingress rule on aws_security_group\.node allows TCP 10250 from control-plane\(aws_eks_cluster\.this\)/,
+      "aws_eks_node_group.batch": /Fix: add an ingress rule on aws_security_group\.node for TCP 10250 from aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id/,
+    },
+  },
+  {
+    fixture: "topo-lt-node-sg-no-rules",
+    expected: { "aws_eks_node_group.workers": "fail" },
+    messages: {
+      "aws_eks_node_group.workers":
+        /egress allowed by aws_eks_cluster\.this; ingress side missing: no ingress rule on aws_security_group\.node allows TCP 10250 .*Fix: add an ingress rule on aws_security_group\.node for TCP 10250 from aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id$/,
+    },
+  },
+  {
+    // Every rule names its SG through a local, which plan JSON does not carry.
+    fixture: "topo-rules-through-local",
+    expected: { "aws_eks_node_group.workers": "unknown" },
+    messages: {
+      "aws_eks_node_group.workers":
+        /ingress side unknown: .*aws_security_group_rule\.node_from_cluster\["kubelet"\] may be on these SGs: its security_group_id is decided at apply time \(local\.node_sg_id \(locals are not in plan JSON\)\)/,
+    },
+  },
+  // p-* fixtures: node groups on the cluster SG pass; self-managed nodes on an SG the plan does not hold are unknown.
+  {
+    fixture: "p-nodegroups-remote-access",
+    expected: {
+      "aws_eks_node_group.no_ssh": "pass",
+      "aws_eks_node_group.ssh_from_bastion": "pass",
+      "aws_eks_node_group.ssh_open": "pass",
+      "aws_eks_node_group.ssh_with_launch_template": "pass",
+    },
+  },
+  {
+    fixture: "p-self-managed-asg",
+    expected: { "aws_autoscaling_group.workers": "unknown", "aws_autoscaling_group.spot": "unknown" },
+    messages: { "aws_autoscaling_group.workers": /ingress side unknown: the rules of sg-0f1e2d3c4b5a69788 \(not in this plan\) are not in this plan/ },
+  },
+  // Clusters without nodes: nothing to judge.
+  { fixture: "p-cluster-defaults", expected: {} },
+];
+
+describe("apiserver-to-kubelet", () => {
+  test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
+
+  // An unknown names what is unknown: here the CIDRs of the control-plane subnets (existing
+  // subnet-0c1c…/subnet-0c2c…, not in the plan).
+  test("topo-cidr-rules: the unknown for cluster c names the control-plane subnets whose CIDRs are not in the plan", () =>
+    expectVerdicts(policy, {
+      fixture: "topo-cidr-rules",
+      expected: { "aws_eks_node_group.a": "pass", "aws_eks_node_group.b": "fail", "aws_eks_node_group.c": "unknown" },
+      messages: { "aws_eks_node_group.c": /subnet-0c1c1c1c1c1c1c1c1/ },
+    }),
+  );
+});

@@ -1,0 +1,74 @@
+import * as policy from "../../policies/cluster-sg-rule-misses-nodes";
+import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+
+/** A non-443 ingress rule whose target SG comes from a local: it may be the cluster SG, which no node carries. */
+const THROUGH_LOCAL =
+  /^this rule's security_group_id is decided at apply time \(local\.node_sg_id \(locals are not in plan JSON\)\); if it is the cluster SG of aws_eks_cluster\.this, it reaches no node$/;
+
+const cases: VerdictCase[] = [
+  {
+    // "6" 9443 on the cluster SG, meant for the LBC webhook; the only node group uses its LT's node SG.
+    fixture: "topo-vpc-rule-resources",
+    expected: {
+      "aws_vpc_security_group_ingress_rule.cluster_api_from_nodes": "pass",
+      "aws_vpc_security_group_ingress_rule.cluster_webhook_9443": "fail",
+    },
+    messages: {
+      "aws_vpc_security_group_ingress_rule.cluster_webhook_9443":
+        /this rule \(ingress tcp\/9443 from aws_security_group\.node\) is on the cluster SG of aws_eks_cluster\.this, but no node class carries that SG \(aws_eks_node_group\.workers use their launch templates' SGs\), so it only reaches the control-plane ENIs; put the rule on the node SG instead/,
+    },
+  },
+  // TCP 443 on the cluster SG serves the control plane itself, so it is exempt.
+  { fixture: "topo-lt-node-sg-correct", expected: { "aws_security_group_rule.cluster_api_from_nodes": "pass" } },
+  { fixture: "topo-egress-narrow", expected: { "aws_security_group_rule.cluster_api_from_nodes": "pass" } },
+  { fixture: "topo-node-sg-no-egress", expected: { "aws_vpc_security_group_ingress_rule.cluster_api_from_nodes": "pass" } },
+  { fixture: "topo-lt-by-name", expected: { "aws_vpc_security_group_ingress_rule.cluster_api_from_nodes": "pass" } },
+  { fixture: "topo-self-managed-asg", expected: { "aws_security_group_rule.cluster_api_from_nodes": "pass" } },
+  { fixture: "topo-existing-sg-inline-and-rule", expected: { "aws_security_group_rule.cluster_api_from_nodes": "pass" } },
+  { fixture: "topo-state-replace-cluster", expected: { "aws_security_group_rule.cluster_api_from_nodes": "pass" } },
+  {
+    fixture: "topo-cidr-rules",
+    expected: {
+      "aws_security_group_rule.cluster_a_api": "pass",
+      "aws_security_group_rule.cluster_b_api": "pass",
+      "aws_security_group_rule.cluster_c_api": "pass",
+    },
+  },
+  {
+    fixture: "topo-modules-count-foreach",
+    expected: {
+      'module.nodes["system"].aws_vpc_security_group_ingress_rule.cluster_api': "pass",
+      'module.nodes["apps"].aws_vpc_security_group_ingress_rule.cluster_api': "pass",
+    },
+  },
+  // Fargate pods carry the cluster SG, so a rule on it reaches them.
+  { fixture: "topo-mixed-fargate-ec2", expected: { "aws_security_group_rule.cluster_api_from_nodes": "pass" } },
+  {
+    // Every rule names its SG through a local: the ingress rules on ports other than 443 might be on
+    // the cluster SG, which no node class carries (the 443 rules and the egress rule are not reported).
+    fixture: "topo-rules-through-local",
+    expected: {
+      'aws_security_group_rule.node_from_cluster["kubelet"]': "unknown",
+      'aws_security_group_rule.node_from_cluster["high"]': "unknown",
+      'aws_security_group_rule.node_self["dns_tcp"]': "unknown",
+      'aws_security_group_rule.node_self["dns_udp"]': "unknown",
+      'aws_security_group_rule.node_self["high"]': "unknown",
+    },
+    messages: {
+      'aws_security_group_rule.node_from_cluster["kubelet"]': THROUGH_LOCAL,
+      'aws_security_group_rule.node_self["dns_udp"]': THROUGH_LOCAL,
+    },
+  },
+  // The plan deletes the only rule on the cluster SG: nothing left to judge.
+  { fixture: "topo-state-delete-rule", expected: {} },
+  // No rule on the cluster SG.
+  { fixture: "topo-mng-no-lt", expected: {} },
+  { fixture: "topo-fargate", expected: {} },
+  { fixture: "topo-lt-network-interfaces", expected: {} },
+  { fixture: "topo-lt-node-sg-no-rules", expected: {} },
+  { fixture: "topo-cluster-sg-plus-tagged-node-sg", expected: {} },
+];
+
+describe("cluster-sg-rule-misses-nodes", () => {
+  test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
+});

@@ -1,0 +1,95 @@
+import * as policy from "../../policies/node-to-apiserver";
+import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+
+const cases: VerdictCase[] = [
+  // The cluster SG on both ends.
+  { fixture: "topo-mng-no-lt", expected: { "aws_eks_node_group.default": "pass" } },
+  { fixture: "topo-cluster-sg-plus-tagged-node-sg", expected: { "aws_eks_node_group.workers": "pass" } },
+  { fixture: "topo-fargate", expected: { "aws_eks_fargate_profile.default": "pass", "aws_eks_fargate_profile.kube_system": "pass" } },
+  // Node SG egress + cluster SG ingress 443 from the node SG, in every rule spelling.
+  { fixture: "topo-lt-node-sg-correct", expected: { "aws_eks_node_group.workers": "pass" } },
+  { fixture: "topo-vpc-rule-resources", expected: { "aws_eks_node_group.workers": "pass" } },
+  { fixture: "topo-lt-by-name", expected: { "aws_eks_node_group.general": "pass", "aws_eks_node_group.batch": "pass" } },
+  // Egress narrowed to TCP 443 to 0.0.0.0/0 is enough for this flow.
+  { fixture: "topo-egress-narrow", expected: { "aws_eks_node_group.workers": "pass" } },
+  { fixture: "topo-self-managed-asg", expected: { "aws_autoscaling_group.workers": "pass" } },
+  { fixture: "topo-mixed-fargate-ec2", expected: { "aws_eks_node_group.apps": "pass", "aws_eks_fargate_profile.kube_system": "pass" } },
+  {
+    fixture: "topo-modules-count-foreach",
+    expected: { 'module.nodes["apps"].aws_eks_node_group.this': "pass", 'module.nodes["system"].aws_eks_node_group.this': "pass" },
+  },
+  // a: 443 from the VPC CIDR, which covers the node subnets; b and c: 443 from the node SG.
+  { fixture: "topo-cidr-rules", expected: { "aws_eks_node_group.a": "pass", "aws_eks_node_group.b": "pass", "aws_eks_node_group.c": "pass" } },
+  { fixture: "topo-existing-sg-inline-and-rule", expected: { "aws_eks_node_group.workers": "pass" } },
+  { fixture: "topo-state-replace-cluster", expected: { "aws_eks_node_group.workers": "pass" } },
+  {
+    // Public and private endpoint: nodes use the control-plane ENIs, and the plan deletes the only rule
+    // that let the node SG into the cluster SG on 443.
+    fixture: "topo-state-delete-rule",
+    expected: { "aws_eks_node_group.workers": "fail" },
+    messages: {
+      "aws_eks_node_group.workers":
+        /is blocked on TCP 443: egress allowed by aws_security_group_rule\.node_egress_all; ingress side missing: no ingress rule on the cluster SG of aws_eks_cluster\.this allows TCP 443 from managed\(aws_eks_node_group\.workers\)\..*Fix: add an ingress rule on aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id for TCP 443 from aws_security_group\.node$/,
+    },
+  },
+  {
+    // No egress at all on the node SG (the provider drops AWS's default allow-all).
+    fixture: "topo-node-sg-no-egress",
+    expected: { "aws_eks_node_group.workers": "fail" },
+    messages: {
+      "aws_eks_node_group.workers":
+        // Private endpoint access is off here: nodes go to the public endpoint, and their egress is what is missing.
+        /through its public endpoint \(endpoint_private_access is off\).* is blocked on TCP 443: egress side missing: no egress rule on aws_security_group\.node allows TCP 443 to public-endpoint\(aws_eks_cluster\.this\).*Fix: add an egress rule on aws_security_group\.node for TCP 443 to 0\.0\.0\.0\/0, or turn on endpoint_private_access/,
+    },
+  },
+  {
+    // The node SG has no rules at all. The cluster is public-only, so the missing egress is what blocks the nodes.
+    fixture: "topo-lt-node-sg-no-rules",
+    expected: { "aws_eks_node_group.workers": "fail" },
+    messages: {
+      "aws_eks_node_group.workers":
+        /egress side missing: no egress rule on aws_security_group\.node allows TCP 443 to public-endpoint\(aws_eks_cluster\.this\);.*add an egress rule on aws_security_group\.node for TCP 443 to 0\.0\.0\.0\/0/,
+    },
+  },
+  {
+    fixture: "topo-rules-through-local",
+    expected: { "aws_eks_node_group.workers": "unknown" },
+    messages: {
+      "aws_eks_node_group.workers":
+        /through its public endpoint.*egress side unknown: aws_security_group_rule\.node_egress may be on these SGs: its security_group_id is decided at apply time \(local\.node_sg_id \(locals are not in plan JSON\)\)/,
+    },
+  },
+  {
+    // Private-only cluster; the self-managed nodes carry an existing SG that no cluster-SG rule admits.
+    fixture: "p-self-managed-asg",
+    expected: { "aws_autoscaling_group.workers": "fail", "aws_autoscaling_group.spot": "fail" },
+    messages: {
+      "aws_autoscaling_group.workers":
+        /egress side unknown: the rules of sg-0f1e2d3c4b5a69788 \(not in this plan\) are not in this plan; ingress side missing: no ingress rule on the cluster SG of aws_eks_cluster\.demo allows TCP 443 from self-managed\(aws_autoscaling_group\.workers\)\..*Fix: add an ingress rule on aws_eks_cluster\.demo\.vpc_config\[0\]\.cluster_security_group_id for TCP 443 from sg-0f1e2d3c4b5a69788$/,
+    },
+  },
+  {
+    fixture: "p-nodegroups-remote-access",
+    expected: {
+      "aws_eks_node_group.no_ssh": "pass",
+      "aws_eks_node_group.ssh_from_bastion": "pass",
+      "aws_eks_node_group.ssh_open": "pass",
+      "aws_eks_node_group.ssh_with_launch_template": "pass",
+    },
+  },
+  { fixture: "p-cluster-defaults", expected: {} },
+];
+
+describe("node-to-apiserver", () => {
+  test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
+
+  // Disagreement (fixture header and policy say fail). aws_eks_cluster.this has endpoint_private_access
+  // = false and endpoint_public_access = true (provider defaults), public_access_cidrs unset (0.0.0.0/0).
+  // With the private endpoint off, nodes reach the API server through the public endpoint, outside the
+  // VPC; the control-plane ENIs and the cluster SG's ingress rules are not on that path. The node SG
+  // allows all egress to 0.0.0.0/0, so no SG blocks the nodes from joining: the flow should pass, not
+  // fail on a missing cluster-SG ingress rule.
+  test("topo-lt-network-interfaces: public-only endpoint, so the cluster SG's ingress does not decide node → API", () =>
+    expectVerdicts(policy, { fixture: "topo-lt-network-interfaces", expected: { "aws_eks_node_group.workers": "pass" } }),
+  );
+});

@@ -1,0 +1,28 @@
+/**
+ * The flows every EKS cluster needs, as the policies and the regression check evaluate them:
+ * nodes → API server TCP 443 (inside the VPC or through the public endpoint), API server →
+ * kubelet TCP 10250, and DNS (TCP and UDP 53) from every node class to every CoreDNS host.
+ */
+import { apiPathOf, publicEndpointFlow } from "./api-endpoint";
+import { flow, type FlowResult } from "./reachability";
+import type { EniClass, Topology } from "./topology";
+
+/** The API flow of a node class, or why the plan cannot tell which path the nodes take. */
+export function apiServerFlow(topology: Topology, node: EniClass): FlowResult | { readonly unknown: string } {
+  const path = apiPathOf(topology, node.cluster);
+  if (path.kind === "unknown") return { unknown: `cannot tell whether nodes reach the API inside the VPC or through the public endpoint (${path.reason})` };
+  return path.kind === "private" ? flow(topology, node, node.cluster.controlPlane, "tcp", 443) : publicEndpointFlow(topology, node, path);
+}
+
+export function kubeletFlow(topology: Topology, node: EniClass): FlowResult {
+  return flow(topology, node.cluster.controlPlane, node, "tcp", 10250);
+}
+
+/** Node classes of the cluster where CoreDNS can run. */
+export function coreDnsHosts(node: EniClass): EniClass[] {
+  return node.cluster.nodes.filter((n) => n.hostsCoreDns);
+}
+
+export function dnsFlows(topology: Topology, node: EniClass, host: EniClass): FlowResult[] {
+  return [flow(topology, node, host, "udp", 53), flow(topology, node, host, "tcp", 53)];
+}
