@@ -32,7 +32,7 @@ const cases: VerdictCase[] = [
     expected: { "aws_eks_node_group.a": "pass", "aws_eks_node_group.b": "fail", "aws_eks_node_group.c": "unknown" },
     messages: {
       "aws_eks_node_group.b":
-        /blocked on TCP 10250: egress allowed by aws_eks_cluster\.b; ingress side missing: no ingress rule on aws_security_group\.node_b allows TCP 10250 from control-plane\(aws_eks_cluster\.b\)\..*Fix: add an ingress rule on aws_security_group\.node_b for TCP 10250 from aws_eks_cluster\.b\.vpc_config\[0\]\.cluster_security_group_id/,
+        /blocked on TCP 10250: egress allowed by the built-in rules of the SG EKS made for aws_eks_cluster\.b; ingress side missing: no ingress rule on aws_security_group\.node_b allows TCP 10250 from control-plane\(aws_eks_cluster\.b\)\..*Fix: add an ingress rule on aws_security_group\.node_b for TCP 10250 from aws_eks_cluster\.b\.vpc_config\[0\]\.cluster_security_group_id/,
       "aws_eks_node_group.c": /cannot tell whether API server → kubelet .* is open on TCP 10250: ingress side unknown: aws_security_group\.node_c: ingress tcp\/10250 from 10\.101\.0\.0\/16/,
     },
   },
@@ -42,7 +42,7 @@ const cases: VerdictCase[] = [
     fixture: "topo-lt-by-name",
     expected: { "aws_eks_node_group.general": "fail", "aws_eks_node_group.batch": "fail" },
     messages: {
-      "aws_eks_node_group.general": /egress allowed by aws_eks_cluster\.this; ingress side missing: no ingress rule on aws_security_group\.node allows TCP 10250 from control-plane\(aws_eks_cluster\.this\)/,
+      "aws_eks_node_group.general": /egress allowed by the built-in rules of the SG EKS made for aws_eks_cluster\.this; ingress side missing: no ingress rule on aws_security_group\.node allows TCP 10250 from control-plane\(aws_eks_cluster\.this\)/,
       "aws_eks_node_group.batch": /Fix: add an ingress rule on aws_security_group\.node for TCP 10250 from aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id/,
     },
   },
@@ -51,7 +51,7 @@ const cases: VerdictCase[] = [
     expected: { "aws_eks_node_group.workers": "fail" },
     messages: {
       "aws_eks_node_group.workers":
-        /egress allowed by aws_eks_cluster\.this; ingress side missing: no ingress rule on aws_security_group\.node allows TCP 10250 .*Fix: add an ingress rule on aws_security_group\.node for TCP 10250 from aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id$/,
+        /egress allowed by the built-in rules of the SG EKS made for aws_eks_cluster\.this; ingress side missing: no ingress rule on aws_security_group\.node allows TCP 10250 .*Fix: add an ingress rule on aws_security_group\.node for TCP 10250 from aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id$/,
     },
   },
   {

@@ -6,7 +6,7 @@ const esc = (s: string) => s.replace(/[.[\]"()]/g, "\\$&");
 /** The evidence of a blocked webhook flow: egress from the control plane is fine, no rule on `sg` admits it, and where to add one. */
 const missingIngress = (sg: string, cluster: string, blocked: string, first: string) =>
   new RegExp(
-    `is blocked on ${blocked}: egress allowed by ${esc(cluster)}; ingress side missing: no ingress rule on ${esc(sg)} allows ${first} from control-plane\\(${esc(cluster)}\\)\\..*Fix: add an ingress rule on ${esc(sg)} for ${blocked} from ${esc(cluster)}\\.vpc_config\\[0\\]\\.cluster_security_group_id`,
+    `is blocked on ${blocked}: egress allowed by the built-in rules of the SG EKS made for ${esc(cluster)}; ingress side missing: no ingress rule on ${esc(sg)} allows ${first} from control-plane\\(${esc(cluster)}\\)\\..*Fix: add an ingress rule on ${esc(sg)} for ${blocked} from ${esc(cluster)}\\.vpc_config\\[0\\]\\.cluster_security_group_id`,
   );
 const ALL = "TCP 443, TCP 4443, TCP 6443, TCP 8443, TCP 9443, TCP 10251";
 const ALL_BUT_443 = "TCP 4443, TCP 6443, TCP 8443, TCP 9443, TCP 10251";

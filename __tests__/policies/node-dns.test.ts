@@ -52,7 +52,7 @@ const cases: VerdictCase[] = [
       "aws_eks_node_group.apps":
         /^DNS to CoreDNS hosts in aws_eks_fargate_profile\.kube_system .* is blocked on UDP 53, TCP 53: egress allowed by aws_security_group_rule\.node_egress; ingress side missing: no ingress rule on the cluster SG of aws_eks_cluster\.this allows UDP 53 from managed\(aws_eks_node_group\.apps\)\..*Fix: add an ingress rule on aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id for UDP 53, TCP 53 from aws_security_group\.node$/,
       "aws_eks_fargate_profile.kube_system":
-        /^DNS to CoreDNS hosts in aws_eks_node_group\.apps .* is blocked on UDP 53, TCP 53: egress allowed by aws_eks_cluster\.this; ingress side missing: no ingress rule on aws_security_group\.node allows UDP 53 from fargate\(aws_eks_fargate_profile\.kube_system\)\..*Fix: add an ingress rule on aws_security_group\.node for UDP 53, TCP 53 from aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id$/,
+        /^DNS to CoreDNS hosts in aws_eks_node_group\.apps .* is blocked on UDP 53, TCP 53: egress allowed by the built-in rules of the SG EKS made for aws_eks_cluster\.this; ingress side missing: no ingress rule on aws_security_group\.node allows UDP 53 from fargate\(aws_eks_fargate_profile\.kube_system\)\..*Fix: add an ingress rule on aws_security_group\.node for UDP 53, TCP 53 from aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id$/,
     },
   },
   {

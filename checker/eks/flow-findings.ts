@@ -41,7 +41,7 @@ function fixFor(topology: Topology, denied: readonly FlowResult[]): string {
 
 function sideText(name: string, side: SideResult): string {
   if (side.verdict === "allowed") {
-    const rules = [...new Set(side.rules.map((r) => r.address))];
+    const rules = [...new Set(side.rules.map((r) => (r.origin === "eks" ? `the built-in rules of the SG EKS made for ${r.address}` : r.address)))];
     return rules.length > 0 ? `${name} allowed by ${rules.join(", ")}` : `${name} allowed`;
   }
   if (side.verdict === "denied") return `${name} side missing: ${side.reasons.join("; ")}`;
