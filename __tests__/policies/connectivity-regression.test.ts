@@ -2,7 +2,6 @@ import * as policy from "../../policies/connectivity-regression";
 import { expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
 
 const WORKERS = "managed(aws_eks_node_group.workers)";
-const CONTROL_PLANE = "control-plane(aws_eks_cluster.this)";
 
 const cases: VerdictCase[] = [
   {

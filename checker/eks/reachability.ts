@@ -104,10 +104,17 @@ function sgLabel(topology: Topology, key: string): string {
 function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: Direction, protocol: FlowProtocol, ports: PortRange): SideResult {
   const allowing: SgRule[] = [];
   const opened: PortRange[] = [];
+  // What undecided rules might open, and why they are undecided: they can make the side unknown
+  // only if, opening all they might, the range would be covered.
+  const mightOpen: PortRange[] = [];
   const unknown: string[] = [];
+  const undecided = (range: PortRange | "unknown", reason: string) => {
+    mightOpen.push(range === "unknown" ? ports : range);
+    unknown.push(reason);
+  };
   for (const sg of own.sgs.members) {
     const group: SecurityGroup | undefined = topology.sgs.get(sg);
-    if (group?.kind === "external") unknown.push(`the rules of ${group.label} are not in this plan`);
+    if (group?.kind === "external") undecided(ports, `the rules of ${group.label} are not in this plan`);
     for (const rule of topology.rules.of(sg, direction)) {
       const part = portsOpened(rule, protocol, ports);
       if (part === "none") continue;
@@ -116,7 +123,7 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
       if (part !== "unknown" && peer === "allowed") {
         allowing.push(rule);
         opened.push(part);
-      } else unknown.push(`${rule.address}: ${describeRule(rule)} (${whyUnknown(rule, other)})`);
+      } else undecided(part, `${rule.address}: ${describeRule(rule)} (${whyUnknown(rule, other)})`);
     }
   }
   if (covers(opened, ports)) return { verdict: "allowed", rules: allowing, reasons: [] };
@@ -124,11 +131,12 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
     if (rule.direction !== direction) continue;
     const candidates = rule.sgUnknown?.candidates ?? [];
     if (candidates.length > 0 && !candidates.some((c) => own.sgs.members.includes(c))) continue;
-    if (portsOpened(rule, protocol, ports) === "none" || peerCovers(rule.peer, other) === "denied") continue;
-    unknown.push(`${rule.address} may be on these SGs: its security_group_id is decided at apply time (${rule.sgUnknown?.reason ?? "unknown"})`);
+    const part = portsOpened(rule, protocol, ports);
+    if (part === "none" || peerCovers(rule.peer, other) === "denied") continue;
+    undecided(part, `${rule.address} may be on these SGs: its security_group_id is decided at apply time (${rule.sgUnknown?.reason ?? "unknown"})`);
   }
-  if (own.sgs.unknown) unknown.push(`the SGs of ${own.id} are not all known: ${own.sgs.unknown}`);
-  if (unknown.length > 0) return { verdict: "unknown", rules: allowing, reasons: unknown };
+  if (own.sgs.unknown) undecided(ports, `the SGs of ${own.id} are not all known: ${own.sgs.unknown}`);
+  if (unknown.length > 0 && covers([...opened, ...mightOpen], ports)) return { verdict: "unknown", rules: allowing, reasons: unknown };
   const on = own.sgs.members.length > 0 ? own.sgs.members.map((k) => sgLabel(topology, k)).join(", ") : "(no SGs)";
   const partly = allowing.length > 0 ? ` (only part of the range: ${allowing.map(describeRule).join(", ")})` : "";
   return { verdict: "denied", rules: allowing, reasons: [`no ${direction} rule on ${on} allows ${formatPorts(protocol, ports)} ${direction === "egress" ? "to" : "from"} ${other.id}${partly}`] };

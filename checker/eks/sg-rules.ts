@@ -5,7 +5,7 @@
  */
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
-import { isObject, isUnknown, type Value, type ValueObject } from "../model/value";
+import { isObject, isUnknown, type Unknown, type Value, type ValueObject } from "../model/value";
 import { parseCidr, type ParsedCidr } from "./cidr";
 import type { SgDirectory, SgKey } from "./security-groups";
 
@@ -79,42 +79,51 @@ function list(value: Value | undefined): Value[] | undefined {
   return value === undefined || value === null ? [] : undefined;
 }
 
-/** Peers of one rule body; an unknown list becomes one unknown peer. */
-function peersOf(body: ValueObject, sg: SgKey | undefined, sgs: SgDirectory, keys: { cidr4: string; cidr6: string; prefix: string; source: string; self?: string }): RulePeer[] {
-  const peers: RulePeer[] = [];
+/**
+ * Peers of one rule body; an unknown list becomes one unknown peer. Peers read from known values
+ * and peers inferred from unknown ones are kept apart: a rule resource has one kind of peer (the
+ * provider rejects `self` or CIDRs together with a source SG), and its other peer attributes are
+ * Optional+Computed, so they show as unknown on create even when the configuration chose null —
+ * often through a conditional whose other branch names an SG. Once a peer is known, they are noise.
+ */
+function peersOf(body: ValueObject, sg: SgKey | undefined, sgs: SgDirectory, keys: PeerKeys): RulePeer[] {
+  const known: RulePeer[] = [];
+  const inferred: RulePeer[] = [];
+  const undecided = (key: string, value: Unknown, candidates: readonly SgKey[] = []) => inferred.push({ kind: "unknown", reason: `${key}: ${value.describe()}`, candidates });
   for (const key of [keys.cidr4, keys.cidr6]) {
     const values = body[key];
     const items = list(values) ?? (typeof values === "string" ? [values] : undefined);
     if (items === undefined) {
-      if (isUnknown(values) && values.origin !== "computed") peers.push({ kind: "unknown", reason: `${key}: ${values.describe()}`, candidates: [] });
+      if (isUnknown(values) && values.origin !== "computed") undecided(key, values);
       continue;
     }
     for (const item of items) {
       if (typeof item === "string" && item !== "") {
         const parsed = parseCidr(item);
-        peers.push(parsed ? { kind: "cidr", cidr: parsed } : { kind: "unknown", reason: `${key} "${item}" is not a CIDR`, candidates: [] });
-      } else if (isUnknown(item)) peers.push({ kind: "unknown", reason: `${key}: ${item.describe()}`, candidates: [] });
+        known.push(parsed ? { kind: "cidr", cidr: parsed } : { kind: "unknown", reason: `${key} "${item}" is not a CIDR`, candidates: [] });
+      } else if (isUnknown(item)) undecided(key, item);
     }
   }
   const prefixes = body[keys.prefix];
   for (const item of list(prefixes) ?? (typeof prefixes === "string" ? [prefixes] : [])) {
-    if (typeof item === "string" && item !== "") peers.push({ kind: "prefix-list", id: item });
-    else if (isUnknown(item)) peers.push({ kind: "unknown", reason: `${keys.prefix}: ${item.describe()}`, candidates: [] });
+    if (typeof item === "string" && item !== "") known.push({ kind: "prefix-list", id: item });
+    else if (isUnknown(item)) undecided(keys.prefix, item);
   }
-  if (isUnknown(prefixes) && prefixes.origin !== "computed") peers.push({ kind: "unknown", reason: `${keys.prefix}: ${prefixes.describe()}`, candidates: [] });
+  if (isUnknown(prefixes) && prefixes.origin !== "computed") undecided(keys.prefix, prefixes);
   const source = body[keys.source];
   if (source !== undefined && source !== null && source !== "" && !(isUnknown(source) && source.origin === "computed") && !(Array.isArray(source) && source.length === 0)) {
     const set = sgs.resolve(source);
-    for (const member of set.members) peers.push({ kind: "sg", sg: member });
-    if (set.unknown) peers.push({ kind: "unknown", reason: `${keys.source}: ${set.unknown}`, candidates: set.members });
+    const into = typeof source === "string" || (Array.isArray(source) && source.every((s) => typeof s === "string")) ? known : inferred;
+    for (const member of set.members) into.push({ kind: "sg", sg: member });
+    if (set.unknown) inferred.push({ kind: "unknown", reason: `${keys.source}: ${set.unknown}`, candidates: set.members });
   }
   if (keys.self) {
     const self = body[keys.self];
-    if (self === true && sg) peers.push({ kind: "sg", sg });
-    else if (self === true) peers.push({ kind: "unknown", reason: "self, on an SG decided at apply time", candidates: [] });
-    else if (isUnknown(self) && self.origin !== "computed") peers.push({ kind: "unknown", reason: `self: ${self.describe()}`, candidates: sg ? [sg] : [] });
+    if (self === true && sg) known.push({ kind: "sg", sg });
+    else if (self === true) known.push({ kind: "unknown", reason: "self, on an SG decided at apply time", candidates: [] });
+    else if (isUnknown(self) && self.origin !== "computed") undecided("self", self, sg ? [sg] : []);
   }
-  return peers;
+  return keys.exclusive && known.length > 0 ? known : [...known, ...inferred];
 }
 
 function portOf(value: Value | undefined): number | undefined {
@@ -134,9 +143,19 @@ function bodyOf(protocolValue: Value | undefined, from: Value | undefined, to: V
   return { protocol, fromPort: portOf(from), toPort: portOf(to) };
 }
 
-const INLINE_KEYS = { cidr4: "cidr_blocks", cidr6: "ipv6_cidr_blocks", prefix: "prefix_list_ids", source: "security_groups", self: "self" };
-const RULE_KEYS = { cidr4: "cidr_blocks", cidr6: "ipv6_cidr_blocks", prefix: "prefix_list_ids", source: "source_security_group_id", self: "self" };
-const VPC_RULE_KEYS = { cidr4: "cidr_ipv4", cidr6: "cidr_ipv6", prefix: "prefix_list_id", source: "referenced_security_group_id" };
+interface PeerKeys {
+  readonly cidr4: string;
+  readonly cidr6: string;
+  readonly prefix: string;
+  readonly source: string;
+  readonly self?: string;
+  /** Rule resources allow one kind of peer; inline blocks may mix them. */
+  readonly exclusive: boolean;
+}
+
+const INLINE_KEYS: PeerKeys = { cidr4: "cidr_blocks", cidr6: "ipv6_cidr_blocks", prefix: "prefix_list_ids", source: "security_groups", self: "self", exclusive: false };
+const RULE_KEYS: PeerKeys = { cidr4: "cidr_blocks", cidr6: "ipv6_cidr_blocks", prefix: "prefix_list_ids", source: "source_security_group_id", self: "self", exclusive: true };
+const VPC_RULE_KEYS: PeerKeys = { cidr4: "cidr_ipv4", cidr6: "cidr_ipv6", prefix: "prefix_list_id", source: "referenced_security_group_id", exclusive: true };
 
 function signature(rule: SgRule): string {
   const peer = rule.peer.kind === "sg" ? rule.peer.sg : rule.peer.kind === "cidr" ? rule.peer.cidr.text : rule.peer.kind === "prefix-list" ? rule.peer.id : "?";
