@@ -5,14 +5,14 @@
  *   const report = checkPlan("plan.json");
  */
 import { loadInputs } from "./load/load-inputs";
-import type { LoadedInput } from "./load/plan-document";
+import type { LoadedInput, SynthDocument } from "./load/plan-document";
 import { buildGraph, type ResourceGraph } from "./model/resource-graph";
 import { checkInputs, type CheckOptions } from "./run/check-inputs";
 import type { Report } from "./report/report";
 import { policies } from "../policies";
 
 export { InputError, UsageError } from "./errors";
-export type { LoadedInput } from "./load/plan-document";
+export type { LoadedInput, SynthDocument } from "./load/plan-document";
 export type { CheckResult, Policy, PolicyContext, PolicyMeta, Severity } from "./policy";
 export type { Finding, Report, Summary, FailOn } from "./report/report";
 export { isFailing } from "./report/report";
@@ -40,4 +40,12 @@ export function checkPlan(inputs: string | readonly string[] | readonly LoadedIn
   const list = typeof inputs === "string" ? [inputs] : inputs;
   const loaded = list.map((i) => (typeof i === "string" ? loadInputs([i]) : [i])).flat();
   return checkInputs(loaded, options, policies);
+}
+
+/**
+ * Checks one synthesized CDKTF stack held in memory (what `toTerraform()` returns or `cdk.tf.json`
+ * holds), as the synth-time gate does.
+ */
+export function checkSynthDocument(document: SynthDocument, stack: string, options: CheckOptions = {}): Report {
+  return checkInputs([{ kind: "synth", path: stack, stack, document }], options, policies);
 }
