@@ -1,41 +1,29 @@
 /**
- * The command line: parses arguments, runs the checker, prints the report and decides the exit
- * code — 0 clean, 1 a finding reaches --fail-on, 2 bad input or usage.
+ * The command line: parses arguments and hands each command to its module. Errors a user can
+ * cause become one line on stderr and exit code 2; nothing else decides exit codes.
  */
 import { Command, CommanderError, Option } from "commander";
 import { InputError, UsageError } from "../errors";
-import { loadInputs } from "../load/load-inputs";
-import { formatJson } from "../report/format-json";
-import { formatText } from "../report/format-text";
-import { isFailing, type FailOn } from "../report/report";
-import { checkInputs } from "../run/check-inputs";
+import { FORMAT_NAMES } from "../report/formatters";
+import type { FailOn } from "../report/report";
 import { toolVersion } from "../run/tool-version";
 import { policies } from "../../policies";
+import { explainPolicy, listPolicies } from "./catalogue-commands";
+import { runCheck } from "./check-command";
+import { EXIT } from "./exit-codes";
+import { processIo, type CliIo } from "./io";
 
-export const EXIT = { clean: 0, failed: 1, badInput: 2 } as const;
+export { EXIT } from "./exit-codes";
+export type { CliIo } from "./io";
 
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  readStdin?: () => Uint8Array;
-}
-
-const defaultIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
-interface CheckFlags {
-  format: "json" | "text";
-  failOn: FailOn;
-  debug?: boolean;
-}
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command("eks-sg-policy")
     .description("Check EKS security groups and cluster settings in Terraform plans and CDKTF output before apply")
     .version(toolVersion())
     .option("--debug", "show stack traces of errors")
+    .showHelpAfterError("(add --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
@@ -43,31 +31,44 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .command("check")
     .description("check plan JSON files (terraform show -json), cdk.tf.json files or cdktf.out folders; - reads stdin")
     .argument("<input...>", "plan.json | cdk.tf.json | cdktf.out | -")
-    .addOption(new Option("--format <format>", "output format").choices(["json", "text"]).default("text"))
+    .addOption(new Option("--format <format[=file]>", `output format, repeatable; F=file writes to a file (${FORMAT_NAMES.join(", ")})`).argParser(collect).default([]))
     .addOption(new Option("--fail-on <severity>", "lowest severity of a failing finding that makes the exit code 1").choices(["error", "warning", "info", "never"]).default("error"))
+    .option("--atlantis", "Atlantis custom policy check: text output, exit 0 unless the input is bad")
     .option("--debug", "show stack traces of errors")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((inputs: string[], flags: CheckFlags) => {
-      const loaded = loadInputs(inputs, io.readStdin);
-      const report = checkInputs(loaded, {}, policies);
-      io.stdout(flags.format === "json" ? formatJson(report) : formatText(report, flags.failOn));
-      setExit(isFailing(report, flags.failOn) ? EXIT.failed : EXIT.clean);
+    .action((inputs: string[], flags: { format: string[]; failOn: FailOn; atlantis?: boolean }) => {
+      setExit(runCheck(inputs, flags, io, policies));
     });
+
+  program
+    .command("list")
+    .description("list the policies: id, severity, what a compliant configuration looks like")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .action(() => listPolicies(policies, io));
+
+  program
+    .command("explain")
+    .description("print a policy's page: what it checks, why, how to fix it")
+    .argument("<policy>", "policy id, e.g. node-to-apiserver")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .action((id: string) => explainPolicy(id, policies, io));
   return program;
 }
 
 /** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
-export function runCli(argv: readonly string[], io: CliIo = defaultIo): number {
+export function runCli(argv: readonly string[], io: CliIo = processIo): number {
   let exitCode: number = EXIT.clean;
   const debug = argv.includes("--debug");
   const program = buildProgram(io, (code) => (exitCode = code));
   try {
-    program.parse([...argv], { from: "user" });
     if (argv.length === 0) {
-      program.outputHelp();
+      program.outputHelp({ error: true });
       return EXIT.badInput;
     }
+    program.parse([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -10,6 +10,12 @@ function label(finding: Finding): string {
   return finding.severity === "error" ? "FAIL" : finding.severity === "warning" ? "WARN" : "INFO";
 }
 
+const COLORS: Record<string, string> = { FAIL: "31", WARN: "33", INFO: "36", UNKNOWN: "35", EXCEPTION: "32" };
+
+function paint(text: string, color: boolean): string {
+  return color ? `\u001b[${COLORS[text] ?? "0"}m${text}\u001b[0m` : text;
+}
+
 /** Counts in conftest's terms: failures are the findings that fail the run, warnings the rest. */
 export function conftestCounts(report: Report, failOn: FailOn) {
   const failures = report.findings.filter((f) => f.status === "fail" && reaches(f.severity, failOn)).length;
@@ -18,9 +24,9 @@ export function conftestCounts(report: Report, failOn: FailOn) {
   return { tests: report.summary.checks, passed: report.summary.passed, warnings, failures, exceptions };
 }
 
-export function formatText(report: Report, failOn: FailOn = "error"): string {
+export function formatText(report: Report, failOn: FailOn = "error", options: { color?: boolean } = {}): string {
   const several = report.inputs.length > 1;
-  const lines = report.findings.map((f) => `${label(f)} - ${several ? `${f.input}: ` : ""}${f.address} - ${f.policy} - ${f.message}`);
+  const lines = report.findings.map((f) => `${paint(label(f), options.color === true)} - ${several ? `${f.input}: ` : ""}${f.address} - ${f.policy} - ${f.message}`);
   const c = conftestCounts(report, failOn);
   lines.push(`${c.tests} tests, ${c.passed} passed, ${c.warnings} warnings, ${c.failures} failures, ${c.exceptions} exceptions`);
   return `${lines.join("\n")}\n`;

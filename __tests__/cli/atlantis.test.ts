@@ -1,0 +1,60 @@
+/**
+ * `check --atlantis` through the rules Atlantis (≥ 0.39) applies to a custom policy check's
+ * output: the set fails when the output starts with FAIL or counts failures; empty output fails;
+ * the summary is the conftest line; sticky approvals hash each `^FAIL.*` line.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { cli, fixturePlan, ROOT } from "../helpers/fixtures";
+
+/** Atlantis's pass/fail test for custom policy output (server/events/project_command_runner.go). */
+function atlantisPasses(output: string): boolean {
+  if (output.trim() === "") return false;
+  return !/([1-9][0-9]* failure|failures": \[)/.test(output) && !output.startsWith("FAIL");
+}
+/** Atlantis's summary extraction (server/events/models/models.go). */
+const SUMMARY = /\d+ tests?, \d+ passed, \d+ warnings?, \d+ failures?, \d+ exceptions?(, \d skipped)?/;
+/** The policy_item_regex of examples/atlantis/repos.yaml. */
+const ITEMS = /^FAIL.*/gm;
+
+test("a clean plan passes, with a summary line", () => {
+  const run = cli(["check", "--atlantis", fixturePlan("topo-lt-node-sg-correct")]);
+  expect(run.code).toBe(0);
+  expect(atlantisPasses(run.stdout)).toBe(true);
+  expect(run.stdout.match(SUMMARY)?.[0]).toMatch(/ 0 failures, 0 exceptions$/);
+});
+
+test("a failing plan fails the set but exits 0, so Atlantis keeps the output", () => {
+  const run = cli(["check", "--atlantis", fixturePlan("topo-lt-node-sg-no-rules")]);
+  expect(run.code).toBe(0);
+  expect(atlantisPasses(run.stdout)).toBe(false);
+  expect(run.stdout.match(SUMMARY)?.[0]).toMatch(/ [1-9]\d* failures/);
+});
+
+test("warnings alone pass with the default --fail-on, and fail with --fail-on warning", () => {
+  const file = fixturePlan("topo-lt-node-sg-correct"); // logging and encryption warnings, no error
+  expect(atlantisPasses(cli(["check", "--atlantis", file]).stdout)).toBe(true);
+  const strict = cli(["check", "--atlantis", "--fail-on", "warning", file]);
+  expect(atlantisPasses(strict.stdout)).toBe(false);
+  expect(strict.code).toBe(0);
+});
+
+test("every FAIL line is one stable item: the same plan gives the same items", () => {
+  const a = cli(["check", "--atlantis", fixturePlan("topo-lt-node-sg-no-rules")]).stdout.match(ITEMS);
+  const b = cli(["check", "--atlantis", fixturePlan("topo-lt-node-sg-no-rules")]).stdout.match(ITEMS);
+  expect(a?.length).toBeGreaterThan(0);
+  expect(b).toEqual(a);
+});
+
+test("bad input still exits 2 with one line", () => {
+  const run = cli(["check", "--atlantis", path.join(ROOT, "no-such-plan.json")]);
+  expect(run.code).toBe(2);
+  expect(run.stderr.trim().split("\n")).toHaveLength(1);
+});
+
+test("the example server config runs the command this test runs", () => {
+  const config = fs.readFileSync(path.join(ROOT, "examples/atlantis/repos.yaml"), "utf8");
+  expect(config).toContain('run: eks-sg-policy check --atlantis "$SHOWFILE"');
+  expect(config).toContain("custom_policy_check: true");
+  expect(config).toContain('policy_item_regex: "(?m)^FAIL.*"');
+});

@@ -1,0 +1,39 @@
+/** `eks-sg-policy list` and `eks-sg-policy explain <policy>`: the catalogue and each policy's page. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { UsageError } from "../errors";
+import type { Policy } from "../policy";
+import type { CliIo } from "./io";
+
+/** The docs folder ships in the package next to dist/; found upwards from here in source and build. */
+function docsFolder(): string | undefined {
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, "docs", "policies");
+    if (fs.existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
+
+export function listPolicies(policies: readonly Policy[], io: CliIo): void {
+  const width = Math.max(...policies.map((p) => p.meta.id.length));
+  const lines = policies.map((p) => `${p.meta.id.padEnd(width)}  ${p.meta.severity.padEnd(7)}  ${p.meta.title}`);
+  io.stdout(`${lines.join("\n")}\n`);
+}
+
+export function explainPolicy(id: string, policies: readonly Policy[], io: CliIo): void {
+  const policy = policies.find((p) => p.meta.id === id);
+  if (!policy) {
+    const near = policies.map((p) => p.meta.id).filter((candidate) => candidate.includes(id) || id.includes(candidate.split("-")[0]));
+    throw new UsageError(`no policy "${id}"${near.length ? `; did you mean ${near.join(", ")}?` : ""} (eks-sg-policy list shows them all)`);
+  }
+  const folder = docsFolder();
+  const page = folder ? path.join(folder, `${id}.md`) : undefined;
+  if (page && fs.existsSync(page)) {
+    io.stdout(fs.readFileSync(page, "utf8"));
+    return;
+  }
+  const { meta } = policy;
+  io.stdout(`# ${meta.id}\n\n${meta.severity}: ${meta.title}\n\n${meta.rationale}\n`);
+}
