@@ -1,3 +1,5 @@
+import type { CommandRunner, Confirm } from "./deploy-command";
+
 /** What the CLI reads from and writes to; tests pass their own. */
 export interface CliIo {
   stdout(text: string): void;
@@ -9,6 +11,9 @@ export interface CliIo {
   readonly env?: NodeJS.ProcessEnv;
   /** Working folder, where a configuration file is looked for. */
   readonly cwd?: string;
+  /** How `deploy` runs terraform, and asks before applying. */
+  readonly runner?: CommandRunner;
+  readonly confirm?: Confirm;
 }
 
 export const processIo: CliIo = {

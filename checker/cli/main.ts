@@ -10,6 +10,8 @@ import { toolVersion } from "../run/tool-version";
 import { policies } from "../../policies";
 import { explainPolicy, listPolicies } from "./catalogue-commands";
 import { runCheck } from "./check-command";
+import { askOnTerminal } from "./confirm";
+import { runDeploy, spawnRunner, type DeployFlags } from "./deploy-command";
 import { EXIT } from "./exit-codes";
 import { processIo, type CliIo } from "./io";
 
@@ -39,6 +41,22 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .action((inputs: string[], flags: { format: string[]; failOn: FailOn; atlantis?: boolean }) => {
       setExit(runCheck(inputs, flags, io, policies));
+    });
+
+  program
+    .command("deploy")
+    .description("CDKTF: synth, plan to a file, check that plan, and apply that same file only when the check passes")
+    .argument("[stack]", "the stack to deploy (needed when the app has several)")
+    .option("--outdir <dir>", "the synth output folder", "cdktf.out")
+    .option("--skip-synth", "use the existing synth output")
+    .option("--synth-command <command>", "how to synthesize", "npx cdktf synth")
+    .option("--terraform <binary>", "terraform or tofu", io.env?.TERRAFORM_BINARY_NAME ?? "terraform")
+    .option("--auto-approve", "apply without asking when the check passes")
+    .addOption(new Option("--fail-on <severity>", "lowest severity of a failing finding that stops the apply").choices(["error", "warning", "info", "never"]).default("error"))
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .action((stack: string | undefined, flags: DeployFlags) => {
+      setExit(runDeploy(stack, flags, io, policies, io.runner ?? spawnRunner, io.confirm ?? askOnTerminal));
     });
 
   program

@@ -1,0 +1,124 @@
+/**
+ * `deploy` applies exactly the plan it checked, and never a failing one. The decision is tested
+ * with a recording runner (no terraform, no AWS); then with real terraform: a failing plan of AWS
+ * resources (planned offline) is refused, and a passing plan of `terraform_data` is applied.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { runCli } from "../../checker/cli/main";
+import type { CommandRunner } from "../../checker/cli/deploy-command";
+import { fixturePlan } from "../helpers/fixtures";
+import { terraformAvailability } from "../helpers/terraform";
+
+function synthOut(stacks: Record<string, object>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-deploy-"));
+  const manifest = { version: "0.21.0", stacks: Object.fromEntries(Object.keys(stacks).map((name) => [name, { name, workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json` }])) };
+  fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
+  for (const [name, document] of Object.entries(stacks)) {
+    fs.mkdirSync(path.join(dir, "stacks", name), { recursive: true });
+    fs.writeFileSync(path.join(dir, "stacks", name, "cdk.tf.json"), JSON.stringify(document));
+  }
+  return dir;
+}
+
+/** Records every command; `terraform show -json` answers with a given plan. */
+function recorder(planJson: string) {
+  const calls: string[] = [];
+  const runner: CommandRunner = (command, args, { cwd }) => {
+    calls.push(`${path.basename(cwd)}: ${command} ${args.join(" ")}`);
+    return { status: 0, stdout: args[0] === "show" ? planJson : "" };
+  };
+  return { calls, runner };
+}
+
+function deploy(args: string[], runner: CommandRunner, answer = false, cwd?: string) {
+  let stdout = "";
+  let stderr = "";
+  const code = runCli(["deploy", ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), runner, confirm: () => answer, cwd, env: {} });
+  return { code, stdout, stderr };
+}
+
+describe("the decision", () => {
+  const out = synthOut({ app: {} });
+  const failing = fs.readFileSync(fixturePlan("topo-lt-node-sg-no-rules"), "utf8");
+  const passing = fs.readFileSync(fixturePlan("cdktf-example"), "utf8");
+
+  test("a failing check never applies", () => {
+    const { calls, runner } = recorder(failing);
+    const result = deploy(["--outdir", out, "--auto-approve"], runner);
+    expect(result.code).toBe(1);
+    expect(calls).toEqual([`${path.basename(process.cwd())}: npx cdktf synth`, "app: terraform init -input=false", "app: terraform plan -input=false -out=eks-sg-policy.tfplan", "app: terraform show -json eks-sg-policy.tfplan"]);
+    expect(result.stderr).toMatch(/fails the check; nothing was applied/);
+    expect(result.stdout).toMatch(/FAIL - aws_eks_node_group\.workers - node-to-apiserver/);
+  });
+
+  test("a passing check applies the saved plan file, not a new plan", () => {
+    const { calls, runner } = recorder(passing);
+    const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], runner);
+    expect(result.code).toBe(0);
+    expect(calls.at(-1)).toBe("app: terraform apply -input=false eks-sg-policy.tfplan");
+    expect(calls.filter((c) => c.includes(" plan "))).toHaveLength(1);
+  });
+
+  test("without --auto-approve it asks, and only yes applies", () => {
+    const no = recorder(passing);
+    expect(deploy(["--outdir", out, "--skip-synth"], no.runner, false).code).toBe(0);
+    expect(no.calls.some((c) => c.includes("apply"))).toBe(false);
+    const yes = recorder(passing);
+    deploy(["--outdir", out, "--skip-synth"], yes.runner, true);
+    expect(yes.calls.at(-1)).toMatch(/apply -input=false eks-sg-policy\.tfplan$/);
+  });
+
+  test("a failing terraform step stops everything with exit 2", () => {
+    const runner: CommandRunner = (_c, args) => ({ status: args[0] === "plan" ? 1 : 0, stdout: "" });
+    const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], runner);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/terraform plan failed with exit code 1 .*nothing was applied/);
+  });
+
+  test("several stacks need a name; a wrong name lists them", () => {
+    const two = synthOut({ a: {}, b: {} });
+    expect(deploy(["--outdir", two, "--skip-synth"], recorder(passing).runner).stderr).toMatch(/name the stack to deploy: one of a, b/);
+    expect(deploy(["c", "--outdir", two, "--skip-synth"], recorder(passing).runner).stderr).toMatch(/no stack "c" .* stacks: a, b/);
+  });
+});
+
+const { mirror, skipReason } = terraformAvailability();
+(skipReason ? describe.skip : describe)(`with real terraform${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
+  const previous = process.env.TF_CLI_CONFIG_FILE;
+  beforeAll(() => {
+    const rc = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-tfrc-")), "terraformrc");
+    fs.writeFileSync(rc, `provider_installation {\n  filesystem_mirror {\n    path = "${mirror}"\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct { exclude = ["registry.terraform.io/hashicorp/*"] }\n}\n`);
+    process.env.TF_CLI_CONFIG_FILE = rc;
+    process.env.CHECKPOINT_DISABLE = "1";
+  });
+  afterAll(() => {
+    if (previous === undefined) delete process.env.TF_CLI_CONFIG_FILE;
+    else process.env.TF_CLI_CONFIG_FILE = previous;
+  });
+  const quiet: CommandRunner = (command, args, { cwd, capture }) => {
+    const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
+    const result = spawnSync(command, args, { cwd, encoding: "utf8", env: process.env });
+    return { status: result.status ?? 1, stdout: capture ? result.stdout : "" };
+  };
+
+  test("refuses a failing plan: terraform planned it, nothing was applied", () => {
+    const broken = JSON.parse(fs.readFileSync(path.join(path.dirname(fixturePlan("cdktf-broken")), "cdk.tf.json"), "utf8"));
+    const out = synthOut({ broken });
+    const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], quiet);
+    expect(result.code).toBe(1);
+    const dir = path.join(out, "stacks/broken");
+    expect(fs.existsSync(path.join(dir, "eks-sg-policy.tfplan"))).toBe(true);
+    expect(fs.existsSync(path.join(dir, "terraform.tfstate"))).toBe(false);
+  });
+
+  test("applies a passing plan (terraform_data only: nothing leaves this machine)", () => {
+    const out = synthOut({ local: { resource: { terraform_data: { marker: { input: "checked" } } } } });
+    const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], quiet);
+    expect(result.stderr).not.toMatch(/failed/);
+    expect(result.code).toBe(0);
+    const state = JSON.parse(fs.readFileSync(path.join(out, "stacks/local/terraform.tfstate"), "utf8"));
+    expect(state.resources.map((r: { type: string; name: string }) => `${r.type}.${r.name}`)).toEqual(["terraform_data.marker"]);
+  });
+});

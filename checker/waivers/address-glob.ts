@@ -1,0 +1,101 @@
+/**
+ * Globs over Terraform resource addresses, matched with picomatch.
+ *
+ * Users write an address exactly as Terraform prints it (`terraform plan`, `terraform state list`):
+ * `module.eks.aws_eks_node_group.this["general"]`. In such a pattern only these characters are
+ * special:
+ *
+ * - `*` any run of characters, including none and including `.`, `[`, `]`, `"` and `/`;
+ * - `?` exactly one character;
+ * - `{a,b}` one of the alternatives (they may hold `*` and `?`; they nest);
+ * - `\` makes the next character literal (`\*`, `\{`, `\,`, `\?`, `\\`).
+ *
+ * Everything else is literal, `[`, `]`, `"` and `.` included; so `this[*]` means "any index key"
+ * and there are no character classes (use `{0,1}` instead of `[01]`). Because `"` must be written
+ * `\"` inside a JSON string, an index key may also be written with single quotes:
+ * `this['general']` is the same pattern as `this["general"]`.
+ *
+ * picomatch treats `[`, `"`, `(`, `!`, `@`, `+` specially and `*` does not cross `/` (which index
+ * keys such as `["10.0.0.0/16"]` contain), so the pattern is translated: every literal is escaped
+ * with a backslash, and `/` is replaced by a private-use character in both the pattern and the
+ * address.
+ */
+import picomatch from "picomatch";
+
+const SLASH = "\uE000";
+const ADDRESS_OPTIONS: picomatch.PicomatchOptions = { dot: true, nobracket: true, noextglob: true, nonegate: true, windows: false };
+
+/** Why a pattern cannot be used, or `undefined` when it is fine. */
+export function addressGlobProblem(pattern: string): string | undefined {
+  if (pattern.trim() === "") return "is empty";
+  if (pattern !== pattern.trim()) return "starts or ends with a space";
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") {
+      if (i === pattern.length - 1) return 'ends with a lone "\\"';
+      i += 1;
+    } else if (c === "{") depth += 1;
+    else if (c === "}") {
+      depth -= 1;
+      if (depth < 0) return 'has a "}" without its "{"';
+    }
+  }
+  if (depth > 0) return 'has a "{" without its "}"';
+  return undefined;
+}
+
+/** The picomatch glob for an address pattern (see the file comment). Exported for tests. */
+export function toPicomatchGlob(pattern: string): string {
+  let out = "";
+  let depth = 0;
+  const literal = (c: string) => (c === "/" ? SLASH : /[A-Za-z0-9_]/.test(c) ? c : `\\${c}`);
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\" && i + 1 < pattern.length) {
+      out += literal(pattern[i + 1]);
+      i += 1;
+    } else if (c === "*") {
+      // Runs of stars are one star: no path segments here.
+      while (pattern[i + 1] === "*") i += 1;
+      out += "*";
+    } else if (c === "?") out += "?";
+    else if (c === "{") {
+      depth += 1;
+      out += "{";
+    } else if (c === "}" && depth > 0) {
+      depth -= 1;
+      out += "}";
+    } else if (c === "," && depth > 0) out += ",";
+    else if (c === "[" && pattern[i + 1] === "'") {
+      out += '\\[\\"';
+      i += 1;
+    } else if (c === "'" && pattern[i + 1] === "]") {
+      out += '\\"\\]';
+      i += 1;
+    } else out += literal(c);
+  }
+  return out;
+}
+
+export type Matcher = (text: string) => boolean;
+
+/** A matcher for one address pattern. Call `addressGlobProblem` first for a message on bad patterns. */
+export function compileAddressGlob(pattern: string): Matcher {
+  const isMatch = picomatch(toPicomatchGlob(pattern), ADDRESS_OPTIONS);
+  return (address) => isMatch(address.split("/").join(SLASH));
+}
+
+const INPUT_OPTIONS: picomatch.PicomatchOptions = { dot: true, windows: false };
+
+const stripDotSlash = (p: string) => p.replace(/^(\.\/)+/, "");
+
+/**
+ * A matcher over input paths (as named on the command line, or `cdktf.out/stacks/<stack>/cdk.tf.json`
+ * for a synth folder): an ordinary path glob, `*` within a folder, `**` across folders.
+ * Backslashes in the path are read as `/`.
+ */
+export function compileInputGlob(pattern: string): Matcher {
+  const isMatch = picomatch(stripDotSlash(pattern), INPUT_OPTIONS);
+  return (input) => isMatch(stripDotSlash(input.replace(/\\/g, "/")));
+}
