@@ -1,10 +1,24 @@
-/** The ajv instance for the user's files: strict schemas, first error only, and a UTC date format. */
-import Ajv from "ajv";
+/**
+ * The ajv instance for the user's files: strict schemas and a UTC date format. All errors are
+ * collected so that `firstError` can prefer the most telling one; messages name one at a time.
+ */
+import Ajv, { type ErrorObject } from "ajv";
 import { isUtcDate } from "../waivers/waiver";
 
 export function createAjv(): Ajv {
-  // One error at a time: the message names one thing to fix, and the next run names the next.
-  const ajv = new Ajv({ allErrors: false, strict: true });
+  const ajv = new Ajv({ allErrors: true, strict: true });
   ajv.addFormat("utc-date", { type: "string", validate: isUtcDate });
   return ajv;
+}
+
+const PRIORITY: Record<string, number> = { additionalProperties: 0, required: 1 };
+
+/**
+ * The error to report: the first in document order, except that at the same place an unknown key
+ * beats a missing one (a misspelt "adress" explains the missing "address").
+ */
+export function firstError(errors: readonly ErrorObject[]): ErrorObject {
+  const at = errors[0].instancePath;
+  const same = errors.filter((e) => e.instancePath === at);
+  return [...same].sort((a, b) => (PRIORITY[a.keyword] ?? 2) - (PRIORITY[b.keyword] ?? 2))[0];
 }

@@ -166,7 +166,7 @@ export function describeAjvError(
     case "enum": {
       const allowed = ((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => String(v));
       const guess = typeof value === "string" ? closest(value, allowed) : undefined;
-      const problem = hint?.problem?.(value, where, error) ?? `${where} is ${showJson(value)}, which is not one of ${allowed.join(", ")}`;
+      const problem = hint?.problem?.(value, where, error) ?? `${where} is ${showJson(value)}, which is not one of the allowed values`;
       return { problem, remedy: hint?.remedy?.(value) ?? `${guess ? `Did you mean ${JSON.stringify(guess)}? ` : ""}Use one of ${allowed.join(", ")}` };
     }
     default: {
@@ -192,7 +192,7 @@ function lineAndColumn(text: string, position: number): string {
  * Reads a JSON file written by a person: UTF-8 (a byte-order mark is allowed, as editors on
  * Windows write one) holding one JSON object. `display` is how the file is named in errors.
  */
-export function readJsonObject(file: string, display: string, what: string): Record<string, unknown> {
+export function readJsonObject(file: string, display: string, what: string, example: string): Record<string, unknown> {
   let bytes: Uint8Array;
   try {
     bytes = fs.readFileSync(file);
@@ -204,25 +204,29 @@ export function readJsonObject(file: string, display: string, what: string): Rec
   }
   const text = decodeText(bytes);
   if (text === undefined) throw fileError(display, "is not UTF-8 text", `Save the ${what} as UTF-8 JSON`);
-  return parseJsonObject(text, display, what);
+  return parseJsonObject(text, display, what, example);
 }
 
 /** Parses the text of a user's JSON file; errors say where parsing stopped. */
-export function parseJsonObject(text: string, display: string, what: string): Record<string, unknown> {
-  if (text.trim() === "") throw fileError(display, "is empty", `Write the ${what} as a JSON object, e.g. {"policies": {}}`);
+export function parseJsonObject(text: string, display: string, what: string, example: string): Record<string, unknown> {
+  if (text.trim() === "") throw fileError(display, "is empty", `Write the ${what} as a JSON object, e.g. ${example}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const match = /position (\d+)/.exec(message);
-    const end = text.trimEnd().length;
-    const position = match ? Math.min(Number(match[1]), end) : end;
-    const reason = /end of (JSON )?input/i.test(message) || position >= end ? "the JSON ends too early" : "the JSON syntax is wrong";
-    throw fileError(display, `is not valid JSON (${reason} at ${lineAndColumn(text, position)})`, "Fix the syntax there; JSON allows no comments and no trailing commas");
+    const match = /at position (\d+)/.exec(message);
+    // Node's wording without its echo of the text: `Unexpected token '}'`, `Expected ':' after property name`.
+    const detail = message.replace(/, ".*" is not valid JSON$/s, "").replace(/ in JSON at position \d+.*$/s, "");
+    const where = /end of (JSON )?input/i.test(message)
+      ? `it ends before the JSON is complete, at ${lineAndColumn(text, text.trimEnd().length)}`
+      : match
+        ? `${detail} at ${lineAndColumn(text, Number(match[1]))}`
+        : detail;
+    throw fileError(display, `is not valid JSON (${where})`, "Fix the syntax there; JSON allows no comments and no trailing commas");
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw fileError(display, `holds ${kindOf(parsed)}, not a JSON object`, `Write the ${what} as a JSON object, e.g. {"policies": {}}`);
+    throw fileError(display, `holds ${kindOf(parsed)}, not a JSON object`, `Write the ${what} as a JSON object, e.g. ${example}`);
   }
   return parsed as Record<string, unknown>;
 }

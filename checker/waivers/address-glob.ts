@@ -25,23 +25,39 @@ import picomatch from "picomatch";
 const SLASH = "\uE000";
 const ADDRESS_OPTIONS: picomatch.PicomatchOptions = { dot: true, nobracket: true, noextglob: true, nonegate: true, windows: false };
 
+export interface GlobProblem {
+  readonly problem: string;
+  readonly remedy: string;
+}
+
+const LITERAL_BRACE = 'write a literal brace with a backslash before it (in JSON: "\\\\{")';
+
 /** Why a pattern cannot be used, or `undefined` when it is fine. */
-export function addressGlobProblem(pattern: string): string | undefined {
-  if (pattern.trim() === "") return "is empty";
-  if (pattern !== pattern.trim()) return "starts or ends with a space";
-  let depth = 0;
+export function addressGlobProblem(pattern: string): GlobProblem | undefined {
+  if (pattern.trim() === "") return { problem: "is empty", remedy: 'Give a resource address or a glob, e.g. "module.eks.aws_eks_node_group.this[*]"' };
+  if (pattern !== pattern.trim()) return { problem: "starts or ends with a space", remedy: "Remove the spaces: addresses have none there" };
+  // One entry per open brace: where it opened and whether a comma has split it yet.
+  const groups: { start: number; comma: boolean }[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (c === "\\") {
-      if (i === pattern.length - 1) return 'ends with a lone "\\"';
+      if (i === pattern.length - 1) return { problem: "ends with a lone backslash", remedy: 'A backslash makes the next character literal; for a backslash itself write two (in JSON: "\\\\\\\\")' };
       i += 1;
-    } else if (c === "{") depth += 1;
-    else if (c === "}") {
-      depth -= 1;
-      if (depth < 0) return 'has a "}" without its "{"';
+    } else if (c === "{") groups.push({ start: i, comma: false });
+    else if (c === ",") {
+      if (groups.length > 0) groups[groups.length - 1].comma = true;
+    } else if (c === "}") {
+      const group = groups.pop();
+      if (!group) return { problem: 'has a "}" without its "{"', remedy: `Open the alternatives with "{", or ${LITERAL_BRACE}` };
+      if (!group.comma) {
+        return {
+          problem: `has ${JSON.stringify(pattern.slice(group.start, i + 1))}, alternatives with only one choice`,
+          remedy: `Separate two or more choices with commas, e.g. {general,batch}, or ${LITERAL_BRACE}`,
+        };
+      }
     }
   }
-  if (depth > 0) return 'has a "{" without its "}"';
+  if (groups.length > 0) return { problem: 'has a "{" without its "}"', remedy: `Close the alternatives with "}", or ${LITERAL_BRACE}` };
   return undefined;
 }
 

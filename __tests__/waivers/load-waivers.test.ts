@@ -1,0 +1,97 @@
+/** The waivers file (`--waivers file`): `{ "waivers": [...] }`, validated with ajv; one-line errors. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { InputError } from "../../checker/errors";
+import { loadWaiversFile } from "../../checker/waivers/load-waivers";
+
+let dir: string;
+beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-waivers-"))));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const GOOD = {
+  policy: "node-imdsv2",
+  address: 'module.eks.aws_launch_template.this["general"]',
+  reason: "GPU AMI needs hop limit 2 until the vendor fixes it",
+  owner: "@ml-platform",
+  expires: "2027-01-31",
+};
+
+test("a valid file gives waivers with their source", () => {
+  const file = write("waivers.json", JSON.stringify({ $schema: "./waivers.schema.json", waivers: [GOOD, { ...GOOD, address: "*", ticket: "SEC-1", input: "plans/*.json" }] }));
+  expect(loadWaiversFile(file, { display: "waivers.json" })).toEqual([
+    { ...GOOD, source: { file: "waivers.json", path: "waivers[0]" } },
+    { ...GOOD, address: "*", ticket: "SEC-1", input: "plans/*.json", source: { file: "waivers.json", path: "waivers[1]" } },
+  ]);
+});
+
+test("a UTF-8 byte-order mark is accepted and reasons and owners are trimmed", () => {
+  const file = write("bom.json", `\uFEFF${JSON.stringify({ waivers: [{ ...GOOD, reason: `  ${GOOD.reason} `, owner: " @ml-platform " }] })}`);
+  expect(loadWaiversFile(file, { display: "bom.json" })[0]).toMatchObject({ reason: GOOD.reason, owner: "@ml-platform" });
+});
+
+const CASES: [string, string, string][] = [
+  [
+    "bad JSON",
+    '{\n  "waivers": [],\n}',
+    "w.json: is not valid JSON (Expected double-quoted property name at line 3, column 1). Fix the syntax there; JSON allows no comments and no trailing commas",
+  ],
+  ["truncated JSON", '{"waivers": [', "w.json: is not valid JSON (it ends before the JSON is complete, at line 1, column 14). Fix the syntax there; JSON allows no comments and no trailing commas"],
+  ["empty", "  \n", 'w.json: is empty. Write the waivers file as a JSON object, e.g. {"waivers": []}'],
+  ["a bare list", JSON.stringify([GOOD]), 'w.json: holds a list, not a JSON object. Write the waivers file as a JSON object, e.g. {"waivers": []}'],
+  ["no waivers key", "{}", 'w.json: the top level has no "waivers". Write {"waivers": [{"policy": ..., "address": ..., "reason": ..., "owner": ..., "expires": ...}]}'],
+  ["unknown top-level key", JSON.stringify({ waiver: [] }), 'w.json: the top level has an unknown key "waiver". Did you mean "waivers"? Allowed keys: $schema, waivers'],
+  [
+    "unknown waiver key",
+    JSON.stringify({ waivers: [{ ...GOOD, expiry: "2027-01-31" }] }),
+    'w.json: waivers[0] has an unknown key "expiry". Did you mean "expires"? Allowed keys: policy, address, input, reason, owner, expires, ticket',
+  ],
+  [
+    "short reason",
+    JSON.stringify({ waivers: [GOOD, GOOD, { ...GOOD, reason: "wontfix" }] }),
+    'w.json: waivers[2].reason has 7 characters, and a reason needs at least 10. Say why the finding is acceptable and what limits the risk, e.g. "Bastion reachable from the corporate VPN only"',
+  ],
+  [
+    "bad date",
+    JSON.stringify({ waivers: [{ ...GOOD, expires: "2027-1-31" }] }),
+    'w.json: waivers[0].expires is "2027-1-31", which is not a date written YYYY-MM-DD. Write the last day (UTC) on which the waiver holds, e.g. "2027-01-31"',
+  ],
+  [
+    "missing owner",
+    JSON.stringify({ waivers: [{ ...GOOD, owner: undefined }] }),
+    'w.json: waivers[0] has no "owner". Name who accepted the risk and answers for it, e.g. "@platform-security" or an email address',
+  ],
+  [
+    "unknown policy",
+    JSON.stringify({ waivers: [{ ...GOOD, policy: "imdsv2" }] }),
+    'w.json: waivers[0].policy is "imdsv2", which is not a policy id. Valid ids: apiserver-to-kubelet, apiserver-to-webhooks, cluster-replace, cluster-sg-detached, cluster-sg-rule-misses-nodes, connectivity-regression, control-plane-logging, node-dns, node-imdsv2, node-to-apiserver, node-to-node, public-endpoint, remote-access, secrets-encryption, single-cluster-tag, world-ingress',
+  ],
+  [
+    "unbalanced brace",
+    JSON.stringify({ waivers: [{ ...GOOD, address: "aws_launch_template.{a,b" }] }),
+    'w.json: waivers[0].address "aws_launch_template.{a,b" has a "{" without its "}". Close the alternatives with "}", or write a literal brace with a backslash before it (in JSON: "\\\\{")',
+  ],
+];
+
+test.each(CASES)("%s → one line naming the file and the JSON path", (_, text, message) => {
+  const file = write("w.json", text);
+  let error: unknown;
+  try {
+    loadWaiversFile(file, { display: "w.json" });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(InputError);
+  expect((error as Error).message).toBe(message);
+  expect((error as Error).message).not.toContain("\n");
+});
+
+test("a missing file says so", () => {
+  expect(() => loadWaiversFile(path.join(dir, "nope.json"), { display: "nope.json" })).toThrow("nope.json: no such file. Check the path");
+});

@@ -1,0 +1,167 @@
+/**
+ * The topology as a Mermaid flowchart: one box per ENI class listing the SGs on it, one arrow per
+ * required flow — solid green ✓ allowed, red dashed ✗ denied, grey dotted ? unknown — so that the
+ * picture says which SG sits where and which flow fails, in colour and without it.
+ *
+ * Every label is quoted and its text escaped with Mermaid's entity codes (`#quot;`, `#35;`, ...):
+ * addresses hold `[`, `"`, `.` and for_each keys may hold anything.
+ */
+import {
+  classNotes as notesOf,
+  clusterTitle,
+  endpointLines,
+  kindName,
+  sgLines,
+  VERDICT_MARKS,
+  type ClusterView,
+  type EniClassView,
+  type FlowView,
+  type TopologyView,
+  type Verdict,
+} from "./topology-view";
+
+/** Characters that would end a quoted label or start markup, as Mermaid entity codes (decimal). */
+const ENTITIES: Record<string, string> = { "#": "#35;", '"': "#34;", "&": "#38;", "<": "#60;", ">": "#62;", "|": "#124;", "`": "#96;", "\\": "#92;" };
+
+/** Text for inside a quoted Mermaid label; newlines become line breaks. */
+export function mermaidText(text: string): string {
+  return text
+    .replace(/[#"&<>|`\\]/g, (c) => ENTITIES[c])
+    .replace(/\r\n|\r|\n/g, "<br/>");
+}
+
+/** A bullet and a no-break space, so that Mermaid does not wrap the bullet away from the SG's name. */
+export const SG_BULLET = "▸\u00a0";
+
+const LINK_STYLES: Record<Verdict, string> = {
+  allowed: "stroke:#1a7f37,stroke-width:2px,color:#1a7f37",
+  denied: "stroke:#cf222e,stroke-width:2.5px,stroke-dasharray:8 5,color:#cf222e",
+  unknown: "stroke:#6e7781,stroke-width:1.5px,stroke-dasharray:2 4,color:#57606a",
+};
+
+const ARROWS: Record<Verdict, string> = { allowed: "-->", denied: "-.->", unknown: "-.->" };
+
+const CLASS_DEFS = [
+  "classDef controlPlane fill:#ddf4ff,stroke:#0969da,color:#0a3069",
+  "classDef nodes fill:#ffffff,stroke:#57606a,color:#24292f",
+  "classDef fargate fill:#fbefff,stroke:#8250df,color:#3e1f79",
+  "classDef endpoint fill:#fff8c5,stroke:#9a6700,color:#4d2d00",
+  "classDef noSg fill:#ffebe9,stroke:#cf222e,color:#82071e",
+  "classDef note fill:#f6f8fa,stroke:#d0d7de,color:#57606a",
+];
+
+export const FLOW_NAMES: Record<FlowView["kind"], string> = { api: "API", kubelet: "kubelet", dns: "DNS" };
+
+function boxLabel(cls: EniClassView): string {
+  return [`<b>${mermaidText(kindName(cls.kind))}</b>`, mermaidText(cls.address), ...notesOf(cls).map((n) => `<i>${mermaidText(n)}</i>`), "<i>security groups:</i>", ...sgLines(cls).map((l) => `${SG_BULLET}${mermaidText(l)}`)].join("<br/>");
+}
+
+function boxClass(cls: EniClassView): string {
+  if (cls.sgs.length === 0 && !cls.sgsUnknown) return "noSg";
+  return cls.kind === "control-plane" ? "controlPlane" : cls.kind === "fargate" ? "fargate" : "nodes";
+}
+
+interface Drawing {
+  lines: string[];
+  links: Verdict[];
+}
+
+function drawCluster(drawing: Drawing, cluster: ClusterView, prefix: string): void {
+  const ids = new Map<string, string>();
+  const { lines } = drawing;
+  lines.push(`  subgraph ${prefix}["${mermaidText(clusterTitle(cluster))}"]`);
+  lines.push("    direction LR");
+  const box = (cls: EniClassView, id: string, open: string, close: string) => {
+    ids.set(cls.id, id);
+    lines.push(`    ${id}${open}"${boxLabel(cls)}"${close}:::${boxClass(cls)}`);
+  };
+  box(cluster.controlPlane, `${prefix}cp`, "[", "]");
+  cluster.nodes.forEach((node, i) => box(node, `${prefix}n${i}`, node.kind === "fargate" ? "(" : "[", node.kind === "fargate" ? ")" : "]"));
+  if (cluster.publicEndpoint) {
+    const id = `${prefix}ep`;
+    ids.set(cluster.publicEndpoint.id, id);
+    lines.push(`    ${id}{{"${endpointLines(cluster.publicEndpoint).map(mermaidText).join("<br/>")}"}}:::endpoint`);
+  }
+  if (cluster.nodes.length === 0) lines.push(`    ${prefix}none["no node group, self-managed ASG or Fargate profile in this plan"]:::note`);
+  lines.push("  end");
+  for (const arrow of arrowsOf(cluster.flows)) {
+    const from = ids.get(arrow.flow.from);
+    const to = ids.get(arrow.flow.to);
+    if (!from || !to) continue;
+    const { verdict, kind, ports } = arrow.flow;
+    const label = `${VERDICT_MARKS[verdict]} ${FLOW_NAMES[kind]} ${ports}`;
+    lines.push(`  ${from} ${arrow.both ? "<" : ""}${ARROWS[verdict]}|"${mermaidText(label)}"| ${to}`);
+    drawing.links.push(verdict);
+  }
+}
+
+export interface Arrow {
+  readonly flow: FlowView;
+  /** The same flow runs the other way with the same verdict: one arrow with two heads. */
+  readonly both: boolean;
+}
+
+/**
+ * The arrows to draw: DNS between two classes both ways with one verdict becomes one two-headed
+ * arrow, which keeps the labels of a cluster with several node classes from piling up.
+ */
+export function arrowsOf(flows: readonly FlowView[]): Arrow[] {
+  const arrows: Arrow[] = [];
+  const merged = new Set<FlowView>();
+  for (const flow of flows) {
+    if (merged.has(flow)) continue;
+    const back =
+      flow.kind === "dns" && flow.from !== flow.to
+        ? flows.find((o) => o !== flow && !merged.has(o) && o.kind === "dns" && o.from === flow.to && o.to === flow.from && o.ports === flow.ports && o.verdict === flow.verdict)
+        : undefined;
+    if (back) merged.add(back);
+    arrows.push({ flow, both: back !== undefined });
+  }
+  return arrows;
+}
+
+/** The `linkStyle` lines: one per verdict, listing the arrows that have it. */
+function linkStyles(links: readonly Verdict[]): string[] {
+  return (["allowed", "denied", "unknown"] as const)
+    .map((verdict) => {
+      const indexes = links.flatMap((v, i) => (v === verdict ? [i] : []));
+      return indexes.length > 0 ? `  linkStyle ${indexes.join(",")} ${LINK_STYLES[verdict]}` : undefined;
+    })
+    .filter((line): line is string => line !== undefined);
+}
+
+export interface MermaidOptions {
+  /** Only this cluster (by address) of each view. */
+  readonly cluster?: string;
+  /** A box that explains the arrows (on by default; the Markdown report says it in text instead). */
+  readonly legend?: boolean;
+}
+
+/** What the arrows mean, a line each. */
+export const LEGEND_LINES: readonly string[] = [
+  "✓ solid green: allowed",
+  "✗ red dashed: denied",
+  "? grey dotted: unknown (the plan does not say)",
+  "DNS arrows point at the node classes that can run CoreDNS",
+];
+
+/**
+ * One Mermaid flowchart for the given inputs: a subgraph per cluster. With no cluster, a single
+ * box says so, so the output always renders.
+ */
+export function formatMermaid(views: readonly TopologyView[], options: MermaidOptions = {}): string {
+  const drawing: Drawing = { lines: ["flowchart LR"], links: [] };
+  views.forEach((view, v) => {
+    view.clusters
+      .filter((cluster) => options.cluster === undefined || cluster.address === options.cluster)
+      .forEach((cluster, c) => drawCluster(drawing, cluster, `v${v}c${c}`));
+  });
+  if (drawing.lines.length === 1) {
+    const where = views.map((v) => v.input).join(", ");
+    drawing.lines.push(`  empty["${mermaidText(`no EKS cluster in ${where || "the input"}`)}"]:::note`);
+  }
+  if (options.legend !== false && drawing.links.length > 0) drawing.lines.push(`  legend["${LEGEND_LINES.map(mermaidText).join("<br/>")}"]:::note`);
+  drawing.lines.push(...linkStyles(drawing.links));
+  drawing.lines.push(...CLASS_DEFS.map((d) => `  ${d}`));
+  return `${drawing.lines.join("\n")}\n`;
+}

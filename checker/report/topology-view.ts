@@ -1,0 +1,206 @@
+/**
+ * The topology as a picture needs it: per cluster, the control plane and the node classes with
+ * the SGs on their ENIs, and the required flows between them (nodes → API server TCP 443,
+ * API server → kubelet TCP 10250, DNS TCP/UDP 53 to every CoreDNS host) with their verdicts.
+ * Plain data, computed from the model the policies read; the diagram formatters only draw it.
+ */
+import { apiPathOf } from "../eks/api-endpoint";
+import type { FlowResult, SideResult, Verdict } from "../eks/reachability";
+import { apiServerFlow, coreDnsHosts, dnsFlows, kubeletFlow } from "../eks/required-flows";
+import type { SecurityGroupKind, SgKey } from "../eks/security-groups";
+import { topologyOf, type EniClass, type Topology } from "../eks/topology";
+import type { ResourceGraph } from "../model/resource-graph";
+
+export type { Verdict } from "../eks/reachability";
+
+export type NodeClassKind = "managed" | "self-managed" | "fargate";
+export type FlowKind = "api" | "kubelet" | "dns";
+
+export interface SgView {
+  readonly key: SgKey;
+  /** Short name for a picture: the resource address, `cluster SG`, or the id of an SG made elsewhere. */
+  readonly label: string;
+  readonly kind: SecurityGroupKind;
+}
+
+export interface EniClassView {
+  /** The topology's id, e.g. `managed(aws_eks_node_group.apps)`. */
+  readonly id: string;
+  readonly kind: "control-plane" | NodeClassKind;
+  readonly address: string;
+  readonly sgs: readonly SgView[];
+  /** What the plan leaves open about the SG set (then `sgs` may be incomplete). */
+  readonly sgsUnknown?: string;
+  /** True when a launch template chose the SGs (so the cluster SG is not added by EKS). */
+  readonly sgsFromLaunchTemplate: boolean;
+  readonly launchTemplates: readonly string[];
+  readonly hostsCoreDns: boolean;
+}
+
+/** The API server's public endpoint, drawn when nodes reach the API through it (private access off). */
+export interface PublicEndpointView {
+  readonly id: string;
+  readonly address: string;
+  readonly openToAll: boolean;
+  /** `public_access_cidrs` when restricted. */
+  readonly cidrs: readonly string[];
+}
+
+export interface FlowView {
+  readonly kind: FlowKind;
+  /** Ids of an `EniClassView` or of the `PublicEndpointView`. */
+  readonly from: string;
+  readonly to: string;
+  /** e.g. `TCP 443`, `TCP+UDP 53`. */
+  readonly ports: string;
+  readonly verdict: Verdict;
+  /** Why a flow is denied or unknown: the missing side, or what the plan leaves open. */
+  readonly reasons: readonly string[];
+}
+
+export interface ClusterView {
+  readonly address: string;
+  readonly name?: string;
+  readonly clusterSg: SgKey;
+  /** How nodes reach the API: inside the VPC, through the public endpoint, or not decided by the plan. */
+  readonly apiPath: "private" | "public" | "unknown";
+  readonly controlPlane: EniClassView;
+  readonly nodes: readonly EniClassView[];
+  readonly publicEndpoint?: PublicEndpointView;
+  readonly flows: readonly FlowView[];
+}
+
+export interface TopologyView {
+  /** The input, as the report names it. */
+  readonly input: string;
+  readonly stack?: string;
+  readonly clusters: readonly ClusterView[];
+  /** Node groups, ASGs and Fargate profiles whose cluster is not in the plan, with why. */
+  readonly orphans: readonly { readonly address: string; readonly reason: string }[];
+}
+
+function sgView(topology: Topology, key: SgKey): SgView {
+  const sg = topology.sgs.get(key);
+  const kind = sg?.kind ?? "external";
+  const label =
+    kind === "cluster" ? "cluster SG" : kind === "remote-access" ? "remote-access SG (made by EKS)" : kind === "external" ? `${key} (not in this plan)` : (sg?.address ?? key);
+  return { key, label, kind };
+}
+
+function classView(topology: Topology, cls: EniClass): EniClassView {
+  return {
+    id: cls.id,
+    kind: cls.kind as EniClassView["kind"],
+    address: cls.address,
+    sgs: cls.sgs.members.map((key) => sgView(topology, key)),
+    ...(cls.sgs.unknown ? { sgsUnknown: cls.sgs.unknown } : {}),
+    sgsFromLaunchTemplate: cls.sgsFromLaunchTemplate,
+    launchTemplates: [...cls.launchTemplates],
+    hostsCoreDns: cls.hostsCoreDns,
+  };
+}
+
+function sideReasons(name: string, side: SideResult): string[] {
+  return side.verdict === "allowed" ? [] : side.reasons.map((reason) => `${name} ${side.verdict === "denied" ? "missing" : "unknown"}: ${reason}`);
+}
+
+function reasonsOf(result: FlowResult): string[] {
+  return result.verdict === "allowed" ? [] : [...sideReasons("egress", result.egress), ...sideReasons("ingress", result.ingress)];
+}
+
+function flowView(kind: FlowKind, result: FlowResult, from: string, to: string): FlowView {
+  return { kind, from, to, ports: `${result.protocol.toUpperCase()} ${result.ports.from}`, verdict: result.verdict, reasons: reasonsOf(result) };
+}
+
+/** UDP and TCP 53 as one arrow when they agree, as two when they do not. */
+function dnsViews(results: readonly FlowResult[], from: string, to: string): FlowView[] {
+  const views = results.map((r) => flowView("dns", r, from, to));
+  if (views.every((v) => v.verdict === views[0].verdict)) {
+    const protocols = results.map((r) => r.protocol.toUpperCase()).sort().join("+");
+    return [{ ...views[0], ports: `${protocols} 53`, reasons: [...new Set(views.flatMap((v) => v.reasons))] }];
+  }
+  return views;
+}
+
+function clusterView(topology: Topology, cluster: Topology["clusters"][number]): ClusterView {
+  const path = apiPathOf(topology, cluster);
+  const controlPlane = classView(topology, cluster.controlPlane);
+  const publicEndpoint: PublicEndpointView | undefined =
+    path.kind === "public" ? { id: `public-endpoint(${cluster.address})`, address: cluster.address, openToAll: path.openToAll, cidrs: [...path.cidrs] } : undefined;
+  const flows: FlowView[] = [];
+  for (const node of cluster.nodes) {
+    const api = apiServerFlow(topology, node);
+    if ("unknown" in api) flows.push({ kind: "api", from: node.id, to: controlPlane.id, ports: "TCP 443", verdict: "unknown", reasons: [api.unknown] });
+    else flows.push(flowView("api", api, node.id, api.to.kind === "public-endpoint" && publicEndpoint ? publicEndpoint.id : controlPlane.id));
+    flows.push(flowView("kubelet", kubeletFlow(topology, node), controlPlane.id, node.id));
+  }
+  for (const node of cluster.nodes) {
+    for (const host of coreDnsHosts(node)) flows.push(...dnsViews(dnsFlows(topology, node, host), node.id, host.id));
+  }
+  return {
+    address: cluster.address,
+    ...(cluster.name ? { name: cluster.name } : {}),
+    clusterSg: cluster.clusterSg,
+    apiPath: path.kind,
+    controlPlane,
+    nodes: cluster.nodes.map((node) => classView(topology, node)),
+    ...(publicEndpoint ? { publicEndpoint } : {}),
+    flows,
+  };
+}
+
+/** The topology after the plan of one input. */
+export function topologyView(graph: ResourceGraph): TopologyView {
+  const topology = topologyOf(graph, "after");
+  return {
+    input: graph.input.path,
+    ...(graph.input.stack ? { stack: graph.input.stack } : {}),
+    clusters: topology.clusters.map((cluster) => clusterView(topology, cluster)),
+    orphans: topology.orphans.map((o) => ({ ...o })),
+  };
+}
+
+export function topologyViews(graphs: readonly ResourceGraph[]): TopologyView[] {
+  return graphs.map(topologyView);
+}
+
+/** The worst verdict first: what a summary of several flows says. */
+export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
+  return verdicts.includes("denied") ? "denied" : verdicts.includes("unknown") ? "unknown" : "allowed";
+}
+
+const KIND_NAMES: Record<EniClassView["kind"], string> = {
+  "control-plane": "control plane",
+  managed: "managed node group",
+  "self-managed": "self-managed nodes (ASG)",
+  fargate: "Fargate profile",
+};
+
+/** What a person calls the class: `managed node group`, `Fargate profile`, ... */
+export function kindName(kind: EniClassView["kind"]): string {
+  return KIND_NAMES[kind];
+}
+
+/** The lines that say which SGs sit on a class's ENIs, for a diagram box. */
+export function sgLines(cls: EniClassView): string[] {
+  const lines = cls.sgs.map((sg) => sg.label);
+  if (cls.sgsUnknown) lines.push(cls.sgs.length > 0 ? "+ SGs decided at apply time" : "SGs decided at apply time");
+  else if (lines.length === 0) lines.push("no SG");
+  return lines;
+}
+
+/** Facts about a class worth a line in its box: a Fargate profile that selects CoreDNS's pods. */
+export function classNotes(cls: EniClassView): string[] {
+  return cls.kind === "fargate" && cls.hostsCoreDns ? ["runs CoreDNS (selects kube-system)"] : [];
+}
+
+/** The cluster as a title: its name when the plan knows it, and its address. */
+export function clusterTitle(cluster: ClusterView): string {
+  return cluster.name ? `EKS cluster ${cluster.name} (${cluster.address})` : `EKS cluster ${cluster.address}`;
+}
+
+export function endpointLines(endpoint: PublicEndpointView): string[] {
+  return ["public API endpoint", endpoint.openToAll ? "open to 0.0.0.0/0" : `public_access_cidrs: ${endpoint.cidrs.join(", ")}`];
+}
+
+export const VERDICT_MARKS: Record<Verdict, string> = { allowed: "✓", denied: "✗", unknown: "?" };

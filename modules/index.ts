@@ -1,0 +1,19 @@
+/**
+ * CDKTF constructs that build EKS clusters whose security groups are right by construction:
+ *
+ *   import { EksCluster, NodeSecurityGroup, ManagedNodeGroup, FargateProfile } from "eks-sg-policy/modules";
+ *
+ * Which SG lands on which ENI with each construct and option: docs/modules.md.
+ */
+export { EksCluster, DEFAULT_LOG_TYPES } from "./eks-cluster";
+export type { EksClusterProps, ControlPlaneLogType, AuthenticationMode, ClusterSgRuleSpec } from "./eks-cluster";
+export { NodeSecurityGroup } from "./node-security-group";
+export type { NodeSecurityGroupProps, NodeEgress, NodeSgAttachment } from "./node-security-group";
+export { ManagedNodeGroup } from "./managed-node-group";
+export type { ManagedNodeGroupProps, NodeGroupSecurityGroups, SshAccess, NodeGroupScaling, NodeGroupTaint } from "./managed-node-group";
+export { FargateProfile } from "./fargate-profile";
+export type { FargateProfileProps, FargateSelector } from "./fargate-profile";
+export { ServiceRole, managedPolicyArn, assumeRolePolicy } from "./iam";
+export type { ServiceRoleProps } from "./iam";
+export type { RulePeer, RuleSpec, RuleProtocol } from "./peers";
+export { EksSgConfigError } from "./errors";

@@ -1,0 +1,132 @@
+/**
+ * The synth-time gate: the pack's policies over each stack's Terraform JSON, reported as CDKTF
+ * annotations so that `cdktf synth` (and `deploy`, `diff`, which synth first) stop on errors.
+ *
+ *   EksPolicyGate.of(app);   // after the stacks, before app.synth()
+ *
+ * Lifecycle (cdktf 0.21): for each stack, `app.synth()` runs the stack's aspects, then its
+ * validations, then collects annotations and writes `cdk.tf.json`. The gate is an aspect whose only
+ * job is to add a validation to the stack; the check runs in that validation, after every aspect
+ * (tagging, escape hatches added by aspects) has changed the tree. Aspects added to the App itself
+ * are never run by cdktf 0.21, which is why `of(app)` adds the gate to each stack.
+ */
+import { Aspects, type IAspect, type TerraformStack } from "cdktf";
+import type { IConstruct } from "constructs";
+import { checkSynthDocument, type CheckOptions, type FailOn, type Report } from "../../checker";
+import { resolveCheckOptions, type PackOptions } from "./check-options";
+import { annotate, annotationMessage, levelOf, stopsSynth } from "./gate-annotations";
+import { GateUsageError, noStacksUnder, stacksAddedAfterGate } from "./errors";
+import { appSkipsValidation, enclosingStack, requireSameCdktf, stackDocument, stackName, stacksOf } from "./stack-synthesis";
+
+/** Set (to anything but `0` or `false`) to turn every gate off for one run, e.g. `EKS_SG_POLICY_SKIP_GATE=1 cdktf deploy`. */
+export const SKIP_GATE_ENV = "EKS_SG_POLICY_SKIP_GATE";
+
+/** Which policies run and how (the checker's `CheckOptions`, plus `skipPolicies`), and when the synth stops. */
+export interface EksPolicyGateOptions extends PackOptions {
+  /**
+   * Lowest severity of a failing finding that stops the synth: `error` (default), `warning`,
+   * `info`, or `never` (print everything, stop on nothing).
+   */
+  readonly failOn?: FailOn;
+  /** Turns this gate off; it leaves a warning saying so. */
+  readonly skip?: boolean;
+}
+
+const FAIL_ON: readonly FailOn[] = ["error", "warning", "info", "never"];
+
+function envSkips(): boolean {
+  const value = process.env[SKIP_GATE_ENV];
+  return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
+}
+
+function summaryLine(stack: string, report: Report, stopping: number, failOn: FailOn): string {
+  const { policies, checks, passed, failed, unknown } = report.summary;
+  const counts = `eks-sg-policy: stack '${stack}': ${policies} policies, ${checks} checks, ${passed} passed, ${failed} failed, ${unknown} unknown`;
+  if (stopping === 0) return `${counts}.`;
+  return (
+    `${counts}; ${stopping} finding${stopping === 1 ? "" : "s"} at or above '${failOn}' stop the synth. ` +
+    `Fix the resources in the ERROR lines, or tune the gate (failOn, severities, skipPolicies): see docs/gate.md in eks-sg-policy.`
+  );
+}
+
+export class EksPolicyGate implements IAspect {
+  /**
+   * Adds a gate to every stack at or below `scope` (an App: all its stacks; a stack, or a construct
+   * inside one: that stack). Call it after the stacks are created.
+   */
+  static of(scope: IConstruct, options: EksPolicyGateOptions = {}): EksPolicyGate {
+    const gate = new EksPolicyGate(options);
+    const stacks = stacksOf(scope);
+    if (stacks.length === 0) throw noStacksUnder("EksPolicyGate.of()", scope.node.path);
+    for (const stack of stacks) {
+      requireSameCdktf(stack);
+      Aspects.of(stack).add(gate);
+    }
+    if (!enclosingStack(scope) && scope.node.scope === undefined) {
+      // The App validates itself after every stack is written: name stacks that came too late.
+      scope.node.addValidation({
+        validate: () => {
+          const late = stacksOf(scope).filter((s) => !stacks.includes(s));
+          return late.length > 0 ? [stacksAddedAfterGate(late.map((s) => s.node.path))] : [];
+        },
+      });
+    }
+    return gate;
+  }
+
+  readonly failOn: FailOn;
+  private readonly checkOptions: CheckOptions;
+  private readonly skip: boolean;
+  private readonly watched = new WeakSet<IConstruct>();
+  private readonly reports = new Map<string, Report>();
+
+  constructor(options: EksPolicyGateOptions = {}) {
+    this.failOn = options.failOn ?? "error";
+    if (!FAIL_ON.includes(this.failOn)) throw new GateUsageError(`failOn must be one of ${FAIL_ON.join(", ")}; it was ${JSON.stringify(this.failOn)}.`);
+    this.skip = options.skip === true;
+    this.checkOptions = resolveCheckOptions(options);
+  }
+
+  /** Called by cdktf for each construct below the scope the gate was added to. */
+  visit(node: IConstruct): void {
+    const stack = enclosingStack(node);
+    if (!stack || this.watched.has(stack)) return;
+    this.watched.add(stack);
+    if (appSkipsValidation(stack)) {
+      // `App({ skipValidation: true })` would drop the validation and, silently, the gate: check
+      // now instead, during the aspects (changes made by aspects that run later are not seen).
+      this.check(stack);
+    } else {
+      stack.node.addValidation({ validate: () => (this.check(stack), []) });
+    }
+  }
+
+  /** The report of the latest check of a stack (by construct path), e.g. to write it to a file. */
+  reportOf(stack: IConstruct): Report | undefined {
+    return this.reports.get(stack.node.path);
+  }
+
+  private check(stack: TerraformStack): void {
+    if (this.skip || envSkips()) {
+      const why = this.skip ? "the gate was created with skip: true" : `${SKIP_GATE_ENV} is set`;
+      annotate(stack, "warning", `eks-sg-policy: the synth-time gate is off for this stack (${why}); run \`eks-sg-policy check\` on the plan instead.`);
+      return;
+    }
+    let report: Report;
+    try {
+      report = checkSynthDocument(stackDocument(stack), stackName(stack), this.checkOptions);
+    } catch (error) {
+      throw new Error(`eks-sg-policy: the gate could not check stack '${stack.node.path}': ${(error as Error).message}`, { cause: error });
+    }
+    this.reports.set(stack.node.path, report);
+    const byPath = new Map(stack.node.findAll().map((c) => [c.node.path, c] as const));
+    let stopping = 0;
+    for (const finding of report.findings) {
+      if (stopsSynth(finding, report, this.failOn)) stopping += 1;
+      // Resources added by a raw override have no `//` metadata: their findings go on the stack.
+      const target = (finding.constructPath !== undefined ? byPath.get(finding.constructPath) : undefined) ?? stack;
+      annotate(target, levelOf(finding, report, this.failOn), annotationMessage(finding));
+    }
+    annotate(stack, "info", summaryLine(stackName(stack), report, stopping, this.failOn));
+  }
+}
