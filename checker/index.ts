@@ -49,3 +49,6 @@ export function checkPlan(inputs: string | readonly string[] | readonly LoadedIn
 export function checkSynthDocument(document: SynthDocument, stack: string, options: CheckOptions = {}): Report {
   return checkInputs([{ kind: "synth", path: stack, stack, document }], options, policies);
 }
+
+export { loadConfig, loadRunSettings, type LoadedConfig, type RunSettings } from "./config";
+export { applyWaivers, loadWaiversFile, type Waiver, type WaiverResult, type WaivedReport } from "./waivers";

@@ -215,7 +215,7 @@ describe("address globs over index keys and module paths", () => {
     {
       fixture: "user-eks-module-style-create",
       policy: "node-to-apiserver",
-      address: 'aws_eks_node_group.this[{"general","batch"}]',
+      address: "aws_eks_node_group.this[{'general','batch'}]",
       waived: ['aws_eks_node_group.this["batch"]', 'aws_eks_node_group.this["general"]'],
     },
     { fixture: "user-eks-module-style-create", policy: "node-to-apiserver", address: 'aws_eks_node_group.this["gen*"]', waived: ['aws_eks_node_group.this["general"]'] },

@@ -9,16 +9,22 @@ import { loadInput } from "../load/load-inputs";
 import { buildGraph, type ResourceGraph } from "../model/resource-graph";
 import type { Policy } from "../policy";
 import { FORMATTERS, type FormatContext } from "../report/formatters";
-import { isFailing, type FailOn, type Report } from "../report/report";
-import { checkGraphs, type CheckOptions } from "../run/check-inputs";
+import { isFailing, type FailOn } from "../report/report";
+import { checkGraphs } from "../run/check-inputs";
+import { loadRunSettings } from "../config";
+import { applyWaivers } from "../waivers";
 import { parseFormatTargets } from "./format-targets";
 import { useColor, type CliIo } from "./io";
 import { EXIT } from "./exit-codes";
 
 export interface CheckFlags {
   readonly format: string[];
-  readonly failOn: FailOn;
+  /** Undefined when not given on the command line: the configuration file may set it. */
+  readonly failOn?: FailOn;
   readonly atlantis?: boolean;
+  /** A configuration file; `false` for --no-config; undefined to look in the working folder. */
+  readonly config?: string | false;
+  readonly waivers?: readonly string[];
 }
 
 /** Models every input, showing progress on a terminal when there are several. */
@@ -42,12 +48,22 @@ function writeFile(file: string, text: string): void {
   }
 }
 
-export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo, policies: readonly Policy[], options: CheckOptions = {}): number {
+export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo, policies: readonly Policy[]): number {
   // Atlantis reads pass/fail from the text and treats a non-zero exit as a lost output.
   const targets = flags.atlantis ? [{ format: "text" }] : parseFormatTargets(flags.format);
+  const settings = loadRunSettings({
+    cwd: io.cwd ?? process.cwd(),
+    configFile: typeof flags.config === "string" ? flags.config : undefined,
+    noConfig: flags.config === false,
+    waiverFiles: flags.waivers ?? [],
+    failOn: flags.failOn,
+    registry: policies,
+  });
   const graphs = modelInputs(inputs, io);
-  const report: Report = checkGraphs(graphs, options, policies);
-  const context: FormatContext = { failOn: flags.failOn, color: false, graphs, policies: options.policies ?? policies };
+  const checked = checkGraphs(graphs, settings.checkOptions, policies);
+  const { report } = applyWaivers(checked, settings.waivers, io.now?.() ?? new Date());
+  const failOn = settings.failOn;
+  const context: FormatContext = { failOn, color: false, graphs, policies: settings.checkOptions.policies ?? policies };
   for (const target of targets) {
     const toStdout = target.path === undefined;
     const text = FORMATTERS[target.format](report, { ...context, color: toStdout && !flags.atlantis && useColor(io) });
@@ -55,5 +71,5 @@ export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo
     else writeFile(target.path!, text);
   }
   if (flags.atlantis) return EXIT.clean;
-  return isFailing(report, flags.failOn) ? EXIT.failed : EXIT.clean;
+  return isFailing(report, failOn) ? EXIT.failed : EXIT.clean;
 }

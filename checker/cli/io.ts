@@ -14,6 +14,8 @@ export interface CliIo {
   /** How `deploy` runs terraform, and asks before applying. */
   readonly runner?: CommandRunner;
   readonly confirm?: Confirm;
+  /** The clock waiver expiry is judged by. */
+  readonly now?: () => Date;
 }
 
 export const processIo: CliIo = {

@@ -34,13 +34,18 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description("check plan JSON files (terraform show -json), cdk.tf.json files or cdktf.out folders; - reads stdin")
     .argument("<input...>", "plan.json | cdk.tf.json | cdktf.out | -")
     .addOption(new Option("--format <format[=file]>", `output format, repeatable; F=file writes to a file (${FORMAT_NAMES.join(", ")})`).argParser(collect).default([]))
-    .addOption(new Option("--fail-on <severity>", "lowest severity of a failing finding that makes the exit code 1").choices(["error", "warning", "info", "never"]).default("error"))
+    .addOption(new Option("--fail-on <severity>", "lowest severity of a failing finding that makes the exit code 1 (default: error, or failOn in the configuration)").choices(["error", "warning", "info", "never"]))
+    .option("--config <file>", "configuration file (default: ./eks-sg-policy.config.json when present)")
+    .option("--no-config", "read no configuration file")
+    .addOption(new Option("--waivers <file>", 'a waivers file {"waivers": [...]}, repeatable').argParser(collect).default([]))
     .option("--atlantis", "Atlantis custom policy check: text output, exit 0 unless the input is bad")
     .option("--debug", "show stack traces of errors")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((inputs: string[], flags: { format: string[]; failOn: FailOn; atlantis?: boolean }) => {
-      setExit(runCheck(inputs, flags, io, policies));
+    .action((inputs: string[], flags: { format: string[]; failOn?: FailOn; atlantis?: boolean; config?: string | boolean; waivers: string[] }) => {
+      // commander gives `config: true` when neither --config nor --no-config is given.
+      const config = flags.config === true ? undefined : flags.config;
+      setExit(runCheck(inputs, { ...flags, config }, io, policies));
     });
 
   program

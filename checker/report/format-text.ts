@@ -2,6 +2,7 @@
  * One stable line per finding, sorted, then conftest's summary line — the shape Atlantis and
  * people reading CI logs already know.
  */
+import { waiverLines, type WaivedReport } from "../waivers";
 import { reaches, type FailOn, type Finding, type Report } from "./report";
 
 function label(finding: Finding): string {
@@ -27,6 +28,8 @@ export function conftestCounts(report: Report, failOn: FailOn) {
 export function formatText(report: Report, failOn: FailOn = "error", options: { color?: boolean } = {}): string {
   const several = report.inputs.length > 1;
   const lines = report.findings.map((f) => `${paint(label(f), options.color === true)} - ${several ? `${f.input}: ` : ""}${f.address} - ${f.policy} - ${f.message}`);
+  // Expired and unused waivers are for a person to act on; they start with neither FAIL nor WARN.
+  if ("waivers" in report) lines.push(...waiverLines((report as WaivedReport).waivers));
   const c = conftestCounts(report, failOn);
   lines.push(`${c.tests} tests, ${c.passed} passed, ${c.warnings} warnings, ${c.failures} failures, ${c.exceptions} exceptions`);
   return `${lines.join("\n")}\n`;

@@ -7,13 +7,13 @@
  *
  * - `*` any run of characters, including none and including `.`, `[`, `]`, `"` and `/`;
  * - `?` exactly one character;
- * - `{a,b}` one of the alternatives (they may hold `*` and `?`; they nest);
+ * - `{a,b}` one of two or more alternatives (they may hold `*` and `?`; they nest);
  * - `\` makes the next character literal (`\*`, `\{`, `\,`, `\?`, `\\`).
  *
  * Everything else is literal, `[`, `]`, `"` and `.` included; so `this[*]` means "any index key"
  * and there are no character classes (use `{0,1}` instead of `[01]`). Because `"` must be written
- * `\"` inside a JSON string, an index key may also be written with single quotes:
- * `this['general']` is the same pattern as `this["general"]`.
+ * `\"` inside a JSON string, a `'` in a pattern stands for `"` (Terraform never prints `'` around
+ * keys): `this['general']` is the same pattern as `this["general"]`; a literal `'` is `\'`.
  *
  * picomatch treats `[`, `"`, `(`, `!`, `@`, `+` specially and `*` does not cross `/` (which index
  * keys such as `["10.0.0.0/16"]` contain), so the pattern is translated: every literal is escaped
@@ -83,13 +83,8 @@ export function toPicomatchGlob(pattern: string): string {
       depth -= 1;
       out += "}";
     } else if (c === "," && depth > 0) out += ",";
-    else if (c === "[" && pattern[i + 1] === "'") {
-      out += '\\[\\"';
-      i += 1;
-    } else if (c === "'" && pattern[i + 1] === "]") {
-      out += '\\"\\]';
-      i += 1;
-    } else out += literal(c);
+    else if (c === "'") out += '\\"';
+    else out += literal(c);
   }
   return out;
 }
