@@ -282,12 +282,6 @@ export function addExampleStacks(app: Construct, inputs?: ExampleInputs): Terraf
   return Object.entries(EXAMPLE_STACKS).map(([name, Stack]) => new Stack(app, name, inputs));
 }
 
-/**
- * @deprecated The single `example` stack is gone; this alias keeps old imports compiling and
- * builds the `ec2-cluster-sg` example.
- */
-export const ExampleClusterStack = Ec2ClusterSgStack;
-
 if (require.main === module) {
   const app = new App({ outdir: "cdktf.out" });
   addExampleStacks(app);

@@ -17,3 +17,6 @@ export { ServiceRole, managedPolicyArn, assumeRolePolicy } from "./iam";
 export type { ServiceRoleProps } from "./iam";
 export type { RulePeer, RuleSpec, RuleProtocol } from "./peers";
 export { EksSgConfigError } from "./errors";
+// The synth-time gate (modules/policy/, maintained with the checker): `EksPolicyGate.of(app)`.
+export { EksPolicyGate, SKIP_GATE_ENV } from "./policy/gate";
+export type { EksPolicyGateOptions } from "./policy/gate";

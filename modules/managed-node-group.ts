@@ -15,7 +15,7 @@
  * With `ssh`, the node group also makes an SSH SG (TCP 22 from the given sources) and lists it in
  * the launch template — next to the cluster SG for kind `cluster-sg`, so the nodes keep it.
  */
-import { Token } from "cdktf";
+import { Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
@@ -137,6 +137,7 @@ export class ManagedNodeGroup extends Construct {
   readonly launchTemplateSecurityGroupIds: readonly string[];
   /** Whether the nodes carry the cluster SG. */
   readonly carriesClusterSecurityGroup: boolean;
+  private readonly sshRules: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: ManagedNodeGroupProps) {
     super(scope, id);
@@ -166,7 +167,8 @@ export class ManagedNodeGroup extends Construct {
     nodeSg?.recordAttachment({ by: this.node.path, withClusterSg: this.carriesClusterSecurityGroup, securityGroupCount: listed.length });
     if (this.carriesClusterSecurityGroup) joinAsClusterSgWorkload(cluster, `managed node group ${this.node.path}`);
 
-    const dependsOn = [];
+    // Nodes start once their SG rules exist (443 to the API above all), not merely their SGs.
+    const dependsOn: ITerraformDependable[] = [...(nodeSg?.ruleResources ?? []), ...this.sshRules];
     if (props.nodeRoleArn) {
       this.nodeRoleArn = props.nodeRoleArn;
     } else {
@@ -240,8 +242,8 @@ export class ManagedNodeGroup extends Construct {
       tags: { Name: `${clusterName}-${groupName}-ssh` },
       lifecycle: { createBeforeDestroy: true },
     });
-    sources.forEach((source, i) => addRule(this, `ssh-from-sg-${i}`, "ingress", sg.id, { peer: { securityGroupId: source }, protocol: "tcp", fromPort: 22, toPort: 22, description: "SSH from a bastion SG" }));
-    cidrs.forEach((cidr, i) => addRule(this, `ssh-from-cidr-${i}`, "ingress", sg.id, { peer: cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }, protocol: "tcp", fromPort: 22, toPort: 22, description: `SSH from ${cidr}` }));
+    sources.forEach((source, i) => this.sshRules.push(addRule(this, `ssh-from-sg-${i}`, "ingress", sg.id, { peer: { securityGroupId: source }, protocol: "tcp", fromPort: 22, toPort: 22, description: "SSH from a bastion SG" })));
+    cidrs.forEach((cidr, i) => this.sshRules.push(addRule(this, `ssh-from-cidr-${i}`, "ingress", sg.id, { peer: cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }, protocol: "tcp", fromPort: 22, toPort: 22, description: `SSH from ${cidr}` })));
     return sg;
   }
 }

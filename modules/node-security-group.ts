@@ -103,6 +103,7 @@ export class NodeSecurityGroup extends Construct {
   private readonly explicitTag?: boolean;
   private readonly baseTags: Record<string, string>;
   private readonly attachments: NodeSgAttachment[] = [];
+  private readonly made: (VpcSecurityGroupIngressRule | VpcSecurityGroupEgressRule)[] = [];
   private clusterSgWorkloadRules = false;
 
   constructor(scope: Construct, id: string, props: NodeSecurityGroupProps) {
@@ -213,8 +214,15 @@ export class NodeSecurityGroup extends Construct {
     return addRule(this, id, "egress", this.securityGroupId, rule) as VpcSecurityGroupEgressRule;
   }
 
+  /** The rule resources made so far (node groups depend on them, so nodes boot after their rules exist). */
+  get ruleResources(): readonly (VpcSecurityGroupIngressRule | VpcSecurityGroupEgressRule)[] {
+    return this.made;
+  }
+
   private rule(id: string, direction: RuleDirection, securityGroupId: string, spec: RuleSpec) {
-    return addRule(this, id, direction, securityGroupId, spec);
+    const made = addRule(this, id, direction, securityGroupId, spec);
+    this.made.push(made);
+    return made;
   }
 
   private currentTags(): Record<string, string> {

@@ -25,7 +25,7 @@ export interface RuleSpec {
   readonly protocol: RuleProtocol;
   /** First port (for `tcp`/`udp`), or ICMP type. Omit for `all`. */
   readonly fromPort?: number;
-  /** Last port, inclusive; defaults to `fromPort`. */
+  /** Last port, inclusive; defaults to `fromPort` (for ICMP: the code, default -1, every code). */
   readonly toPort?: number;
   /** Shown in the console and in plans: say why the rule exists. */
   readonly description?: string;
@@ -90,7 +90,9 @@ export function checkRule(scope: Construct, direction: RuleDirection, spec: Rule
 
 /** One rule resource on `securityGroupId`. */
 export function addRule(scope: Construct, id: string, direction: RuleDirection, securityGroupId: string, spec: RuleSpec): VpcSecurityGroupIngressRule | VpcSecurityGroupEgressRule {
-  const ports = spec.protocol === "all" ? {} : { fromPort: spec.fromPort, toPort: spec.toPort ?? spec.fromPort };
+  // For ICMP, from/to are the type and the code; an omitted code means every code.
+  const icmp = spec.protocol === "icmp" || spec.protocol === "icmpv6";
+  const ports = spec.protocol === "all" ? {} : { fromPort: spec.fromPort, toPort: spec.toPort ?? (icmp ? -1 : spec.fromPort) };
   const config = {
     securityGroupId,
     ipProtocol: spec.protocol === "all" ? "-1" : spec.protocol,

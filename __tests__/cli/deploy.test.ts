@@ -42,7 +42,7 @@ function deploy(args: string[], runner: CommandRunner, answer = false, cwd?: str
 describe("the decision", () => {
   const out = synthOut({ app: {} });
   const failing = fs.readFileSync(fixturePlan("topo-lt-node-sg-no-rules"), "utf8");
-  const passing = fs.readFileSync(fixturePlan("cdktf-example"), "utf8");
+  const passing = fs.readFileSync(fixturePlan("cdktf-ec2-cluster-sg"), "utf8");
 
   test("a failing check never applies", () => {
     const { calls, runner } = recorder(failing);

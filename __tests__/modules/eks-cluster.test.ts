@@ -1,7 +1,7 @@
 /** EksCluster: safe defaults, given role and key, endpoint options, cluster SG rules, and the combinations it refuses. */
 import { App } from "cdktf";
 import { EksSgConfigError } from "../../modules";
-import { BASTION_SG, check, clusterSgRef, lines, only, resources, rulesOn, SUBNETS, synthJson, TestStack } from "./synth-check";
+import { BASTION_SG, check, clusterSgRef, lines, only, refOf, resources, rulesOn, SUBNETS, synthJson, TestStack } from "./synth-check";
 
 describe("EksCluster", () => {
   const app = new App({ stackTraces: false });
@@ -15,7 +15,7 @@ describe("EksCluster", () => {
     const resource = only(resources(json, "aws_eks_cluster"));
     expect(resource.vpc_config).toEqual({ endpoint_private_access: true, endpoint_public_access: false, subnet_ids: SUBNETS });
     expect(resource.enabled_cluster_log_types).toEqual(["api", "audit", "authenticator"]);
-    expect(resource.encryption_config).toEqual({ provider: { key_arn: "${aws_kms_key.cluster_secrets-key_1ED7DE39.arn}" }, resources: ["secrets"] });
+    expect(resource.encryption_config).toEqual({ provider: { key_arn: refOf(cluster.secretsKey!, "arn") }, resources: ["secrets"] });
     expect(only(resources(json, "aws_kms_key")).enable_key_rotation).toBe(true);
     expect(Object.values(resources(json, "aws_iam_role_policy_attachment")).map((a) => a.policy_arn)).toEqual(["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]);
     // The cluster role may use the key it encrypts secrets with.
