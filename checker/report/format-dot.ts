@@ -3,8 +3,8 @@
  * box per ENI class with its SGs, and the required flows as arrows — solid green ✓ allowed, red
  * dashed ✗ denied, grey dotted ? unknown. Render with `dot -Tsvg`.
  */
-import { arrowsOf, FLOW_NAMES, LEGEND_LINES, SG_BULLET } from "./format-mermaid";
-import { classNotes, clusterTitle, endpointLines, kindName, sgLines, VERDICT_MARKS, type ClusterView, type EniClassView, type TopologyView, type Verdict } from "./topology-view";
+import { clusterArrows, LEGEND_LINES, SG_BULLET } from "./format-mermaid";
+import { classNotes, clusterTitle, endpointLines, kindName, sgLines, type ClusterView, type EniClassView, type TopologyView, type Verdict } from "./topology-view";
 
 /**
  * A DOT quoted string. Inside quotes DOT itself only unescapes `\"`; label text then treats `\`
@@ -47,14 +47,15 @@ function drawCluster(lines: string[], cluster: ClusterView, prefix: string): voi
     ids.set(cluster.publicEndpoint.id, `${prefix}ep`);
     lines.push(`    ${dotString(`${prefix}ep`)} [label=${dotString(endpointLines(cluster.publicEndpoint).join("\n"))}, shape=hexagon, fillcolor="#fff8c5", color="#9a6700"];`);
   }
-  if (cluster.nodes.length === 0) lines.push(`    ${dotString(`${prefix}none`)} [label="no node group, self-managed ASG or Fargate profile in this plan", color="#d0d7de", fontcolor="#57606a"];`);
+  if (cluster.nodes.length === 0) lines.push(`    ${dotString(`${prefix}none`)} [label="no node group, self-managed ASG or Fargate profile in this plan", fillcolor="#f6f8fa", color="#d0d7de", fontcolor="#57606a"];`);
+  const { arrows, dnsNote } = clusterArrows(cluster);
+  if (dnsNote) lines.push(`    ${dotString(`${prefix}dns`)} [label=${dotString(dnsNote)}, fillcolor="#f6f8fa", color="#d0d7de", fontcolor="#57606a"];`);
   lines.push("  }");
-  for (const { flow, both } of arrowsOf(cluster.flows)) {
-    const from = ids.get(flow.from);
-    const to = ids.get(flow.to);
+  for (const arrow of arrows) {
+    const from = ids.get(arrow.from);
+    const to = ids.get(arrow.to);
     if (!from || !to) continue;
-    const label = `${VERDICT_MARKS[flow.verdict]} ${FLOW_NAMES[flow.kind]} ${flow.ports}`;
-    lines.push(`  ${dotString(from)} -> ${dotString(to)} [label=${dotString(label)}, ${EDGE_STYLES[flow.verdict]}${both ? ", dir=both" : ""}];`);
+    lines.push(`  ${dotString(from)} -> ${dotString(to)} [label=${dotString(arrow.label)}, ${EDGE_STYLES[arrow.verdict]}${arrow.both ? ", dir=both" : ""}];`);
   }
 }
 
@@ -83,7 +84,7 @@ export function formatDot(views: readonly TopologyView[], options: DotOptions = 
       });
   });
   if (drawn === 0) {
-    lines.push(`  "empty" [label=${dotString(`no EKS cluster in ${views.map((v) => v.input).join(", ") || "the input"}`)}, color="#d0d7de", fontcolor="#57606a"];`);
+    lines.push(`  "empty" [label=${dotString(`no EKS cluster in ${views.map((v) => v.input).join(", ") || "the input"}`)}, fillcolor="#f6f8fa", color="#d0d7de", fontcolor="#57606a"];`);
   } else if (options.legend !== false) {
     lines.push(`  "legend" [label=${dotString(LEGEND_LINES.join("\n"))}, shape=note, fillcolor="#f6f8fa", color="#d0d7de", fontcolor="#57606a"];`);
   }

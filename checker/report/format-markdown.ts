@@ -10,7 +10,7 @@
 import { formatMermaid, FLOW_NAMES, LEGEND_LINES } from "./format-mermaid";
 import { waiverOf, waiverResultsOf } from "./finding-labels";
 import { reaches, type FailOn, type Finding, type Report } from "./report";
-import { clusterTitle, kindName, VERDICT_MARKS, type ClusterView, type TopologyView } from "./topology-view";
+import { clusterTitle, VERDICT_MARKS, type ClusterView, type TopologyView } from "./topology-view";
 
 export interface MarkdownOptions {
   /** The `--fail-on` threshold: decides whether the headline says the check failed. `error` by default. */
@@ -40,10 +40,11 @@ export function markdownCode(text: string): string {
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
+/** Status and severity in one cell: `❌ error`, `⚠️ warning`, `ℹ️ info`, `❔ unknown (error)`, `⏸️ waived (error)`. */
 function statusCell(finding: Finding): string {
-  if (finding.status === "unknown") return "❔ unknown";
-  if (finding.status === "waived") return "⏸️ waived";
-  return finding.severity === "error" ? "❌ fail" : finding.severity === "warning" ? "⚠️ warn" : "ℹ️ info";
+  if (finding.status === "unknown") return `❔ unknown (${finding.severity})`;
+  if (finding.status === "waived") return `⏸️ waived (${finding.severity})`;
+  return finding.severity === "error" ? "❌ error" : finding.severity === "warning" ? "⚠️ warning" : "ℹ️ info";
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -78,12 +79,12 @@ function findingsTable(report: Report, options: MarkdownOptions): string[] {
   const several = report.inputs.length > 1;
   const max = options.maxFindings ?? 100;
   const lines = [
-    `| Status | Severity | Policy | Resource | Finding |`,
-    `| --- | --- | --- | --- | --- |`,
+    `| Status | Policy | Resource | Finding |`,
+    `| --- | --- | --- | --- |`,
   ];
   for (const finding of report.findings.slice(0, max)) {
     const resource = several ? `${markdownCode(finding.address)}<br>in ${markdownCode(finding.input)}` : markdownCode(finding.address);
-    lines.push(`| ${statusCell(finding)} | ${finding.severity} | ${markdownCode(finding.policy)} | ${resource} | ${messageCell(finding)} |`);
+    lines.push(`| ${statusCell(finding)} | ${markdownCode(finding.policy)} | ${resource} | ${messageCell(finding)} |`);
   }
   if (report.findings.length > max) lines.push("", `…and ${plural(report.findings.length - max, "more finding")}: see the full report (\`--format text\` or \`--format json\`).`);
   return lines;
@@ -100,11 +101,12 @@ function waiversSection(report: Report): string[] {
   return lines;
 }
 
+/** How the flow table names an end: the node class's address (its kind is in the diagram). */
 function nameOf(cluster: ClusterView, id: string): string {
   if (id === cluster.controlPlane.id) return "control plane";
   if (cluster.publicEndpoint && id === cluster.publicEndpoint.id) return "public API endpoint";
   const node = cluster.nodes.find((n) => n.id === id);
-  return node ? `${kindName(node.kind)} ${markdownCode(node.address)}` : markdownCode(id);
+  return markdownCode(node ? node.address : id);
 }
 
 function clusterSection(view: TopologyView, cluster: ClusterView, several: boolean): string[] {
@@ -123,10 +125,10 @@ function clusterSection(view: TopologyView, cluster: ClusterView, several: boole
     LEGEND_LINES.map(markdownCell).join(" · "),
   ];
   if (cluster.flows.length > 0) {
-    lines.push("", `<details${denied > 0 ? " open" : ""}><summary>Required flows of this cluster</summary>`, "", "| | Flow | From | To | Ports | Why |", "| --- | --- | --- | --- | --- | --- |");
+    lines.push("", `<details${denied > 0 ? " open" : ""}><summary>Required flows of this cluster</summary>`, "", "| Verdict | Flow | From → to | Why |", "| --- | --- | --- | --- |");
     for (const flow of cluster.flows) {
       const why = flow.reasons.length > 0 ? markdownCell(flow.reasons.join("\n")) : "";
-      lines.push(`| ${VERDICT_MARKS[flow.verdict]} ${flow.verdict} | ${FLOW_NAMES[flow.kind]} | ${nameOf(cluster, flow.from)} | ${nameOf(cluster, flow.to)} | ${flow.ports} | ${why} |`);
+      lines.push(`| ${VERDICT_MARKS[flow.verdict]} ${flow.verdict} | ${FLOW_NAMES[flow.kind]} ${flow.ports} | ${nameOf(cluster, flow.from)} → ${nameOf(cluster, flow.to)} | ${why} |`);
     }
     lines.push("", "</details>");
   }

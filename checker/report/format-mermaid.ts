@@ -1,13 +1,13 @@
 /**
- * The topology as a Mermaid flowchart: one box per ENI class listing the SGs on it, one arrow per
- * required flow — solid green ✓ allowed, red dashed ✗ denied, grey dotted ? unknown — so that the
- * picture says which SG sits where and which flow fails, in colour and without it.
+ * The topology as a Mermaid flowchart: one box per ENI class listing the SGs on it, and arrows for
+ * the required flows — solid green ✓ allowed, red dashed ✗ denied, grey dotted ? unknown — so that
+ * the picture says which SG sits where and which flow fails, in colour and without it.
  *
- * Every label is quoted and its text escaped with Mermaid's entity codes (`#quot;`, `#35;`, ...):
+ * Every label is quoted and its text escaped with Mermaid's entity codes (`#34;`, `#35;`, ...):
  * addresses hold `[`, `"`, `.` and for_each keys may hold anything.
  */
 import {
-  classNotes as notesOf,
+  classNotes,
   clusterTitle,
   endpointLines,
   kindName,
@@ -53,7 +53,7 @@ const CLASS_DEFS = [
 export const FLOW_NAMES: Record<FlowView["kind"], string> = { api: "API", kubelet: "kubelet", dns: "DNS" };
 
 function boxLabel(cls: EniClassView): string {
-  return [`<b>${mermaidText(kindName(cls.kind))}</b>`, mermaidText(cls.address), ...notesOf(cls).map((n) => `<i>${mermaidText(n)}</i>`), "<i>security groups:</i>", ...sgLines(cls).map((l) => `${SG_BULLET}${mermaidText(l)}`)].join("<br/>");
+  return [`<b>${mermaidText(kindName(cls.kind))}</b>`, mermaidText(cls.address), ...classNotes(cls).map((n) => `<i>${mermaidText(n)}</i>`), "<i>security groups:</i>", ...sgLines(cls).map((l) => `${SG_BULLET}${mermaidText(l)}`)].join("<br/>");
 }
 
 function boxClass(cls: EniClassView): string {
@@ -83,27 +83,50 @@ function drawCluster(drawing: Drawing, cluster: ClusterView, prefix: string): vo
     lines.push(`    ${id}{{"${endpointLines(cluster.publicEndpoint).map(mermaidText).join("<br/>")}"}}:::endpoint`);
   }
   if (cluster.nodes.length === 0) lines.push(`    ${prefix}none["no node group, self-managed ASG or Fargate profile in this plan"]:::note`);
+  const { arrows, dnsNote } = clusterArrows(cluster);
+  if (dnsNote) lines.push(`    ${prefix}dns["${mermaidText(dnsNote)}"]:::note`);
   lines.push("  end");
-  for (const arrow of arrowsOf(cluster.flows)) {
-    const from = ids.get(arrow.flow.from);
-    const to = ids.get(arrow.flow.to);
+  for (const arrow of arrows) {
+    const from = ids.get(arrow.from);
+    const to = ids.get(arrow.to);
     if (!from || !to) continue;
-    const { verdict, kind, ports } = arrow.flow;
-    const label = `${VERDICT_MARKS[verdict]} ${FLOW_NAMES[kind]} ${ports}`;
-    lines.push(`  ${from} ${arrow.both ? "<" : ""}${ARROWS[verdict]}|"${mermaidText(label)}"| ${to}`);
-    drawing.links.push(verdict);
+    lines.push(`  ${from} ${arrow.both ? "<" : ""}${ARROWS[arrow.verdict]}|"${mermaidText(arrow.label)}"| ${to}`);
+    drawing.links.push(arrow.verdict);
   }
 }
 
-export interface Arrow {
-  readonly flow: FlowView;
-  /** The same flow runs the other way with the same verdict: one arrow with two heads. */
-  readonly both: boolean;
+/**
+ * What a cluster's picture draws: every API and kubelet flow, and the DNS flows that are not
+ * allowed. Allowed DNS flows (one per node class and CoreDNS host, so n² of them) would bury the
+ * picture in green; a note says they are allowed, and the flow table lists each.
+ */
+export function clusterArrows(cluster: ClusterView): { readonly arrows: Arrow[]; readonly dnsNote?: string } {
+  const dns = cluster.flows.filter((f) => f.kind === "dns");
+  const drawn = cluster.flows.filter((f) => f.kind !== "dns" || f.verdict !== "allowed");
+  let dnsNote: string | undefined;
+  if (cluster.nodes.length > 0 && dns.length === 0) dnsNote = "no node class here can run CoreDNS: no DNS flow to check";
+  else if (dns.length > 0 && dns.every((f) => f.verdict === "allowed")) dnsNote = "✓ DNS TCP+UDP 53 to every CoreDNS host: allowed";
+  else if (dns.some((f) => f.verdict === "allowed")) dnsNote = "✓ every other DNS flow (TCP/UDP 53): allowed";
+  return { arrows: arrowsOf(drawn), ...(dnsNote ? { dnsNote } : {}) };
 }
 
+export interface Arrow {
+  readonly from: string;
+  readonly to: string;
+  readonly verdict: Verdict;
+  /** Flows both ways between the same two boxes, with one verdict: one arrow with two heads. */
+  readonly both: boolean;
+  /** `✓ API TCP 443`, or for two flows `✓ API TCP 443 · kubelet TCP 10250`. */
+  readonly label: string;
+  readonly flows: readonly FlowView[];
+}
+
+const flowText = (flow: FlowView) => `${FLOW_NAMES[flow.kind]} ${flow.ports}`;
+
 /**
- * The arrows to draw: DNS between two classes both ways with one verdict becomes one two-headed
- * arrow, which keeps the labels of a cluster with several node classes from piling up.
+ * The arrows to draw. Two flows between the same boxes in opposite directions with one verdict
+ * become one two-headed arrow — nodes → API 443 with API → kubelet 10250, DNS both ways — which
+ * halves the arrows of a cluster with several node classes and keeps their labels apart.
  */
 export function arrowsOf(flows: readonly FlowView[]): Arrow[] {
   const arrows: Arrow[] = [];
@@ -111,11 +134,10 @@ export function arrowsOf(flows: readonly FlowView[]): Arrow[] {
   for (const flow of flows) {
     if (merged.has(flow)) continue;
     const back =
-      flow.kind === "dns" && flow.from !== flow.to
-        ? flows.find((o) => o !== flow && !merged.has(o) && o.kind === "dns" && o.from === flow.to && o.to === flow.from && o.ports === flow.ports && o.verdict === flow.verdict)
-        : undefined;
+      flow.from !== flow.to ? flows.find((o) => o !== flow && !merged.has(o) && o.from === flow.to && o.to === flow.from && o.verdict === flow.verdict) : undefined;
     if (back) merged.add(back);
-    arrows.push({ flow, both: back !== undefined });
+    const texts = [...new Set([flow, ...(back ? [back] : [])].map(flowText))];
+    arrows.push({ from: flow.from, to: flow.to, verdict: flow.verdict, both: back !== undefined, label: `${VERDICT_MARKS[flow.verdict]} ${texts.join(" · ")}`, flows: back ? [flow, back] : [flow] });
   }
   return arrows;
 }

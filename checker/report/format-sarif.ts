@@ -9,6 +9,7 @@
  * The alert's identity is the finding's fingerprint (policy, address, subject, stack), given as
  * `primaryLocationLineHash` so that it survives re-plans that change the plan file.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Policy, Severity } from "../policy";
@@ -32,7 +33,7 @@ export interface SarifOptions {
   readonly source?: string | ((finding: Finding) => string);
   /** The folder input paths are made relative to: the repository root. The working folder by default. */
   readonly repoRoot?: string;
-  /** `tool.driver.informationUri`: the tool's home page. */
+  /** `tool.driver.informationUri`: the tool's home page; `homepage` of the package.json by default. */
   readonly informationUri?: string;
   /** `runAutomationDetails.id`, e.g. `eks-sg-policy/prod/` to upload several analyses per commit. */
   readonly category?: string;
@@ -78,6 +79,29 @@ export function artifactUri(file: string, repoRoot: string = process.cwd()): { u
     return { uri: relative.split(path.sep).map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
   }
   return { uri: pathToFileURL(absolute).href };
+}
+
+let homepage: string | null | undefined;
+
+/** The package's `homepage` (or its repository's URL), found upwards from here in source and in dist. */
+export function packageHomepage(): string | undefined {
+  if (homepage !== undefined) return homepage ?? undefined;
+  homepage = null;
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    const file = path.join(dir, "package.json");
+    if (fs.existsSync(file)) {
+      const json = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; homepage?: string; repository?: string | { url?: string } };
+      if (json.name === "eks-sg-policy") {
+        const repository = typeof json.repository === "string" ? json.repository : json.repository?.url;
+        const url = json.homepage ?? repository?.replace(/^git\+/, "").replace(/\.git$/, "");
+        homepage = url && /^https?:\/\//.test(url) ? url : null;
+        break;
+      }
+    }
+    dir = path.dirname(dir);
+  }
+  return homepage ?? undefined;
 }
 
 function ruleOf(rule: RuleMetadata) {
@@ -148,6 +172,7 @@ export function sarifLog(report: Report, options: SarifOptions) {
     }
   }
   const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
+  const informationUri = options.informationUri ?? packageHomepage();
   const findings = options.waived === "omit" ? report.findings.filter((f) => f.status !== "waived") : report.findings;
   return {
     $schema: SARIF_SCHEMA,
@@ -159,7 +184,7 @@ export function sarifLog(report: Report, options: SarifOptions) {
             name: report.tool.name,
             version: report.tool.version,
             semanticVersion: report.tool.version,
-            ...(options.informationUri ? { informationUri: options.informationUri } : {}),
+            ...(informationUri ? { informationUri } : {}),
             rules: rules.map(ruleOf),
           },
         },

@@ -164,11 +164,6 @@ export function topologyViews(graphs: readonly ResourceGraph[]): TopologyView[] 
   return graphs.map(topologyView);
 }
 
-/** The worst verdict first: what a summary of several flows says. */
-export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
-  return verdicts.includes("denied") ? "denied" : verdicts.includes("unknown") ? "unknown" : "allowed";
-}
-
 const KIND_NAMES: Record<EniClassView["kind"], string> = {
   "control-plane": "control plane",
   managed: "managed node group",
