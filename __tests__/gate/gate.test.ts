@@ -4,6 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { App, Aspects, Testing, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { EksPolicyGate, SKIP_GATE_ENV } from "../../modules/policy/gate";
 import { stackDocument } from "../../modules/policy/stack-synthesis";
@@ -11,6 +14,7 @@ import { BrokenStack } from "../fixtures/cdktf/broken-stack";
 import { CleanStack } from "./fixtures/clean-stack";
 import { annotationsOf, gateLines } from "./helpers/annotations";
 
+/** Errors the gate must report on BrokenStack (the registry may hold more policies that fail it). */
 const BROKEN_ERRORS = [
   "ERROR broken/nodes node-imdsv2",
   "ERROR broken/open public-endpoint",
@@ -34,6 +38,15 @@ function synthWithValidations(stack: TerraformStack): void {
 
 const errorsOf = (scope: IConstruct) => gateLines(scope).filter((l) => l.startsWith("ERROR")).sort();
 
+/** What the gate with default options reports on BrokenStack: the baseline other tests vary. */
+function defaultErrors(): string[] {
+  const app = Testing.app();
+  const stack = new BrokenStack(app, "broken");
+  EksPolicyGate.of(stack);
+  synthWithValidations(stack);
+  return errorsOf(app);
+}
+
 describe("on the broken stack", () => {
   const app = new App({ outdir: outdir() });
   const stack = new BrokenStack(app, "broken");
@@ -41,7 +54,9 @@ describe("on the broken stack", () => {
   synthWithValidations(stack);
 
   test("each error finding is an ERROR annotation on the construct that made the resource", () => {
-    expect(errorsOf(app)).toEqual(BROKEN_ERRORS);
+    const failing = gate.reportOf(stack)!.findings.filter((f) => f.status === "fail" && f.severity === "error");
+    expect(errorsOf(app)).toEqual(failing.map((f) => `ERROR ${f.constructPath} ${f.policy}`).sort());
+    expect(errorsOf(app)).toEqual(expect.arrayContaining(BROKEN_ERRORS));
   });
 
   test("warnings and infos are printed, not fatal", () => {
@@ -67,7 +82,7 @@ describe("on the broken stack", () => {
   test("the stack gets a summary line that says how to go on", () => {
     const summary = annotationsOf(app).filter((a) => a.path === "broken" && a.level === "INFO");
     expect(summary).toHaveLength(1);
-    expect(summary[0].message).toMatch(/^eks-sg-policy: stack 'broken': 16 policies, 15 checks, 5 passed, 10 failed, 0 unknown; 5 findings at or above 'error' stop the synth\. .*docs\/gate\.md/);
+    expect(summary[0].message).toMatch(/^eks-sg-policy: stack 'broken': \d+ policies, \d+ checks, \d+ passed, 10 failed, 0 unknown; 5 findings at or above 'error' stop the synth\. .*docs\/gate\.md/);
   });
 
   test("the report is kept for the caller", () => {
@@ -93,7 +108,7 @@ describe("on a clean stack", () => {
     new CleanStack(app, "clean");
     EksPolicyGate.of(app);
     app.synth();
-    expect(annotationsOf(app)).toEqual([{ level: "INFO", path: "clean", message: "eks-sg-policy: stack 'clean': 16 policies, 14 checks, 14 passed, 0 failed, 0 unknown." }]);
+    expect(annotationsOf(app)).toEqual([{ level: "INFO", path: "clean", message: expect.stringMatching(/^eks-sg-policy: stack 'clean': \d+ policies, (\d+) checks, \1 passed, 0 failed, 0 unknown\.$/) }]);
   });
 });
 
@@ -133,7 +148,7 @@ describe("what the gate reads", () => {
     template.addOverride("metadata_options.http_tokens", "required");
     EksPolicyGate.of(stack);
     synthWithValidations(stack);
-    expect(errorsOf(app)).toEqual(BROKEN_ERRORS.filter((l) => !l.includes("node-imdsv2")));
+    expect(errorsOf(app)).toEqual(defaultErrors().filter((l) => !l.includes("node-imdsv2")));
   });
 
   test("it checks after every aspect, even one added after the gate", () => {
@@ -158,7 +173,7 @@ describe("how it is added", () => {
     const stack = new BrokenStack(app, "broken");
     Aspects.of(stack).add(new EksPolicyGate());
     synthWithValidations(stack);
-    expect(errorsOf(app)).toEqual(BROKEN_ERRORS);
+    expect(errorsOf(app)).toEqual(defaultErrors());
   });
 
   test("added to a construct inside a stack, it checks that whole stack", () => {
@@ -166,7 +181,7 @@ describe("how it is added", () => {
     const stack = new BrokenStack(app, "broken");
     EksPolicyGate.of(stack.node.findChild("workers"));
     synthWithValidations(stack);
-    expect(errorsOf(app)).toEqual(BROKEN_ERRORS);
+    expect(errorsOf(app)).toEqual(defaultErrors());
   });
 
   test("cdktf 0.21 never runs aspects added to the App: Aspects.of(app).add(...) checks nothing", () => {
@@ -210,7 +225,7 @@ describe("how it is added", () => {
     new BrokenStack(app, "broken");
     EksPolicyGate.of(app);
     expect(() => app.synth()).toThrow(/\[broken\/nodes\] eks-sg-policy node-imdsv2/);
-    expect(errorsOf(app)).toEqual(BROKEN_ERRORS);
+    expect(errorsOf(app)).toEqual(defaultErrors());
   });
 });
 
@@ -224,9 +239,10 @@ describe("options", () => {
   }
 
   test("failOn: warning stops on warnings too", () => {
-    expect(errorsWith({ failOn: "warning" })).toEqual(
-      [...BROKEN_ERRORS, "ERROR broken/open control-plane-logging", "ERROR broken/open secrets-encryption", "ERROR broken/workers apiserver-to-webhooks", "ERROR broken/workers node-to-node"].sort(),
-    );
+    const warnings = ["ERROR broken/open control-plane-logging", "ERROR broken/open secrets-encryption", "ERROR broken/workers apiserver-to-webhooks", "ERROR broken/workers node-to-node"];
+    const errors = errorsWith({ failOn: "warning" });
+    expect(errors).toEqual(expect.arrayContaining([...defaultErrors(), ...warnings]));
+    expect(errors).not.toContain("ERROR broken/workers cluster-sg-detached");
   });
 
   test("failOn: never prints everything and stops on nothing", () => {
@@ -235,7 +251,7 @@ describe("options", () => {
 
   test("severities and skipPolicies pass through to the checker", () => {
     expect(errorsWith({ severities: { "node-imdsv2": "warning" }, skipPolicies: ["public-endpoint"] })).toEqual(
-      BROKEN_ERRORS.filter((l) => !l.includes("node-imdsv2") && !l.includes("public-endpoint")),
+      defaultErrors().filter((l) => !l.includes("node-imdsv2") && !l.includes("public-endpoint")),
     );
   });
 
@@ -276,5 +292,100 @@ describe("options", () => {
     } finally {
       delete process.env[SKIP_GATE_ENV];
     }
+  });
+});
+
+describe("eks-sg-policy.config.json, as eks-sg-policy check reads it", () => {
+  const config = {
+    failOn: "warning",
+    policies: { "node-imdsv2": { severity: "info" }, "control-plane-logging": { enabled: false } },
+    waivers: [
+      {
+        policy: "public-endpoint",
+        address: "aws_eks_cluster.*",
+        input: "**/stacks/broken/cdk.tf.json",
+        reason: "Lab cluster behind the office proxy until the VPN lands",
+        owner: "@platform",
+        expires: "2999-12-31",
+      },
+    ],
+  };
+  function configFile(): string {
+    const file = path.join(outdir(), "eks-sg-policy.config.json");
+    fs.writeFileSync(file, JSON.stringify(config));
+    return file;
+  }
+
+  test("its policies, severities, waivers and failOn apply at synth time", () => {
+    const app = Testing.app();
+    const stack = new BrokenStack(app, "broken");
+    EksPolicyGate.of(stack, { config: configFile() });
+    synthWithValidations(stack);
+    const lines = gateLines(app);
+    expect(lines).toContain("INFO broken/nodes node-imdsv2");
+    expect(lines).toContain("INFO broken/open public-endpoint");
+    expect(lines).toContain("ERROR broken/workers node-to-node");
+    expect(lines.filter((l) => l.includes("control-plane-logging"))).toEqual([]);
+    const waived = annotationsOf(app).find((a) => a.message.includes(" public-endpoint "))!;
+    expect(waived.message).toMatch(/^eks-sg-policy public-endpoint \(error, waived\) aws_eks_cluster\.open: /);
+    const summary = annotationsOf(app).find((a) => a.path === "broken" && a.level === "INFO")!;
+    expect(summary.message).toMatch(/^eks-sg-policy: stack 'broken' \(configuration: .*eks-sg-policy\.config\.json\): .*, 1 waived; \d+ findings at or above 'warning' stop the synth/);
+  });
+
+  test("options in code win over the file's", () => {
+    const app = Testing.app();
+    const stack = new BrokenStack(app, "broken");
+    EksPolicyGate.of(stack, { config: configFile(), failOn: "error", severities: { "node-imdsv2": "error" } });
+    synthWithValidations(stack);
+    expect(gateLines(app)).toContain("ERROR broken/nodes node-imdsv2");
+    expect(gateLines(app)).toContain("WARN broken/workers node-to-node");
+  });
+
+  test("config: false reads no file; a broken file is an error where the gate is made", () => {
+    expect(new EksPolicyGate({ config: false }).failOn).toBe("error");
+    const bad = path.join(outdir(), "eks-sg-policy.config.json");
+    fs.writeFileSync(bad, JSON.stringify({ policies: { "node-imdsv1": {} } }));
+    expect(() => new EksPolicyGate({ config: bad })).toThrow(/node-imdsv1/);
+  });
+});
+
+describe("two copies of cdktf (the user's app and this package resolve different ones)", () => {
+  // A fresh module registry loads a second cdktf, as a nested node_modules would.
+  let other: typeof import("cdktf") = undefined as never;
+  jest.isolateModules(() => {
+    other = require("cdktf");
+  });
+
+  /** A stack of the other copy with a node group whose launch template allows IMDSv1. */
+  function otherStack(): TerraformStack {
+    const app = new other.App({ outdir: outdir() });
+    const stack = new other.TerraformStack(app, "other");
+    new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
+    const cluster = new EksCluster(stack, "cluster", { name: "c", roleArn: "arn:aws:iam::111122223333:role/eks", vpcConfig: { subnetIds: ["subnet-0a1b2c3d4e5f60718"] } });
+    const template = new LaunchTemplate(stack, "nodes", { metadataOptions: { httpTokens: "optional" } });
+    new EksNodeGroup(stack, "workers", {
+      clusterName: cluster.name,
+      nodeRoleArn: "arn:aws:iam::111122223333:role/node",
+      subnetIds: ["subnet-0a1b2c3d4e5f60718"],
+      scalingConfig: { desiredSize: 1, maxSize: 1, minSize: 1 },
+      launchTemplate: { id: template.id, version: template.latestVersion.toString() },
+    });
+    return stack as unknown as TerraformStack;
+  }
+
+  test("EksPolicyGate.of() refuses, and says what to do, rather than add an aspect nobody runs", () => {
+    const stack = otherStack();
+    expect(() => EksPolicyGate.of(stack.node.root)).toThrow(/different copy of cdktf .*npm dedupe.*Aspects\.of\(stack\)\.add\(new EksPolicyGate\(\)\)/);
+    // What would have happened: our Aspects registry is not the one the other copy reads.
+    Aspects.of(stack).add(new EksPolicyGate());
+    other.Testing.synth(stack as never, true);
+    expect(gateLines(stack)).toEqual([]);
+  });
+
+  test("the gate added with the user's own Aspects works", () => {
+    const stack = otherStack();
+    other.Aspects.of(stack as never).add(new EksPolicyGate());
+    other.Testing.synth(stack as never, true);
+    expect(errorsOf(stack)).toEqual(["ERROR other/nodes node-imdsv2", "ERROR other/cluster public-endpoint"].sort());
   });
 });

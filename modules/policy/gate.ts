@@ -12,20 +12,23 @@
  */
 import { Aspects, type IAspect, type TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
-import { checkSynthDocument, type CheckOptions, type FailOn, type Report } from "../../checker";
-import { resolveCheckOptions, type PackOptions } from "./check-options";
+import type { FailOn, Report } from "../../checker";
+import { resolvePack, runPack, type PackOptions, type ResolvedPack } from "./check-options";
 import { annotate, annotationMessage, levelOf, stopsSynth } from "./gate-annotations";
 import { GateUsageError, noStacksUnder, stacksAddedAfterGate } from "./errors";
-import { appSkipsValidation, enclosingStack, requireSameCdktf, stackDocument, stackName, stacksOf } from "./stack-synthesis";
+import { appSkipsValidation, enclosingStack, requireSameCdktf, stackDocument, stackName, stacksOf, synthInput } from "./stack-synthesis";
 
 /** Set (to anything but `0` or `false`) to turn every gate off for one run, e.g. `EKS_SG_POLICY_SKIP_GATE=1 cdktf deploy`. */
 export const SKIP_GATE_ENV = "EKS_SG_POLICY_SKIP_GATE";
 
-/** Which policies run and how (the checker's `CheckOptions`, plus `skipPolicies`), and when the synth stops. */
+/**
+ * Which policies run and how (the checker's `CheckOptions`, `skipPolicies`, and by default the
+ * `eks-sg-policy.config.json` of the folder `cdktf synth` runs in), and when the synth stops.
+ */
 export interface EksPolicyGateOptions extends PackOptions {
   /**
-   * Lowest severity of a failing finding that stops the synth: `error` (default), `warning`,
-   * `info`, or `never` (print everything, stop on nothing).
+   * Lowest severity of a failing finding that stops the synth: `error`, `warning`, `info`, or
+   * `never` (print everything, stop on nothing). Default: the configuration file's, else `error`.
    */
   readonly failOn?: FailOn;
   /** Turns this gate off; it leaves a warning saying so. */
@@ -39,9 +42,10 @@ function envSkips(): boolean {
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }
 
-function summaryLine(stack: string, report: Report, stopping: number, failOn: FailOn): string {
-  const { policies, checks, passed, failed, unknown } = report.summary;
-  const counts = `eks-sg-policy: stack '${stack}': ${policies} policies, ${checks} checks, ${passed} passed, ${failed} failed, ${unknown} unknown`;
+function summaryLine(stack: string, report: Report, stopping: number, failOn: FailOn, configFile: string | undefined): string {
+  const { policies, checks, passed, failed, unknown, waived } = report.summary;
+  const config = configFile !== undefined ? ` (configuration: ${configFile})` : "";
+  const counts = `eks-sg-policy: stack '${stack}'${config}: ${policies} policies, ${checks} checks, ${passed} passed, ${failed} failed, ${unknown} unknown${waived > 0 ? `, ${waived} waived` : ""}`;
   if (stopping === 0) return `${counts}.`;
   return (
     `${counts}; ${stopping} finding${stopping === 1 ? "" : "s"} at or above '${failOn}' stop the synth. ` +
@@ -75,16 +79,18 @@ export class EksPolicyGate implements IAspect {
   }
 
   readonly failOn: FailOn;
-  private readonly checkOptions: CheckOptions;
+  private readonly pack: ResolvedPack;
   private readonly skip: boolean;
   private readonly watched = new WeakSet<IConstruct>();
   private readonly reports = new Map<string, Report>();
 
   constructor(options: EksPolicyGateOptions = {}) {
-    this.failOn = options.failOn ?? "error";
-    if (!FAIL_ON.includes(this.failOn)) throw new GateUsageError(`failOn must be one of ${FAIL_ON.join(", ")}; it was ${JSON.stringify(this.failOn)}.`);
+    if (options.failOn !== undefined && !FAIL_ON.includes(options.failOn)) {
+      throw new GateUsageError(`failOn must be one of ${FAIL_ON.join(", ")}; it was ${JSON.stringify(options.failOn)}.`);
+    }
     this.skip = options.skip === true;
-    this.checkOptions = resolveCheckOptions(options);
+    this.pack = resolvePack(options, true);
+    this.failOn = options.failOn ?? this.pack.configFailOn ?? "error";
   }
 
   /** Called by cdktf for each construct below the scope the gate was added to. */
@@ -114,7 +120,7 @@ export class EksPolicyGate implements IAspect {
     }
     let report: Report;
     try {
-      report = checkSynthDocument(stackDocument(stack), stackName(stack), this.checkOptions);
+      report = runPack([synthInput(stack, stackDocument(stack))], this.pack);
     } catch (error) {
       throw new Error(`eks-sg-policy: the gate could not check stack '${stack.node.path}': ${(error as Error).message}`, { cause: error });
     }
@@ -127,6 +133,6 @@ export class EksPolicyGate implements IAspect {
       const target = (finding.constructPath !== undefined ? byPath.get(finding.constructPath) : undefined) ?? stack;
       annotate(target, levelOf(finding, report, this.failOn), annotationMessage(finding));
     }
-    annotate(stack, "info", summaryLine(stackName(stack), report, stopping, this.failOn));
+    annotate(stack, "info", summaryLine(stackName(stack), report, stopping, this.failOn, this.pack.configFile));
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Jest matchers over the framework-neutral assertions in findings.ts:
  *
- *   import { setupJestMatchers } from "…/jest";  setupJestMatchers();   // e.g. in a setupFilesAfterEnv file
+ *   import { setupJestMatchers } from "eks-sg-policy/testing";
+ *   setupJestMatchers();   // once, e.g. in a setupFilesAfterEnv file
  *   expect(stack).toPassEksSgPolicies();                       // no failing `error` finding
  *   expect(stack).toHaveEksSgFinding("node-imdsv2", "aws_launch_template.nodes");
  *   expect(stack).not.toHaveEksSgFinding("public-endpoint");
@@ -11,7 +12,7 @@
 import type { IConstruct } from "constructs";
 import type { Report, Severity } from "../../checker";
 import { assertFinding, assertNoFailures, type AssertionResult } from "./findings";
-import { Findings, type FindingOptions } from "./testing";
+import { Findings, type FindingOptions } from "./stack-findings";
 
 type Received = IConstruct | Findings | Report;
 
@@ -41,7 +42,6 @@ export function setupJestMatchers(): void {
 }
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {
     interface Matchers<R> {
       toPassEksSgPolicies(severity?: Severity): R;

@@ -9,7 +9,8 @@ import { App, TerraformStack } from "cdktf";
 // Not part of cdktf's index; `Testing.synth` uses it the same way, and 0.21 is the last release.
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import type { IConstruct } from "constructs";
-import type { SynthDocument } from "../../checker";
+import type { LoadedInput, SynthDocument } from "../../checker";
+import { synthInputPath } from "./check-options";
 import { twoCopiesOfCdktf } from "./errors";
 
 /** The stack that holds `scope`, or `undefined` when `scope` is an App or above every stack. */
@@ -60,4 +61,11 @@ export function synthesizeStack(stack: TerraformStack): SynthDocument {
 /** The name the checker gives the stack's findings: the stack id, as in `cdktf.out/stacks/<id>`. */
 export function stackName(stack: TerraformStack): string {
   return stack.node.id;
+}
+
+/** The stack's document as a checker input, named as `eks-sg-policy check cdktf.out` names it. */
+export function synthInput(stack: TerraformStack, document: SynthDocument): LoadedInput {
+  const root = stack.node.root;
+  const outdir = App.isApp(root) ? root.outdir : "cdktf.out";
+  return { kind: "synth", path: synthInputPath(outdir, stackName(stack)), stack: stackName(stack), document };
 }
