@@ -52,3 +52,11 @@ export function checkSynthDocument(document: SynthDocument, stack: string, optio
 
 export { loadConfig, loadRunSettings, type LoadedConfig, type RunSettings } from "./config";
 export { applyWaivers, loadWaiversFile, type Waiver, type WaiverResult, type WaivedReport } from "./waivers";
+export { formatSarif } from "./report/format-sarif";
+export { formatJunit } from "./report/format-junit";
+export { formatGithub, githubStepSummary, appendStepSummary } from "./report/format-github";
+export { formatMarkdown } from "./report/format-markdown";
+export { formatMermaid } from "./report/format-mermaid";
+export { formatDot } from "./report/format-dot";
+export { topologyView, topologyViews, type TopologyView } from "./report/topology-view";
+export { compileAddressGlob, addressGlobProblem } from "./waivers";

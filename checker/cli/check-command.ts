@@ -8,7 +8,9 @@ import { UsageError } from "../errors";
 import { loadInput } from "../load/load-inputs";
 import { buildGraph, type ResourceGraph } from "../model/resource-graph";
 import type { Policy } from "../policy";
+import { appendStepSummary, githubStepSummary } from "../report/format-github";
 import { FORMATTERS, type FormatContext } from "../report/formatters";
+import { topologyViews } from "../report/topology-view";
 import { isFailing, type FailOn } from "../report/report";
 import { checkGraphs } from "../run/check-inputs";
 import { loadRunSettings } from "../config";
@@ -25,6 +27,7 @@ export interface CheckFlags {
   /** A configuration file; `false` for --no-config; undefined to look in the working folder. */
   readonly config?: string | false;
   readonly waivers?: readonly string[];
+  readonly sarifSource?: string;
 }
 
 /** Models every input, showing progress on a terminal when there are several. */
@@ -63,13 +66,23 @@ export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo
   const checked = checkGraphs(graphs, settings.checkOptions, policies);
   const { report } = applyWaivers(checked, settings.waivers, io.now?.() ?? new Date());
   const failOn = settings.failOn;
-  const context: FormatContext = { failOn, color: false, graphs, policies: settings.checkOptions.policies ?? policies };
+  const context: FormatContext = {
+    failOn,
+    color: false,
+    graphs,
+    policies: settings.checkOptions.policies ?? policies,
+    severities: settings.checkOptions.severities,
+    cwd: io.cwd ?? process.cwd(),
+    sarifSource: flags.sarifSource,
+  };
   for (const target of targets) {
     const toStdout = target.path === undefined;
     const text = FORMATTERS[target.format](report, { ...context, color: toStdout && !flags.atlantis && useColor(io) });
     if (toStdout) io.stdout(text);
-    else writeFile(target.path!, text);
+    else writeFile(path.resolve(io.cwd ?? process.cwd(), target.path!), text);
   }
+  // In GitHub Actions the github format also leaves a table (and the topology) in the job summary.
+  if (targets.some((t) => t.format === "github")) appendStepSummary(githubStepSummary(report, topologyViews(graphs), { failOn }), io.env ?? process.env);
   if (flags.atlantis) return EXIT.clean;
   return isFailing(report, failOn) ? EXIT.failed : EXIT.clean;
 }

@@ -9,7 +9,10 @@ import type { FailOn } from "../report/report";
 import { toolVersion } from "../run/tool-version";
 import { policies } from "../../policies";
 import { explainPolicy, listPolicies } from "./catalogue-commands";
-import { runCheck } from "./check-command";
+import { formatDot } from "../report/format-dot";
+import { formatMermaid } from "../report/format-mermaid";
+import { topologyViews } from "../report/topology-view";
+import { modelInputs, runCheck } from "./check-command";
 import { askOnTerminal } from "./confirm";
 import { runDeploy, spawnRunner, type DeployFlags } from "./deploy-command";
 import { EXIT } from "./exit-codes";
@@ -38,14 +41,28 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("--config <file>", "configuration file (default: ./eks-sg-policy.config.json when present)")
     .option("--no-config", "read no configuration file")
     .addOption(new Option("--waivers <file>", 'a waivers file {"waivers": [...]}, repeatable').argParser(collect).default([]))
+    .option("--sarif-source <file>", "point every SARIF and GitHub location at this file (e.g. infra/main.tf) instead of the input")
     .option("--atlantis", "Atlantis custom policy check: text output, exit 0 unless the input is bad")
     .option("--debug", "show stack traces of errors")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((inputs: string[], flags: { format: string[]; failOn?: FailOn; atlantis?: boolean; config?: string | boolean; waivers: string[] }) => {
+    .action((inputs: string[], flags: { format: string[]; failOn?: FailOn; atlantis?: boolean; config?: string | boolean; waivers: string[]; sarifSource?: string }) => {
       // commander gives `config: true` when neither --config nor --no-config is given.
       const config = flags.config === true ? undefined : flags.config;
       setExit(runCheck(inputs, { ...flags, config }, io, policies));
+    });
+
+  program
+    .command("graph")
+    .description("draw each cluster's topology: which SGs sit on which ENI, and whether the required flows pass")
+    .argument("<input...>", "plan.json | cdk.tf.json | cdktf.out | -")
+    .addOption(new Option("--format <format>", "diagram language").choices(["mermaid", "dot"]).default("mermaid"))
+    .option("--cluster <address>", "only this cluster (its resource address)")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .action((inputs: string[], flags: { format: "mermaid" | "dot"; cluster?: string }) => {
+      const views = topologyViews(modelInputs(inputs, io));
+      io.stdout(flags.format === "dot" ? formatDot(views, { cluster: flags.cluster }) : formatMermaid(views, { cluster: flags.cluster }));
     });
 
   program

@@ -3,24 +3,38 @@
  * text; it never decides the exit code.
  */
 import type { ResourceGraph } from "../model/resource-graph";
-import type { Policy } from "../policy";
+import type { Policy, Severity } from "../policy";
+import { formatGithub } from "./format-github";
 import { formatJson } from "./format-json";
+import { formatJunit } from "./format-junit";
+import { formatMarkdown } from "./format-markdown";
+import { formatSarif } from "./format-sarif";
 import { formatText } from "./format-text";
 import type { FailOn, Report } from "./report";
+import { topologyViews } from "./topology-view";
 
 export interface FormatContext {
   readonly failOn: FailOn;
   readonly color: boolean;
   /** The models the report was made from (for formats that draw the topology). */
   readonly graphs: readonly ResourceGraph[];
-  /** The policies that ran (for formats that describe rules). */
+  /** The policies that ran, and severities set by configuration (for formats that describe rules). */
   readonly policies: readonly Policy[];
+  readonly severities?: { readonly [policyId: string]: Severity };
+  /** The repository root that SARIF and GitHub locations are relative to. */
+  readonly cwd: string;
+  /** One file every SARIF / GitHub location points to, instead of the input (`--sarif-source`). */
+  readonly sarifSource?: string;
 }
 
 export type Formatter = (report: Report, context: FormatContext) => string;
 
 export const FORMATTERS: Readonly<Record<string, Formatter>> = {
+  github: (report, c) => formatGithub(report, { source: c.sarifSource, repoRoot: c.cwd }),
   json: (report) => formatJson(report),
+  junit: (report, c) => formatJunit(report, { policies: c.policies }),
+  markdown: (report, c) => formatMarkdown(report, topologyViews(c.graphs), { failOn: c.failOn }),
+  sarif: (report, c) => formatSarif(report, { policies: c.policies, severities: c.severities, source: c.sarifSource, repoRoot: c.cwd }),
   text: (report, { failOn, color }) => formatText(report, failOn, { color }),
 };
 
