@@ -35,7 +35,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { EksCluster, FargateProfile, ManagedNodeGroup, NodeSecurityGroup } from "./modules";
+import { EksCluster, EksPolicyGate, FargateProfile, ManagedNodeGroup, NodeSecurityGroup } from "./modules";
 
 export interface ExampleInputs {
   readonly region: string;
@@ -285,5 +285,7 @@ export function addExampleStacks(app: Construct, inputs?: ExampleInputs): Terraf
 if (require.main === module) {
   const app = new App({ outdir: "cdktf.out" });
   addExampleStacks(app);
+  // The synth-time gate: an error finding stops `cdktf synth` (and so `cdktf deploy`).
+  EksPolicyGate.of(app);
   app.synth();
 }
