@@ -44,16 +44,8 @@ export type WaivableFinding = Finding & { readonly waiver?: FindingWaiver };
 
 export type WaiverStatus = "applied" | "expired" | "unused";
 
-/** What became of one waiver. */
-export interface WaiverResult {
-  readonly policy: string;
-  readonly address: string;
-  readonly input?: string;
-  readonly reason: string;
-  readonly owner: string;
-  readonly expires: string;
-  readonly ticket?: string;
-  readonly source?: WaiverSource;
+/** What became of one waiver: the waiver as written, its status and what it matched. */
+export interface WaiverResult extends Waiver {
   /**
    * `applied`: in force and matched at least one finding. `expired`: past its date (whatever it
    * matched: the findings it matches count again). `unused`: in force but matched nothing.
