@@ -17,7 +17,7 @@ export function check({ graph }: PolicyContext): CheckResult[] {
   const results: CheckResult[] = [];
   for (const cluster of topology.clusters) {
     for (const node of cluster.nodes) {
-      results.push(flowCheckResult(topology, node.address, [kubeletFlow(topology, node)], "API server → kubelet", "kubectl logs, exec and port-forward time out.", cluster.address));
+      results.push(flowCheckResult(topology, node.address, [kubeletFlow(topology, node)], "API server → kubelet", "kubectl logs, exec and port-forward time out.", node.id));
     }
   }
   for (const orphan of topology.orphans) {

@@ -29,7 +29,7 @@ export function check({ graph, options }: PolicyContext<Options>): CheckResult[]
   for (const cluster of topology.clusters) {
     for (const node of cluster.nodes) {
       const flows = options.ports.map((port) => flow(topology, cluster.controlPlane, node, "tcp", port));
-      results.push(flowCheckResult(topology, node.address, flows, "API server → webhooks on the nodes", "Webhooks served here time out, and creating the objects they guard fails.", cluster.address));
+      results.push(flowCheckResult(topology, node.address, flows, "API server → webhooks on the nodes", "Webhooks served here time out, and creating the objects they guard fails.", node.id));
     }
   }
   for (const orphan of topology.orphans) {

@@ -20,7 +20,7 @@ export function check({ graph }: PolicyContext): CheckResult[] {
       for (const host of coreDnsHosts(node)) {
         const flows = dnsFlows(topology, node, host);
         const what = host === node ? "DNS between nodes of this class" : `DNS to CoreDNS hosts in ${host.address}`;
-        results.push(flowCheckResult(topology, node.address, flows, what, "Pods here cannot resolve names when CoreDNS runs there.", host.id));
+        results.push(flowCheckResult(topology, node.address, flows, what, "Pods here cannot resolve names when CoreDNS runs there.", `${node.id}>${host.id}`));
       }
     }
   }

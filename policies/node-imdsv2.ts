@@ -14,7 +14,7 @@ export const meta: PolicyMeta<Options> = {
   title: "Launch templates of EKS nodes require IMDSv2 and keep the metadata hop limit low",
   rationale:
     "With IMDSv1 or a high hop limit, any pod can read the node's instance-role credentials from the metadata service and act with the node's permissions.",
-  resourceTypes: ["aws_launch_template", "aws_eks_node_group", "aws_autoscaling_group"],
+  resourceTypes: ["aws_launch_template", "aws_launch_configuration", "aws_eks_node_group", "aws_autoscaling_group"],
   optionsSchema: {
     type: "object",
     properties: { maxHopLimit: { type: "integer", minimum: 1, maximum: 64 } },

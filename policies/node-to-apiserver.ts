@@ -21,12 +21,12 @@ export function check({ graph }: PolicyContext): CheckResult[] {
     for (const node of cluster.nodes) {
       const result = apiServerFlow(topology, node);
       if ("unknown" in result) {
-        results.push({ address: node.address, status: "unknown", key: cluster.address, message: result.unknown });
+        results.push({ address: node.address, status: "unknown", key: node.id, message: result.unknown });
         continue;
       }
       // Without private endpoint access the endpoint name resolves to public addresses: nodes leave the VPC.
       const what = result.to.kind === "public-endpoint" ? "nodes → API server through its public endpoint (endpoint_private_access is off)" : "nodes → API server";
-      results.push(flowCheckResult(topology, node.address, [result], what, WHY, cluster.address));
+      results.push(flowCheckResult(topology, node.address, [result], what, WHY, node.id));
     }
   }
   for (const orphan of topology.orphans) {

@@ -21,7 +21,7 @@ export function check({ graph }: PolicyContext): CheckResult[] {
     for (const from of cluster.nodes) {
       for (const to of cluster.nodes) {
         const what = from === to ? "traffic between nodes of this class" : `traffic to ${to.address}`;
-        results.push(flowCheckResult(topology, from.address, [flow(topology, from, to, "tcp", EPHEMERAL)], what, "Pods cannot reach pods and services there.", to.id));
+        results.push(flowCheckResult(topology, from.address, [flow(topology, from, to, "tcp", EPHEMERAL)], what, "Pods cannot reach pods and services there.", `${from.id}>${to.id}`));
       }
     }
   }

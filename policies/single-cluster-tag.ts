@@ -24,18 +24,19 @@ export function check({ graph }: PolicyContext): CheckResult[] {
       }
       const related = node.sgs.members;
       if (node.sgs.members.length <= 1 && !node.sgs.unknown) {
-        results.push({ address: node.address, status: "pass", related, message: "the nodes carry a single SG, which the load balancer controller uses whatever its tags" });
+        results.push({ address: node.address, key: node.id, status: "pass", related, message: "the nodes carry a single SG, which the load balancer controller uses whatever its tags" });
       } else if (tagged.length > 1) {
         results.push({
           address: node.address,
+          key: node.id,
           status: "fail",
           related,
           message: `the nodes carry ${tagged.length} SGs tagged kubernetes.io/cluster/${cluster.name ?? "<name>"}: ${tagged.join(", ")}; the AWS Load Balancer Controller needs exactly one — remove the tag from every SG but one${node.sgs.members.includes(cluster.clusterSg) ? " (the cluster SG always has it, so untag the others)" : ""}`,
         });
       } else if (undecided.length > 0 || node.sgs.unknown) {
-        results.push({ address: node.address, status: "unknown", related, message: `cannot count the tagged SGs: tags of ${undecided.join(", ") || "some SGs"} are not known${node.sgs.unknown ? ` (${node.sgs.unknown})` : ""}` });
+        results.push({ address: node.address, key: node.id, status: "unknown", related, message: `cannot count the tagged SGs: tags of ${undecided.join(", ") || "some SGs"} are not known${node.sgs.unknown ? ` (${node.sgs.unknown})` : ""}` });
       } else {
-        results.push({ address: node.address, status: "pass", related, message: tagged.length === 1 ? `one tagged SG: ${tagged[0]}` : "no tagged SG" });
+        results.push({ address: node.address, key: node.id, status: "pass", related, message: tagged.length === 1 ? `one tagged SG: ${tagged[0]}` : "no tagged SG" });
       }
     }
   }

@@ -2,6 +2,8 @@ import type { CheckResult, PolicyContext, PolicyMeta, Severity } from "../checke
 import { isWholeInternet } from "../checker/eks/cidr";
 import { describeRule, type SgRule } from "../checker/eks/sg-rules";
 import { topologyOf } from "../checker/eks/topology";
+import type { World } from "../checker/model/resource-graph";
+import { isObject } from "../checker/model/value";
 
 export const meta: PolicyMeta = {
   id: "world-ingress",
@@ -21,12 +23,25 @@ function severityOf(rule: SgRule): Severity {
   return CRITICAL_PORTS.some((p) => fromPort <= p && p <= toPort) ? "error" : "warning";
 }
 
-const isWorld = (rule: SgRule) => rule.peer.kind === "cidr" && isWholeInternet(rule.peer.cidr.text);
-/** A CIDR decided at apply time may be the whole internet; an unknown SG peer cannot. */
-const mayBeWorld = (rule: SgRule) => rule.peer.kind === "unknown" && /^(cidr_blocks|ipv6_cidr_blocks|cidr_ipv4|cidr_ipv6|ingress)\b/.test(rule.peer.reason);
+/** The CIDRs of a managed prefix list made in the plan; `undefined` when the plan does not say. */
+function prefixListCidrs(world: World, id: string): string[] | undefined {
+  const list = world.findByAttribute("aws_ec2_managed_prefix_list", "id", id)[0];
+  const entries = list ? world.read(list, ["entry"]) : undefined;
+  if (!Array.isArray(entries)) return undefined;
+  const cidrs = entries.map((e) => (isObject(e) ? e.cidr : undefined));
+  return cidrs.every((c): c is string => typeof c === "string") ? cidrs : undefined;
+}
 
 export function check({ graph }: PolicyContext): CheckResult[] {
   const topology = topologyOf(graph);
+  const { world } = topology;
+  const isWorld = (rule: SgRule) =>
+    (rule.peer.kind === "cidr" && isWholeInternet(rule.peer.cidr.text)) ||
+    (rule.peer.kind === "prefix-list" && (prefixListCidrs(world, rule.peer.id) ?? []).some(isWholeInternet));
+  /** A CIDR or prefix list decided at apply time (or not in the plan) may be the whole internet; an unknown SG peer cannot. */
+  const mayBeWorld = (rule: SgRule) =>
+    (rule.peer.kind === "unknown" && /^(cidr_blocks|ipv6_cidr_blocks|cidr_ipv4|cidr_ipv6|prefix_list_ids?|ingress)\b/.test(rule.peer.reason)) ||
+    (rule.peer.kind === "prefix-list" && prefixListCidrs(world, rule.peer.id) === undefined);
   const onEnis = new Map<string, string[]>();
   for (const cluster of topology.clusters) {
     for (const cls of [cluster.controlPlane, ...cluster.nodes]) {
@@ -56,7 +71,8 @@ export function check({ graph }: PolicyContext): CheckResult[] {
           message: `${open.map(describeRule).join("; ")} on ${where}: anyone on the internet can reach these ports; allow only the SGs or CIDRs that need them`,
         });
       } else if (undecided.length > 0) {
-        results.push({ address, status: "unknown", key, related: [key], message: `the source CIDRs of ${undecided.map((r) => `${describeRule(r)} (${(r.peer as { reason: string }).reason})`).join("; ")} on ${where} are decided at apply time` });
+        const why = (r: SgRule) => (r.peer.kind === "unknown" ? r.peer.reason : "the prefix list's entries are not in this plan");
+        results.push({ address, status: "unknown", key, related: [key], message: `the sources of ${undecided.map((r) => `${describeRule(r)} (${why(r)})`).join("; ")} on ${where} are not known from the plan; check they are not the whole internet` });
       } else {
         results.push({ address, status: "pass", key, message: "no ingress from the whole internet" });
       }

@@ -1,5 +1,7 @@
 /** Which SGs end up on which ENI class, built from real plans. */
 import { topologyOf, type EniClass, type Topology } from "../../checker/eks/topology";
+import { loadText } from "../../checker/load/load-inputs";
+import { buildGraph } from "../../checker/model/resource-graph";
 import { fixturePlan, graphOf } from "../helpers/fixtures";
 
 const CLUSTER_SG = "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id";
@@ -146,4 +148,28 @@ test("rules whose SG is set through a local are kept aside as rules with an unkn
 test("the topology is built once per graph and shared by policies", () => {
   const graph = graphOf(fixturePlan("topo-mng-no-lt"));
   expect(topologyOf(graph)).toBe(topologyOf(graph));
+});
+
+test("an unknown SG list keeps the known ids its expression uses (a variable's value)", () => {
+  const plan = {
+    format_version: "1.2",
+    variables: { baseline: { value: "sg-0f3e2d1c0b9a87654" } },
+    resource_changes: [
+      { address: "aws_eks_cluster.c", mode: "managed", type: "aws_eks_cluster", name: "c", change: { actions: ["create"], before: null, after: { name: "c" }, after_unknown: { vpc_config: [{ cluster_security_group_id: true }] } } },
+      { address: "aws_security_group.node", mode: "managed", type: "aws_security_group", name: "node", change: { actions: ["create"], before: null, after: { name: "node" }, after_unknown: { id: true } } },
+      { address: "aws_launch_template.lt", mode: "managed", type: "aws_launch_template", name: "lt", change: { actions: ["create"], before: null, after: {}, after_unknown: { id: true, vpc_security_group_ids: true } } },
+      { address: "aws_eks_node_group.ng", mode: "managed", type: "aws_eks_node_group", name: "ng", change: { actions: ["create"], before: null, after: { cluster_name: "c", launch_template: [{}] }, after_unknown: { launch_template: [{ id: true }] } } },
+    ],
+    configuration: {
+      root_module: {
+        resources: [
+          { address: "aws_launch_template.lt", type: "aws_launch_template", name: "lt", expressions: { vpc_security_group_ids: { references: ["var.baseline", "aws_security_group.node.id", "aws_security_group.node"] } } },
+          { address: "aws_eks_node_group.ng", type: "aws_eks_node_group", name: "ng", expressions: { launch_template: [{ id: { references: ["aws_launch_template.lt.id", "aws_launch_template.lt"] } }] } },
+        ],
+      },
+    },
+  };
+  const [input] = loadText(JSON.stringify(plan), "synthetic.json");
+  const t = topologyOf(buildGraph(input));
+  expect([...t.classById("managed(aws_eks_node_group.ng)")!.sgs.members].sort()).toEqual(["aws_security_group.node", "sg-0f3e2d1c0b9a87654"]);
 });

@@ -87,7 +87,7 @@ const cases: VerdictCase[] = [
 
 /** Each (client, CoreDNS host) pair on its own: `client → host` → status. */
 function byPair(fixture: string): Record<string, string> {
-  return Object.fromEntries(verdicts(policy, fixturePlan(fixture)).map((r) => [`${r.address} → ${r.key}`, r.status]));
+  return Object.fromEntries(verdicts(policy, fixturePlan(fixture)).map((r) => [`${r.address} → ${r.key!.split(">")[1]}`, r.status]));
 }
 
 describe("node-dns", () => {

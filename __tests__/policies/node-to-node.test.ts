@@ -85,7 +85,7 @@ const cases: VerdictCase[] = [
 
 /** Each ordered pair on its own: `from → to-class` → status. */
 function byPair(fixture: string): Record<string, string> {
-  return Object.fromEntries(verdicts(policy, fixturePlan(fixture)).map((r) => [`${r.address} → ${r.key}`, r.status]));
+  return Object.fromEntries(verdicts(policy, fixturePlan(fixture)).map((r) => [`${r.address} → ${r.key!.split(">")[1]}`, r.status]));
 }
 
 describe("node-to-node", () => {

@@ -52,7 +52,8 @@ export function publicEndpointOf(cluster: Cluster): EniClass {
 export function publicEndpointFlow(topology: Topology, from: EniClass, path: Extract<ApiPath, { kind: "public" }>): FlowResult {
   const to = publicEndpointOf(from.cluster);
   const ports = { from: 443, to: 443 };
-  const egress = egressSide(topology, from, to, "tcp", ports);
+  // The public endpoint has IPv4 addresses.
+  const egress = egressSide(topology, from, to, "tcp", ports, 4);
   const ingress: SideResult = path.openToAll
     ? { verdict: "allowed", rules: [], reasons: [] }
     : { verdict: "unknown", rules: [], reasons: [`the public endpoint admits only ${path.cidrs.join(", ")}; the nodes' NAT or public addresses must be among them, and the plan does not say what they are`] };

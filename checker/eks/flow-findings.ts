@@ -16,6 +16,8 @@ function ruleHome(topology: Topology, cls: EniClass): SgKey | undefined {
 function describeClass(cls: EniClass): string {
   if (cls.kind === "control-plane") return `the control plane of ${cls.address}`;
   if (cls.kind === "public-endpoint") return `the public API endpoint of ${cls.address}`;
+  // An ASG whose instances start from templates with different SGs is one class per template.
+  if (cls.id.includes(" via ")) return `${cls.address} (instances from ${cls.launchTemplates.join(", ")})`;
   return cls.address;
 }
 

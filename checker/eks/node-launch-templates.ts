@@ -1,7 +1,8 @@
 /**
  * Which launch templates EKS nodes are started from: those of managed node groups
  * (`aws_eks_node_group.launch_template`) and of self-managed node groups (an
- * `aws_autoscaling_group` tagged `kubernetes.io/cluster/<name>`).
+ * `aws_autoscaling_group` tagged `kubernetes.io/cluster/<name>`), whose instances may also start
+ * from a legacy `aws_launch_configuration` (counted among the templates: same metadata options).
  */
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
@@ -86,6 +87,13 @@ export function nodeLaunchTemplateUses(world: World): LaunchTemplateUse[] {
     if (clusterTagsOfAsg(world, asg).length === 0) continue;
     const templates = new Set<ResourceInstance>();
     const unknowns: string[] = [];
+    // The legacy launch configuration plays the same part for the instances it starts.
+    const configuration = world.read(asg, ["launch_configuration"]);
+    if (configuration !== undefined && configuration !== null && configuration !== "" && !(isUnknown(configuration) && configuration.origin === "computed")) {
+      const found = world.designated("aws_launch_configuration", "name", configuration);
+      found.instances.forEach((lc) => templates.add(lc));
+      if (found.unknown) unknowns.push(`launch configuration: ${found.unknown}`);
+    }
     for (const { spec, idKey, nameKey, unknown } of asgTemplateSpecs(world, asg)) {
       if (unknown) unknowns.push(unknown);
       const found = designatedTemplate(world, spec, idKey, nameKey);

@@ -4,13 +4,14 @@
  * side is `allowed` (with the rules that allow it), `denied` (no rule does), or `unknown` (a rule,
  * an SG or a peer that could allow it is decided at apply time) — unknown never becomes allowed.
  */
-import { cidrContains, isWholeInternet } from "./cidr";
+import { cidrContains, isWholeInternet, type IpFamily } from "./cidr";
 import type { SecurityGroup } from "./security-groups";
 import { describeRule, type Direction, type RulePeer, type SgRule } from "./sg-rules";
 import type { EniClass, Topology } from "./topology";
 
 export type Verdict = "allowed" | "denied" | "unknown";
 export type FlowProtocol = "tcp" | "udp";
+export type FlowFamily = IpFamily | "any";
 
 export interface SideResult {
   readonly verdict: Verdict;
@@ -67,22 +68,27 @@ function covers(ranges: PortRange[], ports: PortRange): boolean {
   return next > ports.to;
 }
 
-/** Does the rule's peer include every ENI of the class? */
-export function peerCovers(peer: RulePeer, target: EniClass): Verdict {
+/**
+ * Which ENIs of the class a rule's peer holds, for traffic of one address family: `all`, `none`,
+ * `unknown`, or the indices of the class's subnets that a CIDR holds (several CIDR rules together
+ * may hold them all). A CIDR only matches its own family: `0.0.0.0/0` says nothing about IPv6.
+ */
+type Reach = "all" | "none" | "unknown" | ReadonlySet<number>;
+
+function peerReach(peer: RulePeer, target: EniClass, family: IpFamily): Reach {
   switch (peer.kind) {
     case "sg":
-      if (target.sgs.members.includes(peer.sg)) return "allowed";
-      return target.sgs.unknown ? "unknown" : "denied";
+      if (target.sgs.members.includes(peer.sg)) return "all";
+      return target.sgs.unknown ? "unknown" : "none";
     case "cidr": {
-      if (isWholeInternet(peer.cidr.text)) return "allowed";
-      const subnets = peer.cidr.family === 4 ? target.subnets.ipv4 : target.subnets.ipv6;
-      // One subnet outside the CIDR leaves some ENIs of the class out.
-      if (subnets.some((subnet) => !cidrContains(peer.cidr, subnet))) return "denied";
-      if (target.subnets.unknown || subnets.length === 0) return "unknown";
-      return "allowed";
+      if (peer.cidr.family !== family) return "none";
+      if (isWholeInternet(peer.cidr.text)) return "all";
+      const subnets = family === 4 ? target.subnets.ipv4 : target.subnets.ipv6;
+      const held = new Set(subnets.flatMap((subnet, i) => (cidrContains(peer.cidr, subnet) ? [i] : [])));
+      if (held.size === 0) return target.subnets.unknown || subnets.length === 0 ? "unknown" : "none";
+      return held.size === subnets.length && !target.subnets.unknown ? "all" : held;
     }
     case "prefix-list":
-      return "unknown";
     case "unknown":
       return "unknown";
   }
@@ -92,7 +98,7 @@ function whyUnknown(rule: SgRule, other: EniClass): string {
   const { peer } = rule;
   if (rule.protocol === undefined || (rule.protocol !== "all" && (rule.fromPort === undefined || rule.toPort === undefined))) return "its protocol or ports are decided at apply time";
   if (peer.kind === "unknown") return peer.reason;
-  if (peer.kind === "cidr") return `whether it covers ${other.id} is not known: ${other.subnets.unknown ?? "no subnet CIDRs"}`;
+  if (peer.kind === "cidr") return `whether it covers ${other.id} is not known: ${other.subnets.unknown ?? "no subnet CIDRs of its family"}`;
   if (peer.kind === "prefix-list") return "the prefix list's CIDRs are not in the plan";
   return `the SGs of ${other.id} are not all known: ${other.sgs.unknown}`;
 }
@@ -101,9 +107,11 @@ function sgLabel(topology: Topology, key: string): string {
   return topology.sgs.get(key)?.label ?? key;
 }
 
-function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: Direction, protocol: FlowProtocol, ports: PortRange): SideResult {
+function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: Direction, protocol: FlowProtocol, ports: PortRange, family: IpFamily): SideResult {
   const allowing: SgRule[] = [];
+  // Ports open to every ENI of the other class, and ports open to some of its subnets only.
   const opened: PortRange[] = [];
+  const openedBySubnet = new Map<number, PortRange[]>();
   // What undecided rules might open, and why they are undecided: they can make the side unknown
   // only if, opening all they might, the range would be covered.
   const mightOpen: PortRange[] = [];
@@ -118,38 +126,60 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
     for (const rule of topology.rules.of(sg, direction)) {
       const part = portsOpened(rule, protocol, ports);
       if (part === "none") continue;
-      const peer = peerCovers(rule.peer, other);
-      if (peer === "denied") continue;
-      if (part !== "unknown" && peer === "allowed") {
-        allowing.push(rule);
-        opened.push(part);
-      } else undecided(part, `${rule.address}: ${describeRule(rule)} (${whyUnknown(rule, other)})`);
+      const reach = peerReach(rule.peer, other, family);
+      if (reach === "none") continue;
+      if (part === "unknown" || reach === "unknown") {
+        undecided(part, `${rule.address}: ${describeRule(rule)} (${whyUnknown(rule, other)})`);
+        continue;
+      }
+      allowing.push(rule);
+      if (reach === "all") opened.push(part);
+      else for (const i of reach) openedBySubnet.set(i, [...(openedBySubnet.get(i) ?? []), part]);
     }
   }
-  if (covers(opened, ports)) return { verdict: "allowed", rules: allowing, reasons: [] };
+  const subnets = family === 4 ? other.subnets.ipv4 : other.subnets.ipv6;
+  const everySubnet = openedBySubnet.size > 0 && !other.subnets.unknown && subnets.every((_, i) => covers([...opened, ...(openedBySubnet.get(i) ?? [])], ports));
+  if (covers(opened, ports) || everySubnet) return { verdict: "allowed", rules: allowing, reasons: [] };
   for (const rule of topology.rules.withUnknownSg) {
     if (rule.direction !== direction) continue;
     const candidates = rule.sgUnknown?.candidates ?? [];
     if (candidates.length > 0 && !candidates.some((c) => own.sgs.members.includes(c))) continue;
     const part = portsOpened(rule, protocol, ports);
-    if (part === "none" || peerCovers(rule.peer, other) === "denied") continue;
+    if (part === "none" || peerReach(rule.peer, other, family) === "none") continue;
     undecided(part, `${rule.address} may be on these SGs: its security_group_id is decided at apply time (${rule.sgUnknown?.reason ?? "unknown"})`);
   }
   if (own.sgs.unknown) undecided(ports, `the SGs of ${own.id} are not all known: ${own.sgs.unknown}`);
-  if (unknown.length > 0 && covers([...opened, ...mightOpen], ports)) return { verdict: "unknown", rules: allowing, reasons: unknown };
+  const partial = [...openedBySubnet.values()].flat();
+  if (unknown.length > 0 && covers([...opened, ...partial, ...mightOpen], ports)) return { verdict: "unknown", rules: allowing, reasons: unknown };
   const on = own.sgs.members.length > 0 ? own.sgs.members.map((k) => sgLabel(topology, k)).join(", ") : "(no SGs)";
-  const partly = allowing.length > 0 ? ` (only part of the range: ${allowing.map(describeRule).join(", ")})` : "";
-  return { verdict: "denied", rules: allowing, reasons: [`no ${direction} rule on ${on} allows ${formatPorts(protocol, ports)} ${direction === "egress" ? "to" : "from"} ${other.id}${partly}`] };
+  const partly = allowing.length > 0 ? ` (only part of it: ${allowing.map(describeRule).join(", ")})` : "";
+  const over = family === 6 ? " over IPv6" : "";
+  return { verdict: "denied", rules: allowing, reasons: [`no ${direction} rule on ${on} allows ${formatPorts(protocol, ports)}${over} ${direction === "egress" ? "to" : "from"} ${other.id}${partly}`] };
+}
+
+/** Both families ("any") when either will do: the better of the two sides. */
+function bestSide(sides: SideResult[]): SideResult {
+  return sides.find((s) => s.verdict === "allowed") ?? sides.find((s) => s.verdict === "unknown") ?? sides[0];
+}
+
+function side(topology: Topology, own: EniClass, other: EniClass, direction: Direction, protocol: FlowProtocol, ports: PortRange, family: FlowFamily): SideResult {
+  if (family !== "any") return sideOf(topology, own, other, direction, protocol, ports, family);
+  return bestSide([4, 6].map((f) => sideOf(topology, own, other, direction, protocol, ports, f as IpFamily)));
 }
 
 /** The egress side alone, for destinations that carry no SG (the public API endpoint). */
-export function egressSide(topology: Topology, from: EniClass, to: EniClass, protocol: FlowProtocol, ports: PortRange): SideResult {
-  return sideOf(topology, from, to, "egress", protocol, ports);
+export function egressSide(topology: Topology, from: EniClass, to: EniClass, protocol: FlowProtocol, ports: PortRange, family: FlowFamily = "any"): SideResult {
+  return side(topology, from, to, "egress", protocol, ports, family);
 }
 
-export function flow(topology: Topology, from: EniClass, to: EniClass, protocol: FlowProtocol, ports: number | PortRange): FlowResult {
+/**
+ * A flow between two classes. The address family is the cluster's (`ip_family`): in an IPv6
+ * cluster pods, services and kubelets talk IPv6, so an IPv4 CIDR rule does not open them; "any"
+ * takes rules of either family (nodes reaching the API, which listens on both).
+ */
+export function flow(topology: Topology, from: EniClass, to: EniClass, protocol: FlowProtocol, ports: number | PortRange, family: FlowFamily = to.cluster.ipFamily): FlowResult {
   const range = typeof ports === "number" ? { from: ports, to: ports } : ports;
-  const egress = sideOf(topology, from, to, "egress", protocol, range);
-  const ingress = sideOf(topology, to, from, "ingress", protocol, range);
+  const egress = side(topology, from, to, "egress", protocol, range, family);
+  const ingress = side(topology, to, from, "ingress", protocol, range, family);
   return { verdict: both(egress.verdict, ingress.verdict), from, to, protocol, ports: range, egress, ingress };
 }

@@ -11,7 +11,9 @@ import type { EniClass, Topology } from "./topology";
 export function apiServerFlow(topology: Topology, node: EniClass): FlowResult | { readonly unknown: string } {
   const path = apiPathOf(topology, node.cluster);
   if (path.kind === "unknown") return { unknown: `cannot tell whether nodes reach the API inside the VPC or through the public endpoint (${path.reason})` };
-  return path.kind === "private" ? flow(topology, node, node.cluster.controlPlane, "tcp", 443) : publicEndpointFlow(topology, node, path);
+  // Nodes reach the API over IPv4 in an IPv4 cluster; in an IPv6 cluster either family can carry it.
+  const family = node.cluster.ipFamily === 6 ? "any" : 4;
+  return path.kind === "private" ? flow(topology, node, node.cluster.controlPlane, "tcp", 443, family) : publicEndpointFlow(topology, node, path);
 }
 
 export function kubeletFlow(topology: Topology, node: EniClass): FlowResult {

@@ -105,7 +105,9 @@ export class SgDirectory {
         else if (target?.type === "aws_eks_cluster" && isClusterSgRef(ref)) members.push(clusterSgKey(target.address));
         else problems.push(`${ref.address}${ref.path.length ? `.${ref.path.join(".")}` : ""} is not a security group id`);
       }
-      if (value.refs.length === 0 && problems.length === 0) problems.push(value.reason);
+      // Known ids the expression also uses (a variable holding an existing SG's id).
+      for (const constant of value.constants.flat()) if (typeof constant === "string" && constant.startsWith("sg-")) members.push(this.byId(constant));
+      if (value.refs.length === 0 && members.length === 0 && problems.length === 0) problems.push(value.reason);
       return { members: [...new Set(members)], ...(problems.length ? { unknown: problems.join("; ") } : {}) };
     }
     return { members: [], unknown: `unexpected value ${JSON.stringify(value)}` };

@@ -8,7 +8,7 @@ import picomatch from "picomatch";
 import type { ResourceGraph, Side, World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { firstBlock, isObject, isUnknown, type Value } from "../model/value";
-import { parseCidr, type ParsedCidr } from "./cidr";
+import { parseCidr, type IpFamily, type ParsedCidr } from "./cidr";
 import { clusterTagsOfAsg, nodeLaunchTemplateUses } from "./node-launch-templates";
 import { SgDirectory, type SgKey, type SgSet } from "./security-groups";
 import { inlineRules, ruleResources, RuleIndex, signaturesOf, type SgRule } from "./sg-rules";
@@ -44,6 +44,8 @@ export class Cluster {
     readonly address: string,
     readonly name: string | undefined,
     readonly clusterSg: SgKey,
+    /** The family pods, services and kubelets use (`kubernetes_network_config.ip_family`). */
+    readonly ipFamily: IpFamily,
     controlPlane: Omit<EniClass, "cluster">,
   ) {
     this.controlPlane = { ...controlPlane, cluster: this };
@@ -89,14 +91,22 @@ function remoteAccessRules(world: World, group: ResourceInstance, key: SgKey, sg
 }
 
 /** The SGs a launch template puts on instances: `vpc_security_group_ids` and `network_interfaces[].security_groups`. */
+/**
+ * The SGs a launch template puts on the nodes' primary ENI: `vpc_security_group_ids`, or the
+ * `network_interfaces` entry at device index 0 (SGs of other interfaces — EFA, secondary ENIs —
+ * are not on the address the kubelet and pods use).
+ */
 function launchTemplateSgs(world: World, template: ResourceInstance, sgs: SgDirectory): SgSet {
+  if (template.type === "aws_launch_configuration") return sgs.resolve(world.read(template, ["security_groups"]));
   const parts: SgSet[] = [];
   const direct = world.read(template, ["vpc_security_group_ids"]);
   if (!(isUnknown(direct) && direct.origin === "computed")) parts.push(sgs.resolve(direct));
   const interfaces = world.read(template, ["network_interfaces"]);
   if (Array.isArray(interfaces)) {
-    for (const nic of interfaces) {
-      if (!isObject(nic)) continue;
+    const nics = interfaces.filter(isObject);
+    const primary = nics.length > 1 ? nics.filter((nic) => nic.device_index === 0 || nic.device_index === "0") : nics;
+    if (nics.length > 1 && primary.length === 0) parts.push({ members: [], unknown: "several network interfaces and none at device index 0" });
+    for (const nic of primary) {
       const groups = nic.security_groups;
       if (!(isUnknown(groups) && groups.origin === "computed")) parts.push(sgs.resolve(groups));
     }
@@ -135,8 +145,10 @@ function selectsCoreDns(world: World, profile: ResourceInstance): boolean {
   return selectors.some((selector) => {
     if (!isObject(selector) || typeof selector.namespace !== "string") return false;
     if (!picomatch.isMatch("kube-system", selector.namespace, { dot: true })) return false;
+    // Label keys and values may hold wildcards too (`k8s-app = "kube-*"`).
     const labels = selector.labels;
-    return !isObject(labels) || Object.entries(labels).every(([k, v]) => COREDNS_LABELS[k] === v);
+    const matches = (pattern: string, text: string) => picomatch.isMatch(text, pattern, { dot: true });
+    return !isObject(labels) || Object.entries(labels).every(([k, v]) => typeof v === "string" && Object.entries(COREDNS_LABELS).some(([key, value]) => matches(k, key) && matches(v, value)));
   });
 }
 
@@ -172,7 +184,8 @@ function collect(world: World): Collected {
   for (const [instance, key] of clusterSgs) {
     const name = world.read(instance, ["name"]);
     const additional = world.read(instance, ["vpc_config", 0, "security_group_ids"]);
-    const cluster = new Cluster(instance.address, typeof name === "string" ? name : undefined, key, {
+    const family = world.read(instance, ["kubernetes_network_config", 0, "ip_family"]) === "ipv6" ? 6 : 4;
+    const cluster = new Cluster(instance.address, typeof name === "string" ? name : undefined, key, family, {
       id: `control-plane(${instance.address})`,
       kind: "control-plane",
       address: instance.address,
@@ -236,25 +249,26 @@ function collect(world: World): Collected {
       continue;
     }
     const use = templatesOf.get(asg.address);
-    let set: SgSet = use ? use.templates.map((t) => launchTemplateSgs(world, t, sgs)).reduce(union, { members: [] }) : { members: [] };
-    if (use?.unknown) set = union(set, { members: [], unknown: use.unknown });
-    const configuration = world.read(asg, ["launch_configuration"]);
-    if (configuration !== undefined && configuration !== null && configuration !== "" && !(isUnknown(configuration) && configuration.origin === "computed")) {
-      const found = world.designated("aws_launch_configuration", "name", configuration);
-      for (const lc of found.instances) set = union(set, sgs.resolve(world.read(lc, ["security_groups"])));
-      if (found.unknown) set = union(set, { members: [], unknown: `launch configuration: ${found.unknown}` });
+    const base: SgSet = use?.unknown ? { members: [], unknown: use.unknown } : { members: [] };
+    // Each instance starts from one template (mixed-instance overrides pick one per instance type),
+    // so templates with different SGs make different ENI classes of the same ASG.
+    const templates = use?.templates ?? [];
+    const perTemplate = templates.map((t) => ({ template: t, sgs: union(base, launchTemplateSgs(world, t, sgs)) }));
+    const distinct = new Set(perTemplate.map((p) => [...p.sgs.members].sort().join(",")));
+    const variants = distinct.size > 1 ? perTemplate.map((p) => ({ suffix: ` via ${p.template.address}`, sgs: p.sgs, templates: [p.template.address] })) : [{ suffix: "", sgs: perTemplate[0]?.sgs ?? base, templates: templates.map((t) => t.address) }];
+    for (const variant of variants) {
+      const set = variant.sgs.members.length === 0 && !variant.sgs.unknown ? { members: [], unknown: "its launch template names no security group, so instances get the VPC's default SG, which is not in this plan" } : variant.sgs;
+      addNode(cluster, {
+        id: `self-managed(${asg.address}${variant.suffix})`,
+        kind: "self-managed",
+        address: asg.address,
+        sgs: set,
+        subnets: subnets.resolve(world.read(asg, ["vpc_zone_identifier"])),
+        launchTemplates: variant.templates,
+        sgsFromLaunchTemplate: true,
+        hostsCoreDns: true,
+      });
     }
-    if (set.members.length === 0 && !set.unknown) set = { members: [], unknown: "its launch template names no security group, so instances get the VPC's default SG, which is not in this plan" };
-    addNode(cluster, {
-      id: `self-managed(${asg.address})`,
-      kind: "self-managed",
-      address: asg.address,
-      sgs: set,
-      subnets: subnets.resolve(world.read(asg, ["vpc_zone_identifier"])),
-      launchTemplates: use?.templates.map((t) => t.address) ?? [],
-      sgsFromLaunchTemplate: true,
-      hostsCoreDns: true,
-    });
   }
 
   for (const profile of world.ofType("aws_eks_fargate_profile")) {

@@ -136,7 +136,7 @@ export function instancesFromPlan(plan: PlanDocument): PlanModel {
         return new Unknown("computed", COMPUTED);
       }
       const refs = [...new Map(resolution.refs.map((r) => [formatRef(r), r])).values()];
-      return new Unknown("expression", AFTER_APPLY, refs, [...new Set(resolution.unresolved)]);
+      return new Unknown("expression", AFTER_APPLY, refs, [...new Set(resolution.unresolved)], resolution.constants);
     };
     return buildInstance(change, change.change, makeUnknown);
   });

@@ -29,6 +29,8 @@ export class Unknown {
     readonly reason: string,
     readonly refs: readonly Ref[] = [],
     readonly unresolved: readonly string[] = [],
+    /** Known values the expression also uses (a variable's value, a module default), e.g. an SG id in a list. */
+    readonly constants: readonly unknown[] = [],
   ) {}
 
   /** True when every part of the expression was followed to a resource instance. */
