@@ -257,6 +257,10 @@ export class ReferenceResolver {
     } else {
       const known = this.sources.instancesByBase.get(base) ?? [];
       if (pick) {
+        // each.value is an instance of this resource only when the collection is its instances.
+        if (known.length > 0 && known.every((k) => k.index === undefined)) {
+          return { ...empty(), unresolved: [`${formatSteps(steps)} (each.value is built from it, but not as its instances)`] };
+        }
         addresses = [base + formatKey(pick.key)];
         attributes = [...attributes, ...pick.rest];
       } else if (usesKey && scope.key !== undefined && known.some((k) => k.index === scope.key)) {
