@@ -79,10 +79,9 @@ const { mirror, skipReason } = terraformAvailability();
 
   beforeAll(async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-e2e-"));
-    const cache = path.join(work, "plugin-cache");
-    fs.mkdirSync(cache);
     const rc = path.join(work, "terraformrc");
-    fs.writeFileSync(rc, `plugin_cache_dir = "${cache}"\nprovider_installation {\n  filesystem_mirror {\n    path = "${mirror}"\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct { exclude = ["registry.terraform.io/hashicorp/*"] }\n}\n`);
+    // No plugin cache: terraform's cache is not safe for concurrent init.
+    fs.writeFileSync(rc, `provider_installation {\n  filesystem_mirror {\n    path = "${mirror}"\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct { exclude = ["registry.terraform.io/hashicorp/*"] }\n}\n`);
     const env = { ...process.env, TF_CLI_CONFIG_FILE: rc, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
     const jobs = cases.map((c, i) => {
       const document = JSON.parse(Testing.synth(c.stack));
@@ -91,10 +90,8 @@ const { mirror, skipReason } = terraformAvailability();
       fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(offlineTerraformJson(document)));
       return { c, document, dir };
     });
-    // The first init fills the plugin cache; the cache is not safe for concurrent first use.
     const planned = new Map<string, string>();
-    planned.set(jobs[0].c.name, await plan(jobs[0].dir, env));
-    const queue = jobs.slice(1);
+    const queue = [...jobs];
     const worker = async () => {
       for (let job = queue.shift(); job; job = queue.shift()) planned.set(job.c.name, await plan(job.dir, env));
     };
