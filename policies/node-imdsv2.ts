@@ -1,5 +1,5 @@
 import type { CheckResult, PolicyContext, PolicyMeta } from "../checker/policy";
-import { nodeLaunchTemplateUses } from "../checker/eks/node-launch-templates";
+import { topologyOf } from "../checker/eks/topology";
 import type { ResourceInstance } from "../checker/model/resource-instance";
 import { firstBlock, isUnknown } from "../checker/model/value";
 
@@ -23,10 +23,11 @@ export const meta: PolicyMeta<Options> = {
   defaultOptions: { maxHopLimit: 2 },
 };
 
-export function check({ world, options, show }: PolicyContext<Options>): CheckResult[] {
+export function check({ graph, world, options, show }: PolicyContext<Options>): CheckResult[] {
   const results: CheckResult[] = [];
   const usersByTemplate = new Map<ResourceInstance, string[]>();
-  for (const use of nodeLaunchTemplateUses(world)) {
+  // The topology already found them; it is built once per plan and shared by the policies.
+  for (const use of topologyOf(graph).launchTemplateUses) {
     if (use.templates.length === 0 && use.unknown) {
       results.push({
         address: use.user.address,

@@ -4,16 +4,11 @@
  * EFA nodes with a second network interface, mixed-instance overrides with other SGs, wildcard
  * Fargate selectors, launch configurations, prefix lists. Every flow-policy verdict is listed.
  */
-import { fixturePlan, reportOf } from "../helpers/fixtures";
+import { verdictLines } from "../helpers/fixtures";
 
 const POLICIES = new Set(["node-to-apiserver", "apiserver-to-kubelet", "node-dns", "apiserver-to-webhooks", "node-to-node", "single-cluster-tag", "world-ingress", "cluster-sg-rule-misses-nodes", "connectivity-regression", "remote-access", "node-imdsv2"]);
 
-function verdicts(name: string): string[] {
-  return reportOf([fixturePlan(name)])
-    .findings.filter((f) => POLICIES.has(f.policy))
-    .map((f) => `${f.status}${f.severity === "error" ? "" : `(${f.severity})`} ${f.policy} ${f.address}`)
-    .sort();
-}
+const verdicts = (name: string) => verdictLines(name, POLICIES);
 
 test.each<[string, string[]]>([
   [

@@ -3,16 +3,10 @@
  * a blueprint with CoreDNS on Fargate, self-managed nodes, a private endpoint with a bastion —
  * checked against the verdicts their authors expected (see each fixture's main.tf header).
  */
-import { fixturePlan, reportOf } from "../helpers/fixtures";
+import { verdictLines } from "../helpers/fixtures";
 
-const FLOW_POLICIES = ["node-to-apiserver", "apiserver-to-kubelet", "node-dns", "apiserver-to-webhooks", "node-to-node", "single-cluster-tag", "world-ingress"];
-
-function verdicts(name: string): string[] {
-  return reportOf([fixturePlan(name)])
-    .findings.filter((f) => FLOW_POLICIES.includes(f.policy))
-    .map((f) => `${f.status}${f.severity === "error" ? "" : `(${f.severity})`} ${f.policy} ${f.address}`)
-    .sort();
-}
+const FLOW_POLICIES = new Set(["node-to-apiserver", "apiserver-to-kubelet", "node-dns", "apiserver-to-webhooks", "node-to-node", "single-cluster-tag", "world-ingress"]);
+const verdicts = (name: string) => verdictLines(name, FLOW_POLICIES);
 
 test("terraform-aws-eks style, first plan: the rules' sources come through locals, so unknown — never fail", () => {
   const found = verdicts("user-eks-module-style-create");

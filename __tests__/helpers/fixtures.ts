@@ -89,3 +89,11 @@ export function expectVerdicts(policy: Policy, { fixture, options, expected, mes
     expect(texts.join("\n")).toMatch(pattern);
   }
 }
+
+/** `status(severity) policy address` for the findings of the given policies, sorted: a plan's verdicts at a glance. */
+export function verdictLines(fixture: string, policyIds: ReadonlySet<string>): string[] {
+  return reportOf([fixturePlan(fixture)])
+    .findings.filter((f) => policyIds.has(f.policy))
+    .map((f) => `${f.status}${f.severity === "error" ? "" : `(${f.severity})`} ${f.policy} ${f.address}`)
+    .sort();
+}

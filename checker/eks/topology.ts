@@ -9,7 +9,7 @@ import type { ResourceGraph, Side, World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { firstBlock, isObject, isUnknown, type Value } from "../model/value";
 import { parseCidr, type IpFamily, type ParsedCidr } from "./cidr";
-import { clusterTagsOfAsg, nodeLaunchTemplateUses } from "./node-launch-templates";
+import { clusterTagsOfAsg, nodeLaunchTemplateUses, type LaunchTemplateUse } from "./node-launch-templates";
 import { SgDirectory, type SgKey, type SgSet } from "./security-groups";
 import { inlineRules, ruleResources, RuleIndex, signaturesOf, type SgRule } from "./sg-rules";
 import { SubnetDirectory, type SubnetSet } from "./subnets";
@@ -60,6 +60,8 @@ export interface Topology {
   readonly rules: RuleIndex;
   /** Node classes whose cluster is not in this plan (or cannot be told), with why. */
   readonly orphans: readonly { readonly address: string; readonly reason: string }[];
+  /** Which launch templates (and launch configurations) each node group or tagged ASG starts from. */
+  readonly launchTemplateUses: readonly LaunchTemplateUse[];
   classById(id: string): EniClass | undefined;
 }
 
@@ -159,6 +161,7 @@ interface Collected {
   readonly clusters: Cluster[];
   readonly classes: Map<string, EniClass>;
   readonly orphans: { address: string; reason: string }[];
+  readonly launchTemplateUses: readonly LaunchTemplateUse[];
   /** Rules of rule resources and of EKS-made SGs. */
   readonly rules: SgRule[];
   readonly resourceRules: SgRule[];
@@ -200,7 +203,8 @@ function collect(world: World): Collected {
     classes.set(cluster.controlPlane.id, cluster.controlPlane);
   }
 
-  const templatesOf = new Map(nodeLaunchTemplateUses(world).map((use) => [use.user.address, use]));
+  const launchTemplateUses = nodeLaunchTemplateUses(world);
+  const templatesOf = new Map(launchTemplateUses.map((use) => [use.user.address, use]));
   const addNode = (cluster: Cluster, node: Omit<EniClass, "cluster">) => {
     const full: EniClass = { ...node, cluster };
     cluster.nodes.push(full);
@@ -290,14 +294,14 @@ function collect(world: World): Collected {
   }
 
   const resourceRules = ruleResources(world, sgs);
-  return { world, sgs, subnets, clusters, classes, orphans, rules: [...extraRules, ...resourceRules], resourceRules };
+  return { world, sgs, subnets, clusters, classes, orphans, launchTemplateUses, rules: [...extraRules, ...resourceRules], resourceRules };
 }
 
 function finish(parts: Collected, managedElsewhere: ReadonlySet<string>): Topology {
   const rules = new RuleIndex();
   for (const rule of [...parts.rules, ...inlineRules(parts.world, parts.sgs, managedElsewhere)]) rules.add(rule);
-  const { world, clusters, sgs, subnets, orphans, classes } = parts;
-  return { world, clusters, sgs, subnets, rules, orphans, classById: (id) => classes.get(id) };
+  const { world, clusters, sgs, subnets, orphans, classes, launchTemplateUses } = parts;
+  return { world, clusters, sgs, subnets, rules, orphans, launchTemplateUses, classById: (id) => classes.get(id) };
 }
 
 const cache = new WeakMap<ResourceGraph, { before: Topology; after: Topology }>();

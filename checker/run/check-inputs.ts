@@ -61,11 +61,12 @@ export function checkGraphs(graphs: readonly ResourceGraph[], options: CheckOpti
         options: policyOptions,
         show: (instance, path, value) => showValue(instance, path, value),
       };
-      const severity = options.severities?.[policy.meta.id] ?? policy.meta.severity;
+      // Configuration wins over a result's own severity, which wins over the policy's.
+      const configured = options.severities?.[policy.meta.id];
       for (const result of policy.check(context)) {
         checks += 1;
         if (result.status === "pass") passed += 1;
-        else findings.push(toFinding(policy, options.severities?.[policy.meta.id] ?? result.severity ?? severity, result, graph));
+        else findings.push(toFinding(policy, configured ?? result.severity ?? policy.meta.severity, result, graph));
       }
     }
   }
