@@ -12,7 +12,8 @@
 import { performance } from "node:perf_hooks";
 import { loadText } from "../checker/load/load-inputs";
 import { buildGraph } from "../checker/model/resource-graph";
-import { checkGraphs } from "../checker/run/check-inputs";
+import { checkGraphs } from "../checker/run/pipeline";
+import { resolveSettings } from "../checker/run/settings";
 import { policies } from "../policies";
 
 type Json = Record<string, unknown>;
@@ -77,7 +78,7 @@ for (const n of sizes.length ? sizes : [10, 50, 200, 400]) {
   const t1 = performance.now();
   const graph = buildGraph(input);
   const t2 = performance.now();
-  const report = checkGraphs([graph], {}, policies);
+  const report = checkGraphs([graph], resolveSettings({ registry: policies }));
   const t3 = performance.now();
   const resources = graph.instances.size;
   rows.push([n, resources, (text.length / 1e6).toFixed(1), (t1 - t0).toFixed(0), (t2 - t1).toFixed(0), (t3 - t2).toFixed(0), (t3 - t0).toFixed(0), (((t3 - t0) * 1000) / resources).toFixed(0), report.findings.length].map(String));

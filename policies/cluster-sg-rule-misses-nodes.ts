@@ -1,15 +1,6 @@
-import type { CheckResult, PolicyContext, PolicyMeta } from "../checker/policy";
+import { definePolicy } from "../checker/policy";
+import type { PolicyResult } from "../checker/policy";
 import { describeRule, type SgRule } from "../checker/eks/sg-rules";
-import { topologyOf } from "../checker/eks/topology";
-
-export const meta: PolicyMeta = {
-  id: "cluster-sg-rule-misses-nodes",
-  severity: "warning",
-  title: "Rules added to the cluster SG for ports other than 443 reach nodes that carry it",
-  rationale:
-    "A rule on the EKS-made cluster SG only applies where that SG is attached. When every node group's launch template names its own SGs, the cluster SG is on the control-plane ENIs alone, and a rule opening, say, a NodePort or webhook port on it does nothing for the workloads it was meant for.",
-  resourceTypes: ["aws_eks_cluster", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_eks_node_group"],
-};
 
 /** True when the rule opens something besides TCP 443 (the one port the control plane itself serves). */
 function opensMoreThan443(rule: SgRule): boolean | undefined {
@@ -19,45 +10,63 @@ function opensMoreThan443(rule: SgRule): boolean | undefined {
   return !(rule.fromPort === 443 && rule.toPort === 443);
 }
 
-export function check({ graph }: PolicyContext): CheckResult[] {
-  const topology = topologyOf(graph);
-  const results: CheckResult[] = [];
-  for (const cluster of topology.clusters) {
-    if (cluster.nodes.length === 0) continue;
-    const carriers = cluster.nodes.filter((n) => n.sgs.members.includes(cluster.clusterSg));
-    const maybe = cluster.nodes.filter((n) => !n.sgs.members.includes(cluster.clusterSg) && n.sgs.unknown);
-    const detached = cluster.nodes.map((n) => n.address).join(", ");
-    // One verdict per rule resource, though a rule with several peers is several rules here.
-    const byAddress = new Map<string, SgRule[]>();
-    for (const rule of topology.rules.of(cluster.clusterSg, "ingress")) {
-      if (rule.origin === "rule-resource") byAddress.set(rule.address, [...(byAddress.get(rule.address) ?? []), rule]);
-    }
-    for (const [address, rules] of byAddress) {
-      const opens = rules.map(opensMoreThan443);
-      const described = rules.map(describeRule).join("; ");
-      if (carriers.length > 0 || opens.every((o) => o === false)) {
-        results.push({ address, status: "pass", message: carriers.length > 0 ? `nodes carry the cluster SG: ${carriers.map((n) => n.address).join(", ")}` : "TCP 443 to the control plane" });
-      } else if (opens.includes(undefined) || maybe.length > 0) {
-        results.push({ address, status: "unknown", related: [cluster.clusterSg], message: `cannot tell whether this rule (${described}) reaches any node: ${opens.includes(undefined) ? "its protocol or ports are decided at apply time" : `the SGs of ${maybe.map((n) => n.address).join(", ")} are not all known`}` });
-      } else {
-        results.push({
-          address,
-          status: "fail",
-          related: [cluster.clusterSg, ...cluster.nodes.flatMap((n) => n.sgs.members)],
-          message: `this rule (${described}) is on the cluster SG of ${cluster.address}, but no node class carries that SG (${detached} use their launch templates' SGs), so it only reaches the control-plane ENIs; put the rule on the node SG instead`,
-        });
+export default definePolicy({
+  meta: {
+    id: "cluster-sg-rule-misses-nodes",
+    severity: "warning",
+    title: "Rules added to the cluster SG for ports other than 443 reach nodes that carry it",
+    rationale:
+      "A rule on the EKS-made cluster SG only applies where that SG is attached. When every node group's launch template names its own SGs, the cluster SG is on the control-plane ENIs alone, and a rule opening, say, a NodePort or webhook port on it does nothing for the workloads it was meant for.",
+    messages: {
+      "reaches-no-node":
+        "this rule ({{rule}}) is on the cluster SG of {{cluster}}, but no node class carries that SG ({{nodes}} use their launch templates' SGs), so it only reaches the control-plane ENIs; put the rule on the node SG instead",
+      "ports-unknown": "cannot tell whether this rule ({{rule}}) reaches any node: its protocol or ports are decided at apply time",
+      "node-sgs-unknown": "cannot tell whether this rule ({{rule}}) reaches any node: the SGs of {{nodes}} are not all known",
+      "target-unknown": "this rule's security_group_id is decided at apply time ({{unknown}}); if it is the cluster SG of {{cluster}}, it reaches no node",
+    },
+  },
+  check({ topology }) {
+    const results: PolicyResult[] = [];
+    for (const cluster of topology.clusters) {
+      if (cluster.nodes.length === 0) continue;
+      const carriers = cluster.nodes.filter((n) => n.sgs.members.includes(cluster.clusterSg));
+      const maybe = cluster.nodes.filter((n) => !n.sgs.members.includes(cluster.clusterSg) && n.sgs.unknown);
+      const nodes = cluster.nodes.map((n) => n.address);
+      // One verdict per rule resource, though a rule with several peers is several rules here.
+      const byAddress = new Map<string, SgRule[]>();
+      for (const rule of topology.rules.of(cluster.clusterSg, "ingress")) {
+        if (rule.origin === "rule-resource") byAddress.set(rule.address, [...(byAddress.get(rule.address) ?? []), rule]);
+      }
+      for (const [address, rules] of byAddress) {
+        const opens = rules.map(opensMoreThan443);
+        const rule = rules.map(describeRule).join("; ");
+        if (carriers.length > 0 || opens.every((o) => o === false)) {
+          results.push({ address, status: "pass", data: { carriers: carriers.map((n) => n.address) } });
+        } else if (opens.includes(undefined)) {
+          results.push({ address, status: "unknown", related: [cluster.clusterSg], messageId: "ports-unknown", data: { rule } });
+        } else if (maybe.length > 0) {
+          results.push({ address, status: "unknown", related: [cluster.clusterSg], messageId: "node-sgs-unknown", data: { rule, nodes: maybe.map((n) => n.address) } });
+        } else {
+          results.push({
+            address,
+            status: "fail",
+            related: [cluster.clusterSg, ...cluster.nodes.flatMap((n) => n.sgs.members)],
+            messageId: "reaches-no-node",
+            data: { rule, cluster: cluster.address, nodes },
+          });
+        }
+      }
+      // A rule whose SG is decided at apply time may be on the cluster SG.
+      if (carriers.length > 0) continue;
+      const reported = new Set<string>();
+      for (const rule of topology.rules.withUnknownSg) {
+        const candidates = rule.sgUnknown?.candidates ?? [];
+        if (rule.direction !== "ingress" || opensMoreThan443(rule) === false || reported.has(rule.address)) continue;
+        reported.add(rule.address);
+        if (candidates.length > 0 && !candidates.includes(cluster.clusterSg)) continue;
+        results.push({ address: rule.address, status: "unknown", related: [cluster.clusterSg], messageId: "target-unknown", data: { unknown: rule.sgUnknown?.reason ?? "unknown", cluster: cluster.address }, key: cluster.address });
       }
     }
-    // A rule whose SG is decided at apply time may be on the cluster SG.
-    if (carriers.length > 0) continue;
-    const reported = new Set<string>();
-    for (const rule of topology.rules.withUnknownSg) {
-      const candidates = rule.sgUnknown?.candidates ?? [];
-      if (rule.direction !== "ingress" || opensMoreThan443(rule) === false || reported.has(rule.address)) continue;
-      reported.add(rule.address);
-      if (candidates.length > 0 && !candidates.includes(cluster.clusterSg)) continue;
-      results.push({ address: rule.address, status: "unknown", related: [cluster.clusterSg], message: `this rule's security_group_id is decided at apply time (${rule.sgUnknown?.reason}); if it is the cluster SG of ${cluster.address}, it reaches no node`, key: cluster.address });
-    }
-  }
-  return results;
-}
+    return results;
+  },
+});

@@ -1,21 +1,21 @@
-/** The policy registry, sorted by id. */
+/** The built-in policies, sorted by id. A new policy is added here (see CONTRIBUTING.md). */
 import type { Policy } from "../checker/policy";
-import * as apiserverToKubelet from "./apiserver-to-kubelet";
-import * as apiserverToWebhooks from "./apiserver-to-webhooks";
-import * as clusterReplace from "./cluster-replace";
-import * as clusterSgDetached from "./cluster-sg-detached";
-import * as clusterSgRuleMissesNodes from "./cluster-sg-rule-misses-nodes";
-import * as connectivityRegression from "./connectivity-regression";
-import * as controlPlaneLogging from "./control-plane-logging";
-import * as nodeDns from "./node-dns";
-import * as nodeImdsv2 from "./node-imdsv2";
-import * as nodeToApiserver from "./node-to-apiserver";
-import * as nodeToNode from "./node-to-node";
-import * as publicEndpoint from "./public-endpoint";
-import * as remoteAccess from "./remote-access";
-import * as secretsEncryption from "./secrets-encryption";
-import * as singleClusterTag from "./single-cluster-tag";
-import * as worldIngress from "./world-ingress";
+import apiserverToKubelet from "./apiserver-to-kubelet";
+import apiserverToWebhooks from "./apiserver-to-webhooks";
+import clusterReplace from "./cluster-replace";
+import clusterSgDetached from "./cluster-sg-detached";
+import clusterSgRuleMissesNodes from "./cluster-sg-rule-misses-nodes";
+import connectivityRegression from "./connectivity-regression";
+import controlPlaneLogging from "./control-plane-logging";
+import nodeDns from "./node-dns";
+import nodeImdsv2 from "./node-imdsv2";
+import nodeToApiserver from "./node-to-apiserver";
+import nodeToNode from "./node-to-node";
+import publicEndpoint from "./public-endpoint";
+import remoteAccess from "./remote-access";
+import secretsEncryption from "./secrets-encryption";
+import singleClusterTag from "./single-cluster-tag";
+import worldIngress from "./world-ingress";
 
 export const policies: readonly Policy[] = [
   apiserverToKubelet,
@@ -34,7 +34,7 @@ export const policies: readonly Policy[] = [
   secretsEncryption,
   singleClusterTag,
   worldIngress,
-];
+] as readonly Policy[];
 
 export function policyById(id: string): Policy | undefined {
   return policies.find((policy) => policy.meta.id === id);

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runCli } from "../../checker/cli/main";
-import type { CommandRunner } from "../../checker/cli/deploy-command";
+import type { CommandRunner } from "../../checker/cli/command-runner";
 import { fixturePlan } from "../helpers/fixtures";
 import { terraformAvailability } from "../helpers/terraform";
 

@@ -7,9 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { InputError } from "../../checker/errors";
 import { CONFIG_FILE_NAME } from "../../checker/config/config-schema";
-import { findConfigFile, loadConfig, resolveFailOn } from "../../checker/config/load-config";
-import { loadRunSettings } from "../../checker/config/run-settings";
-import { checkGraphs } from "../../checker/run/check-inputs";
+import { findConfigFile, loadConfig as loadWith, resolveFailOn, type FindConfigOptions } from "../../checker/config/load-config";
+import { checkGraphs } from "../../checker/run/pipeline";
+import { resolveSettings } from "../../checker/run/settings";
 import { fixturePlan, graphOf } from "../helpers/fixtures";
 import { policies } from "../../policies";
 
@@ -36,8 +36,10 @@ function messageOf(run: () => unknown): string {
   throw new Error("expected an error");
 }
 
-const ids = (list: readonly { meta: { id: string } }[] | undefined) => list?.map((p) => p.meta.id);
 const ALL_IDS = policies.map((p) => p.meta.id);
+const loadConfig = (options: FindConfigOptions) => loadWith(policies, options);
+/** The ids a configuration leaves on. */
+const enabledIds = (config: { choices: { disabled: readonly string[] } }) => ALL_IDS.filter((id) => !config.choices.disabled.includes(id));
 
 const WAIVER = {
   policy: "public-endpoint",
@@ -60,13 +62,13 @@ const FULL = {
 };
 
 describe("a valid configuration", () => {
-  test("is found in the working folder and becomes CheckOptions, waivers and failOn", () => {
+  test("is found in the working folder and becomes policy choices, waivers and failOn", () => {
     const dir = folderWith(FULL);
     const config = loadConfig({ cwd: dir })!;
     expect(config.file).toBe(path.relative(process.cwd(), path.join(dir, CONFIG_FILE_NAME)));
-    expect(ids(config.checkOptions.policies)).toEqual(ALL_IDS.filter((id) => id !== "remote-access"));
-    expect(config.checkOptions.severities).toEqual({ "control-plane-logging": "error", "world-ingress": "warning" });
-    expect(config.checkOptions.policyOptions).toEqual({
+    expect(enabledIds(config)).toEqual(ALL_IDS.filter((id) => id !== "remote-access"));
+    expect(config.choices.severities).toEqual({ "control-plane-logging": "error", "world-ingress": "warning" });
+    expect(config.choices.options).toEqual({
       "control-plane-logging": { required: ["api", "audit", "authenticator"] },
       "node-imdsv2": { maxHopLimit: 1 },
     });
@@ -82,14 +84,13 @@ describe("a valid configuration", () => {
     const file = path.join(dir, CONFIG_FILE_NAME);
     expect(loadConfig({ file })!.file).toBe(file);
     expect(loadConfig({ file: dir })!.file).toBe(file);
-    expect(loadConfig({ file, cwd: root })!.checkOptions).toEqual(loadConfig({ cwd: dir })!.checkOptions);
+    expect(loadConfig({ file, cwd: root })!.choices).toEqual(loadConfig({ cwd: dir })!.choices);
   });
 
   test("an empty object changes nothing", () => {
     const config = loadConfig({ cwd: folderWith({}) })!;
-    expect(ids(config.checkOptions.policies)).toEqual(ALL_IDS);
-    expect(config.checkOptions.severities).toBeUndefined();
-    expect(config.checkOptions.policyOptions).toBeUndefined();
+    expect(config.choices).toEqual({ disabled: [], severities: {}, options: {} });
+    expect(config.plugins).toEqual([]);
     expect(config.waivers).toEqual([]);
     expect(config.failOn).toBeUndefined();
   });
@@ -98,8 +99,9 @@ describe("a valid configuration", () => {
     const config = loadConfig({
       cwd: folderWith({ policies: { "*": { enabled: false, severity: "warning" }, "node-dns": { enabled: true }, "public-endpoint": { enabled: true, severity: "info" } } }),
     })!;
-    expect(ids(config.checkOptions.policies)).toEqual(["node-dns", "public-endpoint"]);
-    expect(config.checkOptions.severities).toEqual({ "node-dns": "warning", "public-endpoint": "info" });
+    expect(enabledIds(config)).toEqual(["node-dns", "public-endpoint"]);
+    expect(Object.keys(config.choices.severities)).toHaveLength(ALL_IDS.length);
+    expect(config.choices.severities).toMatchObject({ "node-dns": "warning", "public-endpoint": "info", "world-ingress": "warning" });
   });
 
   test("no file in the working folder: no configuration", () => {
@@ -109,11 +111,11 @@ describe("a valid configuration", () => {
     expect(loadConfig({ cwd: empty })).toBeUndefined();
   });
 
-  test("the CheckOptions drive the check: disabled policies do not run, severities and options apply", () => {
-    const config = loadConfig({ cwd: folderWith(FULL) })!;
+  test("the choices drive the check: disabled policies do not run, severities and options apply", () => {
+    const dir = folderWith(FULL);
     const graph = graphOf(fixturePlan("topo-lt-node-sg-no-rules"));
-    const before = checkGraphs([graph], {}, policies);
-    const after = checkGraphs([graph], config.checkOptions, policies);
+    const before = checkGraphs([graph], resolveSettings({ registry: policies }));
+    const after = checkGraphs([graph], resolveSettings({ registry: policies, cwd: dir, discoverConfig: true }));
     expect(after.summary.policies).toBe(before.summary.policies - 1);
     expect(after.findings.some((f) => f.policy === "remote-access")).toBe(false);
     const logging = after.findings.find((f) => f.policy === "control-plane-logging")!;
@@ -133,7 +135,7 @@ describe("an invalid configuration is rejected with one line: file, JSON path, p
       `${F}: is not valid JSON (Expected double-quoted property name at line 4, column 3). Fix the syntax there; JSON allows no comments and no trailing commas`,
     ],
     ["not an object", "[]", `${F}: holds a list, not a JSON object. Write the configuration as a JSON object, e.g. {"policies": {"remote-access": {"enabled": false}}}`],
-    ["unknown key", { polices: {} }, `${F}: the top level has an unknown key "polices". Did you mean "policies"? Allowed keys: $schema, failOn, policies, waivers`],
+    ["unknown key", { polices: {} }, `${F}: the top level has an unknown key "polices". Did you mean "policies"? Allowed keys: $schema, failOn, plugins, policies, waivers`],
     ["unknown policy id", { policies: { "node-imds": { enabled: false } } }, `${F}: policies["node-imds"] names no policy. Did you mean "node-imdsv2"? Valid ids: ${VALID_IDS} (or "*" for all)`],
     ["unknown key in a policy entry", { policies: { "node-dns": { enable: false } } }, `${F}: policies["node-dns"] has an unknown key "enable". Did you mean "enabled"? Allowed keys: enabled, severity`],
     ["enabled not a boolean", { policies: { "node-dns": { enabled: "no" } } }, `${F}: policies["node-dns"].enabled is a string, but must be true or false. Write true to run the policy or false to skip it`],
@@ -215,7 +217,8 @@ describe("an invalid configuration is rejected with one line: file, JSON path, p
 
   test.each(cases)("%s", (_, content, message) => {
     const dir = folderWith(content);
-    const got = messageOf(() => loadConfig({ file: path.join(dir, CONFIG_FILE_NAME) }));
+    // Options are checked against each policy's schema when the run is set up, with the same one line.
+    const got = messageOf(() => resolveSettings({ registry: policies, config: path.join(dir, CONFIG_FILE_NAME) }));
     expect(got.replace(path.join(dir, CONFIG_FILE_NAME), CONFIG_FILE_NAME)).toBe(message);
     expect(got).not.toContain("\n");
   });
@@ -237,17 +240,20 @@ describe("an invalid configuration is rejected with one line: file, JSON path, p
   });
 });
 
-describe("loadRunSettings: configuration, waivers files and --fail-on together", () => {
+describe("resolveSettings: configuration, waivers files and --fail-on together", () => {
   test("waivers files come after the configuration's waivers; --fail-on on the command line wins", () => {
     const dir = folderWith(FULL);
     const waiversFile = path.join(dir, "extra-waivers.json");
     fs.writeFileSync(waiversFile, JSON.stringify({ waivers: [{ ...WAIVER, policy: "node-dns", address: "*" }] }));
-    const settings = loadRunSettings({ cwd: dir, waiverFiles: [waiversFile] });
+    const settingsOf = (extra: object) => resolveSettings({ registry: policies, cwd: dir, discoverConfig: true, ...extra });
+    const settings = settingsOf({ waiverFiles: [waiversFile] });
     expect(settings.waivers.map((w) => `${w.source?.path} ${w.policy}`)).toEqual(["waivers[0] public-endpoint", "waivers[1] node-imdsv2", "waivers[0] node-dns"]);
     expect(settings.waivers[2].source?.file).toBe(waiversFile);
     expect(settings.failOn).toBe("warning");
-    expect(loadRunSettings({ cwd: dir, failOn: "error" }).failOn).toBe("error");
-    expect(loadRunSettings({ cwd: dir, noConfig: true })).toEqual({ checkOptions: {}, waivers: [], failOn: "error" });
+    expect(settings.configFile).toBe(path.relative(process.cwd(), path.join(dir, CONFIG_FILE_NAME)));
+    expect(settingsOf({ failOn: "error" }).failOn).toBe("error");
+    const none = settingsOf({ config: false });
+    expect([none.configFile, none.waivers, none.failOn, none.policies.length]).toEqual([undefined, [], "error", ALL_IDS.length]);
   });
 
   test("resolveFailOn: command line, then configuration, then error", () => {

@@ -13,7 +13,8 @@ import { App, Testing, type TerraformStack } from "cdktf";
 import { checkSynthDocument, type CheckOptions, type Report } from "../../checker";
 import { loadText } from "../../checker/load/load-inputs";
 import { buildGraph } from "../../checker/model/resource-graph";
-import { checkGraphs } from "../../checker/run/check-inputs";
+import { checkGraphs } from "../../checker/run/pipeline";
+import { resolveSettings } from "../../checker/run/settings";
 import { policies } from "../../policies";
 import { addExampleStacks } from "../../main";
 import { BrokenStack, SshFromInternetStack, TwoTaggedSgsStack } from "../fixtures/cdktf/broken-stack";
@@ -99,7 +100,7 @@ const { mirror, skipReason } = terraformAvailability();
     for (const { c, document } of jobs) {
       const synth = checkSynthDocument(document, c.name, c.options);
       const graphs = loadText(planned.get(c.name)!, `${c.name}/plan.json`).map(buildGraph);
-      results.set(c.name, { synth, plan: checkGraphs(graphs, c.options ?? {}, policies) });
+      results.set(c.name, { synth, plan: checkGraphs(graphs, resolveSettings({ registry: policies, ...c.options })) });
     }
     fs.rmSync(work, { recursive: true, force: true });
   });

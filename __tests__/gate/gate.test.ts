@@ -262,7 +262,7 @@ describe("options", () => {
     synthWithValidations(stack);
     const webhooks = gate.reportOf(stack)!.findings.find((f) => f.policy === "apiserver-to-webhooks")!;
     expect(webhooks.message).toContain("is blocked on TCP 9443:");
-    expect(() => new EksPolicyGate({ policyOptions: { "node-imdsv2": { maxHopLimit: 0 } } })).toThrow(/options of policy node-imdsv2: \/maxHopLimit must be >= 1/);
+    expect(() => new EksPolicyGate({ policyOptions: { "node-imdsv2": { maxHopLimit: 0 } } })).toThrow(/^options of policy node-imdsv2: policies\["node-imdsv2"\]\.options\.maxHopLimit is 0: must be >= 1\. See docs\/policies\/node-imdsv2\.md/);
   });
 
   test("a policy id that does not exist is an error that lists the known ids", () => {

@@ -3,10 +3,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadInputs } from "../../checker/load/load-inputs";
 import { buildGraph, type ResourceGraph } from "../../checker/model/resource-graph";
-import type { CheckResult, Policy } from "../../checker/policy";
-import { checkGraphs } from "../../checker/run/check-inputs";
+import { Analysis, messageOf, policyContext, type Facts, type Policy, type PolicyResult } from "../../checker/policy";
+import { checkGraphs } from "../../checker/run/pipeline";
+import { resolveSettings } from "../../checker/run/settings";
 import { runCli } from "../../checker/cli/main";
-import { showValue } from "../../checker/run/show-value";
 import { policies as registry } from "../../policies";
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -33,23 +33,26 @@ export function corpusPlans(): string[] {
     .map((f) => path.join(CORPUS, f));
 }
 
+/** A policy result with its message made (for the one wording test each policy has). */
+export type Verdict = PolicyResult & { readonly message?: string };
+
 /** Runs one policy (with options) over one input; returns every verdict including passes. */
-export function verdicts(policy: Policy, file: string, options?: unknown): CheckResult[] {
+export function verdicts(policy: Policy, file: string, options?: unknown): Verdict[] {
   const graph = graphOf(file);
   const merged = { ...(policy.meta.defaultOptions ?? {}), ...((options as object) ?? {}) };
-  return policy.check({ graph, world: graph.after, options: merged, show: (instance, at, value) => showValue(instance, at, value) });
+  return policy.check(policyContext(new Analysis(graph), merged)).map((r) => (r.status === "pass" ? r : { ...r, message: messageOf(policy, r) }));
 }
 
 /** address → status, for table-driven comparisons; several results on one address join as "fail+unknown". */
-export function statusByAddress(results: readonly CheckResult[]): Record<string, string> {
+export function statusByAddress(results: readonly PolicyResult[]): Record<string, string> {
   const map: Record<string, string[]> = {};
   for (const r of results) (map[r.address] ??= []).push(r.status);
   return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, [...new Set(v)].sort().join("+")]));
 }
 
-/** The whole pack (or the given policies) over some inputs. */
+/** The whole pack (or the given policies) over some inputs, with no configuration file. */
 export function reportOf(files: string[], only?: Policy[]) {
-  return checkGraphs(files.map(graphOf), {}, only ?? registry);
+  return checkGraphs(files.map(graphOf), resolveSettings({ registry: only ?? registry }));
 }
 
 export interface CliRun {
@@ -75,15 +78,31 @@ export interface VerdictCase {
   readonly options?: unknown;
   /** Every subject the policy judges in this plan, with its status; nothing else may appear. */
   readonly expected: Record<string, string>;
+  /**
+   * The evidence, by address: the message id and facts (a subset) of a non-pass result there, or
+   * several when the address has several results (each expected entry must match one result).
+   */
+  readonly facts?: Record<string, FactsCase | readonly FactsCase[]>;
   /** Fragments each non-pass message must contain, by address. */
   readonly messages?: Record<string, RegExp>;
 }
 
-/** The table-driven check of one policy: exact verdicts per address, and the evidence in messages. */
-export function expectVerdicts(policy: Policy, { fixture, options, expected, messages }: VerdictCase): void {
+export interface FactsCase {
+  readonly messageId: string;
+  readonly data?: Facts;
+}
+
+/** The table-driven check of one policy: exact verdicts per address, and the evidence (message id and facts). */
+export function expectVerdicts(policy: Policy, { fixture, options, expected, facts, messages }: VerdictCase): void {
   const file = path.isAbsolute(fixture) ? fixture : fixturePlan(fixture);
   const results = verdicts(policy, file, options);
   expect(statusByAddress(results)).toEqual(expected);
+  for (const [address, wanted] of Object.entries(facts ?? {})) {
+    const found = results.filter((r) => r.address === address && r.status !== "pass").map((r) => ({ messageId: r.messageId, data: r.data ?? {} }));
+    for (const one of Array.isArray(wanted) ? wanted : [wanted]) {
+      expect(found).toContainEqual({ messageId: one.messageId, data: expect.objectContaining(one.data ?? {}) });
+    }
+  }
   for (const [address, pattern] of Object.entries(messages ?? {})) {
     const texts = results.filter((r) => r.address === address && r.status !== "pass").map((r) => r.message);
     expect(texts.join("\n")).toMatch(pattern);

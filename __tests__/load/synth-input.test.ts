@@ -6,10 +6,10 @@ import { App } from "cdktf";
 import { Ec2ClusterSgStack } from "../../main";
 import { BrokenStack } from "../fixtures/cdktf/broken-stack";
 import { formatRef, isUnknown, valueAt } from "../../checker/model/value";
-import { isFailing } from "../../checker/report/report";
+import { isFailing } from "../../checker/findings/report";
 import { cli, fixturePlan, graphOf, reportOf, statusByAddress, verdicts } from "../helpers/fixtures";
-import * as nodeImdsv2 from "../../policies/node-imdsv2";
-import * as publicEndpoint from "../../policies/public-endpoint";
+import nodeImdsv2 from "../../policies/node-imdsv2";
+import publicEndpoint from "../../policies/public-endpoint";
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-synth-"));
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));

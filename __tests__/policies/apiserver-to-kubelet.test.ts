@@ -1,4 +1,4 @@
-import * as policy from "../../policies/apiserver-to-kubelet";
+import policy from "../../policies/apiserver-to-kubelet";
 import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [

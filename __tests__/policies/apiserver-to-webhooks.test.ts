@@ -1,4 +1,4 @@
-import * as policy from "../../policies/apiserver-to-webhooks";
+import policy from "../../policies/apiserver-to-webhooks";
 import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const esc = (s: string) => s.replace(/[.[\]"()]/g, "\\$&");

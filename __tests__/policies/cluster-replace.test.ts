@@ -1,4 +1,4 @@
-import * as policy from "../../policies/cluster-replace";
+import policy from "../../policies/cluster-replace";
 import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [

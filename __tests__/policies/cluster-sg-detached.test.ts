@@ -1,4 +1,4 @@
-import * as policy from "../../policies/cluster-sg-detached";
+import policy from "../../policies/cluster-sg-detached";
 import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 /** The info finding: which LT lists which SGs, so that the cluster SG of which cluster is not on the nodes. */

@@ -1,4 +1,4 @@
-import * as policy from "../../policies/cluster-sg-rule-misses-nodes";
+import policy from "../../policies/cluster-sg-rule-misses-nodes";
 import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 /** A non-443 ingress rule whose target SG comes from a local: it may be the cluster SG, which no node carries. */

@@ -1,4 +1,4 @@
-import * as policy from "../../policies/connectivity-regression";
+import policy from "../../policies/connectivity-regression";
 import { expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
 
 const WORKERS = "managed(aws_eks_node_group.workers)";

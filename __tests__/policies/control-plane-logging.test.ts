@@ -1,4 +1,4 @@
-import * as policy from "../../policies/control-plane-logging";
+import policy from "../../policies/control-plane-logging";
 import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const variants = {

@@ -1,4 +1,4 @@
-import * as policy from "../../policies/node-dns";
+import policy from "../../policies/node-dns";
 import { expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [

@@ -1,4 +1,4 @@
-import * as policy from "../../policies/node-imdsv2";
+import policy from "../../policies/node-imdsv2";
 import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [

@@ -1,4 +1,4 @@
-import * as policy from "../../policies/node-to-apiserver";
+import policy from "../../policies/node-to-apiserver";
 import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [

@@ -1,4 +1,4 @@
-import * as policy from "../../policies/node-to-node";
+import policy from "../../policies/node-to-node";
 import { expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [

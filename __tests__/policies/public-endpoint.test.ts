@@ -1,4 +1,4 @@
-import * as policy from "../../policies/public-endpoint";
+import policy from "../../policies/public-endpoint";
 import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [

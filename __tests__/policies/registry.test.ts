@@ -24,6 +24,5 @@ test.each(policies.map((p) => [p.meta.id, p]))("%s: meta is complete and default
   expect(["error", "warning", "info"]).toContain(policy.meta.severity);
   expect(policy.meta.title.length).toBeGreaterThan(10);
   expect(policy.meta.rationale.length).toBeGreaterThan(20);
-  expect(policy.meta.resourceTypes.length).toBeGreaterThan(0);
   expect(Boolean(policy.meta.optionsSchema)).toBe(Boolean(policy.meta.defaultOptions));
 });

@@ -1,4 +1,4 @@
-import * as policy from "../../policies/remote-access";
+import policy from "../../policies/remote-access";
 import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [

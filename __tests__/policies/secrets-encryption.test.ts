@@ -1,4 +1,4 @@
-import * as policy from "../../policies/secrets-encryption";
+import policy from "../../policies/secrets-encryption";
 import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [

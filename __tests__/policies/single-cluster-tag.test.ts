@@ -1,4 +1,4 @@
-import * as policy from "../../policies/single-cluster-tag";
+import policy from "../../policies/single-cluster-tag";
 import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [

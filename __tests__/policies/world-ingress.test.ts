@@ -1,4 +1,4 @@
-import * as policy from "../../policies/world-ingress";
+import policy from "../../policies/world-ingress";
 import { expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [

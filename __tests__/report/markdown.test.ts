@@ -4,7 +4,7 @@
  */
 import { formatMarkdown, markdownCell, markdownCode } from "../../checker/report/format-markdown";
 import { built, nastyFinding, reportCases, reportWith, waived } from "./report-cases";
-import type { Report } from "../../checker/report/report";
+import type { Report } from "../../checker/findings/report";
 import type { WaivedReport } from "../../checker/waivers/waiver";
 import { fixturePlan } from "../helpers/fixtures";
 

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { corpusPlans, FIXTURES, graphOf, reportOf } from "../helpers/fixtures";
 import type { ResourceGraph } from "../../checker/model/resource-graph";
-import type { Finding, Report } from "../../checker/report/report";
+import type { Finding, Report } from "../../checker/findings/report";
 import { topologyView, type TopologyView } from "../../checker/report/topology-view";
 import type { FindingWaiver, WaivableFinding } from "../../checker/waivers/waiver";
 
@@ -58,6 +58,8 @@ export function nastyFinding(overrides: Partial<Finding> = {}): Finding {
     status: "fail",
     address: 'module.a["x|y"].aws_security_group.this["<b>&\\`50%`"]',
     message: 'ingress from 0.0.0.0/0, port 22: open\nsecond line with "quotes", <tags>, & ampersands, 100% | pipes, ]]> and a control \u0001 char',
+    messageId: "open-to-world",
+    data: {},
     related: ["aws_security_group.x"],
     input: "infra/plan.json",
     fingerprint: "0123456789abcdef0123456789abcdef",

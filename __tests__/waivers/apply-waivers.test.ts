@@ -4,9 +4,9 @@
  */
 import { fixturePlan, reportOf } from "../helpers/fixtures";
 import { applyWaivers } from "../../checker/waivers/apply-waivers";
-import { waiverCounts, waiverLines } from "../../checker/waivers/format-waivers";
+import { waiverCounts, waiverLines } from "../../checker/report/waiver-lines";
 import type { Waiver } from "../../checker/waivers/waiver";
-import type { Report } from "../../checker/report/report";
+import type { Report } from "../../checker/findings/report";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
 

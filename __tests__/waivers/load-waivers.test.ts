@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { policies } from "../../policies";
 import { InputError } from "../../checker/errors";
 import { loadWaiversFile } from "../../checker/waivers/load-waivers";
 
@@ -25,7 +26,7 @@ const GOOD = {
 
 test("a valid file gives waivers with their source", () => {
   const file = write("waivers.json", JSON.stringify({ $schema: "./waivers.schema.json", waivers: [GOOD, { ...GOOD, address: "*", ticket: "SEC-1", input: "plans/*.json" }] }));
-  expect(loadWaiversFile(file, { display: "waivers.json" })).toEqual([
+  expect(loadWaiversFile(file, { registry: policies, display: "waivers.json" })).toEqual([
     { ...GOOD, source: { file: "waivers.json", path: "waivers[0]" } },
     { ...GOOD, address: "*", ticket: "SEC-1", input: "plans/*.json", source: { file: "waivers.json", path: "waivers[1]" } },
   ]);
@@ -33,7 +34,7 @@ test("a valid file gives waivers with their source", () => {
 
 test("a UTF-8 byte-order mark is accepted and reasons and owners are trimmed", () => {
   const file = write("bom.json", `\uFEFF${JSON.stringify({ waivers: [{ ...GOOD, reason: `  ${GOOD.reason} `, owner: " @ml-platform " }] })}`);
-  expect(loadWaiversFile(file, { display: "bom.json" })[0]).toMatchObject({ reason: GOOD.reason, owner: "@ml-platform" });
+  expect(loadWaiversFile(file, { registry: policies, display: "bom.json" })[0]).toMatchObject({ reason: GOOD.reason, owner: "@ml-platform" });
 });
 
 const CASES: [string, string, string][] = [
@@ -83,7 +84,7 @@ test.each(CASES)("%s → one line naming the file and the JSON path", (_, text, 
   const file = write("w.json", text);
   let error: unknown;
   try {
-    loadWaiversFile(file, { display: "w.json" });
+    loadWaiversFile(file, { registry: policies, display: "w.json" });
   } catch (e) {
     error = e;
   }
@@ -93,5 +94,5 @@ test.each(CASES)("%s → one line naming the file and the JSON path", (_, text, 
 });
 
 test("a missing file says so", () => {
-  expect(() => loadWaiversFile(path.join(dir, "nope.json"), { display: "nope.json" })).toThrow("nope.json: no such file. Check the path");
+  expect(() => loadWaiversFile(path.join(dir, "nope.json"), { registry: policies, display: "nope.json" })).toThrow("nope.json: no such file. Check the path");
 });

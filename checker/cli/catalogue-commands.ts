@@ -2,8 +2,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../errors";
-import type { Policy } from "../policy";
+import type { Policy } from "../policy/contract";
+import { loadPlugin, withPlugins } from "../run/plugins";
 import type { CliIo } from "./io";
+
+/** The built-in policies and those of the `--plugin` modules. */
+export function registryWithPlugins(builtIn: readonly Policy[], plugins: readonly string[], io: CliIo): readonly Policy[] {
+  const cwd = io.cwd ?? process.cwd();
+  return plugins.length === 0 ? builtIn : withPlugins(builtIn, plugins.map((spec) => loadPlugin(spec, cwd)));
+}
 
 /** The docs folder ships in the package next to dist/; found upwards from here in source and build. */
 function docsFolder(): string | undefined {
@@ -35,5 +42,5 @@ export function explainPolicy(id: string, policies: readonly Policy[], io: CliIo
     return;
   }
   const { meta } = policy;
-  io.stdout(`# ${meta.id}\n\n${meta.severity}: ${meta.title}\n\n${meta.rationale}\n`);
+  io.stdout(`# ${meta.id}\n\n${meta.severity}: ${meta.title}\n\n${meta.rationale}\n${meta.docsUrl ? `\n${meta.docsUrl}\n` : ""}`);
 }

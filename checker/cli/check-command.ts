@@ -5,28 +5,23 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../errors";
+import { isFailing } from "../findings/report";
 import { loadInput } from "../load/load-inputs";
 import { buildGraph, type ResourceGraph } from "../model/resource-graph";
-import type { Policy } from "../policy";
+import type { Policy } from "../policy/contract";
 import { appendStepSummary, githubStepSummary } from "../report/format-github";
 import { FORMATTERS, type FormatContext } from "../report/formatters";
 import { topologyViews } from "../report/topology-view";
-import { isFailing, type FailOn } from "../report/report";
-import { checkGraphs } from "../run/check-inputs";
-import { loadRunSettings } from "../config";
-import { applyWaivers } from "../waivers";
+import { checkGraphs } from "../run/pipeline";
+import type { RunSettings } from "../run/settings";
+import { EXIT } from "./exit-codes";
 import { parseFormatTargets } from "./format-targets";
 import { useColor, type CliIo } from "./io";
-import { EXIT } from "./exit-codes";
+import { settingsFromFlags, type SettingsFlags } from "./run-settings-flags";
 
-export interface CheckFlags {
+export interface CheckFlags extends SettingsFlags {
   readonly format: string[];
-  /** Undefined when not given on the command line: the configuration file may set it. */
-  readonly failOn?: FailOn;
   readonly atlantis?: boolean;
-  /** A configuration file; `false` for --no-config; undefined to look in the working folder. */
-  readonly config?: string | false;
-  readonly waivers?: readonly string[];
   readonly sarifSource?: string;
 }
 
@@ -51,30 +46,27 @@ function writeFile(file: string, text: string): void {
   }
 }
 
-export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo, policies: readonly Policy[]): number {
-  // Atlantis reads pass/fail from the text and treats a non-zero exit as a lost output.
-  const targets = flags.atlantis ? [{ format: "text" }] : parseFormatTargets(flags.format);
-  const settings = loadRunSettings({
-    cwd: io.cwd ?? process.cwd(),
-    configFile: typeof flags.config === "string" ? flags.config : undefined,
-    noConfig: flags.config === false,
-    waiverFiles: flags.waivers ?? [],
-    failOn: flags.failOn,
-    registry: policies,
-  });
-  const graphs = modelInputs(inputs, io);
-  const checked = checkGraphs(graphs, settings.checkOptions, policies);
-  const { report } = applyWaivers(checked, settings.waivers, io.now?.() ?? new Date());
-  const failOn = settings.failOn;
-  const context: FormatContext = {
-    failOn,
+/** What formatters need besides the report: the policies that ran, their configured severities, the models. */
+export function formatContext(settings: RunSettings, graphs: readonly ResourceGraph[], io: CliIo, sarifSource?: string): FormatContext {
+  const severities = Object.fromEntries(settings.policies.filter((s) => s.severity !== undefined).map((s) => [s.policy.meta.id, s.severity!]));
+  return {
+    failOn: settings.failOn,
     color: false,
     graphs,
-    policies: settings.checkOptions.policies ?? policies,
-    severities: settings.checkOptions.severities,
+    policies: settings.policies.map((s) => s.policy),
+    severities,
     cwd: io.cwd ?? process.cwd(),
-    sarifSource: flags.sarifSource,
+    sarifSource,
   };
+}
+
+export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo, registry: readonly Policy[]): number {
+  // Atlantis reads pass/fail from the text and treats a non-zero exit as a lost output.
+  const targets = flags.atlantis ? [{ format: "text" }] : parseFormatTargets(flags.format);
+  const settings = settingsFromFlags(flags, io, registry);
+  const graphs = modelInputs(inputs, io);
+  const report = checkGraphs(graphs, settings, io.now?.() ?? new Date());
+  const context = formatContext(settings, graphs, io, flags.sarifSource);
   for (const target of targets) {
     const toStdout = target.path === undefined;
     const text = FORMATTERS[target.format](report, { ...context, color: toStdout && !flags.atlantis && useColor(io) });
@@ -82,7 +74,7 @@ export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo
     else writeFile(path.resolve(io.cwd ?? process.cwd(), target.path!), text);
   }
   // In GitHub Actions the github format also leaves a table (and the topology) in the job summary.
-  if (targets.some((t) => t.format === "github")) appendStepSummary(githubStepSummary(report, topologyViews(graphs), { failOn }), io.env ?? process.env);
+  if (targets.some((t) => t.format === "github")) appendStepSummary(githubStepSummary(report, topologyViews(graphs), { failOn: settings.failOn }), io.env ?? process.env);
   if (flags.atlantis) return EXIT.clean;
-  return isFailing(report, failOn) ? EXIT.failed : EXIT.clean;
+  return isFailing(report, settings.failOn) ? EXIT.failed : EXIT.clean;
 }

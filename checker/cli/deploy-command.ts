@@ -2,43 +2,29 @@
  * `eks-sg-policy deploy [stack]`: check, then apply exactly that plan. Unlike `cdktf deploy`, which
  * plans again when it applies, this saves the plan (`terraform plan -out`), checks its JSON, and
  * applies that saved file only when the check passes — what was checked is what gets applied.
+ * The check is `check`'s: the same configuration file, waivers, plugins and `--fail-on`.
  *
  * The steps run through a `CommandRunner` and the question through a `Confirm`, so the decision
  * (apply or not, and which file) can be tested without reaching AWS.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../errors";
+import { isFailing } from "../findings/report";
 import { loadText } from "../load/load-inputs";
 import { buildGraph } from "../model/resource-graph";
-import type { Policy } from "../policy";
+import type { Policy } from "../policy/contract";
 import { formatText } from "../report/format-text";
-import { isFailing, type FailOn } from "../report/report";
-import { checkGraphs } from "../run/check-inputs";
+import { checkGraphs } from "../run/pipeline";
+import type { CommandResult, CommandRunner, Confirm } from "./command-runner";
 import { EXIT } from "./exit-codes";
 import type { CliIo } from "./io";
+import { settingsFromFlags, type SettingsFlags } from "./run-settings-flags";
 
-export interface CommandResult {
-  readonly status: number;
-  readonly stdout: string;
-}
-
-/** Runs a command in a folder; `capture` keeps stdout (for `terraform show -json`) instead of streaming it. */
-export type CommandRunner = (command: string, args: readonly string[], options: { cwd: string; capture?: boolean }) => CommandResult;
-export type Confirm = (question: string) => boolean;
-
-export const spawnRunner: CommandRunner = (command, args, { cwd, capture }) => {
-  const result = spawnSync(command, args, { cwd, stdio: capture ? ["inherit", "pipe", "inherit"] : "inherit", encoding: "utf8", maxBuffer: 1 << 30 });
-  if (result.error) throw new UsageError(`cannot run ${command}: ${(result.error as NodeJS.ErrnoException).code ?? result.error.message}`);
-  return { status: result.status ?? 1, stdout: result.stdout ?? "" };
-};
-
-export interface DeployFlags {
+export interface DeployFlags extends SettingsFlags {
   readonly outdir: string;
   readonly skipSynth?: boolean;
   readonly autoApprove?: boolean;
-  readonly failOn: FailOn;
   readonly terraform: string;
   readonly synthCommand: string;
 }
@@ -61,8 +47,10 @@ function step(runner: CommandRunner, io: CliIo, command: string, args: string[],
   return result;
 }
 
-export function runDeploy(stack: string | undefined, flags: DeployFlags, io: CliIo, policies: readonly Policy[], runner: CommandRunner, confirm: Confirm): number {
+export function runDeploy(stack: string | undefined, flags: DeployFlags, io: CliIo, registry: readonly Policy[], runner: CommandRunner, confirm: Confirm): number {
   const cwd = io.cwd ?? process.cwd();
+  // Settings first: a wrong configuration stops the deploy before anything runs.
+  const settings = settingsFromFlags(flags, io, registry);
   if (!flags.skipSynth) {
     const [command, ...args] = flags.synthCommand.split(" ").filter(Boolean);
     step(runner, io, command, args, cwd);
@@ -73,9 +61,9 @@ export function runDeploy(stack: string | undefined, flags: DeployFlags, io: Cli
   step(runner, io, flags.terraform, ["plan", "-input=false", `-out=${planFile}`], dir);
   const shown = step(runner, io, flags.terraform, ["show", "-json", planFile], dir, true);
   const graphs = loadText(shown.stdout, `${name} (${path.join(dir, planFile)})`).map(buildGraph);
-  const report = checkGraphs(graphs, {}, policies);
-  io.stdout(formatText(report, flags.failOn));
-  if (isFailing(report, flags.failOn)) {
+  const report = checkGraphs(graphs, settings, io.now?.() ?? new Date());
+  io.stdout(formatText(report, settings.failOn));
+  if (isFailing(report, settings.failOn)) {
     io.stderr(`eks-sg-policy deploy: the plan of stack ${name} fails the check; nothing was applied\n`);
     return EXIT.failed;
   }

@@ -1,4 +1,4 @@
-import type { CommandRunner, Confirm } from "./deploy-command";
+import type { CommandRunner, Confirm } from "./command-runner";
 
 /** What the CLI reads from and writes to; tests pass their own. */
 export interface CliIo {

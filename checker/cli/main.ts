@@ -4,26 +4,42 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { InputError, UsageError } from "../errors";
-import { FORMAT_NAMES } from "../report/formatters";
-import type { FailOn } from "../report/report";
-import { toolVersion } from "../run/tool-version";
-import { policies } from "../../policies";
-import { explainPolicy, listPolicies } from "./catalogue-commands";
+import type { FailOn } from "../findings/report";
+import type { Policy } from "../policy/contract";
 import { formatDot } from "../report/format-dot";
 import { formatMermaid } from "../report/format-mermaid";
+import { FORMAT_NAMES } from "../report/formatters";
 import { topologyViews } from "../report/topology-view";
+import { toolVersion } from "../run/tool-version";
+import { explainPolicy, listPolicies, registryWithPlugins } from "./catalogue-commands";
 import { modelInputs, runCheck } from "./check-command";
+import { spawnRunner } from "./command-runner";
 import { askOnTerminal } from "./confirm";
-import { runDeploy, spawnRunner, type DeployFlags } from "./deploy-command";
+import { runDeploy, type DeployFlags } from "./deploy-command";
 import { EXIT } from "./exit-codes";
 import { processIo, type CliIo } from "./io";
+import { policies as builtInPolicies } from "../../policies";
 
 export { EXIT } from "./exit-codes";
 export type { CliIo } from "./io";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+const FAIL_ON_CHOICES = ["error", "warning", "info", "never"];
+
+/** `--config`, `--no-config`, `--waivers` and `--plugin`: what `check` and `deploy` are set up with. */
+function addSettingsOptions(command: Command): Command {
+  return command
+    .option("--config <file>", "configuration file (default: ./eks-sg-policy.config.json when present)")
+    .option("--no-config", "read no configuration file")
+    .addOption(new Option("--waivers <file>", 'a waivers file {"waivers": [...]}, repeatable').argParser(collect).default([]))
+    .addOption(new Option("--plugin <module>", "a module exporting `policies` to run with the built-in ones, repeatable").argParser(collect).default([]));
+}
+
+/** commander gives `config: true` when neither --config nor --no-config is given. */
+const configFlag = (config: string | boolean | undefined): string | false | undefined => (config === true ? undefined : config);
+
+function buildProgram(io: CliIo, setExit: (code: number) => void, policies: readonly Policy[]): Command {
   const program = new Command("eks-sg-policy")
     .description("Check EKS security groups and cluster settings in Terraform plans and CDKTF output before apply")
     .version(toolVersion())
@@ -32,24 +48,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
-  program
+  const check = program
     .command("check")
     .description("check plan JSON files (terraform show -json), cdk.tf.json files or cdktf.out folders; - reads stdin")
     .argument("<input...>", "plan.json | cdk.tf.json | cdktf.out | -")
     .addOption(new Option("--format <format[=file]>", `output format, repeatable; F=file writes to a file (${FORMAT_NAMES.join(", ")})`).argParser(collect).default([]))
-    .addOption(new Option("--fail-on <severity>", "lowest severity of a failing finding that makes the exit code 1 (default: error, or failOn in the configuration)").choices(["error", "warning", "info", "never"]))
-    .option("--config <file>", "configuration file (default: ./eks-sg-policy.config.json when present)")
-    .option("--no-config", "read no configuration file")
-    .addOption(new Option("--waivers <file>", 'a waivers file {"waivers": [...]}, repeatable').argParser(collect).default([]))
+    .addOption(new Option("--fail-on <severity>", "lowest severity of a failing finding that makes the exit code 1 (default: error, or failOn in the configuration)").choices(FAIL_ON_CHOICES));
+  addSettingsOptions(check)
     .option("--sarif-source <file>", "point every SARIF and GitHub location at this file (e.g. infra/main.tf) instead of the input")
     .option("--atlantis", "Atlantis custom policy check: text output, exit 0 unless the input is bad")
     .option("--debug", "show stack traces of errors")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((inputs: string[], flags: { format: string[]; failOn?: FailOn; atlantis?: boolean; config?: string | boolean; waivers: string[]; sarifSource?: string }) => {
-      // commander gives `config: true` when neither --config nor --no-config is given.
-      const config = flags.config === true ? undefined : flags.config;
-      setExit(runCheck(inputs, { ...flags, config }, io, policies));
+    .action((inputs: string[], flags: { format: string[]; failOn?: FailOn; atlantis?: boolean; config?: string | boolean; waivers: string[]; plugin: string[]; sarifSource?: string }) => {
+      setExit(runCheck(inputs, { ...flags, config: configFlag(flags.config) }, io, policies));
     });
 
   program
@@ -65,44 +77,48 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       io.stdout(flags.format === "dot" ? formatDot(views, { cluster: flags.cluster }) : formatMermaid(views, { cluster: flags.cluster }));
     });
 
-  program
+  const deploy = program
     .command("deploy")
-    .description("CDKTF: synth, plan to a file, check that plan, and apply that same file only when the check passes")
+    .description("CDKTF: synth, plan to a file, check that plan (as check would), and apply that same file only when the check passes")
     .argument("[stack]", "the stack to deploy (needed when the app has several)")
     .option("--outdir <dir>", "the synth output folder", "cdktf.out")
     .option("--skip-synth", "use the existing synth output")
     .option("--synth-command <command>", "how to synthesize", "npx cdktf synth")
     .option("--terraform <binary>", "terraform or tofu", io.env?.TERRAFORM_BINARY_NAME ?? "terraform")
     .option("--auto-approve", "apply without asking when the check passes")
-    .addOption(new Option("--fail-on <severity>", "lowest severity of a failing finding that stops the apply").choices(["error", "warning", "info", "never"]).default("error"))
+    .addOption(new Option("--fail-on <severity>", "lowest severity of a failing finding that stops the apply (default: error, or failOn in the configuration)").choices(FAIL_ON_CHOICES));
+  addSettingsOptions(deploy)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((stack: string | undefined, flags: DeployFlags) => {
-      setExit(runDeploy(stack, flags, io, policies, io.runner ?? spawnRunner, io.confirm ?? askOnTerminal));
+    .action((stack: string | undefined, flags: Omit<DeployFlags, "config"> & { config?: string | boolean }) => {
+      setExit(runDeploy(stack, { ...flags, config: configFlag(flags.config) }, io, policies, io.runner ?? spawnRunner, io.confirm ?? askOnTerminal));
     });
 
+  const pluginOption = () => new Option("--plugin <module>", "also list the policies of this plugin, repeatable").argParser(collect).default([]);
   program
     .command("list")
     .description("list the policies: id, severity, what a compliant configuration looks like")
+    .addOption(pluginOption())
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action(() => listPolicies(policies, io));
+    .action((flags: { plugin: string[] }) => listPolicies(registryWithPlugins(policies, flags.plugin, io), io));
 
   program
     .command("explain")
     .description("print a policy's page: what it checks, why, how to fix it")
     .argument("<policy>", "policy id, e.g. node-to-apiserver")
+    .addOption(pluginOption())
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((id: string) => explainPolicy(id, policies, io));
+    .action((id: string, flags: { plugin: string[] }) => explainPolicy(id, registryWithPlugins(policies, flags.plugin, io), io));
   return program;
 }
 
-/** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
-export function runCli(argv: readonly string[], io: CliIo = processIo): number {
+/** Runs the CLI on `argv` (without `node` and the script) with the given policies; returns the exit code. */
+export function runCli(argv: readonly string[], io: CliIo = processIo, policies: readonly Policy[] = builtInPolicies): number {
   let exitCode: number = EXIT.clean;
   const debug = argv.includes("--debug");
-  const program = buildProgram(io, (code) => (exitCode = code));
+  const program = buildProgram(io, (code) => (exitCode = code), policies);
   try {
     if (argv.length === 0) {
       program.outputHelp({ error: true });

@@ -2,14 +2,13 @@
  * The JSON Schema of `eks-sg-policy.config.json` (validated with ajv), built from the policy
  * registry so that policy ids are checked by the schema, and what to tell the user about each key.
  */
-import { SEVERITIES, type Policy, type Severity } from "../policy";
-import type { FailOn } from "../report/report";
+import { FAIL_ON, type FailOn } from "../findings/report";
+import { SEVERITIES, type Policy, type Severity } from "../policy/contract";
+import { closest, type FieldHint } from "../user-files/json-file";
 import { waiverHints, waiverListSchema } from "../waivers/waiver-schema";
-import { closest, type FieldHint } from "./json-file";
 
 export const CONFIG_FILE_NAME = "eks-sg-policy.config.json";
-export const ROOT_KEYS = ["$schema", "failOn", "policies", "waivers"] as const;
-export const FAIL_ON: readonly FailOn[] = ["error", "warning", "info", "never"];
+export const ROOT_KEYS = ["$schema", "failOn", "plugins", "policies", "waivers"] as const;
 /** The key in `policies` whose settings apply to every policy not configured by its own id. */
 export const ALL_POLICIES = "*";
 
@@ -23,6 +22,7 @@ export interface PolicySettings {
 export interface ConfigFile {
   readonly $schema?: string;
   readonly failOn?: FailOn;
+  readonly plugins?: readonly string[];
   readonly policies?: { readonly [id: string]: PolicySettings };
   readonly waivers?: readonly Record<string, unknown>[];
 }
@@ -38,6 +38,14 @@ function entrySchema(policy: Policy | undefined): object {
   return { type: "object", additionalProperties: false, properties };
 }
 
+/** `plugins`: modules (paths relative to the file, or package names) that export `policies`. */
+export const PLUGINS_SCHEMA = { type: "array", items: { type: "string", minLength: 1 }, uniqueItems: true };
+
+export const PLUGINS_HINT: FieldHint = {
+  matches: (s) => s[0] === "plugins",
+  remedy: () => 'List the plugin modules as strings, e.g. ["./policies/org-rules.js", "@acme/eks-policies"]',
+};
+
 export function configSchema(registry: readonly Policy[]): object {
   const policyProperties: Record<string, object> = { [ALL_POLICIES]: entrySchema(undefined) };
   for (const policy of registry) policyProperties[policy.meta.id] = entrySchema(policy);
@@ -47,6 +55,7 @@ export function configSchema(registry: readonly Policy[]): object {
     properties: {
       $schema: { type: "string" },
       failOn: { enum: [...FAIL_ON] },
+      plugins: PLUGINS_SCHEMA,
       policies: { type: "object", additionalProperties: false, properties: policyProperties },
       waivers: waiverListSchema(registry.map((p) => p.meta.id)),
     },
@@ -58,6 +67,7 @@ export function configHints(registry: readonly Policy[]): FieldHint[] {
   const byId = new Map(registry.map((p) => [p.meta.id, p]));
   return [
     { matches: (s) => s.length === 0, allowedKeys: ROOT_KEYS },
+    PLUGINS_HINT,
     {
       matches: (s) => s.length === 1 && s[0] === "policies",
       unknownKey: (key) => {

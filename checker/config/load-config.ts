@@ -1,41 +1,59 @@
 /**
- * `eks-sg-policy.config.json`: found in the working folder or named explicitly, validated with ajv,
- * and turned into `CheckOptions`, waivers and a default `--fail-on`. Every error is one line that
- * names the file, the JSON path, what is wrong and what to do.
+ * `eks-sg-policy.config.json`: found in the working folder or named explicitly, validated with ajv
+ * against the policies it may name, and turned into policy choices, waivers, plugins and a default
+ * `--fail-on`. Every error is one line that names the file, the JSON path, what is wrong and what
+ * to do.
+ *
+ * Reading is two steps because a configuration may name plugins, whose policies it may then
+ * configure: `readConfigFile` (and `pluginsOf`) first, `parseConfig` once the registry is complete.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ValidateFunction } from "ajv";
-import type { Policy, Severity } from "../policy";
-import type { FailOn } from "../report/report";
-import type { CheckOptions } from "../run/check-inputs";
+import type { FailOn } from "../findings/report";
+import type { Policy, Severity } from "../policy/contract";
+import { firstError, validatorOf } from "../user-files/ajv";
+import { describeAjvError, fileError, readJsonObject } from "../user-files/json-file";
 import type { Waiver } from "../waivers/waiver";
 import { toWaivers, waiverGlobProblem } from "../waivers/waiver-schema";
-import { policies as defaultRegistry } from "../../policies";
-import { createAjv, firstError } from "./ajv";
-import { ALL_POLICIES, CONFIG_FILE_NAME, configHints, configSchema, type ConfigFile, type PolicySettings } from "./config-schema";
-import { describeAjvError, fileError, readJsonObject, type FieldHint } from "./json-file";
+import { ALL_POLICIES, CONFIG_FILE_NAME, configHints, configSchema, PLUGINS_HINT, PLUGINS_SCHEMA, type ConfigFile, type PolicySettings } from "./config-schema";
 
 const EXAMPLE = '{"policies": {"remote-access": {"enabled": false}}}';
 const DOCS = "See docs/configuration.md";
 
-export interface LoadedConfig {
+/** A configuration file read but not yet validated. */
+export interface ConfigFileText {
   /** The file as named in messages (relative to the current folder when found by discovery). */
   readonly file: string;
-  readonly checkOptions: CheckOptions;
+  /** The folder plugin paths are resolved from. */
+  readonly dir: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** What a configuration chooses for the policies, by id. */
+export interface PolicyChoices {
+  /** Ids switched off (`"enabled": false`, directly or through `"*"`). */
+  readonly disabled: readonly string[];
+  readonly severities: { readonly [policyId: string]: Severity };
+  /** Options as written (merged over each policy's defaults when the run is set up). */
+  readonly options: { readonly [policyId: string]: Record<string, unknown> };
+}
+
+export interface LoadedConfig {
+  readonly file: string;
+  readonly choices: PolicyChoices;
   /** Waivers from the file's `waivers` key, in file order. */
   readonly waivers: readonly Waiver[];
   /** The file's `failOn`; a `--fail-on` given on the command line wins over it. */
   readonly failOn?: FailOn;
+  /** Plugin modules, resolved against the file's folder when relative. */
+  readonly plugins: readonly string[];
 }
 
-export interface LoadConfigOptions {
+export interface FindConfigOptions {
   /** The folder searched for `eks-sg-policy.config.json` when `file` is not given; `process.cwd()` by default. */
   readonly cwd?: string;
   /** An explicit file (`--config`), or a folder holding `eks-sg-policy.config.json`. Must exist. */
   readonly file?: string;
-  /** The policies the file may name; the registry by default. */
-  readonly registry?: readonly Policy[];
 }
 
 /** The configuration file in `folder`, or `undefined` when there is none. */
@@ -48,30 +66,6 @@ export function findConfigFile(folder: string): string | undefined {
   }
 }
 
-/**
- * Loads the configuration: the explicit `file` when given (an error when it is missing), else
- * `eks-sg-policy.config.json` in `cwd` when present, else `undefined` (run with the defaults).
- */
-export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig | undefined {
-  const registry = options.registry ?? defaultRegistry;
-  if (options.file !== undefined) {
-    let file = options.file;
-    let display = options.file;
-    if (isFolder(file)) {
-      const found = findConfigFile(file);
-      if (!found) throw fileError(display, `is a folder without ${CONFIG_FILE_NAME}`, `Pass the configuration file itself, or create ${path.join(display, CONFIG_FILE_NAME)}`);
-      file = found;
-      display = path.join(display, CONFIG_FILE_NAME);
-    }
-    return parseConfig(readJsonObject(file, display, "configuration", EXAMPLE), display, registry);
-  }
-  const cwd = options.cwd ?? process.cwd();
-  const found = findConfigFile(cwd);
-  if (!found) return undefined;
-  const display = path.relative(process.cwd(), found) || found;
-  return parseConfig(readJsonObject(found, display, "configuration", EXAMPLE), display, registry);
-}
-
 function isFolder(file: string): boolean {
   try {
     return fs.statSync(file).isDirectory();
@@ -80,99 +74,107 @@ function isFolder(file: string): boolean {
   }
 }
 
-const ajv = createAjv();
-const configValidators = new WeakMap<readonly Policy[], ValidateFunction>();
-const optionValidators = new WeakMap<Policy, ValidateFunction>();
-
-function configValidator(registry: readonly Policy[]): ValidateFunction {
-  let validate = configValidators.get(registry);
-  if (!validate) {
-    validate = ajv.compile(configSchema(registry));
-    configValidators.set(registry, validate);
+/**
+ * Reads the configuration: the explicit `file` when given (an error when it is missing), else
+ * `eks-sg-policy.config.json` in `cwd` when present, else `undefined` (run with the defaults).
+ */
+export function readConfigFile(options: FindConfigOptions = {}): ConfigFileText | undefined {
+  let file: string;
+  let display: string;
+  if (options.file !== undefined) {
+    file = options.file;
+    display = options.file;
+    if (isFolder(file)) {
+      const found = findConfigFile(file);
+      if (!found) throw fileError(display, `is a folder without ${CONFIG_FILE_NAME}`, `Pass the configuration file itself, or create ${path.join(display, CONFIG_FILE_NAME)}`);
+      file = found;
+      display = path.join(display, CONFIG_FILE_NAME);
+    }
+  } else {
+    const found = findConfigFile(options.cwd ?? process.cwd());
+    if (!found) return undefined;
+    file = found;
+    display = path.relative(process.cwd(), found) || found;
   }
-  return validate;
+  return { file: display, dir: path.dirname(path.resolve(file)), data: readJsonObject(file, display, "configuration", EXAMPLE) };
 }
 
-function optionValidator(policy: Policy): ValidateFunction | undefined {
-  if (!policy.meta.optionsSchema) return undefined;
-  let validate = optionValidators.get(policy);
-  if (!validate) {
-    validate = ajv.compile(policy.meta.optionsSchema);
-    optionValidators.set(policy, validate);
-  }
-  return validate;
+const configSchemas = new WeakMap<readonly Policy[], object>();
+
+/** The schema of a configuration for one registry (its policy ids are keys), made once per registry. */
+function configSchemaFor(registry: readonly Policy[]): object {
+  let schema = configSchemas.get(registry);
+  if (!schema) configSchemas.set(registry, (schema = configSchema(registry)));
+  return schema;
 }
 
-/** Validates the parsed content of a configuration file; `display` names it in errors. */
-export function parseConfig(data: Record<string, unknown>, display: string, registry: readonly Policy[] = defaultRegistry): LoadedConfig {
-  const validate = configValidator(registry);
+/** Relative plugin paths are read from the configuration's folder; package names stay as they are. */
+function resolvePluginSpec(spec: string, dir: string): string {
+  return spec.startsWith("./") || spec.startsWith("../") ? path.resolve(dir, spec) : spec;
+}
+
+/** The plugins a configuration names, checked on their own (before the rest can be validated). */
+export function pluginsOf(config: ConfigFileText): string[] {
+  const plugins = config.data.plugins;
+  if (plugins === undefined) return [];
+  const validate = validatorOf(PLUGINS_SCHEMA);
+  if (!validate(plugins)) {
+    const { problem, remedy } = describeAjvError(firstError(validate.errors!), plugins, [PLUGINS_HINT], DOCS, ["plugins"]);
+    throw fileError(config.file, problem, remedy);
+  }
+  return (plugins as string[]).map((spec) => resolvePluginSpec(spec, config.dir));
+}
+
+/** Validates a configuration against the policies it may name. */
+export function parseConfig(config: ConfigFileText, registry: readonly Policy[]): LoadedConfig {
+  const { data, file } = config;
+  const validate = validatorOf(configSchemaFor(registry));
   if (!validate(data)) {
     const { problem, remedy } = describeAjvError(firstError(validate.errors!), data, configHints(registry), DOCS);
-    throw fileError(display, problem, remedy);
+    throw fileError(file, problem, remedy);
   }
-  const config = data as ConfigFile;
-  checkPolicyOptions(config, display, registry);
-  const list = config.waivers ?? [];
+  const parsed = data as ConfigFile;
+  const list = parsed.waivers ?? [];
   const globProblem = waiverGlobProblem(list);
-  if (globProblem) throw fileError(display, `${globProblem.path} ${globProblem.problem}`, globProblem.remedy);
-  const checkOptions = toCheckOptions(config, registry);
-  if (checkOptions.policies?.length === 0) {
-    throw fileError(display, "policies disables every policy, so nothing would be checked", 'Enable at least one policy, e.g. {"public-endpoint": {"enabled": true}}');
+  if (globProblem) throw fileError(file, `${globProblem.path} ${globProblem.problem}`, globProblem.remedy);
+  const choices = choicesOf(parsed, registry);
+  if (choices.disabled.length === registry.length) {
+    throw fileError(file, "policies disables every policy, so nothing would be checked", 'Enable at least one policy, e.g. {"public-endpoint": {"enabled": true}}');
   }
   return {
-    file: display,
-    checkOptions,
-    waivers: toWaivers(list, display),
-    ...(config.failOn !== undefined ? { failOn: config.failOn } : {}),
+    file,
+    choices,
+    waivers: toWaivers(list, file),
+    ...(parsed.failOn !== undefined ? { failOn: parsed.failOn } : {}),
+    plugins: pluginsOf(config),
   };
 }
 
-/** Each policy's options, merged over its defaults, must satisfy its `optionsSchema`. */
-function checkPolicyOptions(config: ConfigFile, display: string, registry: readonly Policy[]): void {
-  for (const policy of registry) {
-    const given = config.policies?.[policy.meta.id]?.options;
-    const validate = optionValidator(policy);
-    if (given === undefined || !validate) continue;
-    const merged = { ...(policy.meta.defaultOptions ?? {}), ...given };
-    if (validate(merged)) continue;
-    const id = policy.meta.id;
-    const schema = policy.meta.optionsSchema as { properties?: Record<string, unknown> };
-    const docs = `See docs/policies/${id}.md for the options of ${id}`;
-    // Unknown keys get the allowed ones; wrong values get the allowed values (enum) or the docs.
-    const hints: FieldHint[] = [{ matches: (s) => s.length === 3, allowedKeys: Object.keys(schema.properties ?? {}) }];
-    const { problem, remedy } = describeAjvError(firstError(validate.errors!), merged, hints, docs, ["policies", id, "options"]);
-    throw fileError(display, problem, remedy);
-  }
+/** `readConfigFile` then `parseConfig`, for a registry that needs no plugins from the file. */
+export function loadConfig(registry: readonly Policy[], options: FindConfigOptions = {}): LoadedConfig | undefined {
+  const text = readConfigFile(options);
+  return text && parseConfig(text, registry);
 }
 
 function settingsOf(config: ConfigFile, id: string): PolicySettings {
   return { ...(config.policies?.[ALL_POLICIES] ?? {}), ...(config.policies?.[id] ?? {}) };
 }
 
-/**
- * The `CheckOptions` a validated configuration asks for: the enabled policies (all unless
- * disabled; a policy's own entry wins over `"*"`), severities and options per policy id.
- */
-export function toCheckOptions(config: ConfigFile, registry: readonly Policy[] = defaultRegistry): CheckOptions {
-  const enabled: Policy[] = [];
+/** A policy's own entry wins over `"*"`; options belong to one policy only. */
+function choicesOf(config: ConfigFile, registry: readonly Policy[]): PolicyChoices {
+  const disabled: string[] = [];
   const severities: Record<string, Severity> = {};
-  const policyOptions: Record<string, unknown> = {};
-  for (const policy of registry) {
-    const id = policy.meta.id;
-    const settings = settingsOf(config, id);
-    if (settings.enabled === false) continue;
-    enabled.push(policy);
-    if (settings.severity !== undefined) severities[id] = settings.severity;
-    if (settings.options !== undefined) policyOptions[id] = settings.options;
+  const options: Record<string, Record<string, unknown>> = {};
+  for (const { meta } of registry) {
+    const settings = settingsOf(config, meta.id);
+    if (settings.enabled === false) disabled.push(meta.id);
+    if (settings.severity !== undefined) severities[meta.id] = settings.severity;
+    if (settings.options !== undefined) options[meta.id] = settings.options;
   }
-  return {
-    policies: enabled,
-    ...(Object.keys(severities).length > 0 ? { severities } : {}),
-    ...(Object.keys(policyOptions).length > 0 ? { policyOptions } : {}),
-  };
+  return { disabled, severities, options };
 }
 
 /** The `--fail-on` to use: the command line's when given, else the configuration's, else `error`. */
-export function resolveFailOn(fromCommandLine: FailOn | undefined, config: LoadedConfig | undefined): FailOn {
+export function resolveFailOn(fromCommandLine: FailOn | undefined, config: Pick<LoadedConfig, "failOn"> | undefined): FailOn {
   return fromCommandLine ?? config?.failOn ?? "error";
 }

@@ -6,7 +6,7 @@
  */
 import type { ResourceInstance } from "../model/resource-instance";
 import { firstBlock, isObject, isUnknown } from "../model/value";
-import { isWholeInternet } from "./cidr";
+import { isWholeInternetText } from "./cidr";
 import { egressSide, type FlowResult, type SideResult } from "./reachability";
 import type { Cluster, EniClass, Topology } from "./topology";
 
@@ -27,7 +27,7 @@ export function apiPathOf(topology: Topology, cluster: Cluster): ApiPath {
   const cidrs = vpc.public_access_cidrs;
   if (Array.isArray(cidrs) && cidrs.length > 0) {
     const known = cidrs.filter((c): c is string => typeof c === "string");
-    return { kind: "public", openToAll: known.some(isWholeInternet), cidrs: known };
+    return { kind: "public", openToAll: known.some(isWholeInternetText), cidrs: known };
   }
   if (isUnknown(cidrs) && cidrs.origin !== "computed") return { kind: "unknown", reason: `public_access_cidrs: ${cidrs.describe()}` };
   return { kind: "public", openToAll: true, cidrs: [] };

@@ -26,6 +26,13 @@ export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
   return innerBits >= outerBits && (innerAddress as ipaddr.IPv4).match(outerAddress as ipaddr.IPv4, outerBits);
 }
 
-export function isWholeInternet(cidr: string): boolean {
-  return cidr === "0.0.0.0/0" || cidr === "::/0";
+/** A prefix of length 0 holds every address of its family: `0.0.0.0/0`, `::/0`, `::0/0`, `0::/0`… */
+export function isWholeInternet(cidr: ParsedCidr): boolean {
+  return cidr.range[1] === 0;
+}
+
+/** The same for CIDR text; text that is not a CIDR is not the whole internet. */
+export function isWholeInternetText(text: string): boolean {
+  const parsed = parseCidr(text);
+  return parsed !== undefined && isWholeInternet(parsed);
 }

@@ -82,7 +82,7 @@ function peerReach(peer: RulePeer, target: EniClass, family: IpFamily): Reach {
       return target.sgs.unknown ? "unknown" : "none";
     case "cidr": {
       if (peer.cidr.family !== family) return "none";
-      if (isWholeInternet(peer.cidr.text)) return "all";
+      if (isWholeInternet(peer.cidr)) return "all";
       const subnets = family === 4 ? target.subnets.ipv4 : target.subnets.ipv6;
       const held = new Set(subnets.flatMap((subnet, i) => (cidrContains(peer.cidr, subnet) ? [i] : [])));
       if (held.size === 0) return target.subnets.unknown || subnets.length === 0 ? "unknown" : "none";

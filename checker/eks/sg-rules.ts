@@ -16,8 +16,13 @@ export type RulePeer =
   | { readonly kind: "sg"; readonly sg: SgKey }
   | { readonly kind: "cidr"; readonly cidr: ParsedCidr }
   | { readonly kind: "prefix-list"; readonly id: string }
-  /** The peer is decided at apply time; `candidates` are the SGs it may be. */
-  | { readonly kind: "unknown"; readonly reason: string; readonly candidates: readonly SgKey[] };
+  /**
+   * The peer is decided at apply time; `candidates` are the SGs it may be, and `mayBe` says which
+   * kind of peer the unknown value stands for (`any` for a whole rule list decided at apply time).
+   */
+  | { readonly kind: "unknown"; readonly reason: string; readonly candidates: readonly SgKey[]; readonly mayBe: UnknownPeerKind };
+
+export type UnknownPeerKind = "cidr" | "prefix-list" | "sg" | "any";
 
 export interface SgRule {
   /** The SG the rule belongs to; `undefined` when the plan does not say which one. */
@@ -89,39 +94,40 @@ function list(value: Value | undefined): Value[] | undefined {
 function peersOf(body: ValueObject, sg: SgKey | undefined, sgs: SgDirectory, keys: PeerKeys): RulePeer[] {
   const known: RulePeer[] = [];
   const inferred: RulePeer[] = [];
-  const undecided = (key: string, value: Unknown, candidates: readonly SgKey[] = []) => inferred.push({ kind: "unknown", reason: `${key}: ${value.describe()}`, candidates });
+  const undecided = (key: string, value: Unknown, mayBe: UnknownPeerKind, candidates: readonly SgKey[] = []) =>
+    inferred.push({ kind: "unknown", reason: `${key}: ${value.describe()}`, candidates, mayBe });
   for (const key of [keys.cidr4, keys.cidr6]) {
     const values = body[key];
     const items = list(values) ?? (typeof values === "string" ? [values] : undefined);
     if (items === undefined) {
-      if (isUnknown(values) && values.origin !== "computed") undecided(key, values);
+      if (isUnknown(values) && values.origin !== "computed") undecided(key, values, "cidr");
       continue;
     }
     for (const item of items) {
       if (typeof item === "string" && item !== "") {
         const parsed = parseCidr(item);
-        known.push(parsed ? { kind: "cidr", cidr: parsed } : { kind: "unknown", reason: `${key} "${item}" is not a CIDR`, candidates: [] });
-      } else if (isUnknown(item)) undecided(key, item);
+        known.push(parsed ? { kind: "cidr", cidr: parsed } : { kind: "unknown", reason: `${key} "${item}" is not a CIDR`, candidates: [], mayBe: "cidr" });
+      } else if (isUnknown(item)) undecided(key, item, "cidr");
     }
   }
   const prefixes = body[keys.prefix];
   for (const item of list(prefixes) ?? (typeof prefixes === "string" ? [prefixes] : [])) {
     if (typeof item === "string" && item !== "") known.push({ kind: "prefix-list", id: item });
-    else if (isUnknown(item)) undecided(keys.prefix, item);
+    else if (isUnknown(item)) undecided(keys.prefix, item, "prefix-list");
   }
-  if (isUnknown(prefixes) && prefixes.origin !== "computed") undecided(keys.prefix, prefixes);
+  if (isUnknown(prefixes) && prefixes.origin !== "computed") undecided(keys.prefix, prefixes, "prefix-list");
   const source = body[keys.source];
   if (source !== undefined && source !== null && source !== "" && !(isUnknown(source) && source.origin === "computed") && !(Array.isArray(source) && source.length === 0)) {
     const set = sgs.resolve(source);
     const into = typeof source === "string" || (Array.isArray(source) && source.every((s) => typeof s === "string")) ? known : inferred;
     for (const member of set.members) into.push({ kind: "sg", sg: member });
-    if (set.unknown) inferred.push({ kind: "unknown", reason: `${keys.source}: ${set.unknown}`, candidates: set.members });
+    if (set.unknown) inferred.push({ kind: "unknown", reason: `${keys.source}: ${set.unknown}`, candidates: set.members, mayBe: "sg" });
   }
   if (keys.self) {
     const self = body[keys.self];
     if (self === true && sg) known.push({ kind: "sg", sg });
-    else if (self === true) known.push({ kind: "unknown", reason: "self, on an SG decided at apply time", candidates: [] });
-    else if (isUnknown(self) && self.origin !== "computed") undecided("self", self, sg ? [sg] : []);
+    else if (self === true) known.push({ kind: "unknown", reason: "self, on an SG decided at apply time", candidates: [], mayBe: "sg" });
+    else if (isUnknown(self) && self.origin !== "computed") undecided("self", self, "sg", sg ? [sg] : []);
   }
   return keys.exclusive && known.length > 0 ? known : [...known, ...inferred];
 }
@@ -205,7 +211,7 @@ export function inlineRules(world: World, sgs: SgDirectory, managedElsewhere: Re
       const entries = world.read(instance, [direction]);
       if (isUnknown(entries)) {
         // Unset on a new SG (computed): no inline rules. Set by an expression decided at apply: unknown rules.
-        if (entries.origin !== "computed") rules.push({ sg: instance.address, direction, peer: { kind: "unknown", reason: `${direction}: ${entries.describe()}`, candidates: [] }, address: instance.address, origin: "inline" });
+        if (entries.origin !== "computed") rules.push({ sg: instance.address, direction, peer: { kind: "unknown", reason: `${direction}: ${entries.describe()}`, candidates: [], mayBe: "any" }, address: instance.address, origin: "inline" });
         continue;
       }
       if (!Array.isArray(entries)) continue;

@@ -29,6 +29,8 @@ export interface EniClass {
   readonly subnets: SubnetSet;
   /** The launch templates it starts from (EC2 node classes). */
   readonly launchTemplates: readonly string[];
+  /** For an ASG whose instances start from templates with different SGs: the template of this class. */
+  readonly viaTemplate?: string;
   /** True when the SG set comes from a launch template that names SGs (the cluster SG is then not added). */
   readonly sgsFromLaunchTemplate: boolean;
   /** Can CoreDNS run here: every EC2 node class, and Fargate profiles selecting kube-system. */
@@ -86,7 +88,7 @@ function remoteAccessRules(world: World, group: ResourceInstance, key: SgKey, sg
   const sources = isObject(remote) ? remote.source_security_group_ids : undefined;
   const set = sgs.resolve(isUnknown(sources) && sources.origin === "computed" ? undefined : sources);
   const rules: SgRule[] = set.members.map((sg) => ({ ...base, peer: { kind: "sg", sg } }));
-  if (set.unknown) rules.push({ ...base, peer: { kind: "unknown", reason: set.unknown, candidates: set.members } });
+  if (set.unknown) rules.push({ ...base, peer: { kind: "unknown", reason: set.unknown, candidates: set.members, mayBe: "sg" } });
   if (rules.length === 0) rules.push({ ...base, peer: { kind: "cidr", cidr: ANYWHERE_V4 } });
   rules.push({ sg: key, direction: "egress", protocol: "all", fromPort: 0, toPort: 65535, address: group.address, origin: "eks", peer: { kind: "cidr", cidr: ANYWHERE_V4 } });
   return rules;
@@ -259,11 +261,15 @@ function collect(world: World): Collected {
     const templates = use?.templates ?? [];
     const perTemplate = templates.map((t) => ({ template: t, sgs: union(base, launchTemplateSgs(world, t, sgs)) }));
     const distinct = new Set(perTemplate.map((p) => [...p.sgs.members].sort().join(",")));
-    const variants = distinct.size > 1 ? perTemplate.map((p) => ({ suffix: ` via ${p.template.address}`, sgs: p.sgs, templates: [p.template.address] })) : [{ suffix: "", sgs: perTemplate[0]?.sgs ?? base, templates: templates.map((t) => t.address) }];
+    const variants: { via?: string; sgs: SgSet; templates: string[] }[] =
+      distinct.size > 1
+        ? perTemplate.map((p) => ({ via: p.template.address, sgs: p.sgs, templates: [p.template.address] }))
+        : [{ sgs: perTemplate[0]?.sgs ?? base, templates: templates.map((t) => t.address) }];
     for (const variant of variants) {
       const set = variant.sgs.members.length === 0 && !variant.sgs.unknown ? { members: [], unknown: "its launch template names no security group, so instances get the VPC's default SG, which is not in this plan" } : variant.sgs;
       addNode(cluster, {
-        id: `self-managed(${asg.address}${variant.suffix})`,
+        id: `self-managed(${asg.address}${variant.via ? ` via ${variant.via}` : ""})`,
+        ...(variant.via ? { viaTemplate: variant.via } : {}),
         kind: "self-managed",
         address: asg.address,
         sgs: set,

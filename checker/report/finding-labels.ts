@@ -3,7 +3,7 @@
  * the report lists the waivers that did not apply.
  */
 import type { FindingWaiver, WaivableFinding, WaiverResult } from "../waivers/waiver";
-import type { Finding, Report } from "./report";
+import type { Finding, Report } from "../findings/report";
 
 /** The waiver a finding carries (applied or expired), when waivers were applied to the report. */
 export function waiverOf(finding: Finding): FindingWaiver | undefined {

@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { statusWord } from "./finding-labels";
 import { formatMarkdown, type MarkdownOptions } from "./format-markdown";
-import type { Finding, Report } from "./report";
+import type { Finding, Report } from "../findings/report";
 import type { TopologyView } from "./topology-view";
 
 /** A command's message, as actions/toolkit `escapeData`: `%`, CR and LF. */

@@ -13,9 +13,9 @@
  * - Text is escaped by xmlbuilder2; characters XML 1.0 cannot hold become U+FFFD.
  */
 import { create } from "xmlbuilder2";
-import type { Policy } from "../policy";
+import type { Policy } from "../policy/contract";
 import { waiverJustification } from "./finding-labels";
-import type { Finding, Report } from "./report";
+import type { Finding, Report } from "../findings/report";
 
 type XMLBuilder = ReturnType<typeof create>;
 

@@ -9,7 +9,7 @@
  */
 import { formatMermaid, FLOW_NAMES, LEGEND_LINES } from "./format-mermaid";
 import { waiverOf, waiverResultsOf } from "./finding-labels";
-import { reaches, type FailOn, type Finding, type Report } from "./report";
+import { reaches, type FailOn, type Finding, type Report } from "../findings/report";
 import { clusterTitle, VERDICT_MARKS, type ClusterView, type TopologyView } from "./topology-view";
 
 export interface MarkdownOptions {

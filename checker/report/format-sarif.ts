@@ -12,9 +12,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Policy, Severity } from "../policy";
+import type { Policy, Severity } from "../policy/contract";
 import { waiverJustification } from "./finding-labels";
-import type { Finding, Report } from "./report";
+import type { Finding, Report } from "../findings/report";
 import { ruleMetadata, type RuleMetadata } from "./rule-metadata";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";

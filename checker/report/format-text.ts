@@ -2,14 +2,10 @@
  * One stable line per finding, sorted, then conftest's summary line — the shape Atlantis and
  * people reading CI logs already know.
  */
-import { waiverLines, type WaivedReport } from "../waivers";
-import { reaches, type FailOn, type Finding, type Report } from "./report";
-
-function label(finding: Finding): string {
-  if (finding.status === "unknown") return "UNKNOWN";
-  if (finding.status === "waived") return "EXCEPTION";
-  return finding.severity === "error" ? "FAIL" : finding.severity === "warning" ? "WARN" : "INFO";
-}
+import type { WaivedReport } from "../waivers/waiver";
+import { waiverLines } from "./waiver-lines";
+import { reaches, type FailOn, type Report } from "../findings/report";
+import { statusWord } from "./finding-labels";
 
 const COLORS: Record<string, string> = { FAIL: "31", WARN: "33", INFO: "36", UNKNOWN: "35", EXCEPTION: "32" };
 
@@ -27,7 +23,7 @@ export function conftestCounts(report: Report, failOn: FailOn) {
 
 export function formatText(report: Report, failOn: FailOn = "error", options: { color?: boolean } = {}): string {
   const several = report.inputs.length > 1;
-  const lines = report.findings.map((f) => `${paint(label(f), options.color === true)} - ${several ? `${f.input}: ` : ""}${f.address} - ${f.policy} - ${f.message}`);
+  const lines = report.findings.map((f) => `${paint(statusWord(f), options.color === true)} - ${several ? `${f.input}: ` : ""}${f.address} - ${f.policy} - ${f.message}`);
   // Expired and unused waivers are for a person to act on; they start with neither FAIL nor WARN.
   if ("waivers" in report) lines.push(...waiverLines((report as WaivedReport).waivers));
   const c = conftestCounts(report, failOn);

@@ -3,14 +3,14 @@
  * text; it never decides the exit code.
  */
 import type { ResourceGraph } from "../model/resource-graph";
-import type { Policy, Severity } from "../policy";
+import type { Policy, Severity } from "../policy/contract";
 import { formatGithub } from "./format-github";
 import { formatJson } from "./format-json";
 import { formatJunit } from "./format-junit";
 import { formatMarkdown } from "./format-markdown";
 import { formatSarif } from "./format-sarif";
 import { formatText } from "./format-text";
-import type { FailOn, Report } from "./report";
+import type { FailOn, Report } from "../findings/report";
 import { topologyViews } from "./topology-view";
 
 export interface FormatContext {

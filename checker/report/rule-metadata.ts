@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Policy, Severity } from "../policy";
+import type { Policy, Severity } from "../policy/contract";
 
 export interface RuleMetadata {
   readonly id: string;

@@ -11,8 +11,7 @@
  *
  * Findings already `waived` are left alone. Expiry is a UTC date, inclusive (`isInForce`).
  */
-import type { Finding, Report } from "../report/report";
-import { compareFindings } from "../run/check-inputs";
+import { compareFindings, type Finding, type Report } from "../findings/report";
 import { compileAddressGlob, compileInputGlob, type Matcher } from "./address-glob";
 import {
   isInForce,

@@ -1,5 +1,4 @@
 export { applyWaivers, expiredNote, type ApplyWaiversResult } from "./apply-waivers";
 export { addressGlobProblem, compileAddressGlob, compileInputGlob } from "./address-glob";
-export { describeWaiverResult, waiverCounts, waiverLines } from "./format-waivers";
 export { loadWaiversFile, parseWaiversFile, type LoadWaiversOptions } from "./load-waivers";
 export * from "./waiver";

@@ -3,41 +3,34 @@
  * of the configuration file, validated with ajv.
  */
 import type { ValidateFunction } from "ajv";
-import { createAjv, firstError } from "../config/ajv";
-import { describeAjvError, fileError, readJsonObject, type FieldHint } from "../config/json-file";
-import type { Policy } from "../policy";
-import { policies as registry } from "../../policies";
+import type { Policy } from "../policy/contract";
+import { firstError, validatorOf } from "../user-files/ajv";
+import { describeAjvError, fileError, readJsonObject, type FieldHint } from "../user-files/json-file";
 import type { Waiver } from "./waiver";
 import { toWaivers, waiverGlobProblem, waiverHints, waiverListSchema } from "./waiver-schema";
 
 const FILE_KEYS = ["$schema", "waivers"];
-const ajv = createAjv();
-const cache = new WeakMap<readonly Policy[], ValidateFunction>();
+const schemas = new WeakMap<readonly Policy[], object>();
 
 function validatorFor(policies: readonly Policy[]): ValidateFunction {
-  let validate = cache.get(policies);
-  if (!validate) {
+  let schema = schemas.get(policies);
+  if (!schema) {
     const ids = policies.map((p) => p.meta.id);
-    validate = ajv.compile({
-      type: "object",
-      additionalProperties: false,
-      required: ["waivers"],
-      properties: { $schema: { type: "string" }, waivers: waiverListSchema(ids) },
-    });
-    cache.set(policies, validate);
+    schema = { type: "object", additionalProperties: false, required: ["waivers"], properties: { $schema: { type: "string" }, waivers: waiverListSchema(ids) } };
+    schemas.set(policies, schema);
   }
-  return validate;
+  return validatorOf(schema);
 }
 
 export interface LoadWaiversOptions {
-  /** The policies waivers may name; the registry by default. */
-  readonly registry?: readonly Policy[];
+  /** The policies waivers may name. */
+  readonly registry: readonly Policy[];
   /** How to name the file in errors and reports; the path as given by default. */
   readonly display?: string;
 }
 
 /** Validates the parsed text of a waivers file. Throws `InputError` naming the file and the JSON path. */
-export function parseWaiversFile(data: Record<string, unknown>, display: string, policies: readonly Policy[] = registry): Waiver[] {
+export function parseWaiversFile(data: Record<string, unknown>, display: string, policies: readonly Policy[]): Waiver[] {
   const validate = validatorFor(policies);
   if (!validate(data)) {
     const hints: FieldHint[] = [
@@ -58,8 +51,8 @@ export function parseWaiversFile(data: Record<string, unknown>, display: string,
 }
 
 /** Reads and validates a waivers file. */
-export function loadWaiversFile(file: string, options: LoadWaiversOptions = {}): Waiver[] {
+export function loadWaiversFile(file: string, options: LoadWaiversOptions): Waiver[] {
   const display = options.display ?? file;
   const data = readJsonObject(file, display, "waivers file", '{"waivers": []}');
-  return parseWaiversFile(data, display, options.registry ?? registry);
+  return parseWaiversFile(data, display, options.registry);
 }

@@ -3,7 +3,7 @@
  * and the checks a schema cannot express (glob syntax). Shared by the configuration file and the
  * waivers file: in both, the list is the top-level `waivers` key.
  */
-import { closest, type FieldHint } from "../config/json-file";
+import { closest, type FieldHint } from "../user-files/json-file";
 import { addressGlobProblem } from "./address-glob";
 import type { Waiver, WaiverSource } from "./waiver";
 

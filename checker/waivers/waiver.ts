@@ -1,5 +1,5 @@
 /** Waivers: accepted, owned, time-boxed exceptions to findings, and what applying them reports. */
-import type { Finding, Report } from "../report/report";
+import type { Finding, Report } from "../findings/report";
 
 /** One waiver as written in the configuration or a waivers file. */
 export interface Waiver {
@@ -68,15 +68,6 @@ export interface WaivedReport extends Report {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** `YYYY-MM-DD` that names a real calendar date. */
-export function isUtcDate(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
 
 /** The first instant at which a waiver expiring on `expires` no longer holds: the next UTC midnight. */
 export function expiryInstant(expires: string): number {

@@ -23,12 +23,6 @@ export const twoCopiesOfCdktf = (path: string) =>
       `Aspects.of(stack).add(new EksPolicyGate()).`,
   );
 
-export const unknownPolicyIds = (ids: readonly string[], option: string, known: readonly string[]) =>
-  new GateUsageError(
-    `${option} names ${ids.length === 1 ? "a policy that does not exist" : "policies that do not exist"}: ` +
-      `${ids.join(", ")}. Known policy ids: ${known.join(", ")}.`,
-  );
-
 export const stacksAddedAfterGate = (paths: readonly string[]) =>
   `eks-sg-policy: the stack${paths.length === 1 ? "" : "s"} ${paths.map((p) => `'${p}'`).join(", ")} ` +
   `${paths.length === 1 ? "was" : "were"} created after EksPolicyGate.of(app) and ${paths.length === 1 ? "is" : "are"} not checked. ` +

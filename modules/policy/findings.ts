@@ -4,8 +4,7 @@
  * (cdktf's `testing/matchers.ts` works the same way). `Findings` (testing.ts) throws on them; the
  * Jest matchers (jest.ts) hand them to `expect`.
  */
-import { policies as registry, type Finding, type Report, type Severity } from "../../checker";
-import { addressGlobProblem, compileAddressGlob } from "../../checker/waivers/address-glob";
+import { addressGlobProblem, compileAddressGlob, policies as registry, type Finding, type Report, type Severity } from "../../checker";
 
 export interface AssertionResult {
   readonly pass: boolean;

@@ -12,8 +12,8 @@
  */
 import { Aspects, type IAspect, type TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
-import type { FailOn, Report } from "../../checker";
-import { resolvePack, runPack, type PackOptions, type ResolvedPack } from "./check-options";
+import type { FailOn, Report, RunSettings } from "../../checker";
+import { resolvePack, runPack, type PackOptions } from "./check-options";
 import { annotate, annotationMessage, levelOf, stopsSynth } from "./gate-annotations";
 import { GateUsageError, noStacksUnder, stacksAddedAfterGate } from "./errors";
 import { appSkipsValidation, enclosingStack, requireSameCdktf, stackDocument, stackName, stacksOf, synthInput } from "./stack-synthesis";
@@ -79,7 +79,7 @@ export class EksPolicyGate implements IAspect {
   }
 
   readonly failOn: FailOn;
-  private readonly pack: ResolvedPack;
+  private readonly pack: RunSettings;
   private readonly skip: boolean;
   private readonly watched = new WeakSet<IConstruct>();
   private readonly reports = new Map<string, Report>();
@@ -90,7 +90,8 @@ export class EksPolicyGate implements IAspect {
     }
     this.skip = options.skip === true;
     this.pack = resolvePack(options, true);
-    this.failOn = options.failOn ?? this.pack.configFailOn ?? "error";
+    // The gate's own failOn wins over the configuration's (already in the settings).
+    this.failOn = options.failOn ?? this.pack.failOn;
   }
 
   /** Called by cdktf for each construct below the scope the gate was added to. */

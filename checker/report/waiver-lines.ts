@@ -2,7 +2,7 @@
  * Words for what became of waivers, for formatters: expired and unused waivers are what a person
  * has to act on; applied ones show up as waived findings.
  */
-import { describeSource, type WaiverResult, type WaiverStatus } from "./waiver";
+import { describeSource, type WaiverResult, type WaiverStatus } from "../waivers/waiver";
 
 /** One sentence about an expired or unused waiver; `undefined` for an applied one. */
 export function describeWaiverResult(result: WaiverResult): string | undefined {

@@ -1,5 +1,6 @@
 /** The report: plain data that every formatter prints and the CLI turns into an exit code. */
-import type { Severity } from "../policy";
+import { createHash } from "node:crypto";
+import type { Facts, Severity } from "../policy/contract";
 
 export type FindingStatus = "fail" | "unknown" | "waived";
 
@@ -10,6 +11,9 @@ export interface Finding {
   /** The resource the finding is about (for node traffic: the node group, ASG or Fargate profile). */
   readonly address: string;
   readonly message: string;
+  /** The template the message was made from, and the facts it shows. */
+  readonly messageId: string;
+  readonly data: Facts;
   readonly related: readonly string[];
   /** The input the finding comes from, as named on the command line. */
   readonly input: string;
@@ -45,6 +49,7 @@ export interface Report {
 }
 
 export type FailOn = Severity | "never";
+export const FAIL_ON: readonly FailOn[] = ["error", "warning", "info", "never"];
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
@@ -56,4 +61,18 @@ export function reaches(severity: Severity, failOn: FailOn): boolean {
 /** True when the report has a `fail` finding at or above the threshold: the run fails. */
 export function isFailing(report: Report, failOn: FailOn): boolean {
   return report.findings.some((f) => f.status === "fail" && reaches(f.severity, failOn));
+}
+
+export function fingerprintOf(policy: string, address: string, key: string | undefined, stack: string | undefined): string {
+  return createHash("sha256")
+    .update([policy, address, key ?? "", stack ?? ""].join("\u0000"))
+    .digest("hex")
+    .slice(0, 32);
+}
+
+/** Code-point order, so that the order is the same on every machine whatever its locale. */
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return byCodePoint(a.input, b.input) || byCodePoint(a.address, b.address) || byCodePoint(a.policy, b.policy) || byCodePoint(a.message, b.message);
 }

@@ -1,0 +1,18 @@
+/** How `deploy` runs terraform and asks before applying; tests pass their own. */
+import { spawnSync } from "node:child_process";
+import { UsageError } from "../errors";
+
+export interface CommandResult {
+  readonly status: number;
+  readonly stdout: string;
+}
+
+/** Runs a command in a folder; `capture` keeps stdout (for `terraform show -json`) instead of streaming it. */
+export type CommandRunner = (command: string, args: readonly string[], options: { cwd: string; capture?: boolean }) => CommandResult;
+export type Confirm = (question: string) => boolean;
+
+export const spawnRunner: CommandRunner = (command, args, { cwd, capture }) => {
+  const result = spawnSync(command, args, { cwd, stdio: capture ? ["inherit", "pipe", "inherit"] : "inherit", encoding: "utf8", maxBuffer: 1 << 30 });
+  if (result.error) throw new UsageError(`cannot run ${command}: ${(result.error as NodeJS.ErrnoException).code ?? result.error.message}`);
+  return { status: result.status ?? 1, stdout: result.stdout ?? "" };
+};

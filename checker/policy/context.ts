@@ -1,0 +1,68 @@
+/**
+ * The context a policy runs in: the model and the topology of one input, built once and shared by
+ * every policy, plus the helpers every node-class policy needs.
+ */
+import { topologiesOf, type Topology } from "../eks/topology";
+import type { ResourceGraph } from "../model/resource-graph";
+import type { NodeVisitor, PolicyContext, PolicyResult } from "./contract";
+import type { FlowQuery } from "./contract";
+import { flowQuery } from "./flow-query";
+import { showValue } from "./show-value";
+
+/** What every policy reads about one input; the topology is built on first use. */
+export class Analysis {
+  private built?: { before: Topology; after: Topology };
+  private query?: FlowQuery;
+
+  constructor(readonly graph: ResourceGraph) {}
+
+  get topology(): Topology {
+    return (this.built ??= topologiesOf(this.graph)).after;
+  }
+
+  get topologyBefore(): Topology {
+    return (this.built ??= topologiesOf(this.graph)).before;
+  }
+
+  get flows(): FlowQuery {
+    return (this.query ??= flowQuery(this.topology));
+  }
+}
+
+function forEachNodeClass(topology: Topology, what: string, visit: NodeVisitor): PolicyResult[] {
+  const results: PolicyResult[] = [];
+  for (const cluster of topology.clusters) {
+    for (const node of cluster.nodes) {
+      const out = visit(node);
+      if (out === undefined) continue;
+      if (Array.isArray(out)) results.push(...(out as readonly PolicyResult[]));
+      else results.push(out as PolicyResult);
+    }
+  }
+  // Without its cluster a node class has no control plane, no CoreDNS hosts and no peers to judge.
+  for (const orphan of topology.orphans) {
+    results.push({ address: orphan.address, status: "unknown", messageId: "cluster-missing", data: { what, reason: orphan.reason } });
+  }
+  return results;
+}
+
+export function policyContext<Options>(analysis: Analysis, options: Options): PolicyContext<Options> {
+  const { graph } = analysis;
+  return {
+    options,
+    graph,
+    world: graph.after,
+    before: graph.before,
+    get topology() {
+      return analysis.topology;
+    },
+    get topologyBefore() {
+      return analysis.topologyBefore;
+    },
+    get flows() {
+      return analysis.flows;
+    },
+    show: (instance, path, value) => showValue(instance, path, value),
+    forEachNodeClass: (what, visit) => forEachNodeClass(analysis.topology, what, visit),
+  };
+}

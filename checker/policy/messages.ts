@@ -1,0 +1,55 @@
+/**
+ * Message templates: a policy result names one (`messageId`) and carries the facts it shows. The
+ * text is made once, here, from the template of the policy's `meta.messages` or a shared one.
+ */
+import type { Fact, Facts, Policy, PolicyResult } from "./contract";
+
+/** Templates every policy may use, for results made by the shared helpers of the context. */
+export const SHARED_MESSAGES = {
+  "flow-blocked": "{{what}} ({{route}}) is blocked on {{ports}}: {{egress}}; {{ingress}}. {{why}} Fix: {{fix}}",
+  "flow-unknown": "cannot tell whether {{what}} ({{route}}) is open on {{ports}}: {{sides}}",
+  "cluster-missing": "cannot check {{what}}: {{reason}}",
+} as const;
+
+export type SharedMessageId = keyof typeof SHARED_MESSAGES;
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w]*)\s*\}\}/g;
+
+/** The fact names a template shows. */
+export function placeholdersOf(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]);
+}
+
+function showFact(fact: Fact): string {
+  return Array.isArray(fact) ? fact.join(", ") : String(fact);
+}
+
+export class MessageError extends Error {
+  override readonly name = "MessageError";
+}
+
+/** The template a result names, from the policy's messages or the shared ones. */
+export function templateOf(policy: Policy, messageId: string): string | undefined {
+  const own = (policy.meta.messages as Record<string, string | undefined>)[messageId];
+  return own ?? (SHARED_MESSAGES as Record<string, string | undefined>)[messageId];
+}
+
+/** Fills a template with facts; a fact the template needs and the result lacks is a `MessageError`. */
+export function renderTemplate(template: string, data: Facts | undefined, where: string): string {
+  return template.replace(PLACEHOLDER, (_match, name: string) => {
+    const fact = data?.[name];
+    if (fact === undefined) throw new MessageError(`${where} shows {{${name}}}, but the result has no fact "${name}"`);
+    return showFact(fact);
+  });
+}
+
+/** The message of a `fail` or `unknown` result. */
+export function messageOf(policy: Policy, result: PolicyResult): string {
+  const id = policy.meta.id;
+  if (result.messageId === undefined) throw new MessageError(`policy ${id} returned a ${result.status} result for ${result.address} without a messageId`);
+  const template = templateOf(policy, result.messageId);
+  if (template === undefined) {
+    throw new MessageError(`policy ${id} returned messageId "${result.messageId}", which is neither in its meta.messages (${Object.keys(policy.meta.messages).join(", ") || "none"}) nor a shared message`);
+  }
+  return renderTemplate(template, result.data, `message "${result.messageId}" of policy ${id}`);
+}

@@ -1,0 +1,28 @@
+/**
+ * The one pipeline every entry point runs — `check`, `deploy`, the synth-time gate, `checkPlan`:
+ * modelled inputs → policies (as the settings say) → waivers → report.
+ */
+import type { LoadedInput } from "../load/plan-document";
+import { buildGraph, type ResourceGraph } from "../model/resource-graph";
+import type { Policy } from "../policy/contract";
+import { applyWaivers } from "../waivers/apply-waivers";
+import type { WaivedReport } from "../waivers/waiver";
+import { runPolicies } from "./run-policies";
+import type { RunSettings } from "./settings";
+
+export function checkGraphs(graphs: readonly ResourceGraph[], settings: RunSettings, now: Date = new Date()): WaivedReport {
+  const pluginOf = new Map<Policy, string>(settings.plugins.flatMap((plugin) => plugin.policies.map((policy) => [policy, plugin.spec] as const)));
+  const report = runPolicies(graphs, settings.policies, (policy) => pluginOf.get(policy));
+  return applyWaivers(report, settings.waivers, now).report;
+}
+
+export interface CheckRun {
+  readonly report: WaivedReport;
+  /** The models the report was made from (for formats that draw the topology). */
+  readonly graphs: readonly ResourceGraph[];
+}
+
+export function checkLoaded(inputs: readonly LoadedInput[], settings: RunSettings, now?: Date): CheckRun {
+  const graphs = inputs.map(buildGraph);
+  return { report: checkGraphs(graphs, settings, now), graphs };
+}
