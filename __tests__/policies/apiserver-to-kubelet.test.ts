@@ -1,5 +1,5 @@
 import policy from "../../policies/apiserver-to-kubelet";
-import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   // The cluster SG on both ends: its built-in rules (all in from itself, all out) carry 10250.
@@ -30,10 +30,9 @@ const cases: VerdictCase[] = [
     // 10.100.5.0/24; c: the control-plane subnets are existing ones whose CIDRs the plan does not hold.
     fixture: "topo-cidr-rules",
     expected: { "aws_eks_node_group.a": "pass", "aws_eks_node_group.b": "fail", "aws_eks_node_group.c": "unknown" },
-    messages: {
-      "aws_eks_node_group.b":
-        /blocked on TCP 10250: egress allowed by the built-in rules of the SG EKS made for aws_eks_cluster\.b; ingress side missing: no ingress rule on aws_security_group\.node_b allows TCP 10250 from control-plane\(aws_eks_cluster\.b\)\..*Fix: add an ingress rule on aws_security_group\.node_b for TCP 10250 from aws_eks_cluster\.b\.vpc_config\[0\]\.cluster_security_group_id/,
-      "aws_eks_node_group.c": /cannot tell whether API server → kubelet .* is open on TCP 10250: ingress side unknown: aws_security_group\.node_c: ingress tcp\/10250 from 10\.101\.0\.0\/16/,
+    facts: {
+      "aws_eks_node_group.b": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.b)", to: "managed(aws_eks_node_group.b)", ports: ["TCP 10250"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.b"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node_b", addIngressFrom: "aws_eks_cluster.b.vpc_config[0].cluster_security_group_id" } },
+      "aws_eks_node_group.c": { messageId: "flow-unknown", data: { from: "control-plane(aws_eks_cluster.c)", to: "managed(aws_eks_node_group.c)", ports: ["TCP 10250"], undecided: ["ingress"], reasons: ["aws_security_group.node_c: ingress tcp/10250 from 10.101.0.0/16 (whether it covers control-plane(aws_eks_cluster.c) is not known: subnet subnet-0c1c1c1c1c1c1c1c1 is not in this plan; subnet subnet-0c2c2c2c2c2c2c2c2 is not in this plan)"] } },
     },
   },
   {
@@ -41,26 +40,24 @@ const cases: VerdictCase[] = [
     // which has no 10250 rule. Unresolved, the groups would look like cluster-SG groups and pass.
     fixture: "topo-lt-by-name",
     expected: { "aws_eks_node_group.general": "fail", "aws_eks_node_group.batch": "fail" },
-    messages: {
-      "aws_eks_node_group.general": /egress allowed by the built-in rules of the SG EKS made for aws_eks_cluster\.this; ingress side missing: no ingress rule on aws_security_group\.node allows TCP 10250 from control-plane\(aws_eks_cluster\.this\)/,
-      "aws_eks_node_group.batch": /Fix: add an ingress rule on aws_security_group\.node for TCP 10250 from aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id/,
+    facts: {
+      "aws_eks_node_group.general": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.general)", ports: ["TCP 10250"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
+      "aws_eks_node_group.batch": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.batch)", ports: ["TCP 10250"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
     },
   },
   {
     fixture: "topo-lt-node-sg-no-rules",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /egress allowed by the built-in rules of the SG EKS made for aws_eks_cluster\.this; ingress side missing: no ingress rule on aws_security_group\.node allows TCP 10250 .*Fix: add an ingress rule on aws_security_group\.node for TCP 10250 from aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id$/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 10250"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
     },
   },
   {
     // Every rule names its SG through a local, which plan JSON does not carry.
     fixture: "topo-rules-through-local",
     expected: { "aws_eks_node_group.workers": "unknown" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /ingress side unknown: .*aws_security_group_rule\.node_from_cluster\["kubelet"\] may be on these SGs: its security_group_id is decided at apply time \(local\.node_sg_id \(locals are not in plan JSON\)\)/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-unknown", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 10250"], undecided: ["ingress"], reasons: ["aws_security_group_rule.node_from_cluster[\"high\"] may be on these SGs: its security_group_id is decided at apply time (local.node_sg_id (locals are not in plan JSON))", "aws_security_group_rule.node_from_cluster[\"kubelet\"] may be on these SGs: its security_group_id is decided at apply time (local.node_sg_id (locals are not in plan JSON))", "aws_security_group_rule.node_self[\"high\"] may be on these SGs: its security_group_id is decided at apply time (local.node_sg_id (locals are not in plan JSON))"] } },
     },
   },
   // p-* fixtures: node groups on the cluster SG pass; self-managed nodes on an SG the plan does not hold are unknown.
@@ -76,7 +73,9 @@ const cases: VerdictCase[] = [
   {
     fixture: "p-self-managed-asg",
     expected: { "aws_autoscaling_group.workers": "unknown", "aws_autoscaling_group.spot": "unknown" },
-    messages: { "aws_autoscaling_group.workers": /ingress side unknown: the rules of sg-0f1e2d3c4b5a69788 \(not in this plan\) are not in this plan/ },
+    facts: {
+      "aws_autoscaling_group.workers": { messageId: "flow-unknown", data: { from: "control-plane(aws_eks_cluster.demo)", to: "self-managed(aws_autoscaling_group.workers)", ports: ["TCP 10250"], undecided: ["ingress"], reasons: ["the rules of sg-0f1e2d3c4b5a69788 (not in this plan) are not in this plan"] } },
+    },
   },
   // Clusters without nodes: nothing to judge.
   { fixture: "p-cluster-defaults", expected: {} },
@@ -91,7 +90,15 @@ describe("apiserver-to-kubelet", () => {
     expectVerdicts(policy, {
       fixture: "topo-cidr-rules",
       expected: { "aws_eks_node_group.a": "pass", "aws_eks_node_group.b": "fail", "aws_eks_node_group.c": "unknown" },
-      messages: { "aws_eks_node_group.c": /subnet-0c1c1c1c1c1c1c1c1/ },
+      facts: {
+      "aws_eks_node_group.c": { messageId: "flow-unknown", data: { from: "control-plane(aws_eks_cluster.c)", to: "managed(aws_eks_node_group.c)", ports: ["TCP 10250"], undecided: ["ingress"], reasons: ["aws_security_group.node_c: ingress tcp/10250 from 10.101.0.0/16 (whether it covers control-plane(aws_eks_cluster.c) is not known: subnet subnet-0c1c1c1c1c1c1c1c1 is not in this plan; subnet subnet-0c2c2c2c2c2c2c2c2 is not in this plan)"] } },
+    },
     }),
   );
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "topo-lt-node-sg-no-rules", "aws_eks_node_group.workers")).toEqual([
+    "API server → kubelet (the control plane of aws_eks_cluster.this → aws_eks_node_group.workers) is blocked on TCP 10250: egress allowed by the built-in rules of the SG EKS made for aws_eks_cluster.this; ingress side missing: no ingress rule on aws_security_group.node allows TCP 10250 from control-plane(aws_eks_cluster.this). kubectl logs, exec and port-forward time out. Fix: add an ingress rule on aws_security_group.node for TCP 10250 from aws_eks_cluster.this.vpc_config[0].cluster_security_group_id",
+  ]);
 });

@@ -1,16 +1,5 @@
 import policy from "../../policies/apiserver-to-webhooks";
-import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
-
-const esc = (s: string) => s.replace(/[.[\]"()]/g, "\\$&");
-
-/** The evidence of a blocked webhook flow: egress from the control plane is fine, no rule on `sg` admits it, and where to add one. */
-const missingIngress = (sg: string, cluster: string, blocked: string, first: string) =>
-  new RegExp(
-    `is blocked on ${blocked}: egress allowed by the built-in rules of the SG EKS made for ${esc(cluster)}; ingress side missing: no ingress rule on ${esc(sg)} allows ${first} from control-plane\\(${esc(cluster)}\\)\\..*Fix: add an ingress rule on ${esc(sg)} for ${blocked} from ${esc(cluster)}\\.vpc_config\\[0\\]\\.cluster_security_group_id`,
-  );
-const ALL = "TCP 443, TCP 4443, TCP 6443, TCP 8443, TCP 9443, TCP 10251";
-const ALL_BUT_443 = "TCP 4443, TCP 6443, TCP 8443, TCP 9443, TCP 10251";
-const ALL_BUT_443_9443 = "TCP 4443, TCP 6443, TCP 8443, TCP 10251";
+import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   // Default ports (443, 4443, 6443, 8443, 9443, 10251).
@@ -31,65 +20,77 @@ const cases: VerdictCase[] = [
     // Node SGs admit only 10250 from a CIDR and self rules: nothing admits the control plane on a webhook port.
     fixture: "topo-cidr-rules",
     expected: { "aws_eks_node_group.a": "fail", "aws_eks_node_group.b": "fail", "aws_eks_node_group.c": "fail" },
-    messages: {
-      "aws_eks_node_group.a": missingIngress("aws_security_group.node_a", "aws_eks_cluster.a", ALL, "TCP 443"),
-      "aws_eks_node_group.b": missingIngress("aws_security_group.node_b", "aws_eks_cluster.b", ALL, "TCP 443"),
-      "aws_eks_node_group.c": missingIngress("aws_security_group.node_c", "aws_eks_cluster.c", ALL, "TCP 443"),
+    facts: {
+      "aws_eks_node_group.a": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.a)", to: "managed(aws_eks_node_group.a)", ports: ["TCP 443", "TCP 4443", "TCP 6443", "TCP 8443", "TCP 9443", "TCP 10251"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.a"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node_a", addIngressFrom: "aws_eks_cluster.a.vpc_config[0].cluster_security_group_id" } },
+      "aws_eks_node_group.b": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.b)", to: "managed(aws_eks_node_group.b)", ports: ["TCP 443", "TCP 4443", "TCP 6443", "TCP 8443", "TCP 9443", "TCP 10251"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.b"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node_b", addIngressFrom: "aws_eks_cluster.b.vpc_config[0].cluster_security_group_id" } },
+      "aws_eks_node_group.c": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.c)", to: "managed(aws_eks_node_group.c)", ports: ["TCP 443", "TCP 4443", "TCP 6443", "TCP 8443", "TCP 9443", "TCP 10251"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.c"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node_c", addIngressFrom: "aws_eks_cluster.c.vpc_config[0].cluster_security_group_id" } },
     },
   },
   {
     fixture: "topo-lt-by-name",
     expected: { "aws_eks_node_group.general": "fail", "aws_eks_node_group.batch": "fail" },
-    messages: {
-      "aws_eks_node_group.general": missingIngress("aws_security_group.node", "aws_eks_cluster.this", ALL, "TCP 443"),
-      "aws_eks_node_group.batch": missingIngress("aws_security_group.node", "aws_eks_cluster.this", ALL, "TCP 443"),
+    facts: {
+      "aws_eks_node_group.general": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.general)", ports: ["TCP 443", "TCP 4443", "TCP 6443", "TCP 8443", "TCP 9443", "TCP 10251"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
+      "aws_eks_node_group.batch": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.batch)", ports: ["TCP 443", "TCP 4443", "TCP 6443", "TCP 8443", "TCP 9443", "TCP 10251"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
     },
   },
   {
     fixture: "topo-lt-network-interfaces",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: { "aws_eks_node_group.workers": missingIngress("aws_security_group.node", "aws_eks_cluster.this", ALL, "TCP 443") },
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 443", "TCP 4443", "TCP 6443", "TCP 8443", "TCP 9443", "TCP 10251"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
+    },
   },
   {
     fixture: "topo-lt-node-sg-no-rules",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: { "aws_eks_node_group.workers": missingIngress("aws_security_group.node", "aws_eks_cluster.this", ALL, "TCP 443") },
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 443", "TCP 4443", "TCP 6443", "TCP 8443", "TCP 9443", "TCP 10251"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
+    },
   },
   {
     // 443 from the cluster SG only; the 9443 rule sits on the cluster SG, which the nodes do not carry.
     fixture: "topo-vpc-rule-resources",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: { "aws_eks_node_group.workers": missingIngress("aws_security_group.node", "aws_eks_cluster.this", ALL_BUT_443, "TCP 4443") },
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 4443", "TCP 6443", "TCP 8443", "TCP 9443", "TCP 10251"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
+    },
   },
   {
     // The plan deletes the 9443 rule; the stale inline 9443 entry in after.ingress must not keep it open.
     fixture: "topo-existing-sg-inline-and-rule",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: { "aws_eks_node_group.workers": missingIngress("aws_security_group.node", "aws_eks_cluster.this", ALL_BUT_443, "TCP 4443") },
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 4443", "TCP 6443", "TCP 8443", "TCP 9443", "TCP 10251"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
+    },
   },
   {
     fixture: "topo-state-delete-rule",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: { "aws_eks_node_group.workers": missingIngress("aws_security_group.node", "aws_eks_cluster.this", ALL_BUT_443_9443, "TCP 4443") },
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 4443", "TCP 6443", "TCP 8443", "TCP 10251"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
+    },
   },
   {
     fixture: "topo-state-replace-cluster",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: { "aws_eks_node_group.workers": missingIngress("aws_security_group.node", "aws_eks_cluster.this", ALL_BUT_443_9443, "TCP 4443") },
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 4443", "TCP 6443", "TCP 8443", "TCP 10251"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
+    },
   },
   {
     fixture: "topo-rules-through-local",
     expected: { "aws_eks_node_group.workers": "unknown" },
-    messages: {
-      "aws_eks_node_group.workers": new RegExp(
-        `cannot tell whether API server → webhooks on the nodes .* is open on ${ALL}: ingress side unknown: .*${esc('aws_security_group_rule.node_from_cluster["webhook_443"]')} may be on these SGs: its security_group_id is decided at apply time \\(local\\.node_sg_id \\(locals are not in plan JSON\\)\\)`,
-      ),
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-unknown", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 443", "TCP 4443", "TCP 6443", "TCP 8443", "TCP 9443", "TCP 10251"], undecided: ["ingress"], reasons: ["aws_security_group_rule.cluster_api_from_nodes may be on these SGs: its security_group_id is decided at apply time (local.cluster_sg_id (locals are not in plan JSON))", "aws_security_group_rule.node_from_cluster[\"webhook_443\"] may be on these SGs: its security_group_id is decided at apply time (local.node_sg_id (locals are not in plan JSON))"] } },
     },
   },
   {
     fixture: "p-self-managed-asg",
     expected: { "aws_autoscaling_group.workers": "unknown", "aws_autoscaling_group.spot": "unknown" },
-    messages: { "aws_autoscaling_group.spot": /ingress side unknown: the rules of sg-0f1e2d3c4b5a69788 \(not in this plan\) are not in this plan/ },
+    facts: {
+      "aws_autoscaling_group.spot": { messageId: "flow-unknown", data: { from: "control-plane(aws_eks_cluster.demo)", to: "self-managed(aws_autoscaling_group.spot)", ports: ["TCP 443", "TCP 4443", "TCP 6443", "TCP 8443", "TCP 9443", "TCP 10251"], undecided: ["ingress"], reasons: ["the rules of sg-0f1e2d3c4b5a69788 (not in this plan) are not in this plan"] } },
+    },
   },
   { fixture: "p-cluster-defaults", expected: {} },
 ];
@@ -104,7 +105,9 @@ const byPorts: VerdictCase[] = [
     fixture: "topo-lt-network-interfaces",
     options: { ports: [443] },
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: { "aws_eks_node_group.workers": missingIngress("aws_security_group.node", "aws_eks_cluster.this", "TCP 443", "TCP 443") },
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 443"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
+    },
   },
 
   // Only 9443 (the AWS Load Balancer Controller webhook).
@@ -116,14 +119,18 @@ const byPorts: VerdictCase[] = [
     fixture: "topo-existing-sg-inline-and-rule",
     options: { ports: [9443] },
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: { "aws_eks_node_group.workers": missingIngress("aws_security_group.node", "aws_eks_cluster.this", "TCP 9443", "TCP 9443") },
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 9443"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
+    },
   },
   {
     // The 9443 rule was put on the cluster SG, which the LT-defined nodes do not carry.
     fixture: "topo-vpc-rule-resources",
     options: { ports: [9443] },
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: { "aws_eks_node_group.workers": missingIngress("aws_security_group.node", "aws_eks_cluster.this", "TCP 9443", "TCP 9443") },
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 9443"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
+    },
   },
   { fixture: "topo-mng-no-lt", options: { ports: [9443] }, expected: { "aws_eks_node_group.default": "pass" } },
 ];
@@ -131,4 +138,10 @@ const byPorts: VerdictCase[] = [
 describe("apiserver-to-webhooks", () => {
   test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
   test.each(byPorts)("$fixture, ports $options.ports", (c) => expectVerdicts(policy, c));
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "topo-lt-node-sg-no-rules", "aws_eks_node_group.workers")).toEqual([
+    "API server → webhooks on the nodes (the control plane of aws_eks_cluster.this → aws_eks_node_group.workers) is blocked on TCP 443, TCP 4443, TCP 6443, TCP 8443, TCP 9443, TCP 10251: egress allowed by the built-in rules of the SG EKS made for aws_eks_cluster.this; ingress side missing: no ingress rule on aws_security_group.node allows TCP 443 from control-plane(aws_eks_cluster.this). Webhooks served here time out, and creating the objects they guard fails. Fix: add an ingress rule on aws_security_group.node for TCP 443, TCP 4443, TCP 6443, TCP 8443, TCP 9443, TCP 10251 from aws_eks_cluster.this.vpc_config[0].cluster_security_group_id",
+  ]);
 });

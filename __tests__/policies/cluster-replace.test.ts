@@ -1,13 +1,13 @@
 import policy from "../../policies/cluster-replace";
-import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   {
     // Renaming the cluster forces a new one (actions ["delete","create"], replace_paths [["name"]]).
     fixture: "topo-state-replace-cluster",
     expected: { "aws_eks_cluster.this": "fail" },
-    messages: {
-      "aws_eks_cluster.this": /the plan replaces this cluster \(a change to name forces a new cluster\): the control plane and everything in it are destroyed, and the cluster SG gets a new id/,
+    facts: {
+      "aws_eks_cluster.this": { messageId: "replaced", data: { action: "replace", because: "a change to name forces a new cluster", forcedBy: ["name"] } },
     },
   },
   // Existing clusters left as they are (no-op) while rules change around them.
@@ -26,9 +26,9 @@ const cases: VerdictCase[] = [
       "aws_eks_cluster.payments": "fail",
       "aws_eks_cluster.retired": "fail",
     },
-    messages: {
-      "aws_eks_cluster.payments": /the plan replaces this cluster \(a change to name forces a new cluster\)/,
-      "aws_eks_cluster.retired": /the plan deletes this cluster \(delete_because_no_resource_config\)/,
+    facts: {
+      "aws_eks_cluster.payments": { messageId: "replaced", data: { action: "replace", because: "a change to name forces a new cluster", forcedBy: ["name"] } },
+      "aws_eks_cluster.retired": { messageId: "deleted", data: { action: "delete", because: "delete_because_no_resource_config" } },
     },
   },
   {
@@ -39,4 +39,10 @@ const cases: VerdictCase[] = [
 
 describe("cluster-replace", () => {
   test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "topo-state-replace-cluster", "aws_eks_cluster.this")).toEqual([
+    "the plan replaces this cluster (a change to name forces a new cluster): the control plane and everything in it are destroyed, and the cluster SG gets a new id; change the plan so the cluster is updated in place, or use lifecycle { prevent_destroy = true }",
+  ]);
 });

@@ -1,9 +1,5 @@
 import policy from "../../policies/cluster-sg-detached";
-import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
-
-/** The info finding: which LT lists which SGs, so that the cluster SG of which cluster is not on the nodes. */
-const detached = (template: string, sgs: string, cluster: string) =>
-  new RegExp(`^the launch template ${template} lists ${sgs}, so EKS does not put the cluster SG of ${cluster} on these nodes; .*depends on the rules of ${sgs} alone$`);
+import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   // No launch template: EKS puts the cluster SG on the nodes.
@@ -37,50 +33,54 @@ const cases: VerdictCase[] = [
   {
     fixture: "topo-mixed-fargate-ec2",
     expected: { "aws_eks_node_group.apps": "fail" },
-    messages: { "aws_eks_node_group.apps": detached("aws_launch_template\\.apps", "aws_security_group\\.node", "aws_eks_cluster\\.this") },
+    facts: {
+      "aws_eks_node_group.apps": { messageId: "detached", data: { templates: ["aws_launch_template.apps"], sgs: ["aws_security_group.node"], cluster: "aws_eks_cluster.this" } },
+    },
   },
   // The LT names only a node SG (vpc_security_group_ids, network_interfaces, by name, in modules).
   {
     fixture: "topo-lt-node-sg-correct",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: { "aws_eks_node_group.workers": detached("aws_launch_template\\.workers", "aws_security_group\\.node", "aws_eks_cluster\\.this") },
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "detached", data: { templates: ["aws_launch_template.workers"], sgs: ["aws_security_group.node"], cluster: "aws_eks_cluster.this" } },
+    },
   },
   {
     fixture: "topo-lt-node-sg-no-rules",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: { "aws_eks_node_group.workers": detached("aws_launch_template\\.workers", "aws_security_group\\.node", "aws_eks_cluster\\.this") },
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "detached", data: { templates: ["aws_launch_template.workers"], sgs: ["aws_security_group.node"], cluster: "aws_eks_cluster.this" } },
+    },
   },
   {
     fixture: "topo-lt-network-interfaces",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: { "aws_eks_node_group.workers": detached("aws_launch_template\\.workers", "aws_security_group\\.node", "aws_eks_cluster\\.this") },
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "detached", data: { templates: ["aws_launch_template.workers"], sgs: ["aws_security_group.node"], cluster: "aws_eks_cluster.this" } },
+    },
   },
   {
     fixture: "topo-lt-by-name",
     expected: { "aws_eks_node_group.general": "fail", "aws_eks_node_group.batch": "fail" },
-    messages: {
-      "aws_eks_node_group.general": detached("aws_launch_template\\.workers", "aws_security_group\\.node", "aws_eks_cluster\\.this"),
-      "aws_eks_node_group.batch": detached("aws_launch_template\\.workers", "aws_security_group\\.node", "aws_eks_cluster\\.this"),
+    facts: {
+      "aws_eks_node_group.general": { messageId: "detached", data: { templates: ["aws_launch_template.workers"], sgs: ["aws_security_group.node"], cluster: "aws_eks_cluster.this" } },
+      "aws_eks_node_group.batch": { messageId: "detached", data: { templates: ["aws_launch_template.workers"], sgs: ["aws_security_group.node"], cluster: "aws_eks_cluster.this" } },
     },
   },
   {
     fixture: "topo-cidr-rules",
     expected: { "aws_eks_node_group.a": "fail", "aws_eks_node_group.b": "fail", "aws_eks_node_group.c": "fail" },
-    messages: {
-      "aws_eks_node_group.a": detached("aws_launch_template\\.a", "aws_security_group\\.node_a", "aws_eks_cluster\\.a"),
-      "aws_eks_node_group.b": detached("aws_launch_template\\.b", "aws_security_group\\.node_b", "aws_eks_cluster\\.b"),
-      "aws_eks_node_group.c": detached("aws_launch_template\\.c", "aws_security_group\\.node_c", "aws_eks_cluster\\.c"),
+    facts: {
+      "aws_eks_node_group.a": { messageId: "detached", data: { templates: ["aws_launch_template.a"], sgs: ["aws_security_group.node_a"], cluster: "aws_eks_cluster.a" } },
+      "aws_eks_node_group.b": { messageId: "detached", data: { templates: ["aws_launch_template.b"], sgs: ["aws_security_group.node_b"], cluster: "aws_eks_cluster.b" } },
+      "aws_eks_node_group.c": { messageId: "detached", data: { templates: ["aws_launch_template.c"], sgs: ["aws_security_group.node_c"], cluster: "aws_eks_cluster.c" } },
     },
   },
   {
     fixture: "topo-modules-count-foreach",
     expected: { 'module.nodes["system"].aws_eks_node_group.this': "fail", 'module.nodes["apps"].aws_eks_node_group.this': "fail" },
-    messages: {
-      'module.nodes["apps"].aws_eks_node_group.this': detached(
-        'module\\.nodes\\["apps"\\]\\.aws_launch_template\\.this',
-        'module\\.nodes\\["apps"\\]\\.aws_security_group\\.this',
-        "aws_eks_cluster\\.this",
-      ),
+    facts: {
+      "module.nodes[\"apps\"].aws_eks_node_group.this": {"messageId": "detached", "data": {"templates": ["module.nodes[\"apps\"].aws_launch_template.this"], "sgs": ["module.nodes[\"apps\"].aws_security_group.this"], "cluster": "aws_eks_cluster.this"}},
     },
   },
   { fixture: "topo-egress-narrow", expected: { "aws_eks_node_group.workers": "fail" } },
@@ -91,7 +91,9 @@ const cases: VerdictCase[] = [
     // Existing node SG sg-0123456789abcdef0, known by id in the plan.
     fixture: "topo-existing-sg-inline-and-rule",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: { "aws_eks_node_group.workers": detached("aws_launch_template\\.workers", "aws_security_group\\.node", "aws_eks_cluster\\.this") },
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "detached", data: { templates: ["aws_launch_template.workers"], sgs: ["aws_security_group.node"], cluster: "aws_eks_cluster.this" } },
+    },
   },
   { fixture: "topo-state-delete-rule", expected: { "aws_eks_node_group.workers": "fail" } },
   { fixture: "topo-state-replace-cluster", expected: { "aws_eks_node_group.workers": "fail" } },
@@ -100,4 +102,10 @@ const cases: VerdictCase[] = [
 describe("cluster-sg-detached", () => {
   test("its findings are informational", () => expect(policy.meta.severity).toBe("info"));
   test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "topo-mixed-fargate-ec2", "aws_eks_node_group.apps")).toEqual([
+    "the launch template aws_launch_template.apps lists aws_security_group.node, so EKS does not put the cluster SG of aws_eks_cluster.this on these nodes; traffic to and from the control plane, Fargate pods and nodes that carry the cluster SG now depends on the rules of aws_security_group.node alone",
+  ]);
 });

@@ -1,9 +1,5 @@
 import policy from "../../policies/cluster-sg-rule-misses-nodes";
-import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
-
-/** A non-443 ingress rule whose target SG comes from a local: it may be the cluster SG, which no node carries. */
-const THROUGH_LOCAL =
-  /^this rule's security_group_id is decided at apply time \(local\.node_sg_id \(locals are not in plan JSON\)\); if it is the cluster SG of aws_eks_cluster\.this, it reaches no node$/;
+import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   {
@@ -13,9 +9,8 @@ const cases: VerdictCase[] = [
       "aws_vpc_security_group_ingress_rule.cluster_api_from_nodes": "pass",
       "aws_vpc_security_group_ingress_rule.cluster_webhook_9443": "fail",
     },
-    messages: {
-      "aws_vpc_security_group_ingress_rule.cluster_webhook_9443":
-        /this rule \(ingress tcp\/9443 from aws_security_group\.node\) is on the cluster SG of aws_eks_cluster\.this, but no node class carries that SG \(aws_eks_node_group\.workers use their launch templates' SGs\), so it only reaches the control-plane ENIs; put the rule on the node SG instead/,
+    facts: {
+      "aws_vpc_security_group_ingress_rule.cluster_webhook_9443": { messageId: "reaches-no-node", data: { rule: "ingress tcp/9443 from aws_security_group.node", cluster: "aws_eks_cluster.this", nodes: ["aws_eks_node_group.workers"] } },
     },
   },
   // TCP 443 on the cluster SG serves the control plane itself, so it is exempt.
@@ -54,9 +49,9 @@ const cases: VerdictCase[] = [
       'aws_security_group_rule.node_self["dns_udp"]': "unknown",
       'aws_security_group_rule.node_self["high"]': "unknown",
     },
-    messages: {
-      'aws_security_group_rule.node_from_cluster["kubelet"]': THROUGH_LOCAL,
-      'aws_security_group_rule.node_self["dns_udp"]': THROUGH_LOCAL,
+    facts: {
+      "aws_security_group_rule.node_from_cluster[\"kubelet\"]": {"messageId": "target-unknown", "data": {"unknown": "local.node_sg_id (locals are not in plan JSON)", "cluster": "aws_eks_cluster.this"}},
+      "aws_security_group_rule.node_self[\"dns_udp\"]": {"messageId": "target-unknown", "data": {"unknown": "local.node_sg_id (locals are not in plan JSON)", "cluster": "aws_eks_cluster.this"}},
     },
   },
   // The plan deletes the only rule on the cluster SG: nothing left to judge.
@@ -71,4 +66,10 @@ const cases: VerdictCase[] = [
 
 describe("cluster-sg-rule-misses-nodes", () => {
   test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "topo-vpc-rule-resources", "aws_vpc_security_group_ingress_rule.cluster_webhook_9443")).toEqual([
+    "this rule (ingress tcp/9443 from aws_security_group.node) is on the cluster SG of aws_eks_cluster.this, but no node class carries that SG (aws_eks_node_group.workers use their launch templates' SGs), so it only reaches the control-plane ENIs; put the rule on the node SG instead",
+  ]);
 });

@@ -1,5 +1,5 @@
 import policy from "../../policies/connectivity-regression";
-import { expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
+import { wordingOf, expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
 
 const WORKERS = "managed(aws_eks_node_group.workers)";
 
@@ -9,9 +9,8 @@ const cases: VerdictCase[] = [
     // node SG into the cluster SG on 443. Kubelet and DNS flows stay open.
     fixture: "topo-state-delete-rule",
     expected: { "aws_eks_node_group.workers": "fail+pass" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /^nodes → API server \(TCP 443\) is open before this plan and blocked after it: ingress side missing: no ingress rule on the cluster SG of aws_eks_cluster\.this allows TCP 443 from managed\(aws_eks_node_group\.workers\)\. The plan deletes or replaces aws_security_group_rule\.cluster_api_from_nodes, which allowed it\. Keep the rule, or add its replacement in the same plan\.$/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "regressed", data: { flow: "nodes → API server", ports: "TCP 443", after: "blocked", lostRules: ["aws_security_group_rule.cluster_api_from_nodes"] } },
     },
   },
   // The replaced rules follow the new cluster SG through their references: every flow stays open.
@@ -49,4 +48,10 @@ describe("connectivity-regression", () => {
   ])("%s: the verdict of each required flow", (fixture, expected) => {
     expect(byFlow(fixture)).toEqual(expected);
   });
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "topo-state-delete-rule", "aws_eks_node_group.workers")).toEqual([
+    "nodes → API server (TCP 443) is open before this plan and blocked after it: ingress side missing: no ingress rule on the cluster SG of aws_eks_cluster.this allows TCP 443 from managed(aws_eks_node_group.workers). The plan deletes or replaces aws_security_group_rule.cluster_api_from_nodes, which allowed it. Keep the rule, or add its replacement in the same plan.",
+  ]);
 });

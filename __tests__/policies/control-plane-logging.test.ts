@@ -1,5 +1,5 @@
 import policy from "../../policies/control-plane-logging";
-import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const variants = {
   "aws_eks_cluster.restricted": "pass",
@@ -15,10 +15,14 @@ const cases: VerdictCase[] = [
   {
     fixture: "p-cluster-defaults",
     expected: { "aws_eks_cluster.main": "fail" },
-    messages: { "aws_eks_cluster.main": /lacks api, audit/ },
+    facts: {
+      "aws_eks_cluster.main": { messageId: "missing", data: { missing: ["api", "audit"] } },
+    },
   },
   { fixture: "p-cluster-hardened", expected: { "aws_eks_cluster.hardened": "pass" } },
-  { fixture: "p-cluster-endpoint-variants", expected: variants, messages: { "aws_eks_cluster.api_log_only": /lacks audit;/ } },
+  { fixture: "p-cluster-endpoint-variants", expected: variants, facts: {
+      "aws_eks_cluster.api_log_only": { messageId: "missing", data: { missing: ["audit"] } },
+    } },
   {
     // The option makes every type required: only the cluster logging all five passes.
     fixture: "p-cluster-endpoint-variants",
@@ -43,4 +47,10 @@ const cases: VerdictCase[] = [
 
 describe("control-plane-logging", () => {
   test.each(cases)("$fixture $options", (c) => expectVerdicts(policy, c));
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "p-cluster-defaults", "aws_eks_cluster.main")).toEqual([
+    "control-plane logging lacks api, audit; add them to enabled_cluster_log_types so that calls to the Kubernetes API are recorded in CloudWatch",
+  ]);
 });

@@ -1,5 +1,5 @@
 import policy from "../../policies/node-dns";
-import { expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
+import { wordingOf, expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   // The cluster SG's self rule carries DNS between every class that has it.
@@ -22,63 +22,55 @@ const cases: VerdictCase[] = [
     // Egress narrowed to TCP 443.
     fixture: "topo-egress-narrow",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /is blocked on UDP 53, TCP 53: egress side missing: no egress rule on aws_security_group\.node allows UDP 53 to managed\(aws_eks_node_group\.workers\); ingress allowed by aws_security_group_rule\.node_self\["dns_udp"\]\..*Fix: add an egress rule on aws_security_group\.node for UDP 53, TCP 53 to aws_security_group\.node \(or to 0\.0\.0\.0\/0\)$/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "managed(aws_eks_node_group.workers)", to: "managed(aws_eks_node_group.workers)", ports: ["UDP 53", "TCP 53"], missing: ["egress"], egressAllowedBy: [], ingressAllowedBy: ["aws_security_group_rule.node_self[\"dns_udp\"]"], addEgressOn: "aws_security_group.node", addEgressTo: "aws_security_group.node" } },
     },
   },
   {
     // No egress block: the provider removes AWS's default allow-all egress.
     fixture: "topo-node-sg-no-egress",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /is blocked on UDP 53, TCP 53: egress side missing: no egress rule on aws_security_group\.node allows UDP 53 to managed\(aws_eks_node_group\.workers\); ingress allowed by aws_security_group\.node\./,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "managed(aws_eks_node_group.workers)", to: "managed(aws_eks_node_group.workers)", ports: ["UDP 53", "TCP 53"], missing: ["egress"], egressAllowedBy: [], ingressAllowedBy: ["aws_security_group.node"], addEgressOn: "aws_security_group.node", addEgressTo: "aws_security_group.node" } },
     },
   },
   {
     fixture: "topo-lt-node-sg-no-rules",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /egress side missing: no egress rule on aws_security_group\.node allows UDP 53 .*; ingress side missing: no ingress rule on aws_security_group\.node allows UDP 53 from managed\(aws_eks_node_group\.workers\)\..*Fix: add an ingress rule on aws_security_group\.node for UDP 53, TCP 53 from aws_security_group\.node; and add an egress rule on aws_security_group\.node for UDP 53, TCP 53/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "managed(aws_eks_node_group.workers)", to: "managed(aws_eks_node_group.workers)", ports: ["UDP 53", "TCP 53"], missing: ["egress", "ingress"], egressAllowedBy: [], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_security_group.node", addEgressOn: "aws_security_group.node", addEgressTo: "aws_security_group.node" } },
     },
   },
   {
     // CoreDNS on Fargate (cluster SG) and on the apps node group (node SG): neither side admits the other on 53.
     fixture: "topo-mixed-fargate-ec2",
     expected: { "aws_eks_node_group.apps": "fail+pass", "aws_eks_fargate_profile.kube_system": "fail+pass" },
-    messages: {
-      "aws_eks_node_group.apps":
-        /^DNS to CoreDNS hosts in aws_eks_fargate_profile\.kube_system .* is blocked on UDP 53, TCP 53: egress allowed by aws_security_group_rule\.node_egress; ingress side missing: no ingress rule on the cluster SG of aws_eks_cluster\.this allows UDP 53 from managed\(aws_eks_node_group\.apps\)\..*Fix: add an ingress rule on aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id for UDP 53, TCP 53 from aws_security_group\.node$/,
-      "aws_eks_fargate_profile.kube_system":
-        /^DNS to CoreDNS hosts in aws_eks_node_group\.apps .* is blocked on UDP 53, TCP 53: egress allowed by the built-in rules of the SG EKS made for aws_eks_cluster\.this; ingress side missing: no ingress rule on aws_security_group\.node allows UDP 53 from fargate\(aws_eks_fargate_profile\.kube_system\)\..*Fix: add an ingress rule on aws_security_group\.node for UDP 53, TCP 53 from aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id$/,
+    facts: {
+      "aws_eks_node_group.apps": { messageId: "flow-blocked", data: { from: "managed(aws_eks_node_group.apps)", to: "fargate(aws_eks_fargate_profile.kube_system)", ports: ["UDP 53", "TCP 53"], missing: ["ingress"], egressAllowedBy: ["aws_security_group_rule.node_egress"], ingressAllowedBy: [], addIngressOn: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id", addIngressFrom: "aws_security_group.node" } },
+      "aws_eks_fargate_profile.kube_system": { messageId: "flow-blocked", data: { from: "fargate(aws_eks_fargate_profile.kube_system)", to: "managed(aws_eks_node_group.apps)", ports: ["UDP 53", "TCP 53"], missing: ["ingress"], egressAllowedBy: ["the built-in rules of the SG EKS made for aws_eks_cluster.this"], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id" } },
     },
   },
   {
     // apps → system is opened by module.apps_to_system[0]; system → apps is not.
     fixture: "topo-modules-count-foreach",
     expected: { 'module.nodes["apps"].aws_eks_node_group.this': "pass", 'module.nodes["system"].aws_eks_node_group.this': "fail+pass" },
-    messages: {
-      'module.nodes["system"].aws_eks_node_group.this':
-        /^DNS to CoreDNS hosts in module\.nodes\["apps"\]\.aws_eks_node_group\.this .* egress allowed by module\.nodes\["system"\]\.aws_vpc_security_group_egress_rule\.all; ingress side missing: no ingress rule on module\.nodes\["apps"\]\.aws_security_group\.this allows UDP 53 from managed\(module\.nodes\["system"\]\.aws_eks_node_group\.this\)\..*Fix: add an ingress rule on module\.nodes\["apps"\]\.aws_security_group\.this for UDP 53, TCP 53 from module\.nodes\["system"\]\.aws_security_group\.this$/,
+    facts: {
+      "module.nodes[\"system\"].aws_eks_node_group.this": {"messageId": "flow-blocked", "data": {"from": "managed(module.nodes[\"system\"].aws_eks_node_group.this)", "to": "managed(module.nodes[\"apps\"].aws_eks_node_group.this)", "ports": ["UDP 53", "TCP 53"], "missing": ["ingress"], "egressAllowedBy": ["module.nodes[\"system\"].aws_vpc_security_group_egress_rule.all"], "ingressAllowedBy": [], "addIngressOn": "module.nodes[\"apps\"].aws_security_group.this", "addIngressFrom": "module.nodes[\"system\"].aws_security_group.this"}},
     },
   },
   {
     fixture: "topo-rules-through-local",
     expected: { "aws_eks_node_group.workers": "unknown" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /egress side unknown: aws_security_group_rule\.node_egress may be on these SGs: its security_group_id is decided at apply time \(local\.node_sg_id \(locals are not in plan JSON\)\); ingress side unknown: aws_security_group_rule\.node_self\["dns_udp"\] may be on these SGs/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-unknown", data: { from: "managed(aws_eks_node_group.workers)", to: "managed(aws_eks_node_group.workers)", ports: ["UDP 53", "TCP 53"], undecided: ["egress", "ingress"], reasons: ["aws_security_group_rule.node_egress may be on these SGs: its security_group_id is decided at apply time (local.node_sg_id (locals are not in plan JSON))", "aws_security_group_rule.node_self[\"dns_udp\"] may be on these SGs: its security_group_id is decided at apply time (local.node_sg_id (locals are not in plan JSON))"] } },
     },
   },
   {
     // Two self-managed groups on one SG that the plan does not hold.
     fixture: "p-self-managed-asg",
     expected: { "aws_autoscaling_group.workers": "unknown", "aws_autoscaling_group.spot": "unknown" },
-    messages: {
-      "aws_autoscaling_group.workers":
-        /egress side unknown: the rules of sg-0f1e2d3c4b5a69788 \(not in this plan\) are not in this plan; ingress side unknown: the rules of sg-0f1e2d3c4b5a69788/,
+    facts: {
+      "aws_autoscaling_group.workers": [{ messageId: "flow-unknown", data: { from: "self-managed(aws_autoscaling_group.workers)", to: "self-managed(aws_autoscaling_group.spot)", ports: ["UDP 53", "TCP 53"], undecided: ["egress", "ingress"], reasons: ["the rules of sg-0f1e2d3c4b5a69788 (not in this plan) are not in this plan", "the rules of sg-0f1e2d3c4b5a69788 (not in this plan) are not in this plan"] } }, { messageId: "flow-unknown", data: { from: "self-managed(aws_autoscaling_group.workers)", to: "self-managed(aws_autoscaling_group.workers)", ports: ["UDP 53", "TCP 53"], undecided: ["egress", "ingress"], reasons: ["the rules of sg-0f1e2d3c4b5a69788 (not in this plan) are not in this plan", "the rules of sg-0f1e2d3c4b5a69788 (not in this plan) are not in this plan"] } }],
     },
   },
   { fixture: "p-sensitive", expected: { "aws_eks_node_group.ops": "pass", "aws_eks_node_group.ops_lt": "pass" } },
@@ -123,4 +115,10 @@ describe("node-dns", () => {
   ])("%s: the verdict of each pair", (fixture, expected) => {
     expect(byPair(fixture)).toEqual(expected);
   });
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "topo-mixed-fargate-ec2", "aws_eks_node_group.apps")).toEqual([
+    "DNS to CoreDNS hosts in aws_eks_fargate_profile.kube_system (aws_eks_node_group.apps → aws_eks_fargate_profile.kube_system) is blocked on UDP 53, TCP 53: egress allowed by aws_security_group_rule.node_egress; ingress side missing: no ingress rule on the cluster SG of aws_eks_cluster.this allows UDP 53 from managed(aws_eks_node_group.apps). Pods here cannot resolve names when CoreDNS runs there. Fix: add an ingress rule on aws_eks_cluster.this.vpc_config[0].cluster_security_group_id for UDP 53, TCP 53 from aws_security_group.node",
+  ]);
 });

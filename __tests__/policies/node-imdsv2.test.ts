@@ -1,5 +1,5 @@
 import policy from "../../policies/node-imdsv2";
-import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   {
@@ -12,10 +12,10 @@ const cases: VerdictCase[] = [
       "aws_launch_template.tokens_optional": "fail",
       "aws_launch_template.gpu_by_name": "fail",
     },
-    messages: {
-      "aws_launch_template.no_metadata": /aws_eks_node_group\.legacy start without metadata_options/,
-      "aws_launch_template.hop_limit_3": /http_put_response_hop_limit is 3, above 2/,
-      "aws_launch_template.gpu_by_name": /used by aws_eks_node_group\.gpu: http_tokens is "optional"/,
+    facts: {
+      "aws_launch_template.no_metadata": { messageId: "no-metadata-options", data: { users: ["aws_eks_node_group.legacy"] } },
+      "aws_launch_template.hop_limit_3": { messageId: "weak", data: { users: ["aws_eks_node_group.proxy"], hopLimit: "3", maxHopLimit: 2 } },
+      "aws_launch_template.gpu_by_name": { messageId: "weak", data: { users: ["aws_eks_node_group.gpu"], tokens: "\"optional\"", imdsv1Allowed: true } },
     },
   },
   {
@@ -39,7 +39,9 @@ const cases: VerdictCase[] = [
       "aws_launch_template.spot_required": "pass",
       "aws_launch_template.spot_arm": "pass",
     },
-    messages: { "aws_launch_template.workers_optional": /used by aws_autoscaling_group\.workers/ },
+    facts: {
+      "aws_launch_template.workers_optional": { messageId: "weak", data: { users: ["aws_autoscaling_group.workers"], tokens: "\"optional\"", imdsv1Allowed: true } },
+    },
   },
   {
     fixture: "p-modules-count-foreach",
@@ -54,11 +56,19 @@ const cases: VerdictCase[] = [
   {
     fixture: "p-sensitive",
     expected: { "aws_launch_template.ops_nodes": "fail" },
-    messages: { "aws_launch_template.ops_nodes": /http_put_response_hop_limit is \(sensitive value\)/ },
+    facts: {
+      "aws_launch_template.ops_nodes": { messageId: "weak", data: { users: ["aws_eks_node_group.ops_lt"], hopLimit: "(sensitive value)", maxHopLimit: 2 } },
+    },
   },
   { fixture: "p-nodegroups-remote-access", expected: { "aws_launch_template.workers": "pass" } },
 ];
 
 describe("node-imdsv2", () => {
   test.each(cases)("$fixture $options", (c) => expectVerdicts(policy, c));
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "p-launch-templates", "aws_launch_template.hop_limit_3")).toEqual([
+    "used by aws_eks_node_group.proxy: http_put_response_hop_limit is 3, above 2, so pods can reach the node's credentials through extra hops; lower it to 2",
+  ]);
 });

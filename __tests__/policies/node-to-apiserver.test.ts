@@ -1,5 +1,5 @@
 import policy from "../../policies/node-to-apiserver";
-import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   // The cluster SG on both ends.
@@ -27,45 +27,39 @@ const cases: VerdictCase[] = [
     // that let the node SG into the cluster SG on 443.
     fixture: "topo-state-delete-rule",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /is blocked on TCP 443: egress allowed by aws_security_group_rule\.node_egress_all; ingress side missing: no ingress rule on the cluster SG of aws_eks_cluster\.this allows TCP 443 from managed\(aws_eks_node_group\.workers\)\..*Fix: add an ingress rule on aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id for TCP 443 from aws_security_group\.node$/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "managed(aws_eks_node_group.workers)", to: "control-plane(aws_eks_cluster.this)", ports: ["TCP 443"], missing: ["ingress"], egressAllowedBy: ["aws_security_group_rule.node_egress_all"], ingressAllowedBy: [], addIngressOn: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id", addIngressFrom: "aws_security_group.node" } },
     },
   },
   {
     // No egress at all on the node SG (the provider drops AWS's default allow-all).
     fixture: "topo-node-sg-no-egress",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: {
-      "aws_eks_node_group.workers":
-        // Private endpoint access is off here: nodes go to the public endpoint, and their egress is what is missing.
-        /through its public endpoint \(endpoint_private_access is off\).* is blocked on TCP 443: egress side missing: no egress rule on aws_security_group\.node allows TCP 443 to public-endpoint\(aws_eks_cluster\.this\).*Fix: add an egress rule on aws_security_group\.node for TCP 443 to 0\.0\.0\.0\/0, or turn on endpoint_private_access/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "managed(aws_eks_node_group.workers)", to: "public-endpoint(aws_eks_cluster.this)", ports: ["TCP 443"], missing: ["egress"], egressAllowedBy: [], ingressAllowedBy: [], addEgressOn: "aws_security_group.node", addEgressTo: "0.0.0.0/0" } },
     },
   },
   {
     // The node SG has no rules at all. The cluster is public-only, so the missing egress is what blocks the nodes.
     fixture: "topo-lt-node-sg-no-rules",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /egress side missing: no egress rule on aws_security_group\.node allows TCP 443 to public-endpoint\(aws_eks_cluster\.this\);.*add an egress rule on aws_security_group\.node for TCP 443 to 0\.0\.0\.0\/0/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "managed(aws_eks_node_group.workers)", to: "public-endpoint(aws_eks_cluster.this)", ports: ["TCP 443"], missing: ["egress"], egressAllowedBy: [], ingressAllowedBy: [], addEgressOn: "aws_security_group.node", addEgressTo: "0.0.0.0/0" } },
     },
   },
   {
     fixture: "topo-rules-through-local",
     expected: { "aws_eks_node_group.workers": "unknown" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /through its public endpoint.*egress side unknown: aws_security_group_rule\.node_egress may be on these SGs: its security_group_id is decided at apply time \(local\.node_sg_id \(locals are not in plan JSON\)\)/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-unknown", data: { from: "managed(aws_eks_node_group.workers)", to: "public-endpoint(aws_eks_cluster.this)", ports: ["TCP 443"], undecided: ["egress"], reasons: ["aws_security_group_rule.node_egress may be on these SGs: its security_group_id is decided at apply time (local.node_sg_id (locals are not in plan JSON))"] } },
     },
   },
   {
     // Private-only cluster; the self-managed nodes carry an existing SG that no cluster-SG rule admits.
     fixture: "p-self-managed-asg",
     expected: { "aws_autoscaling_group.workers": "fail", "aws_autoscaling_group.spot": "fail" },
-    messages: {
-      "aws_autoscaling_group.workers":
-        /egress side unknown: the rules of sg-0f1e2d3c4b5a69788 \(not in this plan\) are not in this plan; ingress side missing: no ingress rule on the cluster SG of aws_eks_cluster\.demo allows TCP 443 from self-managed\(aws_autoscaling_group\.workers\)\..*Fix: add an ingress rule on aws_eks_cluster\.demo\.vpc_config\[0\]\.cluster_security_group_id for TCP 443 from sg-0f1e2d3c4b5a69788$/,
+    facts: {
+      "aws_autoscaling_group.workers": { messageId: "flow-blocked", data: { from: "self-managed(aws_autoscaling_group.workers)", to: "control-plane(aws_eks_cluster.demo)", ports: ["TCP 443"], missing: ["ingress"], egressAllowedBy: [], ingressAllowedBy: [], addIngressOn: "aws_eks_cluster.demo.vpc_config[0].cluster_security_group_id", addIngressFrom: "sg-0f1e2d3c4b5a69788" } },
     },
   },
   {
@@ -92,4 +86,10 @@ describe("node-to-apiserver", () => {
   test("topo-lt-network-interfaces: public-only endpoint, so the cluster SG's ingress does not decide node → API", () =>
     expectVerdicts(policy, { fixture: "topo-lt-network-interfaces", expected: { "aws_eks_node_group.workers": "pass" } }),
   );
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "topo-lt-node-sg-no-rules", "aws_eks_node_group.workers")).toEqual([
+    "nodes → API server through its public endpoint (endpoint_private_access is off) (aws_eks_node_group.workers → the public API endpoint of aws_eks_cluster.this) is blocked on TCP 443: egress side missing: no egress rule on aws_security_group.node allows TCP 443 to public-endpoint(aws_eks_cluster.this); ingress allowed. Nodes cannot register or reach the API, so they never join the cluster. Fix: add an egress rule on aws_security_group.node for TCP 443 to 0.0.0.0/0, or turn on endpoint_private_access so nodes reach the API inside the VPC",
+  ]);
 });

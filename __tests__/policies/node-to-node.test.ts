@@ -1,5 +1,5 @@
 import policy from "../../policies/node-to-node";
-import { expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
+import { wordingOf, expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   { fixture: "topo-mng-no-lt", expected: { "aws_eks_node_group.default": "pass" } },
@@ -18,57 +18,53 @@ const cases: VerdictCase[] = [
   {
     fixture: "topo-egress-narrow",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /^traffic between nodes of this class .* is blocked on TCP 1025-65535: egress side missing: no egress rule on aws_security_group\.node allows TCP 1025-65535 to managed\(aws_eks_node_group\.workers\); ingress allowed by aws_security_group_rule\.node_self\["high"\]\..*Fix: add an egress rule on aws_security_group\.node for TCP 1025-65535 to aws_security_group\.node \(or to 0\.0\.0\.0\/0\)$/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "managed(aws_eks_node_group.workers)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 1025-65535"], missing: ["egress"], egressAllowedBy: [], ingressAllowedBy: ["aws_security_group_rule.node_self[\"high\"]"], addEgressOn: "aws_security_group.node", addEgressTo: "aws_security_group.node" } },
     },
   },
   {
     fixture: "topo-node-sg-no-egress",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /egress side missing: no egress rule on aws_security_group\.node allows TCP 1025-65535 to managed\(aws_eks_node_group\.workers\); ingress allowed by aws_security_group\.node\./,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "managed(aws_eks_node_group.workers)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 1025-65535"], missing: ["egress"], egressAllowedBy: [], ingressAllowedBy: ["aws_security_group.node"], addEgressOn: "aws_security_group.node", addEgressTo: "aws_security_group.node" } },
     },
   },
   {
     fixture: "topo-lt-node-sg-no-rules",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /egress side missing: .*; ingress side missing: no ingress rule on aws_security_group\.node allows TCP 1025-65535 from managed\(aws_eks_node_group\.workers\)\..*Fix: add an ingress rule on aws_security_group\.node for TCP 1025-65535 from aws_security_group\.node; and add an egress rule on aws_security_group\.node for TCP 1025-65535/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "managed(aws_eks_node_group.workers)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 1025-65535"], missing: ["egress", "ingress"], egressAllowedBy: [], ingressAllowedBy: [], addIngressOn: "aws_security_group.node", addIngressFrom: "aws_security_group.node", addEgressOn: "aws_security_group.node", addEgressTo: "aws_security_group.node" } },
     },
   },
   {
     // apps → Fargate: the cluster SG admits only itself; Fargate → apps: 1025-65535 from the cluster SG.
     fixture: "topo-mixed-fargate-ec2",
     expected: { "aws_eks_node_group.apps": "fail+pass", "aws_eks_fargate_profile.kube_system": "pass" },
-    messages: {
-      "aws_eks_node_group.apps":
-        /^traffic to aws_eks_fargate_profile\.kube_system .* is blocked on TCP 1025-65535: egress allowed by aws_security_group_rule\.node_egress; ingress side missing: no ingress rule on the cluster SG of aws_eks_cluster\.this allows TCP 1025-65535 from managed\(aws_eks_node_group\.apps\)\..*Fix: add an ingress rule on aws_eks_cluster\.this\.vpc_config\[0\]\.cluster_security_group_id for TCP 1025-65535 from aws_security_group\.node$/,
+    facts: {
+      "aws_eks_node_group.apps": { messageId: "flow-blocked", data: { from: "managed(aws_eks_node_group.apps)", to: "fargate(aws_eks_fargate_profile.kube_system)", ports: ["TCP 1025-65535"], missing: ["ingress"], egressAllowedBy: ["aws_security_group_rule.node_egress"], ingressAllowedBy: [], addIngressOn: "aws_eks_cluster.this.vpc_config[0].cluster_security_group_id", addIngressFrom: "aws_security_group.node" } },
     },
   },
   {
     // apps → system opened by module.apps_to_system[0]; system → apps not.
     fixture: "topo-modules-count-foreach",
     expected: { 'module.nodes["apps"].aws_eks_node_group.this': "pass", 'module.nodes["system"].aws_eks_node_group.this': "fail+pass" },
-    messages: {
-      'module.nodes["system"].aws_eks_node_group.this':
-        /^traffic to module\.nodes\["apps"\]\.aws_eks_node_group\.this .* ingress side missing: no ingress rule on module\.nodes\["apps"\]\.aws_security_group\.this allows TCP 1025-65535 from managed\(module\.nodes\["system"\]\.aws_eks_node_group\.this\)\..*Fix: add an ingress rule on module\.nodes\["apps"\]\.aws_security_group\.this for TCP 1025-65535 from module\.nodes\["system"\]\.aws_security_group\.this$/,
+    facts: {
+      "module.nodes[\"system\"].aws_eks_node_group.this": {"messageId": "flow-blocked", "data": {"from": "managed(module.nodes[\"system\"].aws_eks_node_group.this)", "to": "managed(module.nodes[\"apps\"].aws_eks_node_group.this)", "ports": ["TCP 1025-65535"], "missing": ["ingress"], "egressAllowedBy": ["module.nodes[\"system\"].aws_vpc_security_group_egress_rule.all"], "ingressAllowedBy": [], "addIngressOn": "module.nodes[\"apps\"].aws_security_group.this", "addIngressFrom": "module.nodes[\"system\"].aws_security_group.this"}},
     },
   },
   {
     fixture: "topo-rules-through-local",
     expected: { "aws_eks_node_group.workers": "unknown" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /egress side unknown: aws_security_group_rule\.node_egress may be on these SGs: its security_group_id is decided at apply time \(local\.node_sg_id \(locals are not in plan JSON\)\); ingress side unknown: .*aws_security_group_rule\.node_self\["high"\] may be on these SGs/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "flow-unknown", data: { from: "managed(aws_eks_node_group.workers)", to: "managed(aws_eks_node_group.workers)", ports: ["TCP 1025-65535"], undecided: ["egress", "ingress"], reasons: ["aws_security_group_rule.node_egress may be on these SGs: its security_group_id is decided at apply time (local.node_sg_id (locals are not in plan JSON))", "aws_security_group_rule.node_from_cluster[\"high\"] may be on these SGs: its security_group_id is decided at apply time (local.node_sg_id (locals are not in plan JSON))", "aws_security_group_rule.node_from_cluster[\"kubelet\"] may be on these SGs: its security_group_id is decided at apply time (local.node_sg_id (locals are not in plan JSON))", "aws_security_group_rule.node_self[\"high\"] may be on these SGs: its security_group_id is decided at apply time (local.node_sg_id (locals are not in plan JSON))"] } },
     },
   },
   {
     fixture: "p-self-managed-asg",
     expected: { "aws_autoscaling_group.workers": "unknown", "aws_autoscaling_group.spot": "unknown" },
-    messages: { "aws_autoscaling_group.spot": /egress side unknown: the rules of sg-0f1e2d3c4b5a69788 \(not in this plan\) are not in this plan/ },
+    facts: {
+      "aws_autoscaling_group.spot": [{ messageId: "flow-unknown", data: { from: "self-managed(aws_autoscaling_group.spot)", to: "self-managed(aws_autoscaling_group.spot)", ports: ["TCP 1025-65535"], undecided: ["egress", "ingress"], reasons: ["the rules of sg-0f1e2d3c4b5a69788 (not in this plan) are not in this plan", "the rules of sg-0f1e2d3c4b5a69788 (not in this plan) are not in this plan"] } }, { messageId: "flow-unknown", data: { from: "self-managed(aws_autoscaling_group.spot)", to: "self-managed(aws_autoscaling_group.workers)", ports: ["TCP 1025-65535"], undecided: ["egress", "ingress"], reasons: ["the rules of sg-0f1e2d3c4b5a69788 (not in this plan) are not in this plan", "the rules of sg-0f1e2d3c4b5a69788 (not in this plan) are not in this plan"] } }],
+    },
   },
   {
     // The remote-access SG EKS adds (ssh_*) does not get in the way of the cluster SG.
@@ -113,4 +109,10 @@ describe("node-to-node", () => {
   ])("%s: the verdict of each pair", (fixture, expected) => {
     expect(byPair(fixture)).toEqual(expected);
   });
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "topo-mixed-fargate-ec2", "aws_eks_node_group.apps")).toEqual([
+    "traffic to aws_eks_fargate_profile.kube_system (aws_eks_node_group.apps → aws_eks_fargate_profile.kube_system) is blocked on TCP 1025-65535: egress allowed by aws_security_group_rule.node_egress; ingress side missing: no ingress rule on the cluster SG of aws_eks_cluster.this allows TCP 1025-65535 from managed(aws_eks_node_group.apps). Pods cannot reach pods and services there. Fix: add an ingress rule on aws_eks_cluster.this.vpc_config[0].cluster_security_group_id for TCP 1025-65535 from aws_security_group.node",
+  ]);
 });

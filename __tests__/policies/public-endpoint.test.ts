@@ -1,11 +1,13 @@
 import policy from "../../policies/public-endpoint";
-import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   {
     fixture: "p-cluster-defaults",
     expected: { "aws_eks_cluster.main": "fail" },
-    messages: { "aws_eks_cluster.main": /public_access_cidrs is not set, so AWS opens the API endpoint to 0\.0\.0\.0\/0/ },
+    facts: {
+      "aws_eks_cluster.main": { messageId: "open-by-default", data: {} },
+    },
   },
   { fixture: "p-cluster-hardened", expected: { "aws_eks_cluster.hardened": "pass" } },
   {
@@ -19,9 +21,9 @@ const cases: VerdictCase[] = [
       "aws_eks_cluster.api_log_only": "pass",
       "aws_eks_cluster.all_logs": "pass",
     },
-    messages: {
-      "aws_eks_cluster.world_in_list": /public to \["0\.0\.0\.0\/0"\], the whole internet/,
-      "aws_eks_cluster.nat_only": /decided at apply time .*from aws_eip\.nat\.public_ip/,
+    facts: {
+      "aws_eks_cluster.world_in_list": { messageId: "open-to-world", data: { open: "[\"0.0.0.0/0\"]" } },
+      "aws_eks_cluster.nat_only": { messageId: "cidrs-unknown", data: { unknown: "known only after apply; from aws_eip.nat.public_ip" } },
     },
   },
   {
@@ -32,7 +34,9 @@ const cases: VerdictCase[] = [
       "aws_eks_cluster.via_variable_open": "fail",
       "aws_eks_cluster.via_variable_office": "pass",
     },
-    messages: { "aws_eks_cluster.via_local": /local\.bastion_cidrs \(locals are not in plan JSON\)/ },
+    facts: {
+      "aws_eks_cluster.via_local": { messageId: "cidrs-unknown", data: { unknown: "known only after apply; unresolved: local.bastion_cidrs (locals are not in plan JSON)" } },
+    },
   },
   {
     fixture: "p-modules-count-foreach",
@@ -51,4 +55,10 @@ const cases: VerdictCase[] = [
 
 describe("public-endpoint", () => {
   test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "p-cluster-defaults", "aws_eks_cluster.main")).toEqual([
+    "endpoint_public_access is unset or true and public_access_cidrs is not set, so AWS opens the API endpoint to 0.0.0.0/0; set endpoint_public_access = false, or list the CIDRs that may reach it",
+  ]);
 });

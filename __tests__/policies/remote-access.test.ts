@@ -1,5 +1,5 @@
 import policy from "../../policies/remote-access";
-import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   {
@@ -10,9 +10,9 @@ const cases: VerdictCase[] = [
       "aws_eks_node_group.ssh_with_launch_template": "fail",
       "aws_eks_node_group.no_ssh": "pass",
     },
-    messages: {
-      "aws_eks_node_group.ssh_open": /no source_security_group_ids, so EKS opens port 22 to 0\.0\.0\.0\/0/,
-      "aws_eks_node_group.ssh_with_launch_template": /together with launch_template, which the EKS API rejects/,
+    facts: {
+      "aws_eks_node_group.ssh_open": { messageId: "ssh-from-anywhere", data: { key: "\"ops-keypair\"" } },
+      "aws_eks_node_group.ssh_with_launch_template": { messageId: "with-launch-template", data: {} },
     },
   },
   {
@@ -29,10 +29,18 @@ const cases: VerdictCase[] = [
     fixture: "p-sensitive",
     expected: { "aws_eks_node_group.ops": "fail", "aws_eks_node_group.ops_lt": "pass" },
     // The key name comes from a sensitive variable: the message must not print it.
-    messages: { "aws_eks_node_group.ops": /SSH key \(sensitive value\) but no source_security_group_ids/ },
+    facts: {
+      "aws_eks_node_group.ops": { messageId: "ssh-from-anywhere", data: { key: "(sensitive value)" } },
+    },
   },
 ];
 
 describe("remote-access", () => {
   test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "p-nodegroups-remote-access", "aws_eks_node_group.ssh_open")).toEqual([
+    "remote_access gives SSH key \"ops-keypair\" but no source_security_group_ids, so EKS opens port 22 to 0.0.0.0/0; list the security groups allowed to SSH, or use SSM Session Manager",
+  ]);
 });

@@ -1,11 +1,13 @@
 import policy from "../../policies/secrets-encryption";
-import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   {
     fixture: "p-cluster-defaults",
     expected: { "aws_eks_cluster.main": "fail" },
-    messages: { "aws_eks_cluster.main": /no encryption_config encrypts "secrets"/ },
+    facts: {
+      "aws_eks_cluster.main": { messageId: "not-encrypted", data: {} },
+    },
   },
   // The key is made in the same plan: its ARN is unknown but it is a customer-managed key.
   { fixture: "p-cluster-hardened", expected: { "aws_eks_cluster.hardened": "pass" } },
@@ -35,4 +37,10 @@ const cases: VerdictCase[] = [
 
 describe("secrets-encryption", () => {
   test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "p-cluster-defaults", "aws_eks_cluster.main")).toEqual([
+    "no encryption_config encrypts \"secrets\" with a customer-managed KMS key; add encryption_config { resources = [\"secrets\"], provider { key_arn = aws_kms_key.<name>.arn } }",
+  ]);
 });

@@ -1,5 +1,5 @@
 import policy from "../../policies/single-cluster-tag";
-import { expectVerdicts, type VerdictCase } from "../helpers/fixtures";
+import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   {
@@ -7,9 +7,8 @@ const cases: VerdictCase[] = [
     // Only node classes are judged: the control plane (with its untagged additional SG) is not.
     fixture: "topo-cluster-sg-plus-tagged-node-sg",
     expected: { "aws_eks_node_group.workers": "fail" },
-    messages: {
-      "aws_eks_node_group.workers":
-        /^the nodes carry 2 SGs tagged kubernetes\.io\/cluster\/topo-cluster-sg-plus-tagged-node-sg: the cluster SG of aws_eks_cluster\.this, aws_security_group\.node; the AWS Load Balancer Controller needs exactly one — remove the tag from every SG but one \(the cluster SG always has it, so untag the others\)$/,
+    facts: {
+      "aws_eks_node_group.workers": { messageId: "several-tagged", data: { count: 2, cluster: "topo-cluster-sg-plus-tagged-node-sg", tagged: ["the cluster SG of aws_eks_cluster.this", "aws_security_group.node"] } },
     },
   },
   // Only the cluster SG is tagged.
@@ -60,4 +59,10 @@ describe("single-cluster-tag", () => {
       expected: { "aws_autoscaling_group.workers": "pass", "aws_autoscaling_group.spot": "pass" },
     }),
   );
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "topo-cluster-sg-plus-tagged-node-sg", "aws_eks_node_group.workers")).toEqual([
+    "the nodes carry 2 SGs tagged kubernetes.io/cluster/topo-cluster-sg-plus-tagged-node-sg: the cluster SG of aws_eks_cluster.this, aws_security_group.node; the AWS Load Balancer Controller needs exactly one — remove the tag from every SG but one (the cluster SG always has it, so untag the others)",
+  ]);
 });

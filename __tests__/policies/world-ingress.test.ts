@@ -1,5 +1,5 @@
 import policy from "../../policies/world-ingress";
-import { expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
+import { wordingOf, expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
   {
@@ -60,9 +60,8 @@ const cases: VerdictCase[] = [
       "aws_eks_cluster.this": "pass",
       "aws_vpc_security_group_ingress_rule.api_from_anywhere": "fail",
     },
-    messages: {
-      "aws_vpc_security_group_ingress_rule.api_from_anywhere":
-        /^ingress tcp\/443 from 0\.0\.0\.0\/0 on aws_security_group\.api_access, which is on control-plane\(aws_eks_cluster\.this\): anyone on the internet can reach these ports/,
+    facts: {
+      "aws_vpc_security_group_ingress_rule.api_from_anywhere": { messageId: "open-to-world", data: { sg: "aws_security_group.api_access", classes: ["control-plane(aws_eks_cluster.this)"], rules: "ingress tcp/443 from 0.0.0.0/0" } },
     },
   },
   {
@@ -180,9 +179,8 @@ const cases: VerdictCase[] = [
       "aws_security_group_rule.node_self": "pass",
       "aws_security_group_rule.node_ssh": "fail",
     },
-    messages: {
-      "aws_security_group_rule.node_ssh":
-        /^ingress tcp\/22 from ::\/0 on aws_security_group\.node, which is on self-managed\(aws_autoscaling_group\.workers\): anyone on the internet can reach these ports/,
+    facts: {
+      "aws_security_group_rule.node_ssh": { messageId: "open-to-world", data: { sg: "aws_security_group.node", classes: ["self-managed(aws_autoscaling_group.workers)"], rules: "ingress tcp/22 from ::/0" } },
     },
   },
   {
@@ -233,9 +231,8 @@ const cases: VerdictCase[] = [
       "aws_eks_node_group.ssh_from_bastion": "pass",
       "aws_eks_node_group.ssh_open": "fail",
     },
-    messages: {
-      "aws_eks_node_group.ssh_open":
-        /^ingress tcp\/22 from 0\.0\.0\.0\/0 on the remote-access SG EKS makes for aws_eks_node_group\.ssh_open, which is on managed\(aws_eks_node_group\.ssh_open\)/,
+    facts: {
+      "aws_eks_node_group.ssh_open": { messageId: "open-to-world", data: { sg: "the remote-access SG EKS makes for aws_eks_node_group.ssh_open", classes: ["managed(aws_eks_node_group.ssh_open)"], rules: "ingress tcp/22 from 0.0.0.0/0" } },
     },
   },
   {
@@ -261,8 +258,8 @@ const cases: VerdictCase[] = [
       "aws_eks_node_group.ops": "fail",
       "aws_eks_cluster.partner": "pass",
     },
-    messages: {
-      "aws_eks_node_group.ops": /^ingress tcp\/22 from 0\.0\.0\.0\/0 on the remote-access SG EKS makes for aws_eks_node_group\.ops/,
+    facts: {
+      "aws_eks_node_group.ops": { messageId: "open-to-world", data: { sg: "the remote-access SG EKS makes for aws_eks_node_group.ops", classes: ["managed(aws_eks_node_group.ops)"], rules: "ingress tcp/22 from 0.0.0.0/0" } },
     },
   },
 ];
@@ -300,4 +297,10 @@ describe("world-ingress", () => {
       .join("\n");
     for (const secret of ["ops-breakglass", "198.51.100.7/32", "192.0.2.0/28"]) expect(text).not.toContain(secret);
   });
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "topo-fargate", "aws_vpc_security_group_ingress_rule.api_from_anywhere")).toEqual([
+    "ingress tcp/443 from 0.0.0.0/0 on aws_security_group.api_access, which is on control-plane(aws_eks_cluster.this): anyone on the internet can reach these ports; allow only the SGs or CIDRs that need them",
+  ]);
 });
