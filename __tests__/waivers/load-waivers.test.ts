@@ -71,7 +71,7 @@ const CASES: [string, string, string][] = [
   [
     "unknown policy",
     JSON.stringify({ waivers: [{ ...GOOD, policy: "imdsv2" }] }),
-    'w.json: waivers[0].policy is "imdsv2", which is not a policy id. Valid ids: apiserver-to-kubelet, apiserver-to-webhooks, cluster-replace, cluster-sg-detached, cluster-sg-rule-misses-nodes, connectivity-regression, control-plane-logging, node-dns, node-imdsv2, node-to-apiserver, node-to-node, public-endpoint, remote-access, secrets-encryption, single-cluster-tag, world-ingress',
+    `w.json: waivers[0].policy is "imdsv2", which is not a policy id. Valid ids: ${policies.map((p) => p.meta.id).join(", ")}`,
   ],
   [
     "unbalanced brace",

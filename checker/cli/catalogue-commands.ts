@@ -38,7 +38,8 @@ export function explainPolicy(id: string, policies: readonly Policy[], io: CliIo
   const folder = docsFolder();
   const page = folder ? path.join(folder, `${id}.md`) : undefined;
   if (page && fs.existsSync(page)) {
-    io.stdout(fs.readFileSync(page, "utf8"));
+    // The page without the markers of its generated part.
+    io.stdout(fs.readFileSync(page, "utf8").replace(/^<!--.*-->\n/gm, ""));
     return;
   }
   const { meta } = policy;
