@@ -77,6 +77,19 @@ describe("the decision", () => {
     expect(result.stderr).toMatch(/terraform plan failed with exit code 1 .*nothing was applied/);
   });
 
+  test("its report is check's on the same plan with the same configuration, waivers and plugins", () => {
+    const config = path.join(out, "eks-sg-policy.config.json");
+    fs.writeFileSync(config, JSON.stringify({ policies: { "node-dns": { enabled: false } }, waivers: [{ policy: "public-endpoint", address: "*", reason: "Reachable through the proxy only", owner: "@sec", expires: "2099-01-01" }] }));
+    const { runner } = recorder(failing);
+    const deployed = deploy(["--outdir", out, "--skip-synth", "--auto-approve", "--config", config], runner);
+    let checked = "";
+    const checkCode = runCli(["check", fixturePlan("topo-lt-node-sg-no-rules"), "--config", config], { stdout: (t) => (checked += t), stderr: () => undefined, env: {} });
+    expect(deployed.stdout).toBe(checked);
+    expect(deployed.stdout).toMatch(/^EXCEPTION - aws_eks_cluster\.this - public-endpoint - /m);
+    expect(deployed.stdout).not.toMatch(/node-dns/);
+    expect([deployed.code, checkCode]).toEqual([1, 1]);
+  });
+
   test("several stacks need a name; a wrong name lists them", () => {
     const two = synthOut({ a: {}, b: {} });
     expect(deploy(["--outdir", two, "--skip-synth"], recorder(passing).runner).stderr).toMatch(/name the stack to deploy: one of a, b/);
@@ -120,5 +133,46 @@ const { mirror, skipReason } = terraformAvailability();
     expect(result.code).toBe(0);
     const state = JSON.parse(fs.readFileSync(path.join(out, "stacks/local/terraform.tfstate"), "utf8"));
     expect(state.resources.map((r: { type: string; name: string }) => `${r.type}.${r.name}`)).toEqual(["terraform_data.marker"]);
+  });
+
+  test("honours the configuration and its waivers, as check does: a waived finding no longer blocks the apply", () => {
+    // A stack whose AWS resources all exist already (a real state; the plan is no-op for them, so
+    // the apply reaches no AWS API) plus a terraform_data marker that the apply creates.
+    const existing = path.dirname(fixturePlan("user-eks-module-style-existing"));
+    const stackWith = () => {
+      const out = synthOut({ nodes: { resource: { terraform_data: { marker: { input: "applied" } } } } });
+      const dir = path.join(out, "stacks/nodes");
+      fs.copyFileSync(path.join(existing, "main.tf"), path.join(dir, "main.tf"));
+      fs.copyFileSync(path.join(existing, "state.tfstate"), path.join(dir, "terraform.tfstate"));
+      return { out, dir, applied: () => (JSON.parse(fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8")).resources as { type: string }[]).some((r) => r.type === "terraform_data") };
+    };
+    const previousArgs = process.env.TF_CLI_ARGS_plan;
+    process.env.TF_CLI_ARGS_plan = "-refresh=false";
+    try {
+      // The plan's two cluster-sg-detached findings are infos: with failOn info they block.
+      const blocked = stackWith();
+      const refused = deploy(["--outdir", blocked.out, "--skip-synth", "--auto-approve", "--fail-on", "info", "--no-config"], quiet, false, blocked.dir);
+      expect(refused.stdout).toMatch(/^INFO - aws_eks_node_group\.this\["batch"\] - cluster-sg-detached - /m);
+      expect(refused.code).toBe(1);
+      expect(blocked.applied()).toBe(false);
+
+      const waived = stackWith();
+      const config = path.join(waived.out, "eks-sg-policy.config.json");
+      fs.writeFileSync(
+        config,
+        JSON.stringify({
+          failOn: "info",
+          waivers: [{ policy: "cluster-sg-detached", address: "aws_eks_node_group.this[*]", reason: "Node SG mirrors the cluster SG rules by design", owner: "@platform", expires: "2099-12-31" }],
+        }),
+      );
+      const result = deploy(["--outdir", waived.out, "--skip-synth", "--auto-approve", "--config", config], quiet, false, waived.dir);
+      expect(result.stdout).toMatch(/^EXCEPTION - aws_eks_node_group\.this\["batch"\] - cluster-sg-detached - /m);
+      expect(result.stdout).toMatch(/0 failures, 2 exceptions\n$/);
+      expect(result.code).toBe(0);
+      expect(waived.applied()).toBe(true);
+    } finally {
+      if (previousArgs === undefined) delete process.env.TF_CLI_ARGS_plan;
+      else process.env.TF_CLI_ARGS_plan = previousArgs;
+    }
   });
 });
