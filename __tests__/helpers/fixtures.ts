@@ -11,7 +11,14 @@ import { policies as registry } from "../../policies";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const FIXTURES = path.join(ROOT, "__tests__/fixtures");
-export const CORPUS = path.resolve(ROOT, "../shared/plans");
+/** Real plans from public projects whose licences allow it, committed with their sources. */
+export const VENDORED_CORPUS = path.join(FIXTURES, "corpus", "plans");
+/** The project's wider corpus beside the repository; a user's clone does not have it. */
+export const SHARED_CORPUS = path.resolve(ROOT, "../shared/plans");
+/** Why tests over the shared corpus are skipped here, or `undefined` when it is there. */
+export const sharedCorpusMissing: string | undefined = fs.existsSync(SHARED_CORPUS) ? undefined : `${SHARED_CORPUS} is not there; only the vendored plans are checked`;
+/** Plans that are input errors by design (errored: true). */
+export const ERRORED_PLANS: ReadonlySet<string> = new Set(["hashicorp__terraform__show-json-plan-error.json", "opentofu__opentofu__show-json-plan-error.json"]);
 
 /** The plan that `regenerate.sh` made from `__tests__/fixtures/tf/<name>/`. */
 export function fixturePlan(name: string): string {
@@ -25,12 +32,18 @@ export function graphOf(file: string): ResourceGraph {
   return buildGraph(input);
 }
 
+const jsonFiles = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")) : []);
+
+/** Every real plan here: the vendored ones, and those of the shared corpus when it is there. */
 export function corpusPlans(): string[] {
-  return fs
-    .readdirSync(CORPUS)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f) => path.join(CORPUS, f));
+  const vendored = jsonFiles(VENDORED_CORPUS);
+  const shared = jsonFiles(SHARED_CORPUS).filter((f) => !vendored.includes(f));
+  return [...vendored.map((f) => path.join(VENDORED_CORPUS, f)), ...shared.map((f) => path.join(SHARED_CORPUS, f))].sort((a, b) => (path.basename(a) < path.basename(b) ? -1 : 1));
+}
+
+/** One plan of the corpus by file name, vendored first; `undefined` when it is only in a shared corpus that is not there. */
+export function corpusPlan(name: string): string | undefined {
+  return [path.join(VENDORED_CORPUS, name), path.join(SHARED_CORPUS, name)].find((file) => fs.existsSync(file));
 }
 
 /** A policy result with its message made (for the one wording test each policy has). */

@@ -1,7 +1,12 @@
-// Prints one closing line in the plain form CI systems read: "N passed, N failed, N skipped".
+// Prints one closing line in the plain form CI systems read: "N passed, N failed, N skipped". A test
+// file that could not run at all (it failed to load, or threw outside its tests) counts as a failure
+// of its own, so the line never reads clean while tests were lost.
 class SummaryReporter {
   onRunComplete(_contexts, results) {
-    process.stdout.write(`\ntests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`);
+    const broken = results.testResults.filter((file) => file.testExecError !== undefined || (file.failureMessage && file.numFailingTests === 0)).length;
+    const failed = results.numFailedTests + broken;
+    const lost = broken > 0 ? ` (${broken} test file${broken === 1 ? "" : "s"} could not run)` : "";
+    process.stdout.write(`\ntests: ${results.numPassedTests} passed, ${failed} failed${lost}, ${results.numPendingTests} skipped\n`);
   }
 }
 module.exports = SummaryReporter;

@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { cli, CORPUS } from "../helpers/fixtures";
+import { cli, corpusPlan } from "../helpers/fixtures";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-bad-"));
 const write = (name: string, content: string | Uint8Array) => {
@@ -27,7 +27,7 @@ const cases: { name: string; file: () => string; says: RegExp }[] = [
   { name: "HCL", file: () => write("main.tf", 'resource "aws_security_group" "x" {\n  name = "x"\n}\n'), says: /is Terraform configuration \(HCL\), not a plan\. Run `terraform plan -out plan\.out/ },
   { name: "HCL with comments first", file: () => write("vars.tf", '# inputs\nvariable "x" {}\n'), says: /Terraform configuration \(HCL\)/ },
   { name: "format_version 2", file: () => write("future.json", JSON.stringify({ format_version: "2.0", resource_changes: [] })), says: /format_version 2\.0, and this checker reads format 0\.x and 1\.x/ },
-  { name: "errored plan", file: () => path.join(CORPUS, "hashicorp__terraform__show-json-plan-error.json"), says: /plan that errored \(errored: true\)/ },
+  { name: "errored plan", file: () => corpusPlan("opentofu__opentofu__show-json-plan-error.json")!, says: /plan that errored \(errored: true\)/ },
   { name: "folder without stacks", file: () => fs.mkdtempSync(path.join(dir, "emptydir-")), says: /folder without stacks.*cdktf synth/ },
   { name: "manifest with no stacks", file: () => { const d = fs.mkdtempSync(path.join(dir, "out-")); fs.writeFileSync(path.join(d, "manifest.json"), JSON.stringify({ version: "0.21.0", stacks: {} })); return d; }, says: /folder without stacks/ },
   { name: "JSON list", file: () => write("list.json", "[1,2]"), says: /holds a JSON list, not an object/ },
@@ -82,8 +82,9 @@ describe("bad input", () => {
 });
 
 describe("encodings", () => {
-  const plan = fs.readFileSync(path.join(CORPUS, "cycloidio__terracost__eks-nodegroup-launch-template-tf151.json"), "utf8");
-  const expected = cli(["check", path.join(CORPUS, "cycloidio__terracost__eks-nodegroup-launch-template-tf151.json"), "--format", "text"]);
+  const file = corpusPlan("cycloidio__terracost__eks-nodegroup-launch-template-tf151.json")!;
+  const plan = fs.readFileSync(file, "utf8");
+  const expected = cli(["check", file, "--format", "text"]);
 
   const utf16be = (text: string) => {
     const le = Buffer.from(text, "utf16le");

@@ -1,12 +1,11 @@
 /**
- * Every real plan in ../shared/plans loads and checks without an input error (but the errored
- * one), and the model holds every resource change of it.
+ * Every real plan — the vendored ones (fixtures/corpus) and, when it is there, the shared corpus
+ * (../shared/plans) — loads and checks without an input error (but the errored ones), and the
+ * model holds every resource change of it.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cli, corpusPlans, graphOf } from "../helpers/fixtures";
-
-const ERRORED = "hashicorp__terraform__show-json-plan-error.json";
+import { cli, corpusPlans, ERRORED_PLANS, graphOf, SHARED_CORPUS, sharedCorpusMissing, VENDORED_CORPUS } from "../helpers/fixtures";
 
 function readJson(file: string): { resource_changes?: unknown[] } {
   const bytes = fs.readFileSync(file);
@@ -16,12 +15,17 @@ function readJson(file: string): { resource_changes?: unknown[] } {
 
 const plans = corpusPlans();
 
-test("the corpus is there (49 plans)", () => {
-  expect(plans.length).toBe(49);
+test("the vendored corpus is there (34 plans and an errored OpenTofu plan)", () => {
+  expect(fs.readdirSync(VENDORED_CORPUS).filter((f) => f.endsWith(".json"))).toHaveLength(35);
+});
+
+(sharedCorpusMissing ? test.skip : test)(`the shared corpus adds its 15 plans that cannot be vendored${sharedCorpusMissing ? ` (skipped: ${sharedCorpusMissing})` : ""}`, () => {
+  expect(fs.readdirSync(SHARED_CORPUS).filter((f) => f.endsWith(".json"))).toHaveLength(49);
+  expect(plans).toHaveLength(50);
 });
 
 describe.each(plans.map((p) => [path.basename(p), p]))("%s", (name, file) => {
-  if (name === ERRORED) {
+  if (ERRORED_PLANS.has(name)) {
     test("is an input error: exit 2, one line", () => {
       const run = cli(["check", file, "--format", "json"]);
       expect(run.code).toBe(2);

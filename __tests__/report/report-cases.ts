@@ -4,14 +4,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { corpusPlans, FIXTURES, graphOf, reportOf } from "../helpers/fixtures";
+import { corpusPlans, ERRORED_PLANS, FIXTURES, graphOf, reportOf } from "../helpers/fixtures";
 import type { ResourceGraph } from "../../checker/model/resource-graph";
 import type { Finding, Report } from "../../checker/findings/report";
 import { topologyView, type TopologyView } from "../../checker/report/topology-view";
 import type { FindingWaiver, WaivableFinding } from "../../checker/waivers/waiver";
 
 /** `terraform show -json` of a plan that errored: loading it is an input error, not a report. */
-export const ERRORED = "hashicorp__terraform__show-json-plan-error.json";
 
 export interface ReportCase {
   readonly name: string;
@@ -20,7 +19,7 @@ export interface ReportCase {
 
 export function reportCases(): ReportCase[] {
   const corpus = corpusPlans()
-    .filter((file) => path.basename(file) !== ERRORED)
+    .filter((file) => !ERRORED_PLANS.has(path.basename(file)))
     .map((file) => ({ name: `corpus/${path.basename(file)}`, file }));
   const dir = path.join(FIXTURES, "tf");
   const fixtures = fs

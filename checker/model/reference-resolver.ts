@@ -96,12 +96,17 @@ export class ReferenceResolver {
 
   resolveExpression(expression: ExpressionJson | undefined, scope: Scope, pick?: Pick, depth = 0): Resolution {
     const result = empty();
-    if (!expression) return result;
+    if (expression === undefined || expression === null) return result;
     if (Array.isArray(expression)) {
       // A nested block: everything its arguments refer to.
       for (const block of expression) {
+        if (block === null || typeof block !== "object") continue;
         for (const inner of Object.values(block)) merge(result, this.resolveExpression(inner, scope, pick, depth));
       }
+      return result;
+    }
+    if (typeof expression !== "object") {
+      result.unresolved.push("an expression the plan does not describe");
       return result;
     }
     // Configurations written in JSON (cdk.tf.json) give both: the template text as a "constant" and its references.
@@ -122,6 +127,8 @@ export class ReferenceResolver {
     const result = empty();
     const parsed: TraversalStep[][] = [];
     for (const text of references) {
+      // A hand-edited or damaged plan may hold anything here; only text is a reference.
+      if (typeof text !== "string") continue;
       const steps = parseTraversal(text);
       if (steps) parsed.push(steps);
       else result.unresolved.push(text);
