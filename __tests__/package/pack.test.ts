@@ -13,6 +13,7 @@ import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { docBlock } from "../helpers/doc-blocks";
 
 const ROOT = path.resolve(__dirname, "../..");
 const TSC = path.join(ROOT, "node_modules/typescript/bin/tsc");
@@ -129,6 +130,47 @@ test('require("eks-sg-policy/modules") works by name, and its gate stops app.syn
   } else {
     expect(out.gate).toMatch(/\[user\/cluster\] eks-sg-policy public-endpoint \(error\) aws_eks_cluster\.cluster: /);
   }
+});
+
+describe("a plugin written only from docs/writing-policies.md, against the installed package", () => {
+  const PLUGIN_PLAN = path.join(ROOT, "__tests__/fixtures/tf/plugin-org-rules/plan.json");
+  beforeAll(() => fs.writeFileSync(path.join(scratch, "org-policies.js"), docBlock("docs/writing-policies.md", "org-policies.js")));
+
+  test("reports its findings through check and --format sarif", () => {
+    const json = sh("npx", ["--offline", "--no-install", "eks-sg-policy", "check", PLUGIN_PLAN, "--plugin", "./org-policies.js", "--format", "json"], scratch);
+    expect(json.stderr).toBe("");
+    const findings = (JSON.parse(json.stdout) as { findings: { policy: string; address: string }[] }).findings.filter((f) => f.policy.startsWith("acme-"));
+    expect(findings.map((f) => `${f.policy} ${f.address}`)).toEqual([
+      'acme-istio-webhook module.nodes["batch"].aws_eks_node_group.this',
+      'acme-sg-owner-tag module.nodes["batch"].aws_security_group.node',
+    ]);
+    const sarif = JSON.parse(ok(sh("npx", ["--offline", "--no-install", "eks-sg-policy", "check", PLUGIN_PLAN, "--plugin", "./org-policies.js", "--format", "sarif", "--fail-on", "never"], scratch), "check --format sarif"));
+    expect(sarif.runs[0].results.filter((r: { ruleId: string }) => r.ruleId.startsWith("acme-")).map((r: { ruleId: string; level: string }) => `${r.ruleId} ${r.level}`)).toEqual(["acme-istio-webhook error", "acme-sg-owner-tag warning"]);
+  });
+
+  test("and through the synth-time gate", () => {
+    const script = `
+      const { EksPolicyGate } = require("eks-sg-policy/modules");
+      const { App, TerraformStack } = require("cdktf");
+      const { AwsProvider } = require("@cdktf/provider-aws/lib/provider");
+      const { EksCluster } = require("@cdktf/provider-aws/lib/eks-cluster");
+      const { SecurityGroup } = require("@cdktf/provider-aws/lib/security-group");
+      const { LaunchTemplate } = require("@cdktf/provider-aws/lib/launch-template");
+      const { EksNodeGroup } = require("@cdktf/provider-aws/lib/eks-node-group");
+      const app = new App({ outdir: require("node:path").join(__dirname, "cdktf.out") });
+      const stack = new TerraformStack(app, "org");
+      new AwsProvider(stack, "aws", { region: "ap-northeast-1" });
+      const cluster = new EksCluster(stack, "cluster", { name: "c", roleArn: "arn:aws:iam::111122223333:role/eks", vpcConfig: { subnetIds: ["subnet-0a1b2c3d4e5f60718"], endpointPublicAccess: false, endpointPrivateAccess: true } });
+      const sg = new SecurityGroup(stack, "nodes", { vpcId: "vpc-0a1b2c3d4e5f60718", description: "nodes" });
+      const lt = new LaunchTemplate(stack, "lt", { vpcSecurityGroupIds: [sg.id], metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } });
+      new EksNodeGroup(stack, "workers", { clusterName: cluster.name, nodeGroupName: "w", nodeRoleArn: "arn:aws:iam::111122223333:role/node", subnetIds: ["subnet-0a1b2c3d4e5f60718"], scalingConfig: { desiredSize: 1, minSize: 1, maxSize: 1 }, launchTemplate: { id: lt.id, version: "1" } });
+      EksPolicyGate.of(app, { plugins: ["./org-policies.js"] });
+      try { app.synth(); console.log("synth passed"); } catch (e) { console.log(e.message); }
+    `;
+    fs.writeFileSync(path.join(scratch, "gate-with-plugin.js"), script);
+    const out = ok(sh(process.execPath, ["gate-with-plugin.js"], scratch), "node gate-with-plugin.js");
+    expect(out).toMatch(/\[org\/workers\] eks-sg-policy acme-istio-webhook \(error\) aws_eks_node_group\.workers: API server → Istio injection webhook/);
+  });
 });
 
 describe("the types resolve by package name", () => {
