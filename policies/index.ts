@@ -7,10 +7,12 @@ import clusterSgDetached from "./cluster-sg-detached";
 import clusterSgRuleMissesNodes from "./cluster-sg-rule-misses-nodes";
 import connectivityRegression from "./connectivity-regression";
 import controlPlaneLogging from "./control-plane-logging";
+import controlPlaneSgMisuse from "./control-plane-sg-misuse";
 import nodeDns from "./node-dns";
 import nodeImdsv2 from "./node-imdsv2";
 import nodeToApiserver from "./node-to-apiserver";
 import nodeToNode from "./node-to-node";
+import podSgPrerequisites from "./pod-sg-prerequisites";
 import publicEndpoint from "./public-endpoint";
 import remoteAccess from "./remote-access";
 import secretsEncryption from "./secrets-encryption";
@@ -25,10 +27,12 @@ export const policies: readonly Policy[] = [
   clusterSgRuleMissesNodes,
   connectivityRegression,
   controlPlaneLogging,
+  controlPlaneSgMisuse,
   nodeDns,
   nodeImdsv2,
   nodeToApiserver,
   nodeToNode,
+  podSgPrerequisites,
   publicEndpoint,
   remoteAccess,
   secretsEncryption,

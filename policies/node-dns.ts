@@ -10,14 +10,20 @@ export default definePolicy({
     messages: {},
   },
   check({ flows, forEachNodeClass }) {
-    return forEachNodeClass("DNS (TCP and UDP 53) to the CoreDNS hosts", (node) =>
-      flows.coreDnsHosts(node).map((host) =>
-        flows.result(node.address, flows.dns(node, host), {
-          what: host === node ? "DNS between nodes of this class" : `DNS to CoreDNS hosts in ${host.address}`,
-          why: "Pods here cannot resolve names when CoreDNS runs there.",
-          key: `${node.id}>${host.id}`,
-        }),
-      ),
+    return forEachNodeClass(
+      "DNS (TCP and UDP 53) to the CoreDNS hosts",
+      (node) =>
+        // EKS Auto Mode nodes answer DNS on the node itself (automode.adoc: "local DNS services").
+        node.resolvesDnsLocally
+          ? { address: node.address, status: "pass", key: node.id, data: { resolvesLocally: true } }
+          : flows.coreDnsHosts(node).map((host) =>
+              flows.result(node.address, flows.dns(node, host), {
+                what: host === node ? "DNS between nodes of this class" : `DNS to CoreDNS hosts in ${host.address}`,
+                why: node.kind === "pod" ? "Pods with these SGs cannot resolve names when CoreDNS runs there." : "Pods here cannot resolve names when CoreDNS runs there.",
+                key: `${node.id}>${host.id}`,
+              }),
+            ),
+      { pods: true },
     );
   },
 });

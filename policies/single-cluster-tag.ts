@@ -17,7 +17,8 @@ export default definePolicy({
   check({ topology }) {
     const results: PolicyResult[] = [];
     for (const cluster of topology.clusters) {
-      for (const node of cluster.nodes) {
+      // Pods with their own SGs too: the load balancer controller reads the tag on their branch ENIs.
+      for (const node of [...cluster.nodes, ...cluster.pods]) {
         const tagged: string[] = [];
         const undecided: string[] = [];
         for (const key of node.sgs.members) {

@@ -1,9 +1,7 @@
 import { definePolicy } from "../checker/policy";
 import type { PolicyResult, Severity } from "../checker/policy";
-import { isWholeInternet, isWholeInternetText } from "../checker/eks/cidr";
+import { isWholeInternet } from "../checker/eks/cidr";
 import { describeRule, type SgRule } from "../checker/eks/sg-rules";
-import type { World } from "../checker/model/resource-graph";
-import { isObject } from "../checker/model/value";
 
 const CRITICAL_PORTS = [22, 3389];
 
@@ -12,15 +10,6 @@ function severityOf(rule: SgRule): Severity {
   if (rule.fromPort <= 0 && rule.toPort >= 65535) return "error";
   const { fromPort, toPort } = rule;
   return CRITICAL_PORTS.some((p) => fromPort <= p && p <= toPort) ? "error" : "warning";
-}
-
-/** The CIDRs of a managed prefix list made in the plan; `undefined` when the plan does not say. */
-function prefixListCidrs(world: World, id: string): string[] | undefined {
-  const list = world.findByAttribute("aws_ec2_managed_prefix_list", "id", id)[0];
-  const entries = list ? world.read(list, ["entry"]) : undefined;
-  if (!Array.isArray(entries)) return undefined;
-  const cidrs = entries.map((e) => (isObject(e) ? e.cidr : undefined));
-  return cidrs.every((c): c is string => typeof c === "string") ? cidrs : undefined;
 }
 
 export default definePolicy({
@@ -38,16 +27,13 @@ export default definePolicy({
     },
   },
   check({ topology }) {
-    const { world } = topology;
-    const isWorld = (rule: SgRule) =>
-      (rule.peer.kind === "cidr" && isWholeInternet(rule.peer.cidr)) ||
-      (rule.peer.kind === "prefix-list" && (prefixListCidrs(world, rule.peer.id) ?? []).some(isWholeInternetText));
+    // Prefix lists made in the plan are their CIDRs by now (prefix-lists.ts).
+    const isWorld = (rule: SgRule) => rule.peer.kind === "cidr" && isWholeInternet(rule.peer.cidr);
     /** A CIDR or prefix list decided at apply time (or not in the plan) may be the whole internet; an unknown SG peer cannot. */
-    const mayBeWorld = (rule: SgRule) =>
-      (rule.peer.kind === "unknown" && rule.peer.mayBe !== "sg") || (rule.peer.kind === "prefix-list" && prefixListCidrs(world, rule.peer.id) === undefined);
+    const mayBeWorld = (rule: SgRule) => (rule.peer.kind === "unknown" && rule.peer.mayBe !== "sg") || rule.peer.kind === "prefix-list";
     const onEnis = new Map<string, string[]>();
     for (const cluster of topology.clusters) {
-      for (const cls of [cluster.controlPlane, ...cluster.nodes]) {
+      for (const cls of [cluster.controlPlane, ...cluster.nodes, ...cluster.pods]) {
         for (const key of cls.sgs.members) onEnis.set(key, [...(onEnis.get(key) ?? []), cls.id]);
       }
     }
@@ -67,7 +53,7 @@ export default definePolicy({
           const severity: Severity = open.some((r) => severityOf(r) === "error") ? "error" : "warning";
           results.push({ address, status: "fail", severity, key, related: [key, ...classes], messageId: "open-to-world", data: { ...where, rules: open.map(describeRule).join("; ") } });
         } else if (undecided.length > 0) {
-          const why = (r: SgRule) => (r.peer.kind === "unknown" ? r.peer.reason : "the prefix list's entries are not in this plan");
+          const why = (r: SgRule) => (r.peer.kind === "unknown" || r.peer.kind === "prefix-list" ? r.peer.reason : "");
           results.push({ address, status: "unknown", key, related: [key], messageId: "sources-unknown", data: { ...where, rules: undecided.map((r) => `${describeRule(r)} (${why(r)})`).join("; ") } });
         } else {
           results.push({ address, status: "pass", key });

@@ -77,7 +77,7 @@ test.each<[string, string[]]>([
   ],
   [
     "heldout-b-remote-access-endpoints",
-    ["fail remote-access aws_eks_node_group.legacy", "fail world-ingress aws_eks_node_group.legacy", "fail world-ingress aws_security_group_rule.cluster_ssh", "unknown world-ingress aws_security_group_rule.cluster_vpn"],
+    ["fail remote-access aws_eks_node_group.legacy", "fail world-ingress aws_eks_node_group.legacy", "fail world-ingress aws_security_group_rule.cluster_ssh", "fail(warning) world-ingress aws_security_group_rule.cluster_vpn"],
   ],
   [
     // The 443 rule is replaced by one for the two node subnets' CIDRs, which together hold the nodes: no regression there.

@@ -87,10 +87,11 @@ export function nodeLaunchTemplateUses(world: World): LaunchTemplateUse[] {
     if (clusterTagsOfAsg(world, asg).length === 0) continue;
     const templates = new Set<ResourceInstance>();
     const unknowns: string[] = [];
-    // The legacy launch configuration plays the same part for the instances it starts.
+    // The legacy launch configuration plays the same part for the instances it starts; the
+    // provider sets its id to its name, so ASGs name it by either.
     const configuration = world.read(asg, ["launch_configuration"]);
     if (configuration !== undefined && configuration !== null && configuration !== "" && !(isUnknown(configuration) && configuration.origin === "computed")) {
-      const found = world.designated("aws_launch_configuration", "name", configuration);
+      const found = world.designated("aws_launch_configuration", ["name", "id"], configuration);
       found.instances.forEach((lc) => templates.add(lc));
       if (found.unknown) unknowns.push(`launch configuration: ${found.unknown}`);
     }

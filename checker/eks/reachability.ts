@@ -19,6 +19,8 @@ export interface SideResult {
   readonly rules: readonly SgRule[];
   /** Why the side is unknown, or what is missing when denied. */
   readonly reasons: readonly string[];
+  /** For a side the plan does not hold (hybrid nodes' own firewall): what it stands for. */
+  readonly outside?: string;
 }
 
 /** One port, or an inclusive range that must be open in full. */
@@ -99,7 +101,7 @@ function whyUnknown(rule: SgRule, other: EniClass): string {
   if (rule.protocol === undefined || (rule.protocol !== "all" && (rule.fromPort === undefined || rule.toPort === undefined))) return "its protocol or ports are decided at apply time";
   if (peer.kind === "unknown") return peer.reason;
   if (peer.kind === "cidr") return `whether it covers ${other.id} is not known: ${other.subnets.unknown ?? "no subnet CIDRs of its family"}`;
-  if (peer.kind === "prefix-list") return "the prefix list's CIDRs are not in the plan";
+  if (peer.kind === "prefix-list") return peer.reason;
   return `the SGs of ${other.id} are not all known: ${other.sgs.unknown}`;
 }
 
@@ -108,6 +110,8 @@ function sgLabel(topology: Topology, key: string): string {
 }
 
 function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: Direction, protocol: FlowProtocol, ports: PortRange, family: IpFamily): SideResult {
+  // Hybrid nodes' own side is a firewall on premises: outside the plan, and not what this judges.
+  if (own.outsideVpc) return { verdict: "allowed", rules: [], reasons: [], outside: own.outsideVpc };
   const allowing: SgRule[] = [];
   // Ports open to every ENI of the other class, and ports open to some of its subnets only.
   const opened: PortRange[] = [];

@@ -20,8 +20,21 @@ export interface SecurityGroup {
   readonly address?: string;
   /** How messages name it. */
   readonly label: string;
+  /** Its tags after the plan: `tags_all` (provider `default_tags` included) and `aws_ec2_tag` resources. */
+  readonly tags: SgTags;
+  /** Its group name (what selectors' `name` matches), when the plan says. */
+  readonly groupName: string | { readonly unknown: string };
   /** Cluster names it is tagged for (`kubernetes.io/cluster/<name>`); `unknown` when its tags are decided at apply. */
   readonly clusterTags: readonly string[] | "unknown";
+}
+
+export interface SgTags {
+  /** Tags whose values the plan knows. */
+  readonly values: ReadonlyMap<string, string>;
+  /** Keys whose values are decided at apply time, with why. */
+  readonly undecided: ReadonlyMap<string, string>;
+  /** Set when the set of keys itself is not known (tags decided at apply, or an SG made elsewhere). */
+  readonly unknown?: string;
 }
 
 /** The SGs a value designates; `unknown` says what could not be decided (then `members` may be incomplete). */
@@ -33,40 +46,71 @@ export interface SgSet {
 export const clusterSgKey = (clusterAddress: string): SgKey => `${clusterAddress}.vpc_config[0].cluster_security_group_id`;
 export const remoteAccessSgKey = (nodeGroupAddress: string): SgKey => `${nodeGroupAddress}.resources[0].remote_access_security_group_id`;
 
-export function clusterTagsOf(tags: Value | undefined): readonly string[] | "unknown" {
-  if (isUnknown(tags)) return tags.origin === "computed" ? [] : "unknown";
-  if (!isObject(tags)) return [];
-  return Object.keys(tags)
-    .filter((k) => k.startsWith(CLUSTER_TAG_PREFIX))
-    .map((k) => k.slice(CLUSTER_TAG_PREFIX.length));
+/** Tags as a value of the plan (`tags_all`): known values, keys with undecided values, or wholly unknown. */
+function tagsOf(tags: Value | undefined): { values: Map<string, string>; undecided: Map<string, string>; unknown?: string } {
+  const values = new Map<string, string>();
+  const undecided = new Map<string, string>();
+  if (isUnknown(tags)) return tags.origin === "computed" ? { values, undecided } : { values, undecided, unknown: `its tags are decided at apply time (${tags.describe()})` };
+  if (!isObject(tags)) return { values, undecided };
+  for (const [key, value] of Object.entries(tags)) {
+    if (typeof value === "string") values.set(key, value);
+    else if (isUnknown(value)) undecided.set(key, value.describe());
+  }
+  return { values, undecided };
 }
+
+function clusterTagsOf(tags: SgTags): readonly string[] | "unknown" {
+  if (tags.unknown) return "unknown";
+  const keys = [...tags.values.keys(), ...tags.undecided.keys()];
+  return keys.filter((k) => k.startsWith(CLUSTER_TAG_PREFIX)).map((k) => k.slice(CLUSTER_TAG_PREFIX.length));
+}
+
+/** A security group whose tags can still change while the directory is built (aws_ec2_tag). */
+type Building = Omit<SecurityGroup, "tags" | "clusterTags"> & { tags: { values: Map<string, string>; undecided: Map<string, string>; unknown?: string } };
 
 function isClusterSgRef(ref: Ref): boolean {
   return ref.path.includes("cluster_security_group_id");
 }
 
 /** Turns SG ids (known strings or unknown values with references) into SG keys. */
+const noTags = () => ({ values: new Map<string, string>(), undecided: new Map<string, string>() });
+
 export class SgDirectory {
-  private readonly groups = new Map<SgKey, SecurityGroup>();
+  private readonly groups = new Map<SgKey, Building>();
+  private readonly finished = new Map<SgKey, SecurityGroup>();
   private readonly clusterSgIds = new Map<string, SgKey>();
 
   constructor(private readonly world: World) {
     for (const sg of world.ofType("aws_security_group")) {
       // tags_all adds the provider's default_tags; before apply it may be unknown, then tags is what we have.
       const all = world.read(sg, ["tags_all"]);
-      const tags = isObject(all) ? all : world.read(sg, ["tags"]);
-      this.groups.set(sg.address, { key: sg.address, kind: "terraform", address: sg.address, label: sg.address, clusterTags: clusterTagsOf(tags) });
+      const tags = tagsOf(isObject(all) ? all : world.read(sg, ["tags"]));
+      const name = world.read(sg, ["name"]);
+      const groupName = typeof name === "string" ? name : { unknown: isUnknown(name) ? `its name is decided at apply time (${name.describe()})` : "it has no name in the plan" };
+      this.groups.set(sg.address, { key: sg.address, kind: "terraform", address: sg.address, label: sg.address, tags, groupName });
     }
   }
 
+  /**
+   * The cluster SG EKS makes: tagged `aws:eks:cluster-name` and `kubernetes.io/cluster/<name>`, and
+   * named (and Name-tagged) `eks-cluster-sg-<name>-<id>` with an id chosen at creation.
+   */
   addClusterSg(cluster: ResourceInstance, name: string | undefined): SgKey {
     const key = clusterSgKey(cluster.address);
+    const tags = noTags();
+    const suffix = "its name ends with an id EKS chooses when it makes the cluster";
+    if (name) {
+      tags.values.set("aws:eks:cluster-name", name);
+      tags.values.set(`${CLUSTER_TAG_PREFIX}${name}`, "owned");
+      tags.undecided.set("Name", suffix);
+    }
     this.groups.set(key, {
       key,
       kind: "cluster",
       address: cluster.address,
       label: `the cluster SG of ${cluster.address}`,
-      clusterTags: name ? [name] : "unknown",
+      tags: name ? tags : { ...tags, unknown: "the cluster's name, which EKS tags it with, is decided at apply time" },
+      groupName: { unknown: suffix },
     });
     const known = this.world.read(cluster, ["vpc_config", 0, "cluster_security_group_id"]);
     if (typeof known === "string") this.clusterSgIds.set(known, key);
@@ -75,16 +119,47 @@ export class SgDirectory {
 
   addRemoteAccessSg(nodeGroup: ResourceInstance): SgKey {
     const key = remoteAccessSgKey(nodeGroup.address);
-    this.groups.set(key, { key, kind: "remote-access", address: nodeGroup.address, label: `the remote-access SG EKS makes for ${nodeGroup.address}`, clusterTags: [] });
+    this.groups.set(key, {
+      key,
+      kind: "remote-access",
+      address: nodeGroup.address,
+      label: `the remote-access SG EKS makes for ${nodeGroup.address}`,
+      tags: noTags(),
+      groupName: { unknown: "EKS names it when it makes the node group" },
+    });
     return key;
   }
 
-  get(key: SgKey): SecurityGroup | undefined {
-    return this.groups.get(key);
+  /** Tags that `aws_ec2_tag` resources add to SGs (terraform-aws-eks tags the cluster SG this way). */
+  addTagResources(): void {
+    for (const tag of this.world.ofType("aws_ec2_tag")) {
+      const set = this.resolve(this.world.read(tag, ["resource_id"]));
+      const key = this.world.read(tag, ["key"]);
+      const value = this.world.read(tag, ["value"]);
+      for (const member of set.members) {
+        const group = this.groups.get(member);
+        if (!group) continue;
+        if (typeof key !== "string") group.tags.unknown ??= `${tag.address} adds a tag whose key is decided at apply time`;
+        else if (typeof value === "string") group.tags.values.set(key, value);
+        else group.tags.undecided.set(key, `${tag.address}: ${isUnknown(value) ? value.describe() : "no value"}`);
+      }
+    }
   }
 
-  all(): IterableIterator<SecurityGroup> {
-    return this.groups.values();
+  get(key: SgKey): SecurityGroup | undefined {
+    let done = this.finished.get(key);
+    if (!done) {
+      const group = this.groups.get(key);
+      if (!group) return undefined;
+      done = { ...group, clusterTags: clusterTagsOf(group.tags) };
+      this.finished.set(key, done);
+    }
+    return done;
+  }
+
+  /** Every SG the directory knows, made in the plan or not. */
+  *all(): IterableIterator<SecurityGroup> {
+    for (const key of this.groups.keys()) yield this.get(key)!;
   }
 
   /** The SGs a value (one id, a list of ids, or an unknown value) designates. */
@@ -113,12 +188,16 @@ export class SgDirectory {
     return { members: [], unknown: `unexpected value ${JSON.stringify(value)}` };
   }
 
-  private byId(id: string): SgKey {
+  /** The SG with this id: made in the plan, a cluster SG, or one known only by its id. */
+  byId(id: string): SgKey {
     const made = this.world.findByAttribute("aws_security_group", "id", id)[0];
     if (made) return made.address;
     const cluster = this.clusterSgIds.get(id);
     if (cluster) return cluster;
-    if (!this.groups.has(id)) this.groups.set(id, { key: id, kind: "external", label: `${id} (not in this plan)`, clusterTags: "unknown" });
+    if (!this.groups.has(id)) {
+      const why = `${id} is not made in this plan`;
+      this.groups.set(id, { key: id, kind: "external", label: `${id} (not in this plan)`, tags: { ...noTags(), unknown: why }, groupName: { unknown: why } });
+    }
     return id;
   }
 }

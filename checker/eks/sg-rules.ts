@@ -7,15 +7,24 @@ import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { isObject, isUnknown, type Unknown, type Value, type ValueObject } from "../model/value";
 import { parseCidr, type ParsedCidr } from "./cidr";
+import type { PrefixListDirectory } from "./prefix-lists";
 import type { SgDirectory, SgKey } from "./security-groups";
+
+/** What rules name peers by: SG ids and prefix lists. */
+export interface RuleSources {
+  readonly sgs: SgDirectory;
+  readonly prefixLists: PrefixListDirectory;
+}
 
 export type Direction = "ingress" | "egress";
 export type Protocol = "all" | "tcp" | "udp" | "icmp" | "icmpv6" | `proto-${number}`;
 
 export type RulePeer =
   | { readonly kind: "sg"; readonly sg: SgKey }
-  | { readonly kind: "cidr"; readonly cidr: ParsedCidr }
-  | { readonly kind: "prefix-list"; readonly id: string }
+  /** A CIDR, written as such or as an entry of a prefix list made in the plan (`prefixList` names it). */
+  | { readonly kind: "cidr"; readonly cidr: ParsedCidr; readonly prefixList?: string }
+  /** A prefix list whose entries the plan does not decide (AWS-managed, or made elsewhere). */
+  | { readonly kind: "prefix-list"; readonly id: string; readonly reason: string }
   /**
    * The peer is decided at apply time; `candidates` are the SGs it may be, and `mayBe` says which
    * kind of peer the unknown value stands for (`any` for a whole rule list decided at apply time).
@@ -54,7 +63,15 @@ export function describeRule(rule: SgRule): string {
   const proto = rule.protocol ?? "(protocol unknown)";
   const ports = rule.protocol === "all" ? "all traffic" : rule.fromPort === undefined || rule.toPort === undefined ? `${proto} (ports unknown)` : rule.fromPort === rule.toPort ? `${proto}/${rule.fromPort}` : `${proto}/${rule.fromPort}-${rule.toPort}`;
   const peer =
-    rule.peer.kind === "sg" ? rule.peer.sg : rule.peer.kind === "cidr" ? rule.peer.cidr.text : rule.peer.kind === "prefix-list" ? `prefix list ${rule.peer.id}` : "a peer decided at apply time";
+    rule.peer.kind === "sg"
+      ? rule.peer.sg
+      : rule.peer.kind === "cidr"
+        ? rule.peer.prefixList
+          ? `${rule.peer.cidr.text} (in prefix list ${rule.peer.prefixList})`
+          : rule.peer.cidr.text
+        : rule.peer.kind === "prefix-list"
+          ? `prefix list ${rule.peer.id}`
+          : "a peer decided at apply time";
   return `${rule.direction} ${ports} ${rule.direction === "ingress" ? "from" : "to"} ${peer}`;
 }
 
@@ -91,7 +108,7 @@ function list(value: Value | undefined): Value[] | undefined {
  * Optional+Computed, so they show as unknown on create even when the configuration chose null —
  * often through a conditional whose other branch names an SG. Once a peer is known, they are noise.
  */
-function peersOf(body: ValueObject, sg: SgKey | undefined, sgs: SgDirectory, keys: PeerKeys): RulePeer[] {
+function peersOf(body: ValueObject, sg: SgKey | undefined, { sgs, prefixLists }: RuleSources, keys: PeerKeys): RulePeer[] {
   const known: RulePeer[] = [];
   const inferred: RulePeer[] = [];
   const undecided = (key: string, value: Unknown, mayBe: UnknownPeerKind, candidates: readonly SgKey[] = []) =>
@@ -111,11 +128,15 @@ function peersOf(body: ValueObject, sg: SgKey | undefined, sgs: SgDirectory, key
     }
   }
   const prefixes = body[keys.prefix];
-  for (const item of list(prefixes) ?? (typeof prefixes === "string" ? [prefixes] : [])) {
-    if (typeof item === "string" && item !== "") known.push({ kind: "prefix-list", id: item });
+  const items = list(prefixes) ?? (typeof prefixes === "string" ? [prefixes] : isUnknown(prefixes) && prefixes.origin !== "computed" ? [prefixes] : []);
+  for (const item of items) {
+    if (item === "" || item === null || (isUnknown(item) && item.origin === "computed")) continue;
+    // A list made in the plan is its CIDRs; one made elsewhere stays a peer the plan does not decide.
+    const resolved = prefixLists.resolve(item);
+    if (resolved.decided) for (const cidr of resolved.cidrs) (typeof item === "string" ? known : inferred).push({ kind: "cidr", cidr, prefixList: resolved.label });
+    else if (typeof item === "string") known.push({ kind: "prefix-list", id: item, reason: resolved.reason });
     else if (isUnknown(item)) undecided(keys.prefix, item, "prefix-list");
   }
-  if (isUnknown(prefixes) && prefixes.origin !== "computed") undecided(keys.prefix, prefixes, "prefix-list");
   const source = body[keys.source];
   if (source !== undefined && source !== null && source !== "" && !(isUnknown(source) && source.origin === "computed") && !(Array.isArray(source) && source.length === 0)) {
     const set = sgs.resolve(source);
@@ -169,7 +190,8 @@ function signature(rule: SgRule): string {
 }
 
 /** Rules defined by rule resources (`aws_security_group_rule`, `aws_vpc_security_group_*_rule`) in one world. */
-export function ruleResources(world: World, sgs: SgDirectory): SgRule[] {
+export function ruleResources(world: World, sources: RuleSources): SgRule[] {
+  const { sgs } = sources;
   const rules: SgRule[] = [];
   const target = (instance: ResourceInstance) => {
     const set = sgs.resolve(world.read(instance, ["security_group_id"]));
@@ -183,7 +205,7 @@ export function ruleResources(world: World, sgs: SgDirectory): SgRule[] {
     if (!direction) continue;
     const owner = target(instance);
     const body = bodyOf(values.protocol, values.from_port, values.to_port);
-    for (const peer of peersOf(values, owner.sg, sgs, RULE_KEYS)) rules.push({ ...owner, direction, ...body, peer, address: instance.address, origin: "rule-resource" });
+    for (const peer of peersOf(values, owner.sg, sources, RULE_KEYS)) rules.push({ ...owner, direction, ...body, peer, address: instance.address, origin: "rule-resource" });
   }
   for (const [type, direction] of [["aws_vpc_security_group_ingress_rule", "ingress"], ["aws_vpc_security_group_egress_rule", "egress"]] as const) {
     for (const instance of world.ofType(type)) {
@@ -192,7 +214,7 @@ export function ruleResources(world: World, sgs: SgDirectory): SgRule[] {
       const owner = target(instance);
       const protocol = normaliseProtocol(values.ip_protocol);
       const body = protocol === "all" ? bodyOf("-1", undefined, undefined) : bodyOf(values.ip_protocol, values.from_port, values.to_port);
-      for (const peer of peersOf(values, owner.sg, sgs, VPC_RULE_KEYS)) rules.push({ ...owner, direction, ...body, peer, address: instance.address, origin: "rule-resource" });
+      for (const peer of peersOf(values, owner.sg, sources, VPC_RULE_KEYS)) rules.push({ ...owner, direction, ...body, peer, address: instance.address, origin: "rule-resource" });
     }
   }
   return rules;
@@ -204,7 +226,7 @@ export function ruleResources(world: World, sgs: SgDirectory): SgRule[] {
  * (from both sides of the plan) so that they are not counted twice — and a rule resource that the
  * plan deletes does not survive in the SG's stale inline list.
  */
-export function inlineRules(world: World, sgs: SgDirectory, managedElsewhere: ReadonlySet<string>): SgRule[] {
+export function inlineRules(world: World, sources: RuleSources, managedElsewhere: ReadonlySet<string>): SgRule[] {
   const rules: SgRule[] = [];
   for (const instance of world.ofType("aws_security_group")) {
     for (const direction of ["ingress", "egress"] as const) {
@@ -218,7 +240,7 @@ export function inlineRules(world: World, sgs: SgDirectory, managedElsewhere: Re
       for (const entry of entries) {
         if (!isObject(entry)) continue;
         const body = bodyOf(entry.protocol, entry.from_port, entry.to_port);
-        for (const peer of peersOf(entry, instance.address, sgs, INLINE_KEYS)) {
+        for (const peer of peersOf(entry, instance.address, sources, INLINE_KEYS)) {
           const rule: SgRule = { sg: instance.address, direction, ...body, peer, address: instance.address, origin: "inline" };
           if (!managedElsewhere.has(signature(rule))) rules.push(rule);
         }

@@ -16,6 +16,12 @@ export class SubnetDirectory {
   constructor(private readonly world: World) {}
 
   resolve(value: Value | undefined): SubnetSet {
+    const { subnets, problems } = this.designate(value);
+    return this.setOf(subnets, problems);
+  }
+
+  /** The subnets a value (an id, a list of ids, an unknown value) names, and what it leaves open. */
+  designate(value: Value | undefined): { subnets: ResourceInstance[]; problems: string[] } {
     const subnets: ResourceInstance[] = [];
     const problems: string[] = [];
     const items = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
@@ -31,17 +37,23 @@ export class SubnetDirectory {
       }
     }
     if (items.length === 0) problems.push("no subnets given");
+    return { subnets, problems };
+  }
+
+  /** The CIDRs of these subnets; `problems` (and any CIDR decided at apply time) make the set unknown. */
+  setOf(subnets: readonly ResourceInstance[], problems: readonly string[]): SubnetSet {
+    const unknown = [...problems];
     const ipv4: ParsedCidr[] = [];
     const ipv6: ParsedCidr[] = [];
     for (const subnet of new Set(subnets)) {
       const v4 = this.world.read(subnet, ["cidr_block"]);
       const parsed = typeof v4 === "string" ? parseCidr(v4) : undefined;
       if (parsed) ipv4.push(parsed);
-      else problems.push(`the CIDR of ${subnet.address} is decided at apply time`);
+      else unknown.push(`the CIDR of ${subnet.address} is decided at apply time`);
       const v6 = this.world.read(subnet, ["ipv6_cidr_block"]);
       const parsed6 = typeof v6 === "string" && v6 !== "" ? parseCidr(v6) : undefined;
       if (parsed6) ipv6.push(parsed6);
     }
-    return { ipv4, ipv6, ...(problems.length ? { unknown: problems.join("; ") } : {}) };
+    return { ipv4, ipv6, ...(unknown.length ? { unknown: unknown.join("; ") } : {}) };
   }
 }

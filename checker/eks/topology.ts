@@ -7,52 +7,18 @@
 import picomatch from "picomatch";
 import type { ResourceGraph, Side, World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
-import { firstBlock, isObject, isUnknown, type Value } from "../model/value";
-import { parseCidr, type IpFamily, type ParsedCidr } from "./cidr";
+import { firstBlock, isObject, isUnknown, type Unknown, type Value, type ValueObject } from "../model/value";
+import { parseCidr, type ParsedCidr } from "./cidr";
 import { clusterTagsOfAsg, nodeLaunchTemplateUses, type LaunchTemplateUse } from "./node-launch-templates";
+import { Cluster, type EniClass } from "./eni-class";
+import type { UndecidedManifest } from "./manifests";
+import { PrefixListDirectory } from "./prefix-lists";
 import { SgDirectory, type SgKey, type SgSet } from "./security-groups";
+import { addSelectorClasses } from "./selector-classes";
 import { inlineRules, ruleResources, RuleIndex, signaturesOf, type SgRule } from "./sg-rules";
-import { SubnetDirectory, type SubnetSet } from "./subnets";
+import { SubnetDirectory } from "./subnets";
 
-/** `public-endpoint` is not an ENI: it stands for the API's public endpoint as a flow destination. */
-export type EniClassKind = "control-plane" | "managed" | "self-managed" | "fargate" | "public-endpoint";
-
-export interface EniClass {
-  /** Stable id: `control-plane(<cluster>)`, `managed(<node group>)`, `self-managed(<asg>)`, `fargate(<profile>)`. */
-  readonly id: string;
-  readonly kind: EniClassKind;
-  /** The resource the class comes from; findings about node traffic are addressed to it. */
-  readonly address: string;
-  readonly cluster: Cluster;
-  /** The SGs on its ENIs; `unknown` says what the plan leaves open. */
-  readonly sgs: SgSet;
-  readonly subnets: SubnetSet;
-  /** The launch templates it starts from (EC2 node classes). */
-  readonly launchTemplates: readonly string[];
-  /** For an ASG whose instances start from templates with different SGs: the template of this class. */
-  readonly viaTemplate?: string;
-  /** True when the SG set comes from a launch template that names SGs (the cluster SG is then not added). */
-  readonly sgsFromLaunchTemplate: boolean;
-  /** Can CoreDNS run here: every EC2 node class, and Fargate profiles selecting kube-system. */
-  readonly hostsCoreDns: boolean;
-}
-
-export class Cluster {
-  /** Node classes: managed, self-managed and Fargate. */
-  readonly nodes: EniClass[] = [];
-  readonly controlPlane: EniClass;
-
-  constructor(
-    readonly address: string,
-    readonly name: string | undefined,
-    readonly clusterSg: SgKey,
-    /** The family pods, services and kubelets use (`kubernetes_network_config.ip_family`). */
-    readonly ipFamily: IpFamily,
-    controlPlane: Omit<EniClass, "cluster">,
-  ) {
-    this.controlPlane = { ...controlPlane, cluster: this };
-  }
-}
+export { Cluster, type EniClass, type EniClassKind } from "./eni-class";
 
 export interface Topology {
   readonly world: World;
@@ -62,6 +28,8 @@ export interface Topology {
   readonly rules: RuleIndex;
   /** Node classes whose cluster is not in this plan (or cannot be told), with why. */
   readonly orphans: readonly { readonly address: string; readonly reason: string }[];
+  /** Manifests decided at apply time that may define node or pod classes. */
+  readonly undecidedManifests: readonly UndecidedManifest[];
   /** Which launch templates (and launch configurations) each node group or tagged ASG starts from. */
   readonly launchTemplateUses: readonly LaunchTemplateUse[];
   classById(id: string): EniClass | undefined;
@@ -79,6 +47,18 @@ function clusterSgRules(cluster: ResourceInstance, key: SgKey): SgRule[] {
     { ...base, direction: "egress", peer: { kind: "cidr", cidr: ANYWHERE_V4 } },
     { ...base, direction: "egress", peer: { kind: "cidr", cidr: ANYWHERE_V6 } },
   ];
+}
+
+/**
+ * Whether EKS makes a remote-access SG: only for an SSH key. The provider never sends an empty
+ * `ec2_ssh_key` (expandRemoteAccessConfig in internal/service/eks/node_group.go), and EKS opens port
+ * 22 only "if you specify an Amazon EC2 SSH key" (API reference, RemoteAccessConfig).
+ */
+function opensRemoteAccess(remote: ValueObject | Unknown | undefined): boolean {
+  if (remote === undefined) return false;
+  if (isUnknown(remote)) return true;
+  const key = remote.ec2_ssh_key;
+  return (typeof key === "string" && key !== "") || (isUnknown(key) && key.origin !== "computed");
 }
 
 /** The SG EKS makes for `remote_access` without a launch template: SSH from the sources, or from anywhere. */
@@ -160,9 +140,11 @@ interface Collected {
   readonly world: World;
   readonly sgs: SgDirectory;
   readonly subnets: SubnetDirectory;
+  readonly prefixLists: PrefixListDirectory;
   readonly clusters: Cluster[];
   readonly classes: Map<string, EniClass>;
   readonly orphans: { address: string; reason: string }[];
+  readonly undecidedManifests: readonly UndecidedManifest[];
   readonly launchTemplateUses: readonly LaunchTemplateUse[];
   /** Rules of rule resources and of EKS-made SGs. */
   readonly rules: SgRule[];
@@ -172,6 +154,7 @@ interface Collected {
 function collect(world: World): Collected {
   const sgs = new SgDirectory(world);
   const subnets = new SubnetDirectory(world);
+  const prefixLists = new PrefixListDirectory(world);
   const clusters: Cluster[] = [];
   const byAddress = new Map<string, Cluster>();
   const classes = new Map<string, EniClass>();
@@ -186,6 +169,7 @@ function collect(world: World): Collected {
     clusterSgs.set(instance, key);
     extraRules.push(...clusterSgRules(instance, key));
   }
+  sgs.addTagResources();
   for (const [instance, key] of clusterSgs) {
     const name = world.read(instance, ["name"]);
     const additional = world.read(instance, ["vpc_config", 0, "security_group_ids"]);
@@ -207,11 +191,12 @@ function collect(world: World): Collected {
 
   const launchTemplateUses = nodeLaunchTemplateUses(world);
   const templatesOf = new Map(launchTemplateUses.map((use) => [use.user.address, use]));
-  const addNode = (cluster: Cluster, node: Omit<EniClass, "cluster">) => {
+  const add = (list: "nodes" | "pods") => (cluster: Cluster, node: Omit<EniClass, "cluster">) => {
     const full: EniClass = { ...node, cluster };
-    cluster.nodes.push(full);
+    cluster[list].push(full);
     classes.set(full.id, full);
   };
+  const addNode = add("nodes");
 
   for (const group of world.ofType("aws_eks_node_group")) {
     const { cluster, reason } = clusterOf(world, world.read(group, ["cluster_name"]), byAddress);
@@ -229,7 +214,7 @@ function collect(world: World): Collected {
         set = fromTemplates;
         fromTemplate = true;
       }
-    } else if (firstBlock(world.values(group), "remote_access") !== undefined) {
+    } else if (opensRemoteAccess(firstBlock(world.values(group), "remote_access"))) {
       const key = sgs.addRemoteAccessSg(group);
       extraRules.push(...remoteAccessRules(world, group, key, sgs));
       set = { members: [cluster.clusterSg, key] };
@@ -299,15 +284,25 @@ function collect(world: World): Collected {
     });
   }
 
-  const resourceRules = ruleResources(world, sgs);
-  return { world, sgs, subnets, clusters, classes, orphans, launchTemplateUses, rules: [...extraRules, ...resourceRules], resourceRules };
+  const undecidedManifests = addSelectorClasses({
+    world,
+    sgs,
+    subnets,
+    clusters,
+    addNode,
+    addPod: add("pods"),
+    orphan: (address, reason) => orphans.push({ address, reason }),
+  });
+
+  const resourceRules = ruleResources(world, { sgs, prefixLists });
+  return { world, sgs, subnets, prefixLists, clusters, classes, orphans, undecidedManifests, launchTemplateUses, rules: [...extraRules, ...resourceRules], resourceRules };
 }
 
 function finish(parts: Collected, managedElsewhere: ReadonlySet<string>): Topology {
   const rules = new RuleIndex();
-  for (const rule of [...parts.rules, ...inlineRules(parts.world, parts.sgs, managedElsewhere)]) rules.add(rule);
-  const { world, clusters, sgs, subnets, orphans, classes, launchTemplateUses } = parts;
-  return { world, clusters, sgs, subnets, rules, orphans, launchTemplateUses, classById: (id) => classes.get(id) };
+  for (const rule of [...parts.rules, ...inlineRules(parts.world, parts, managedElsewhere)]) rules.add(rule);
+  const { world, clusters, sgs, subnets, orphans, undecidedManifests, classes, launchTemplateUses } = parts;
+  return { world, clusters, sgs, subnets, rules, orphans, undecidedManifests, launchTemplateUses, classById: (id) => classes.get(id) };
 }
 
 const cache = new WeakMap<ResourceGraph, { before: Topology; after: Topology }>();

@@ -5,7 +5,7 @@
 import type { JsonValue, SynthDocument } from "../load/plan-document";
 import type { ResourceInstance } from "./resource-instance";
 import { formatKey, parseTraversal } from "./traversal";
-import { Unknown, type Ref, type Value } from "./value";
+import { Unknown, type Ref, type TemplateToken, type Value } from "./value";
 
 /** Meta-arguments, not resource attributes. */
 const META_ARGUMENTS = new Set(["//", "count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection"]);
@@ -16,49 +16,57 @@ const META_ARGUMENTS = new Set(["//", "count", "for_each", "depends_on", "lifecy
  */
 const MAP_ARGUMENTS = new Set(["tags", "tags_all", "labels", "triggers", "parameters", "variables", "environment", "metadata", "annotations", "default_tags"]);
 
+/** Dynamic (any-typed) arguments: objects all the way down, never blocks (`kubernetes_manifest.manifest`). */
+const DYNAMIC_ARGUMENTS = new Set(["manifest", "object", "input"]);
+
 const TOKEN = /\$\{([^}]*)\}/g;
 const TRAVERSAL = /(?<![\w.])([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[(?:\d+|"[^"]*"|\*)\])+)/g;
 
 type Resolve = (text: string) => { refs: Ref[]; unresolved: string[] };
 
-/** A string with `${...}` in it: which references it holds and which of them cannot be followed. */
-function tokenValue(text: string, resolve: Resolve): Unknown {
+/** One `${...}`: the references it holds and what cannot be followed. */
+function resolveToken(source: string, body: string, resolve: Resolve): TemplateToken {
+  if (parseTraversal(body)) return { source, ...resolve(body) };
   const refs: Ref[] = [];
   const unresolved: string[] = [];
-  for (const match of text.matchAll(TOKEN)) {
-    const body = match[1].trim();
-    const plain = parseTraversal(body);
-    if (plain) {
-      const r = resolve(body);
-      refs.push(...r.refs);
-      unresolved.push(...r.unresolved);
-      continue;
-    }
-    let any = false;
-    for (const inner of body.matchAll(TRAVERSAL)) {
-      any = true;
-      const r = resolve(inner[1]);
-      refs.push(...r.refs);
-      unresolved.push(...r.unresolved);
-    }
-    unresolved.push(any ? `\${${body}} (an expression, not a plain reference)` : `\${${body}}`);
+  let any = false;
+  for (const inner of body.matchAll(TRAVERSAL)) {
+    any = true;
+    const r = resolve(inner[1]);
+    refs.push(...r.refs);
+    unresolved.push(...r.unresolved);
   }
-  return new Unknown("token", "set by a token that Terraform resolves at plan or apply time", refs, unresolved);
+  unresolved.push(any ? `\${${body}} (an expression, not a plain reference)` : `\${${body}}`);
+  return { source, refs, unresolved };
 }
 
-function convert(value: JsonValue, key: string | undefined, resolve: Resolve): Value {
+/** A string with `${...}` in it: which references it holds and which of them cannot be followed. */
+function tokenValue(text: string, resolve: Resolve): Unknown {
+  const tokens = [...text.matchAll(TOKEN)].map((match) => resolveToken(match[0], match[1].trim(), resolve));
+  return new Unknown(
+    "token",
+    "set by a token that Terraform resolves at plan or apply time",
+    tokens.flatMap((t) => t.refs),
+    tokens.flatMap((t) => t.unresolved),
+    [],
+    { text, tokens },
+  );
+}
+
+function convert(value: JsonValue, key: string | undefined, resolve: Resolve, dynamic = false): Value {
   if (typeof value === "string") {
     if (!value.includes("${")) return value;
     // `$${` is Terraform's escape for a literal `${`.
     if (!/(^|[^$])\$\{/.test(value)) return value.replace(/\$\$\{/g, "${");
     return tokenValue(value, resolve);
   }
-  if (Array.isArray(value)) return value.map((v) => convert(v, undefined, resolve));
+  if (Array.isArray(value)) return value.map((v) => convert(v, undefined, resolve, dynamic));
   if (value !== null && typeof value === "object") {
-    const isMap = key !== undefined && MAP_ARGUMENTS.has(key);
+    const inside = dynamic || (key !== undefined && DYNAMIC_ARGUMENTS.has(key));
+    const isMap = inside || (key !== undefined && MAP_ARGUMENTS.has(key));
     const object: { [k: string]: Value } = {};
     for (const [k, v] of Object.entries(value)) {
-      if (k !== "//") object[k] = convert(v, isMap ? undefined : k, resolve);
+      if (k !== "//") object[k] = convert(v, isMap ? undefined : k, resolve, inside);
     }
     return key !== undefined && !isMap ? [object] : object;
   }

@@ -66,17 +66,18 @@ export class World {
   }
 
   /**
-   * The instances of `type` that a value designates: a known `attribute` value (an id, a name) or
-   * an unknown one that references them. `unknown` is set when the value does not decide.
+   * The instances of `type` that a value designates: a known value of one of `attributes` (an id, a
+   * name) or an unknown one that references them. `unknown` is set when the value does not decide.
    */
-  designated(type: string, attribute: string, value: Value | undefined): { instances: ResourceInstance[]; unknown?: string } {
+  designated(type: string, attributes: string | readonly string[], value: Value | undefined): { instances: ResourceInstance[]; unknown?: string } {
+    const names = typeof attributes === "string" ? [attributes] : attributes;
     if (typeof value === "string") {
-      const found = this.findByAttribute(type, attribute, value);
-      return found.length > 0 ? { instances: [...found] } : { instances: [], unknown: `${attribute} "${value}" is not made in this plan` };
+      const found = [...new Set(names.flatMap((attribute) => this.findByAttribute(type, attribute, value)))];
+      return found.length > 0 ? { instances: found } : { instances: [], unknown: `${names[0]} "${value}" is not made in this plan` };
     }
     if (isUnknown(value)) {
       const instances = value.refs
-        .filter((ref: Ref) => ref.path.length === 0 || ref.path[0] === attribute)
+        .filter((ref: Ref) => ref.path.length === 0 || names.includes(String(ref.path[0])))
         .map((ref) => this.get(ref.address))
         .filter((i): i is ResourceInstance => i !== undefined && i.type === type);
       return value.fullyResolved && instances.length > 0 ? { instances } : { instances, unknown: value.describe() };

@@ -23,6 +23,19 @@ export interface Ref {
  */
 export type UnknownOrigin = "computed" | "expression" | "no-config" | "token";
 
+/** One `${...}` of a template string: its text and where it leads. */
+export interface TemplateToken {
+  readonly source: string;
+  readonly refs: readonly Ref[];
+  readonly unresolved: readonly string[];
+}
+
+/** The text of a string with `${...}` tokens (synthesized CDKTF), so that structured text (YAML) can still be read. */
+export interface Template {
+  readonly text: string;
+  readonly tokens: readonly TemplateToken[];
+}
+
 export class Unknown {
   constructor(
     readonly origin: UnknownOrigin,
@@ -31,6 +44,8 @@ export class Unknown {
     readonly unresolved: readonly string[] = [],
     /** Known values the expression also uses (a variable's value, a module default), e.g. an SG id in a list. */
     readonly constants: readonly unknown[] = [],
+    /** For a `token` string: the text with its tokens. */
+    readonly template?: Template,
   ) {}
 
   /** True when every part of the expression was followed to a resource instance. */

@@ -29,10 +29,10 @@ export class Analysis {
   }
 }
 
-function forEachNodeClass(topology: Topology, what: string, visit: NodeVisitor): PolicyResult[] {
+function forEachNodeClass(topology: Topology, what: string, visit: NodeVisitor, pods: boolean): PolicyResult[] {
   const results: PolicyResult[] = [];
   for (const cluster of topology.clusters) {
-    for (const node of cluster.nodes) {
+    for (const node of pods ? [...cluster.nodes, ...cluster.pods] : cluster.nodes) {
       const out = visit(node);
       if (out === undefined) continue;
       if (Array.isArray(out)) results.push(...(out as readonly PolicyResult[]));
@@ -42,6 +42,9 @@ function forEachNodeClass(topology: Topology, what: string, visit: NodeVisitor):
   // Without its cluster a node class has no control plane, no CoreDNS hosts and no peers to judge.
   for (const orphan of topology.orphans) {
     results.push({ address: orphan.address, status: "unknown", messageId: "cluster-missing", data: { what, reason: orphan.reason } });
+  }
+  for (const manifest of topology.undecidedManifests) {
+    results.push({ address: manifest.address, status: "unknown", messageId: "manifest-undecided", data: { what, reason: manifest.reason } });
   }
   return results;
 }
@@ -63,6 +66,6 @@ export function policyContext<Options>(analysis: Analysis, options: Options): Po
       return analysis.flows;
     },
     show: (instance, path, value) => showValue(instance, path, value),
-    forEachNodeClass: (what, visit) => forEachNodeClass(analysis.topology, what, visit),
+    forEachNodeClass: (what, visit, options) => forEachNodeClass(analysis.topology, what, visit, options?.pods === true),
   };
 }

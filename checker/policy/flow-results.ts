@@ -8,14 +8,24 @@ import type { EniClass, Topology } from "../eks/topology";
 import type { Facts, FlowWording, PolicyResult } from "./contract";
 
 /** An SG of the class to put a rule on: a Terraform-made one before the EKS-made cluster SG. */
-function ruleHome(topology: Topology, cls: EniClass): SgKey | undefined {
+function ruleHome(topology: Topology, cls: EniClass, { additionalOnly = false } = {}): SgKey | undefined {
   const members = cls.sgs.members;
-  return members.find((k) => topology.sgs.get(k)?.kind === "terraform") ?? members.find((k) => k === cls.cluster.clusterSg) ?? members[0];
+  const made = members.find((k) => topology.sgs.get(k)?.kind === "terraform");
+  if (additionalOnly) return made ?? members.find((k) => k !== cls.cluster.clusterSg);
+  return made ?? members.find((k) => k === cls.cluster.clusterSg) ?? members[0];
+}
+
+/** A class outside the VPC, as a rule names it: its CIDRs. */
+function cidrsOf(cls: EniClass): string | undefined {
+  const cidrs = [...cls.subnets.ipv4, ...cls.subnets.ipv6].map((c) => c.text);
+  return cidrs.length > 0 ? cidrs.join(", ") : undefined;
 }
 
 export function describeClass(cls: EniClass): string {
   if (cls.kind === "control-plane") return `the control plane of ${cls.address}`;
   if (cls.kind === "public-endpoint") return `the public API endpoint of ${cls.address}`;
+  if (cls.kind === "auto-mode" && cls.address === cls.cluster.address) return `the Auto Mode built-in node pools of ${cls.address}`;
+  if (cls.kind === "hybrid") return `the hybrid nodes of ${cls.address}`;
   // An ASG whose instances start from templates with different SGs is one class per template.
   if (cls.viaTemplate !== undefined) return `${cls.address} (instances from ${cls.viaTemplate})`;
   return cls.address;
@@ -33,11 +43,19 @@ function fixFacts(topology: Topology, denied: readonly FlowResult[]): Facts {
   const target = ruleHome(topology, result.to);
   const sentences: string[] = [];
   const facts: Record<string, string> = {};
+  // Hybrid nodes are known by their CIDRs, and the cluster SG's inbound rules cannot be changed for
+  // them (hybrid-nodes-prereqs): their rule belongs on an additional control-plane SG.
+  const from = result.from.outsideVpc ? cidrsOf(result.from) : source;
+  const home = result.from.outsideVpc && result.to.kind === "control-plane" ? ruleHome(topology, result.to, { additionalOnly: true }) : target;
   if (result.ingress.verdict === "denied") {
-    if (target) {
-      sentences.push(`add an ingress rule on ${target} for ${ports} from ${source ?? "the nodes' SG"}`);
-      facts.addIngressOn = target;
-      if (source) facts.addIngressFrom = source;
+    if (home) {
+      sentences.push(`add an ingress rule on ${home} for ${ports} from ${from ?? "the nodes' SG"}`);
+      facts.addIngressOn = home;
+      if (from) facts.addIngressFrom = from;
+    } else if (result.to.kind === "control-plane") {
+      sentences.push(`add an SG to vpc_config.security_group_ids of ${result.to.address} that allows ${ports} from ${from ?? "the nodes"}`);
+      facts.addIngressOn = "vpc_config.security_group_ids";
+      if (from) facts.addIngressFrom = from;
     } else sentences.push(`put an SG on ${describeClass(result.to)} that allows ${ports} in`);
   }
   if (result.egress.verdict === "denied") {
@@ -51,6 +69,7 @@ function fixFacts(topology: Topology, denied: readonly FlowResult[]): Facts {
 }
 
 function sideText(name: string, side: SideResult): string {
+  if (side.outside) return `${name} ${side.outside}`;
   if (side.verdict === "allowed") {
     const rules = allowingRules(side);
     return rules.length > 0 ? `${name} allowed by ${rules.join(", ")}` : `${name} allowed`;

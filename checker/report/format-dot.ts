@@ -28,7 +28,7 @@ const BOX_STYLES: Record<string, string> = {
 };
 
 function boxStyle(cls: EniClassView): string {
-  if (cls.sgs.length === 0 && !cls.sgsUnknown) return BOX_STYLES.noSg;
+  if (cls.sgs.length === 0 && !cls.sgsUnknown && !cls.outsideVpc) return BOX_STYLES.noSg;
   return BOX_STYLES[cls.kind === "control-plane" ? "controlPlane" : cls.kind === "fargate" ? "fargate" : "nodes"];
 }
 
@@ -47,7 +47,7 @@ function drawCluster(lines: string[], cluster: ClusterView, prefix: string): voi
     ids.set(cluster.publicEndpoint.id, `${prefix}ep`);
     lines.push(`    ${dotString(`${prefix}ep`)} [label=${dotString(endpointLines(cluster.publicEndpoint).join("\n"))}, shape=hexagon, fillcolor="#fff8c5", color="#9a6700"];`);
   }
-  if (cluster.nodes.length === 0) lines.push(`    ${dotString(`${prefix}none`)} [label="no node group, self-managed ASG or Fargate profile in this plan", fillcolor="#f6f8fa", color="#d0d7de", fontcolor="#57606a"];`);
+  if (cluster.nodes.length === 0) lines.push(`    ${dotString(`${prefix}none`)} [label="no node class in this plan (node group, ASG, Fargate profile, NodeClass, Auto Mode or hybrid nodes)", fillcolor="#f6f8fa", color="#d0d7de", fontcolor="#57606a"];`);
   const { arrows, dnsNote } = clusterArrows(cluster);
   if (dnsNote) lines.push(`    ${dotString(`${prefix}dns`)} [label=${dotString(dnsNote)}, fillcolor="#f6f8fa", color="#d0d7de", fontcolor="#57606a"];`);
   lines.push("  }");

@@ -57,7 +57,7 @@ function boxLabel(cls: EniClassView): string {
 }
 
 function boxClass(cls: EniClassView): string {
-  if (cls.sgs.length === 0 && !cls.sgsUnknown) return "noSg";
+  if (cls.sgs.length === 0 && !cls.sgsUnknown && !cls.outsideVpc) return "noSg";
   return cls.kind === "control-plane" ? "controlPlane" : cls.kind === "fargate" ? "fargate" : "nodes";
 }
 
@@ -82,7 +82,7 @@ function drawCluster(drawing: Drawing, cluster: ClusterView, prefix: string): vo
     ids.set(cluster.publicEndpoint.id, id);
     lines.push(`    ${id}{{"${endpointLines(cluster.publicEndpoint).map(mermaidText).join("<br/>")}"}}:::endpoint`);
   }
-  if (cluster.nodes.length === 0) lines.push(`    ${prefix}none["no node group, self-managed ASG or Fargate profile in this plan"]:::note`);
+  if (cluster.nodes.length === 0) lines.push(`    ${prefix}none["no node class in this plan (node group, ASG, Fargate profile, NodeClass, Auto Mode or hybrid nodes)"]:::note`);
   const { arrows, dnsNote } = clusterArrows(cluster);
   if (dnsNote) lines.push(`    ${prefix}dns["${mermaidText(dnsNote)}"]:::note`);
   lines.push("  end");

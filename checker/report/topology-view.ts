@@ -13,7 +13,7 @@ import type { ResourceGraph } from "../model/resource-graph";
 
 export type { Verdict } from "../eks/reachability";
 
-export type NodeClassKind = "managed" | "self-managed" | "fargate";
+export type NodeClassKind = "managed" | "self-managed" | "fargate" | "karpenter" | "auto-mode" | "hybrid" | "pod";
 export type FlowKind = "api" | "kubelet" | "dns";
 
 export interface SgView {
@@ -35,6 +35,10 @@ export interface EniClassView {
   readonly sgsFromLaunchTemplate: boolean;
   readonly launchTemplates: readonly string[];
   readonly hostsCoreDns: boolean;
+  /** Auto Mode nodes answer DNS themselves. */
+  readonly resolvesDnsLocally?: boolean;
+  /** For hybrid nodes: where they are (their remote CIDRs). */
+  readonly outsideVpc?: string;
 }
 
 /** The API server's public endpoint, drawn when nodes reach the API through it (private access off). */
@@ -65,6 +69,7 @@ export interface ClusterView {
   /** How nodes reach the API: inside the VPC, through the public endpoint, or not decided by the plan. */
   readonly apiPath: "private" | "public" | "unknown";
   readonly controlPlane: EniClassView;
+  /** Node classes, then the pod classes of SecurityGroupPolicies. */
   readonly nodes: readonly EniClassView[];
   readonly publicEndpoint?: PublicEndpointView;
   readonly flows: readonly FlowView[];
@@ -97,6 +102,8 @@ function classView(topology: Topology, cls: EniClass): EniClassView {
     sgsFromLaunchTemplate: cls.sgsFromLaunchTemplate,
     launchTemplates: [...cls.launchTemplates],
     hostsCoreDns: cls.hostsCoreDns,
+    ...(cls.resolvesDnsLocally ? { resolvesDnsLocally: true } : {}),
+    ...(cls.outsideVpc ? { outsideVpc: cls.outsideVpc } : {}),
   };
 }
 
@@ -134,7 +141,8 @@ function clusterView(topology: Topology, cluster: Topology["clusters"][number]):
     else flows.push(flowView("api", api, node.id, api.to.kind === "public-endpoint" && publicEndpoint ? publicEndpoint.id : controlPlane.id));
     flows.push(flowView("kubelet", kubeletFlow(topology, node), controlPlane.id, node.id));
   }
-  for (const node of cluster.nodes) {
+  for (const node of [...cluster.nodes, ...cluster.pods]) {
+    if (node.resolvesDnsLocally) continue;
     for (const host of coreDnsHosts(node)) flows.push(...dnsViews(dnsFlows(topology, node, host), node.id, host.id));
   }
   return {
@@ -143,7 +151,7 @@ function clusterView(topology: Topology, cluster: Topology["clusters"][number]):
     clusterSg: cluster.clusterSg,
     apiPath: path.kind,
     controlPlane,
-    nodes: cluster.nodes.map((node) => classView(topology, node)),
+    nodes: [...cluster.nodes, ...cluster.pods].map((node) => classView(topology, node)),
     ...(publicEndpoint ? { publicEndpoint } : {}),
     flows,
   };
@@ -169,6 +177,10 @@ const KIND_NAMES: Record<EniClassView["kind"], string> = {
   managed: "managed node group",
   "self-managed": "self-managed nodes (ASG)",
   fargate: "Fargate profile",
+  karpenter: "Karpenter EC2NodeClass",
+  "auto-mode": "EKS Auto Mode nodes",
+  hybrid: "hybrid nodes (on premises)",
+  pod: "pods with a SecurityGroupPolicy",
 };
 
 /** What a person calls the class: `managed node group`, `Fargate profile`, ... */
@@ -184,9 +196,13 @@ export function sgLines(cls: EniClassView): string[] {
   return lines;
 }
 
-/** Facts about a class worth a line in its box: a Fargate profile that selects CoreDNS's pods. */
+/** Facts about a class worth a line in its box: a Fargate profile that selects CoreDNS's pods, local DNS, remote CIDRs. */
 export function classNotes(cls: EniClassView): string[] {
-  return cls.kind === "fargate" && cls.hostsCoreDns ? ["runs CoreDNS (selects kube-system)"] : [];
+  const notes: string[] = [];
+  if (cls.kind === "fargate" && cls.hostsCoreDns) notes.push("runs CoreDNS (selects kube-system)");
+  if (cls.resolvesDnsLocally) notes.push("resolves DNS on the node");
+  if (cls.outsideVpc) notes.push(cls.outsideVpc);
+  return notes;
 }
 
 /** The cluster as a title: its name when the plan knows it, and its address. */

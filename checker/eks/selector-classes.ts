@@ -1,0 +1,229 @@
+/**
+ * ENI classes whose SGs are chosen by settings and manifests rather than launch templates:
+ *
+ * - Karpenter `EC2NodeClass` (`karpenter.k8s.aws/v1`, `v1beta1`): the SGs its
+ *   `securityGroupSelectorTerms` pick (sg-selectors.ts);
+ * - EKS Auto Mode: the built-in node pools (`compute_config.node_pools`) use the default NodeClass,
+ *   whose nodes carry the cluster SG, and a custom `NodeClass` (`eks.amazonaws.com/v1`) picks its
+ *   SGs like Karpenter (without `securityGroupSelectorTerms` it falls back to the default, inferred).
+ *   Auto Mode nodes resolve names on the node itself: no CoreDNS pods, no CoreDNS hosts;
+ * - hybrid nodes (`remote_network_config`): outside the VPC, known by their remote node and pod
+ *   CIDRs; the firewall on their side is not in the plan;
+ * - pods with a `SecurityGroupPolicy` (`vpcresources.k8s.aws/v1beta1`): its `groupIds`, on the
+ *   branch ENIs of the cluster's EC2 nodes.
+ *
+ * Sources are in docs/policies (node-to-apiserver, node-dns, pod-sg-prerequisites).
+ */
+import picomatch from "picomatch";
+import type { World } from "../model/resource-graph";
+import type { ResourceInstance } from "../model/resource-instance";
+import { isObject, isUnknown, valueAt, type Ref, type Value } from "../model/value";
+import { parseCidr, type ParsedCidr } from "./cidr";
+import { apiGroupOf, manifestsOf, type KubernetesObject, type UndecidedManifest } from "./manifests";
+import type { SgDirectory, SgSet } from "./security-groups";
+import { clusterNamesInSelector, selectSecurityGroups } from "./sg-selectors";
+import type { SubnetDirectory, SubnetSet } from "./subnets";
+import type { Cluster, EniClass } from "./eni-class";
+
+export interface ClassContext {
+  readonly world: World;
+  readonly sgs: SgDirectory;
+  readonly subnets: SubnetDirectory;
+  readonly clusters: readonly Cluster[];
+  addNode(cluster: Cluster, node: Omit<EniClass, "cluster">): void;
+  addPod(cluster: Cluster, pod: Omit<EniClass, "cluster">): void;
+  orphan(address: string, reason: string): void;
+}
+
+const base = { launchTemplates: [] as string[], sgsFromLaunchTemplate: false };
+
+/** Which cluster a manifest's object belongs to: the only one in the plan, or the one its selectors name. */
+function clusterOfObject(ctx: ClassContext, names: readonly string[]): { cluster?: Cluster; reason?: string } {
+  if (ctx.clusters.length === 1) return { cluster: ctx.clusters[0] };
+  if (ctx.clusters.length === 0) return { reason: "no EKS cluster is in this plan" };
+  const named = ctx.clusters.filter((c) => c.name !== undefined && names.includes(c.name));
+  if (named.length === 1) return { cluster: named[0] };
+  return { reason: `${ctx.clusters.length} clusters are in this plan and the manifest names none of them (a karpenter.sh/discovery or aws:eks:cluster-name selector tag would)` };
+}
+
+function idOf(kind: string, object: KubernetesObject, several: boolean): string {
+  return `${kind}(${object.address}${several && object.name ? `#${object.name}` : ""})`;
+}
+
+function matchesTags(tags: Value | undefined, wanted: Record<string, Value>): boolean | undefined {
+  if (!isObject(tags)) return isUnknown(tags) ? undefined : false;
+  let undecided = false;
+  for (const [key, pattern] of Object.entries(wanted)) {
+    const value = tags[key];
+    if (isUnknown(value) || isUnknown(pattern)) {
+      undecided = true;
+      continue;
+    }
+    if (typeof value !== "string" || typeof pattern !== "string") return false;
+    if (pattern !== "*" && !(pattern === value || (/[*?]/.test(pattern) && picomatch.isMatch(value, pattern, { dot: true, nobracket: true })))) return false;
+  }
+  return undecided ? undefined : true;
+}
+
+/** The subnets `subnetSelectorTerms` pick among the plan's subnets (by id or by tags), for CIDR rules. */
+function selectSubnets(ctx: ClassContext, terms: Value | undefined, fallback: () => SubnetSet): SubnetSet {
+  if (terms === undefined || terms === null) return fallback();
+  if (!Array.isArray(terms)) return { ipv4: [], ipv6: [], unknown: isUnknown(terms) ? `subnetSelectorTerms are decided at apply time (${terms.describe()})` : "subnetSelectorTerms is not a list" };
+  const picked = new Set<ResourceInstance>();
+  const problems: string[] = [];
+  for (const term of terms) {
+    if (!isObject(term)) continue;
+    if (term.id !== undefined) {
+      const { subnets, problems: open } = ctx.subnets.designate(term.id);
+      subnets.forEach((s) => picked.add(s));
+      problems.push(...open);
+    } else if (isObject(term.tags)) {
+      for (const subnet of ctx.world.ofType("aws_subnet")) {
+        const all = ctx.world.read(subnet, ["tags_all"]);
+        const match = matchesTags(isObject(all) ? all : ctx.world.read(subnet, ["tags"]), term.tags);
+        if (match === true) picked.add(subnet);
+        else if (match === undefined) problems.push(`the tags of ${subnet.address} are decided at apply time`);
+      }
+    }
+  }
+  if (picked.size === 0) problems.push("subnetSelectorTerms match no subnet in this plan");
+  return ctx.subnets.setOf([...picked], problems);
+}
+
+/** Karpenter `EC2NodeClass` and Auto Mode `NodeClass`: SGs and subnets from their selectors. */
+function addNodeClasses(ctx: ClassContext, objects: readonly KubernetesObject[]): void {
+  const nodeClasses = objects.filter((o) => {
+    const api = apiGroupOf(o);
+    return (api?.group === "karpenter.k8s.aws" && o.kind === "EC2NodeClass") || (api?.group === "eks.amazonaws.com" && o.kind === "NodeClass");
+  });
+  const perAddress = new Map<string, number>();
+  for (const o of nodeClasses) perAddress.set(o.address, (perAddress.get(o.address) ?? 0) + 1);
+  for (const object of nodeClasses) {
+    const autoMode = apiGroupOf(object)?.group === "eks.amazonaws.com";
+    const terms = valueAt(object.body, ["spec", "securityGroupSelectorTerms"]);
+    const { cluster, reason } = clusterOfObject(ctx, clusterNamesInSelector(terms));
+    if (!cluster) {
+      ctx.orphan(object.address, reason!);
+      continue;
+    }
+    // An Auto Mode NodeClass without SG selectors falls back to the default NodeClass's (inferred: AWS does not say).
+    const sgs: SgSet = autoMode && terms === undefined ? { members: [cluster.clusterSg] } : selectSecurityGroups(ctx.sgs, terms);
+    const clusterSubnets = () => ctx.subnets.resolve(ctx.world.read(ctx.world.get(cluster.address)!, ["vpc_config", 0, "subnet_ids"]));
+    ctx.addNode(cluster, {
+      ...base,
+      id: idOf(autoMode ? "auto-mode" : "karpenter", object, (perAddress.get(object.address) ?? 0) > 1),
+      kind: autoMode ? "auto-mode" : "karpenter",
+      address: object.address,
+      sgs,
+      subnets: selectSubnets(ctx, valueAt(object.body, ["spec", "subnetSelectorTerms"]), clusterSubnets),
+      hostsCoreDns: !autoMode,
+      ...(autoMode ? { resolvesDnsLocally: true } : {}),
+    });
+  }
+}
+
+/** Auto Mode's built-in node pools: the default NodeClass, whose nodes carry the cluster SG. */
+function addBuiltInPools(ctx: ClassContext): void {
+  for (const cluster of ctx.clusters) {
+    const instance = ctx.world.get(cluster.address)!;
+    const enabled = ctx.world.read(instance, ["compute_config", 0, "enabled"]);
+    const pools = ctx.world.read(instance, ["compute_config", 0, "node_pools"]);
+    if (enabled !== true || !Array.isArray(pools) || pools.length === 0) continue;
+    ctx.addNode(cluster, {
+      ...base,
+      id: `auto-mode(${cluster.address})`,
+      kind: "auto-mode",
+      address: cluster.address,
+      sgs: { members: [cluster.clusterSg] },
+      subnets: ctx.subnets.resolve(ctx.world.read(instance, ["vpc_config", 0, "subnet_ids"])),
+      hostsCoreDns: false,
+      resolvesDnsLocally: true,
+    });
+  }
+}
+
+function cidrsAt(world: World, instance: ResourceInstance, block: string): { cidrs: ParsedCidr[]; unknown?: string } {
+  const value = world.read(instance, ["remote_network_config", 0, block, 0, "cidrs"]);
+  if (value === undefined || value === null) return { cidrs: [] };
+  if (isUnknown(value)) return { cidrs: [], ...(value.origin === "computed" ? {} : { unknown: `${block} CIDRs are decided at apply time (${value.describe()})` }) };
+  const cidrs: ParsedCidr[] = [];
+  for (const item of Array.isArray(value) ? value : [value]) {
+    const parsed = typeof item === "string" ? parseCidr(item) : undefined;
+    if (parsed) cidrs.push(parsed);
+    else return { cidrs, unknown: `a ${block} CIDR is decided at apply time` };
+  }
+  return { cidrs };
+}
+
+/** Hybrid nodes: outside the VPC, at their remote node (and pod) CIDRs. */
+function addHybridNodes(ctx: ClassContext): void {
+  for (const cluster of ctx.clusters) {
+    const instance = ctx.world.get(cluster.address)!;
+    const config = ctx.world.read(instance, ["remote_network_config"]);
+    if (!Array.isArray(config) || config.length === 0) continue;
+    const nodes = cidrsAt(ctx.world, instance, "remote_node_networks");
+    const pods = cidrsAt(ctx.world, instance, "remote_pod_networks");
+    const all = [...nodes.cidrs, ...pods.cidrs];
+    const unknown = [nodes.unknown, pods.unknown].filter(Boolean).join("; ");
+    ctx.addNode(cluster, {
+      ...base,
+      id: `hybrid(${cluster.address})`,
+      kind: "hybrid",
+      address: cluster.address,
+      sgs: { members: [] },
+      subnets: { ipv4: all.filter((c) => c.family === 4), ipv6: all.filter((c) => c.family === 6), ...(unknown ? { unknown } : {}) },
+      hostsCoreDns: true,
+      outsideVpc: `on premises: the firewall of ${all.map((c) => c.text).join(", ") || "the remote networks"} is not in the plan`,
+    });
+  }
+}
+
+/** Pods of a `SecurityGroupPolicy`: its groupIds, on the branch ENIs of the cluster's EC2 nodes. */
+function addPodClasses(ctx: ClassContext, objects: readonly KubernetesObject[]): void {
+  const policies = objects.filter((o) => apiGroupOf(o)?.group === "vpcresources.k8s.aws" && o.kind === "SecurityGroupPolicy");
+  const perAddress = new Map<string, number>();
+  for (const o of policies) perAddress.set(o.address, (perAddress.get(o.address) ?? 0) + 1);
+  for (const object of policies) {
+    const { cluster, reason } = clusterOfObject(ctx, []);
+    if (!cluster) {
+      ctx.orphan(object.address, reason!);
+      continue;
+    }
+    const groupIds = valueAt(object.body, ["spec", "securityGroups", "groupIds"]);
+    const ec2 = cluster.nodes.filter((n) => n.kind === "managed" || n.kind === "self-managed" || n.kind === "karpenter");
+    const unknown = ec2.map((n) => n.subnets.unknown).filter(Boolean);
+    ctx.addPod(cluster, {
+      ...base,
+      id: idOf("pod", object, (perAddress.get(object.address) ?? 0) > 1),
+      kind: "pod",
+      address: object.address,
+      sgs: groupIds === undefined ? { members: [], unknown: "the SecurityGroupPolicy lists no groupIds" } : ctx.sgs.resolve(groupIds),
+      subnets: { ipv4: ec2.flatMap((n) => n.subnets.ipv4), ipv6: ec2.flatMap((n) => n.subnets.ipv6), ...(unknown.length ? { unknown: unknown.join("; ") } : {}) },
+      hostsCoreDns: false,
+    });
+  }
+}
+
+/**
+ * An unreadable manifest counts when it may define capacity: it refers to SGs, a cluster, or an IAM
+ * role or instance profile by name — what NodeClasses and SecurityGroupPolicies hold (an aws-auth
+ * ConfigMap names roles by ARN, and does not count).
+ */
+function mayDefineCapacity(refs: readonly Ref[]): boolean {
+  return refs.some((r) => {
+    const type = r.address.split(".").find((part, i, parts) => i + 1 < parts.length && /^aws_/.test(part));
+    if (type === "aws_security_group" || type === "aws_eks_cluster" || type === "aws_iam_instance_profile") return true;
+    return type === "aws_iam_role" && (r.path.length === 0 || r.path[0] === "name");
+  });
+}
+
+/** Adds the classes of this module to the topology; returns the manifests it could not read. */
+export function addSelectorClasses(ctx: ClassContext): UndecidedManifest[] {
+  const { objects, undecided } = manifestsOf(ctx.world);
+  addBuiltInPools(ctx);
+  addNodeClasses(ctx, objects);
+  addHybridNodes(ctx);
+  // Pods go on the EC2 node classes, which must all be known first.
+  addPodClasses(ctx, objects);
+  return undecided.filter((m) => mayDefineCapacity(m.refs));
+}

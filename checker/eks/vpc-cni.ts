@@ -1,0 +1,79 @@
+/**
+ * How the plan sets up the VPC CNI of a cluster: the `vpc-cni` `aws_eks_addon` and the environment
+ * of `aws-node` it configures (`configuration_values = jsonencode({ env = { ENABLE_POD_ENI = "true" } })`,
+ * string values, as the add-on's schema and the chart's values.yaml have them).
+ */
+import type { World } from "../model/resource-graph";
+import type { ResourceInstance } from "../model/resource-instance";
+import { isUnknown } from "../model/value";
+import type { Cluster } from "./eni-class";
+
+export type VpcCniSettings =
+  | { readonly state: "configured"; readonly address: string; readonly env: ReadonlyMap<string, string> }
+  | { readonly state: "unknown"; readonly address?: string; readonly reason: string };
+
+function belongsTo(world: World, addon: ResourceInstance, cluster: Cluster): boolean | undefined {
+  const name = world.read(addon, ["cluster_name"]);
+  if (typeof name === "string") return cluster.name !== undefined ? name === cluster.name : undefined;
+  if (isUnknown(name)) return name.refs.some((r) => r.address === cluster.address) || undefined;
+  return false;
+}
+
+/** The `aws-node` environment the cluster's vpc-cni add-on sets, or why the plan cannot tell. */
+export function vpcCniSettings(world: World, cluster: Cluster): VpcCniSettings {
+  const addons = world.ofType("aws_eks_addon").filter((a) => world.read(a, ["addon_name"]) === "vpc-cni");
+  const mine = addons.filter((a) => belongsTo(world, a, cluster) === true);
+  if (mine.length === 0) {
+    const why = addons.length > 0 ? "the vpc-cni add-ons of this plan cannot be told apart by cluster" : `no aws_eks_addon "vpc-cni" for ${cluster.address} is in this plan`;
+    return { state: "unknown", reason: `${why} (the add-on may be managed elsewhere, or aws-node configured by Helm or kubectl)` };
+  }
+  const addon = mine[0];
+  const values = world.read(addon, ["configuration_values"]);
+  if (values === undefined || values === null || values === "") return { state: "configured", address: addon.address, env: new Map() };
+  if (isUnknown(values)) {
+    return values.origin === "computed" ? { state: "configured", address: addon.address, env: new Map() } : { state: "unknown", address: addon.address, reason: `configuration_values is decided at apply time (${values.describe()})` };
+  }
+  if (typeof values !== "string") return { state: "unknown", address: addon.address, reason: "configuration_values is not a JSON string" };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(values);
+  } catch {
+    return { state: "unknown", address: addon.address, reason: "configuration_values is not JSON" };
+  }
+  const env = new Map<string, string>();
+  const given = (parsed as { env?: unknown } | null)?.env;
+  if (given !== null && typeof given === "object" && !Array.isArray(given)) {
+    for (const [key, value] of Object.entries(given)) env.set(key, typeof value === "string" ? value : JSON.stringify(value));
+  }
+  return { state: "configured", address: addon.address, env };
+}
+
+/** `POD_SECURITY_GROUP_ENFORCING_MODE`: `strict` unless set (vpc-cni README). */
+export function enforcingMode(env: ReadonlyMap<string, string>): "strict" | "standard" {
+  return env.get("POD_SECURITY_GROUP_ENFORCING_MODE") === "standard" ? "standard" : "strict";
+}
+
+/** The IAM role the cluster runs as, when the plan makes it. */
+export function clusterRole(world: World, cluster: Cluster): ResourceInstance | { readonly unknown: string } {
+  const instance = world.get(cluster.address);
+  const arn = instance ? world.read(instance, ["role_arn"]) : undefined;
+  const found = world.designated("aws_iam_role", ["arn"], arn);
+  if (found.instances.length === 1) return found.instances[0];
+  return { unknown: typeof arn === "string" ? `the cluster role ${arn} is not made in this plan` : `the cluster role is not known (${found.unknown ?? "role_arn is not set"})` };
+}
+
+/** Whether the plan attaches a managed policy (by name, e.g. AmazonEKSVPCResourceController) to a role. */
+export function roleHasPolicy(world: World, role: ResourceInstance, policyName: string): boolean | { readonly unknown: string } {
+  let undecided: string | undefined;
+  for (const attachment of world.ofType("aws_iam_role_policy_attachment")) {
+    const target = world.read(attachment, ["role"]);
+    const onRole = typeof target === "string" ? target === world.read(role, ["name"]) : isUnknown(target) && target.refs.some((r) => r.address === role.address);
+    if (!onRole) continue;
+    const arn = world.read(attachment, ["policy_arn"]);
+    if (typeof arn === "string" && arn.endsWith(`:policy/${policyName}`)) return true;
+    if (isUnknown(arn)) undecided = `${attachment.address}: policy_arn is decided at apply time`;
+  }
+  const inline = world.read(role, ["managed_policy_arns"]);
+  if (Array.isArray(inline) && inline.some((a) => typeof a === "string" && a.endsWith(`:policy/${policyName}`))) return true;
+  return undecided ? { unknown: undecided } : false;
+}

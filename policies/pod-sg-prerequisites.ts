@@ -1,0 +1,92 @@
+import { definePolicy } from "../checker/policy";
+import type { PolicyResult } from "../checker/policy";
+import type { FlowResult } from "../checker/eks/reachability";
+import type { Cluster, EniClass } from "../checker/eks/topology";
+import { clusterRole, enforcingMode, roleHasPolicy, vpcCniSettings } from "../checker/eks/vpc-cni";
+import type { World } from "../checker/model/resource-graph";
+
+const ALL_TCP = { from: 1, to: 65535 };
+
+export default definePolicy({
+  meta: {
+    id: "pod-sg-prerequisites",
+    severity: "error",
+    title: "Clusters with SecurityGroupPolicies are set up for pods' SGs: vpc-cni with ENABLE_POD_ENI, the VPC resource controller policy, kubelet probes admitted",
+    rationale:
+      "A SecurityGroupPolicy does nothing unless aws-node runs with ENABLE_POD_ENI=true and the cluster role may manage branch ENIs; in strict mode the pods' SGs must also admit the kubelet's probes from their node, or every probe fails.",
+    messages: {
+      "pod-eni-off":
+        'the vpc-cni add-on {{addon}} does not set ENABLE_POD_ENI to "true" (it is {{value}}), so the VPC CNI gives pods no branch ENIs and the SecurityGroupPolicies {{policies}} are not applied; add configuration_values = jsonencode({ env = { ENABLE_POD_ENI = "true" } })',
+      "cni-unknown": "cannot tell whether the VPC CNI gives pods their SGs ({{policies}}): {{reason}}",
+      "controller-policy-missing":
+        "the cluster role {{role}} lacks the AmazonEKSVPCResourceController policy, which lets EKS manage the branch ENIs of pods with SecurityGroupPolicies ({{policies}}); attach arn:aws:iam::aws:policy/AmazonEKSVPCResourceController",
+      "controller-policy-unknown": "cannot tell whether the cluster role may manage pods' branch ENIs ({{policies}}): {{reason}}",
+      "probes-blocked":
+        "in {{mode}} mode the SGs of these pods ({{podSgs}}) judge the kubelet's probes from their node, and no ingress rule on them admits TCP from {{nodes}}: liveness and readiness probes fail; admit the probe ports from the node's SG",
+      "probes-unknown": "cannot tell whether the SGs of these pods admit the kubelet's probes from {{nodes}}: {{reason}}",
+      "auto-mode-version":
+        "EKS Auto Mode applies SecurityGroupPolicies from Kubernetes 1.36 on, and {{cluster}} runs {{version}}: the pods of {{policies}} start without their SGs; upgrade the cluster, or give these pods SGs another way",
+      "auto-mode-version-unknown": "cannot tell whether EKS Auto Mode applies the SecurityGroupPolicies {{policies}}: it does from Kubernetes 1.36 on, and the cluster's version is {{version}}",
+    },
+  },
+  check({ topology, world, flows }) {
+    const results: PolicyResult[] = [];
+    for (const cluster of topology.clusters.filter((c) => c.pods.length > 0)) {
+      const policies = cluster.pods.map((p) => p.address);
+      if (world.read(world.get(cluster.address)!, ["compute_config", 0, "enabled"]) === true) {
+        results.push(autoModeVersion(world, cluster, policies));
+        continue;
+      }
+      const cni = vpcCniSettings(world, cluster);
+      if (cni.state === "unknown") {
+        results.push({ address: cni.address ?? cluster.address, status: "unknown", messageId: "cni-unknown", data: { policies, reason: cni.reason }, key: "vpc-cni" });
+      } else {
+        const value = cni.env.get("ENABLE_POD_ENI");
+        results.push(
+          value === "true"
+            ? { address: cni.address, status: "pass", key: "vpc-cni", data: { enablePodEni: value } }
+            : { address: cni.address, status: "fail", messageId: "pod-eni-off", key: "vpc-cni", data: { addon: cni.address, value: value === undefined ? "not set" : JSON.stringify(value), policies } },
+        );
+      }
+      results.push(controllerPolicy(world, cluster, policies));
+      // Same-node traffic, the kubelet's probes included, skips the pod SGs in standard mode (vpc-cni README).
+      if (cni.state === "configured" && enforcingMode(cni.env) === "standard") continue;
+      for (const pod of cluster.pods) for (const node of ec2Nodes(cluster)) results.push(probes(flows.between(node, pod, "tcp", ALL_TCP), node, pod));
+    }
+    return results;
+  },
+});
+
+/** The cluster role needs AmazonEKSVPCResourceController to manage branch ENIs (user guide, security-groups-for-pods). */
+function controllerPolicy(world: World, cluster: Cluster, policies: string[]): PolicyResult {
+  const role = clusterRole(world, cluster);
+  const common = { address: cluster.address, key: "vpc-resource-controller" };
+  if ("unknown" in role) return { ...common, status: "unknown", messageId: "controller-policy-unknown", data: { policies, reason: role.unknown } };
+  const has = roleHasPolicy(world, role, "AmazonEKSVPCResourceController");
+  if (has === true) return { ...common, status: "pass", data: { role: role.address } };
+  if (has === false) return { ...common, status: "fail", messageId: "controller-policy-missing", related: [role.address], data: { role: role.address, policies } };
+  return { ...common, status: "unknown", messageId: "controller-policy-unknown", data: { policies, reason: has.unknown } };
+}
+
+/** Auto Mode runs its own networking: pods' SGs need Kubernetes 1.36 (docs: auto-sgp). */
+function autoModeVersion(world: World, cluster: Cluster, policies: string[]): PolicyResult {
+  const version = world.read(world.get(cluster.address)!, ["version"]);
+  const common = { address: cluster.address, key: "auto-mode" };
+  const match = typeof version === "string" ? /^1\.(\d+)/.exec(version) : null;
+  if (!match) return { ...common, status: "unknown", messageId: "auto-mode-version-unknown", data: { policies, version: typeof version === "string" ? version : "decided at apply time (the latest EKS offers)" } };
+  return Number(match[1]) >= 36 ? { ...common, status: "pass", data: { version: version as string } } : { ...common, status: "fail", messageId: "auto-mode-version", data: { cluster: cluster.address, version: version as string, policies } };
+}
+
+/** The node classes whose pods can have branch ENIs: EC2 nodes (not Fargate, Auto Mode or hybrid). */
+function ec2Nodes(cluster: Cluster): EniClass[] {
+  return cluster.nodes.filter((n) => n.kind === "managed" || n.kind === "self-managed" || n.kind === "karpenter");
+}
+
+/** Probes may pass when some ingress rule of the pods' SGs admits TCP from the node; their ports are the workload's. */
+function probes(result: FlowResult, node: EniClass, pod: EniClass): PolicyResult {
+  const common = { address: pod.address, key: `${pod.id}<${node.id}`, related: [...pod.sgs.members, ...node.sgs.members] };
+  const ingress = result.ingress;
+  if (ingress.verdict === "allowed" || ingress.rules.length > 0) return { ...common, status: "pass", data: { nodes: node.address } };
+  if (ingress.verdict === "unknown") return { ...common, status: "unknown", messageId: "probes-unknown", data: { nodes: node.address, reason: ingress.reasons.join("; ") } };
+  return { ...common, status: "fail", messageId: "probes-blocked", data: { mode: "strict", podSgs: pod.sgs.members, nodes: node.address } };
+}
