@@ -12,6 +12,8 @@ export type { NodeSecurityGroupProps, NodeEgress, NodeSgAttachment } from "./nod
 export { ManagedNodeGroup } from "./managed-node-group";
 export type { ManagedNodeGroupProps, NodeGroupSecurityGroups, SshAccess, NodeGroupScaling, NodeGroupTaint } from "./managed-node-group";
 export { FargateProfile } from "./fargate-profile";
+export { KarpenterNodeClass } from "./karpenter-node-class";
+export type { KarpenterNodeClassProps } from "./karpenter-node-class";
 export type { FargateProfileProps, FargateSelector } from "./fargate-profile";
 export { ServiceRole, managedPolicyArn, assumeRolePolicy } from "./iam";
 export type { ServiceRoleProps } from "./iam";

@@ -225,6 +225,17 @@ export class NodeSecurityGroup extends Construct {
     return made;
   }
 
+  /**
+   * A tag that only this SG carries, for selectors that pick SGs by tags (Karpenter and Auto Mode
+   * NodeClasses): known when Terraform plans, unlike the SG's id, so the plan says what is picked.
+   */
+  selectorTag(): { readonly key: string; readonly value: string } {
+    const tag = { key: "eks-sg-policy/node-security-group", value: `${this.cluster.name}/${this.node.path}` };
+    this.baseTags[tag.key] = tag.value;
+    this.resource.tags = this.currentTags();
+    return tag;
+  }
+
   private currentTags(): Record<string, string> {
     const tags = { ...this.baseTags };
     if (this.taggedWithClusterName) tags[`kubernetes.io/cluster/${this.cluster.name}`] = "owned";
