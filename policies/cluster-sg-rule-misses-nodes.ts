@@ -41,16 +41,16 @@ export default definePolicy({
         const opens = rules.map(opensMoreThan443);
         const rule = rules.map(describeRule).join("; ");
         if (carriers.length > 0 || opens.every((o) => o === false)) {
-          results.push({ address, status: "pass", data: { carriers: carriers.map((n) => n.address) } });
+          results.push({ address, status: "pass", related: [cluster.clusterSg, cluster.address], data: { carriers: carriers.map((n) => n.address) } });
         } else if (opens.includes(undefined)) {
-          results.push({ address, status: "unknown", related: [cluster.clusterSg], messageId: "ports-unknown", data: { rule } });
+          results.push({ address, status: "unknown", related: [cluster.clusterSg, cluster.address], messageId: "ports-unknown", data: { rule } });
         } else if (maybe.length > 0) {
-          results.push({ address, status: "unknown", related: [cluster.clusterSg], messageId: "node-sgs-unknown", data: { rule, nodes: maybe.map((n) => n.address) } });
+          results.push({ address, status: "unknown", related: [cluster.clusterSg, cluster.address], messageId: "node-sgs-unknown", data: { rule, nodes: maybe.map((n) => n.address) } });
         } else {
           results.push({
             address,
             status: "fail",
-            related: [cluster.clusterSg, ...cluster.nodes.flatMap((n) => n.sgs.members)],
+            related: [cluster.clusterSg, cluster.address, ...cluster.nodes.flatMap((n) => n.sgs.members)],
             messageId: "reaches-no-node",
             data: { rule, cluster: cluster.address, nodes },
           });

@@ -32,7 +32,7 @@ export default definePolicy({
         const carriers = classes.filter((c) => c.sgs.members.includes(key));
         const open = topology.rules.of(key, "ingress").filter((r) => r.peer.kind === "cidr" && isWholeInternet(r.peer.cidr));
         if (carriers.length > 0) {
-          results.push({ ...common, status: "fail", messageId: "on-nodes", data: { ...facts, classes: carriers.map((c) => c.id), role: "control plane and nodes" } });
+          results.push({ ...common, status: "fail", messageId: "on-nodes", data: { ...facts, classes: carriers.map((c) => c.id) } });
         } else if (open.length > 0) {
           results.push({ ...common, status: "fail", messageId: "open-to-world", data: { ...facts, rules: open.map(describeRule).join("; "), ruleAddresses: [...new Set(open.map((r) => r.address))] } });
         } else {

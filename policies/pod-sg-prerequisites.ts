@@ -33,22 +33,24 @@ export default definePolicy({
     const results: PolicyResult[] = [];
     for (const cluster of topology.clusters.filter((c) => c.pods.length > 0)) {
       const policies = cluster.pods.map((p) => p.address);
+      // Each SecurityGroupPolicy gets the verdicts on what it depends on.
+      const onEachPolicy = (result: Omit<PolicyResult, "address">) => cluster.pods.forEach((pod) => results.push({ ...result, address: pod.address }));
       if (world.read(world.get(cluster.address)!, ["compute_config", 0, "enabled"]) === true) {
-        results.push(autoModeVersion(world, cluster, policies));
+        onEachPolicy(autoModeVersion(world, cluster, policies));
         continue;
       }
       const cni = vpcCniSettings(world, cluster);
       if (cni.state === "unknown") {
-        results.push({ address: cni.address ?? cluster.address, status: "unknown", messageId: "cni-unknown", data: { policies, reason: cni.reason }, key: "vpc-cni" });
+        onEachPolicy({ status: "unknown", messageId: "cni-unknown", data: { policies, reason: cni.reason }, key: "vpc-cni", related: cni.address ? [cni.address] : [] });
       } else {
         const value = cni.env.get("ENABLE_POD_ENI");
-        results.push(
+        onEachPolicy(
           value === "true"
-            ? { address: cni.address, status: "pass", key: "vpc-cni", data: { enablePodEni: value } }
-            : { address: cni.address, status: "fail", messageId: "pod-eni-off", key: "vpc-cni", data: { addon: cni.address, value: value === undefined ? "not set" : JSON.stringify(value), policies } },
+            ? { status: "pass", key: "vpc-cni", related: [cni.address], data: { enablePodEni: value } }
+            : { status: "fail", messageId: "pod-eni-off", key: "vpc-cni", related: [cni.address], data: { addon: cni.address, value: value === undefined ? "not set" : JSON.stringify(value), policies } },
         );
       }
-      results.push(controllerPolicy(world, cluster, policies));
+      onEachPolicy(controllerPolicy(world, cluster, policies));
       // Same-node traffic, the kubelet's probes included, skips the pod SGs in standard mode (vpc-cni README).
       if (cni.state === "configured" && enforcingMode(cni.env) === "standard") continue;
       for (const pod of cluster.pods) for (const node of ec2Nodes(cluster)) results.push(probes(flows.between(node, pod, "tcp", ALL_TCP), node, pod));
@@ -58,20 +60,20 @@ export default definePolicy({
 });
 
 /** The cluster role needs AmazonEKSVPCResourceController to manage branch ENIs (user guide, security-groups-for-pods). */
-function controllerPolicy(world: World, cluster: Cluster, policies: string[]): PolicyResult {
+function controllerPolicy(world: World, cluster: Cluster, policies: string[]): Omit<PolicyResult, "address"> {
   const role = clusterRole(world, cluster);
-  const common = { address: cluster.address, key: "vpc-resource-controller" };
+  const common = { key: "vpc-resource-controller", related: [cluster.address] };
   if ("unknown" in role) return { ...common, status: "unknown", messageId: "controller-policy-unknown", data: { policies, reason: role.unknown } };
   const has = roleHasPolicy(world, role, "AmazonEKSVPCResourceController");
   if (has === true) return { ...common, status: "pass", data: { role: role.address } };
-  if (has === false) return { ...common, status: "fail", messageId: "controller-policy-missing", related: [role.address], data: { role: role.address, policies } };
+  if (has === false) return { ...common, status: "fail", messageId: "controller-policy-missing", related: [cluster.address, role.address], data: { role: role.address, policies } };
   return { ...common, status: "unknown", messageId: "controller-policy-unknown", data: { policies, reason: has.unknown } };
 }
 
 /** Auto Mode runs its own networking: pods' SGs need Kubernetes 1.36 (docs: auto-sgp). */
-function autoModeVersion(world: World, cluster: Cluster, policies: string[]): PolicyResult {
+function autoModeVersion(world: World, cluster: Cluster, policies: string[]): Omit<PolicyResult, "address"> {
   const version = world.read(world.get(cluster.address)!, ["version"]);
-  const common = { address: cluster.address, key: "auto-mode" };
+  const common = { key: "auto-mode", related: [cluster.address] };
   const match = typeof version === "string" ? /^1\.(\d+)/.exec(version) : null;
   if (!match) return { ...common, status: "unknown", messageId: "auto-mode-version-unknown", data: { policies, version: typeof version === "string" ? version : "decided at apply time (the latest EKS offers)" } };
   return Number(match[1]) >= 36 ? { ...common, status: "pass", data: { version: version as string } } : { ...common, status: "fail", messageId: "auto-mode-version", data: { cluster: cluster.address, version: version as string, policies } };

@@ -44,7 +44,7 @@ export default definePolicy({
       // Inline rules and EKS's own are reported on the SG (or the node group for its remote-access SG); rule resources on themselves.
       const byAddress = new Map<string, SgRule[]>();
       for (const rule of rules) byAddress.set(rule.address, [...(byAddress.get(rule.address) ?? []), rule]);
-      if (rules.length === 0 && sg?.address) results.push({ address: sg.address, status: "pass", key });
+      if (rules.length === 0 && sg?.address) results.push({ address: sg.address, status: "pass", key, related: [key] });
       for (const [address, list] of byAddress) {
         const open = list.filter(isWorld);
         const undecided = list.filter(mayBeWorld);
@@ -56,7 +56,7 @@ export default definePolicy({
           const why = (r: SgRule) => (r.peer.kind === "unknown" || r.peer.kind === "prefix-list" ? r.peer.reason : "");
           results.push({ address, status: "unknown", key, related: [key], messageId: "sources-unknown", data: { ...where, rules: undecided.map((r) => `${describeRule(r)} (${why(r)})`).join("; ") } });
         } else {
-          results.push({ address, status: "pass", key });
+          results.push({ address, status: "pass", key, related: [key] });
         }
       }
     }

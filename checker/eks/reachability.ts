@@ -90,8 +90,12 @@ function peerReach(peer: RulePeer, target: EniClass, family: IpFamily): Reach {
       if (held.size === 0) return target.subnets.unknown || subnets.length === 0 ? "unknown" : "none";
       return held.size === subnets.length && !target.subnets.unknown ? "all" : held;
     }
-    case "prefix-list":
     case "unknown":
+      // One SG of a known few: decided when all of them, or none of them, are on the target.
+      if (peer.oneOf && peer.candidates.every((sg) => target.sgs.members.includes(sg))) return "all";
+      if (peer.oneOf && !target.sgs.unknown && !peer.candidates.some((sg) => target.sgs.members.includes(sg))) return "none";
+      return "unknown";
+    case "prefix-list":
       return "unknown";
   }
 }

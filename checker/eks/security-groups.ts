@@ -22,17 +22,23 @@ export interface SecurityGroup {
   readonly label: string;
   /** Its tags after the plan: `tags_all` (provider `default_tags` included) and `aws_ec2_tag` resources. */
   readonly tags: SgTags;
-  /** Its group name (what selectors' `name` matches), when the plan says. */
-  readonly groupName: string | { readonly unknown: string };
+  /** Its group name (what selectors' `name` matches), or what the plan knows of it: a prefix at most. */
+  readonly groupName: string | UndecidedText;
   /** Cluster names it is tagged for (`kubernetes.io/cluster/<name>`); `unknown` when its tags are decided at apply. */
   readonly clusterTags: readonly string[] | "unknown";
+}
+
+/** Text decided at apply time: why, and how it starts when the plan knows that much (`name_prefix`). */
+export interface UndecidedText {
+  readonly unknown: string;
+  readonly prefix?: string;
 }
 
 export interface SgTags {
   /** Tags whose values the plan knows. */
   readonly values: ReadonlyMap<string, string>;
-  /** Keys whose values are decided at apply time, with why. */
-  readonly undecided: ReadonlyMap<string, string>;
+  /** Keys whose values are decided at apply time. */
+  readonly undecided: ReadonlyMap<string, UndecidedText>;
   /** Set when the set of keys itself is not known (tags decided at apply, or an SG made elsewhere). */
   readonly unknown?: string;
 }
@@ -41,20 +47,22 @@ export interface SgTags {
 export interface SgSet {
   readonly members: readonly SgKey[];
   readonly unknown?: string;
+  /** For one SG that the plan narrows to these (an `each.value` of a map of SG ids): it is one of them. */
+  readonly oneOf?: readonly SgKey[];
 }
 
 export const clusterSgKey = (clusterAddress: string): SgKey => `${clusterAddress}.vpc_config[0].cluster_security_group_id`;
 export const remoteAccessSgKey = (nodeGroupAddress: string): SgKey => `${nodeGroupAddress}.resources[0].remote_access_security_group_id`;
 
 /** Tags as a value of the plan (`tags_all`): known values, keys with undecided values, or wholly unknown. */
-function tagsOf(tags: Value | undefined): { values: Map<string, string>; undecided: Map<string, string>; unknown?: string } {
+function tagsOf(tags: Value | undefined): { values: Map<string, string>; undecided: Map<string, UndecidedText>; unknown?: string } {
   const values = new Map<string, string>();
-  const undecided = new Map<string, string>();
+  const undecided = new Map<string, UndecidedText>();
   if (isUnknown(tags)) return tags.origin === "computed" ? { values, undecided } : { values, undecided, unknown: `its tags are decided at apply time (${tags.describe()})` };
   if (!isObject(tags)) return { values, undecided };
   for (const [key, value] of Object.entries(tags)) {
     if (typeof value === "string") values.set(key, value);
-    else if (isUnknown(value)) undecided.set(key, value.describe());
+    else if (isUnknown(value)) undecided.set(key, { unknown: value.describe() });
   }
   return { values, undecided };
 }
@@ -66,14 +74,14 @@ function clusterTagsOf(tags: SgTags): readonly string[] | "unknown" {
 }
 
 /** A security group whose tags can still change while the directory is built (aws_ec2_tag). */
-type Building = Omit<SecurityGroup, "tags" | "clusterTags"> & { tags: { values: Map<string, string>; undecided: Map<string, string>; unknown?: string } };
+type Building = Omit<SecurityGroup, "tags" | "clusterTags"> & { tags: { values: Map<string, string>; undecided: Map<string, UndecidedText>; unknown?: string } };
 
 function isClusterSgRef(ref: Ref): boolean {
   return ref.path.includes("cluster_security_group_id");
 }
 
 /** Turns SG ids (known strings or unknown values with references) into SG keys. */
-const noTags = () => ({ values: new Map<string, string>(), undecided: new Map<string, string>() });
+const noTags = () => ({ values: new Map<string, string>(), undecided: new Map<string, UndecidedText>() });
 
 export class SgDirectory {
   private readonly groups = new Map<SgKey, Building>();
@@ -86,7 +94,11 @@ export class SgDirectory {
       const all = world.read(sg, ["tags_all"]);
       const tags = tagsOf(isObject(all) ? all : world.read(sg, ["tags"]));
       const name = world.read(sg, ["name"]);
-      const groupName = typeof name === "string" ? name : { unknown: isUnknown(name) ? `its name is decided at apply time (${name.describe()})` : "it has no name in the plan" };
+      const prefix = world.read(sg, ["name_prefix"]);
+      const groupName: string | UndecidedText =
+        typeof name === "string"
+          ? name
+          : { unknown: isUnknown(name) ? `its name is decided at apply time (${name.describe()})` : "it has no name in the plan", ...(typeof prefix === "string" ? { prefix } : {}) };
       this.groups.set(sg.address, { key: sg.address, kind: "terraform", address: sg.address, label: sg.address, tags, groupName });
     }
   }
@@ -98,11 +110,12 @@ export class SgDirectory {
   addClusterSg(cluster: ResourceInstance, name: string | undefined): SgKey {
     const key = clusterSgKey(cluster.address);
     const tags = noTags();
-    const suffix = "its name ends with an id EKS chooses when it makes the cluster";
+    // EKS names it eks-cluster-sg-<cluster>-<id>, and tags it so (sec-group-reqs).
+    const eksName: UndecidedText = { unknown: "its name ends with an id EKS chooses when it makes the cluster", ...(name ? { prefix: `eks-cluster-sg-${name}-` } : {}) };
     if (name) {
       tags.values.set("aws:eks:cluster-name", name);
       tags.values.set(`${CLUSTER_TAG_PREFIX}${name}`, "owned");
-      tags.undecided.set("Name", suffix);
+      tags.undecided.set("Name", eksName);
     }
     this.groups.set(key, {
       key,
@@ -110,7 +123,7 @@ export class SgDirectory {
       address: cluster.address,
       label: `the cluster SG of ${cluster.address}`,
       tags: name ? tags : { ...tags, unknown: "the cluster's name, which EKS tags it with, is decided at apply time" },
-      groupName: { unknown: suffix },
+      groupName: eksName,
     });
     const known = this.world.read(cluster, ["vpc_config", 0, "cluster_security_group_id"]);
     if (typeof known === "string") this.clusterSgIds.set(known, key);
@@ -141,7 +154,7 @@ export class SgDirectory {
         if (!group) continue;
         if (typeof key !== "string") group.tags.unknown ??= `${tag.address} adds a tag whose key is decided at apply time`;
         else if (typeof value === "string") group.tags.values.set(key, value);
-        else group.tags.undecided.set(key, `${tag.address}: ${isUnknown(value) ? value.describe() : "no value"}`);
+        else group.tags.undecided.set(key, { unknown: `${tag.address}: ${isUnknown(value) ? value.describe() : "no value"}` });
       }
     }
   }
@@ -175,17 +188,31 @@ export class SgDirectory {
       const members: SgKey[] = [];
       const problems = [...value.unresolved];
       for (const ref of value.refs) {
-        const target = this.world.get(ref.address);
-        if (target?.type === "aws_security_group" && (ref.path.length === 0 || ref.path[0] === "id")) members.push(target.address);
-        else if (target?.type === "aws_eks_cluster" && isClusterSgRef(ref)) members.push(clusterSgKey(target.address));
+        const key = this.sgOfRef(ref);
+        if (key) members.push(key);
         else problems.push(`${ref.address}${ref.path.length ? `.${ref.path.join(".")}` : ""} is not a security group id`);
       }
+      const oneOf = value.oneOf.map((ref) => this.sgOfRef(ref));
+      if (value.refs.length === 0 && problems.length === 0 && oneOf.length > 0 && oneOf.every((k): k is SgKey => k !== undefined)) {
+        const distinct = [...new Set(oneOf)];
+        // One of one: a map with a single SG in it.
+        return distinct.length === 1 ? { members: distinct } : { members: [], unknown: value.describe(), oneOf: distinct };
+      }
+      if (value.oneOf.length > 0) problems.push(value.describe());
       // Known ids the expression also uses (a variable holding an existing SG's id).
       for (const constant of value.constants.flat()) if (typeof constant === "string" && constant.startsWith("sg-")) members.push(this.byId(constant));
       if (value.refs.length === 0 && members.length === 0 && problems.length === 0) problems.push(value.reason);
       return { members: [...new Set(members)], ...(problems.length ? { unknown: problems.join("; ") } : {}) };
     }
     return { members: [], unknown: `unexpected value ${JSON.stringify(value)}` };
+  }
+
+  /** The SG a reference designates (an SG's id, or a cluster's cluster SG id), if it does. */
+  private sgOfRef(ref: Ref): SgKey | undefined {
+    const target = this.world.get(ref.address);
+    if (target?.type === "aws_security_group" && (ref.path.length === 0 || ref.path[0] === "id")) return target.address;
+    if (target?.type === "aws_eks_cluster" && isClusterSgRef(ref)) return clusterSgKey(target.address);
+    return undefined;
   }
 
   /** The SG with this id: made in the plan, a cluster SG, or one known only by its id. */

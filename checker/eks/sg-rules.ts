@@ -26,10 +26,11 @@ export type RulePeer =
   /** A prefix list whose entries the plan does not decide (AWS-managed, or made elsewhere). */
   | { readonly kind: "prefix-list"; readonly id: string; readonly reason: string }
   /**
-   * The peer is decided at apply time; `candidates` are the SGs it may be, and `mayBe` says which
-   * kind of peer the unknown value stands for (`any` for a whole rule list decided at apply time).
+   * The peer is decided at apply time; `candidates` are the SGs it may be (with `oneOf`, certainly
+   * one of them), and `mayBe` says which kind of peer the unknown value stands for (`any` for a
+   * whole rule list decided at apply time).
    */
-  | { readonly kind: "unknown"; readonly reason: string; readonly candidates: readonly SgKey[]; readonly mayBe: UnknownPeerKind };
+  | { readonly kind: "unknown"; readonly reason: string; readonly candidates: readonly SgKey[]; readonly mayBe: UnknownPeerKind; readonly oneOf?: boolean };
 
 export type UnknownPeerKind = "cidr" | "prefix-list" | "sg" | "any";
 
@@ -142,7 +143,8 @@ function peersOf(body: ValueObject, sg: SgKey | undefined, { sgs, prefixLists }:
     const set = sgs.resolve(source);
     const into = typeof source === "string" || (Array.isArray(source) && source.every((s) => typeof s === "string")) ? known : inferred;
     for (const member of set.members) into.push({ kind: "sg", sg: member });
-    if (set.unknown) inferred.push({ kind: "unknown", reason: `${keys.source}: ${set.unknown}`, candidates: set.members, mayBe: "sg" });
+    if (set.oneOf) inferred.push({ kind: "unknown", reason: `${keys.source}: ${set.unknown}`, candidates: set.oneOf, mayBe: "sg", oneOf: true });
+    else if (set.unknown) inferred.push({ kind: "unknown", reason: `${keys.source}: ${set.unknown}`, candidates: set.members, mayBe: "sg" });
   }
   if (keys.self) {
     const self = body[keys.self];
@@ -195,7 +197,7 @@ export function ruleResources(world: World, sources: RuleSources): SgRule[] {
   const rules: SgRule[] = [];
   const target = (instance: ResourceInstance) => {
     const set = sgs.resolve(world.read(instance, ["security_group_id"]));
-    return set.members.length === 1 && !set.unknown ? { sg: set.members[0] } : { sgUnknown: { reason: set.unknown ?? "security_group_id designates several SGs", candidates: set.members } };
+    return set.members.length === 1 && !set.unknown ? { sg: set.members[0] } : { sgUnknown: { reason: set.unknown ?? "security_group_id designates several SGs", candidates: set.oneOf ?? set.members } };
   };
   for (const instance of world.ofType("aws_security_group_rule")) {
     const values = world.values(instance);

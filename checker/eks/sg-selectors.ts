@@ -11,7 +11,7 @@
  */
 import picomatch from "picomatch";
 import { isObject, isUnknown, type Value } from "../model/value";
-import type { SecurityGroup, SgDirectory, SgKey, SgSet } from "./security-groups";
+import type { SecurityGroup, SgDirectory, SgKey, SgSet, UndecidedText } from "./security-groups";
 
 type Match = "yes" | "no" | { readonly undecided: string };
 
@@ -19,12 +19,24 @@ function globMatches(pattern: string, text: string): boolean {
   return /[*?]/.test(pattern) ? picomatch.isMatch(text, pattern, { dot: true, nobracket: true, noextglob: true, nonegate: true }) : pattern === text;
 }
 
+/**
+ * A pattern against text decided at apply time: "no" when the text's known beginning already rules
+ * it out (a name selector can never pick `eks-cluster-sg-<cluster>-…` unless it starts so).
+ */
+function undecidedMatch(pattern: string, text: UndecidedText, what: string): Match {
+  if (text.prefix !== undefined) {
+    const head = pattern.split(/[*?]/)[0];
+    if (!head.startsWith(text.prefix) && !text.prefix.startsWith(head)) return "no";
+  }
+  return { undecided: `${what} (${text.unknown})` };
+}
+
 function tagMatches(sg: SecurityGroup, key: string, wanted: string): Match {
   const { tags } = sg;
   const value = tags.values.get(key);
   if (value !== undefined) return wanted === "*" || globMatches(wanted, value) ? "yes" : "no";
   const undecided = tags.undecided.get(key);
-  if (undecided !== undefined) return wanted === "*" ? "yes" : { undecided: `the value of its tag ${key} is decided at apply time (${undecided})` };
+  if (undecided !== undefined) return wanted === "*" ? "yes" : undecidedMatch(wanted, undecided, `the value of its tag ${key} is decided at apply time`);
   return tags.unknown ? { undecided: tags.unknown } : "no";
 }
 
@@ -40,7 +52,7 @@ function termMatches(sg: SecurityGroup, term: Record<string, string>): Match {
 
 function nameMatches(sg: SecurityGroup, wanted: string): Match {
   if (typeof sg.groupName === "string") return globMatches(wanted, sg.groupName) ? "yes" : "no";
-  return { undecided: sg.groupName.unknown };
+  return undecidedMatch(wanted, sg.groupName, "its name is not known");
 }
 
 interface TermResult {

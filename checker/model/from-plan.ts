@@ -132,11 +132,12 @@ export function instancesFromPlan(plan: PlanDocument): PlanModel {
       if (lookup.found === "not-shown") return new Unknown("no-config", AFTER_APPLY);
       const resolution = resolver.resolveExpression(lookup.expression, scope);
       // An argument set to null (often a module input left at its default) is unset.
-      if (resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.constants.every((c) => c === null)) {
+      if (resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.oneOf.length === 0 && resolution.constants.every((c) => c === null)) {
         return new Unknown("computed", COMPUTED);
       }
       const refs = [...new Map(resolution.refs.map((r) => [formatRef(r), r])).values()];
-      return new Unknown("expression", AFTER_APPLY, refs, [...new Set(resolution.unresolved)], resolution.constants);
+      const oneOf = [...new Map(resolution.oneOf.map((r) => [formatRef(r), r])).values()];
+      return new Unknown("expression", AFTER_APPLY, refs, [...new Set(resolution.unresolved)], resolution.constants, undefined, oneOf);
     };
     return buildInstance(change, change.change, makeUnknown);
   });

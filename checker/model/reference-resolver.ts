@@ -23,6 +23,8 @@ export interface Resolution {
   refs: Ref[];
   unresolved: string[];
   constants: JsonValue[];
+  /** The value is one of these (see `Unknown.oneOf`). */
+  oneOf: Ref[];
 }
 
 /** Where an expression is evaluated: a module instance, plus the object's `count`/`for_each` key. */
@@ -49,12 +51,13 @@ export interface ResolverSources {
 
 const MAX_DEPTH = 64;
 
-const empty = (): Resolution => ({ refs: [], unresolved: [], constants: [] });
+const empty = (): Resolution => ({ refs: [], unresolved: [], constants: [], oneOf: [] });
 
 function merge(into: Resolution, from: Resolution): void {
   into.refs.push(...from.refs);
   into.unresolved.push(...from.unresolved);
   into.constants.push(...from.constants);
+  into.oneOf.push(...from.oneOf);
 }
 
 function stepsToPath(steps: readonly TraversalStep[]): Path {
@@ -84,6 +87,7 @@ function withPath(res: Resolution, rest: Path): Resolution {
   if (rest.length === 0) return res;
   return {
     refs: res.refs.map((r) => ({ address: r.address, path: [...r.path, ...rest] })),
+    oneOf: res.oneOf.map((r) => ({ address: r.address, path: [...r.path, ...rest] })),
     unresolved: res.unresolved,
     constants: res.constants.map((c) => navigate(c, rest)).filter((c): c is JsonValue => c !== undefined),
   };
@@ -265,8 +269,9 @@ export class ReferenceResolver {
       const known = this.sources.instancesByBase.get(base) ?? [];
       if (pick) {
         // each.value is an instance of this resource only when the collection is its instances.
+        // A map built from references: this instance's value is one of them, but the plan does not say which.
         if (known.length > 0 && known.every((k) => k.index === undefined)) {
-          return { ...empty(), unresolved: [`${formatSteps(steps)} (each.value is built from it, but not as its instances)`] };
+          return { ...empty(), oneOf: known.map((k) => ({ address: k.address, path: attributes })) };
         }
         addresses = [base + formatKey(pick.key)];
         attributes = [...attributes, ...pick.rest];

@@ -46,6 +46,11 @@ export class Unknown {
     readonly constants: readonly unknown[] = [],
     /** For a `token` string: the text with its tokens. */
     readonly template?: Template,
+    /**
+     * The value is one of these (`each.value` of a map built from references: the plan lists what
+     * the map is built from, not which key holds which).
+     */
+    readonly oneOf: readonly Ref[] = [],
   ) {}
 
   /** True when every part of the expression was followed to a resource instance. */
@@ -57,6 +62,7 @@ export class Unknown {
   describe(): string {
     const parts = [this.reason];
     if (this.refs.length > 0) parts.push(`from ${this.refs.map(formatRef).join(", ")}`);
+    if (this.oneOf.length > 0) parts.push(`one of ${this.oneOf.map(formatRef).join(", ")} (each.value of a map built from them; the plan does not say which key holds which)`);
     if (this.unresolved.length > 0) parts.push(`unresolved: ${this.unresolved.join("; ")}`);
     return parts.join("; ");
   }

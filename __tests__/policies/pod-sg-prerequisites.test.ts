@@ -1,0 +1,56 @@
+import policy from "../../policies/pod-sg-prerequisites";
+import { expectVerdicts, verdicts, fixturePlan, wordingOf, type VerdictCase } from "../helpers/fixtures";
+
+const cases: VerdictCase[] = [
+  // vpc-cni with ENABLE_POD_ENI, the cluster role with AmazonEKSVPCResourceController, probes admitted.
+  { fixture: "blind-pod-sg", expected: { "kubectl_manifest.payments_sgp": "pass" } },
+  { fixture: "blind-pod-sg-no-dns", expected: { "kubectl_manifest.payments_sgp": "pass" } },
+  {
+    // The add-on sets only POD_SECURITY_GROUP_ENFORCING_MODE.
+    fixture: "blind-pod-sg-no-eni",
+    expected: { "kubectl_manifest.payments_sgp": "fail+pass" },
+    facts: { "kubectl_manifest.payments_sgp": { messageId: "pod-eni-off", data: { addon: "aws_eks_addon.vpc_cni", value: "not set" } } },
+  },
+  {
+    // No vpc-cni add-on in the plan: aws-node may be set up elsewhere.
+    fixture: "blind-pod-sg-no-addon",
+    expected: { "kubernetes_manifest.payments_sgp": "pass+unknown" },
+    facts: { "kubernetes_manifest.payments_sgp": { messageId: "cni-unknown" } },
+  },
+  {
+    // Three policies: a new pod SG without any ingress (probes blocked), and a literal SG made elsewhere.
+    fixture: "manifest-stand-ins",
+    expected: {
+      "kubernetes_manifest.db_access": "fail+unknown",
+      'module.team_sgp["payments"].kubectl_manifest.sgp[0]': "unknown",
+      'module.team_sgp["search"].kubectl_manifest.sgp[0]': "unknown",
+    },
+    facts: {
+      "kubernetes_manifest.db_access": [
+        { messageId: "probes-blocked", data: { mode: "strict", podSgs: ["aws_security_group.pod"], nodes: "kubectl_manifest.node_class" } },
+        { messageId: "controller-policy-unknown" },
+        { messageId: "cni-unknown" },
+      ],
+      'module.team_sgp["search"].kubectl_manifest.sgp[0]': { messageId: "probes-unknown", data: { nodes: "kubectl_manifest.node_class" } },
+    },
+  },
+  // A SecurityGroupPolicy whose YAML is decided at apply time is not read: the flow policies say unknown on it.
+  { fixture: "blind-pod-sg-yaml-unknown", expected: {} },
+  { fixture: "topo-mng-no-lt", expected: {} },
+];
+
+describe("pod-sg-prerequisites", () => {
+  test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
+
+  test("each SecurityGroupPolicy gets the verdicts of the add-on and of the cluster role, and names them; standard mode skips probes", () => {
+    // This add-on sets POD_SECURITY_GROUP_ENFORCING_MODE = standard: probes from the node skip the pod SGs.
+    const results = verdicts(policy, fixturePlan("blind-pod-sg-no-eni"));
+    expect(results.map((r) => `${r.key} ${r.status} ${(r.related ?? []).join(",")}`).sort()).toEqual(["vpc-cni fail aws_eks_addon.vpc_cni", "vpc-resource-controller pass aws_eks_cluster.this"]);
+  });
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "blind-pod-sg-no-eni", "kubectl_manifest.payments_sgp")).toEqual([
+    'the vpc-cni add-on aws_eks_addon.vpc_cni does not set ENABLE_POD_ENI to "true" (it is not set), so the VPC CNI gives pods no branch ENIs and the SecurityGroupPolicies kubectl_manifest.payments_sgp are not applied; add configuration_values = jsonencode({ env = { ENABLE_POD_ENI = "true" } })',
+  ]);
+});
