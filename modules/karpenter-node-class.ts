@@ -10,10 +10,11 @@
  * Karpenter example uses). The tag is known when Terraform plans, so the plan shows which SG the
  * nodes get and `eks-sg-policy check` judges them; an SG id would be known only after apply.
  */
-import { TerraformResource, TerraformStack } from "cdktf";
+import { TerraformResource, TerraformStack, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { stringify } from "yaml";
 import { configError } from "./errors";
+import { KubectlProvider, KUBECTL_SOURCE } from "./kubectl-provider";
 import type { NodeSecurityGroup } from "./node-security-group";
 
 export interface KarpenterNodeClassProps {
@@ -32,9 +33,9 @@ export interface KarpenterNodeClassProps {
   readonly amiSelectorTerms?: readonly Record<string, unknown>[];
   /** IMDS settings for the nodes. Default: IMDSv2 required, hop limit 1 (the Karpenter default). */
   readonly metadataOptions?: Record<string, unknown>;
+  /** The kubectl provider to apply it with. Default: one per stack, for the node SG's cluster. */
+  readonly provider?: TerraformProvider;
 }
-
-const KUBECTL_PROVIDER = { source: "alekc/kubectl", version: ">= 2.0.0" };
 
 export class KarpenterNodeClass extends Construct {
   /** The `kubectl_manifest` resource (escape hatch). */
@@ -62,9 +63,10 @@ export class KarpenterNodeClass extends Construct {
       },
     };
     this.yaml = stringify(document);
-    this.manifest = new TerraformResource(this, "manifest", { terraformResourceType: "kubectl_manifest", terraformGeneratorMetadata: { providerName: "kubectl" } });
-    this.manifest.addOverride("yaml_body", this.yaml);
     const stack = TerraformStack.of(this);
-    stack.addOverride("terraform.required_providers.kubectl", KUBECTL_PROVIDER);
+    const provider = props.provider ?? (stack.node.tryFindChild("kubectl") as TerraformProvider | undefined) ?? new KubectlProvider(stack, "kubectl", sg.cluster);
+    this.manifest = new TerraformResource(this, "manifest", { terraformResourceType: "kubectl_manifest", terraformGeneratorMetadata: { providerName: "kubectl" }, provider });
+    this.manifest.addOverride("yaml_body", this.yaml);
+    stack.addOverride("terraform.required_providers.kubectl", { source: KUBECTL_SOURCE, version: ">= 2.0.0" });
   }
 }

@@ -18,7 +18,7 @@ import { resolveSettings } from "../../checker/run/settings";
 import { policies } from "../../policies";
 import { addExampleStacks } from "../../main";
 import { BrokenStack, SshFromInternetStack, TwoTaggedSgsStack } from "../fixtures/cdktf/broken-stack";
-import { offlineTerraformJson } from "../helpers/offline-terraform";
+import { fromStandIns, offlineTerraformJson, withManifestStandIns } from "../helpers/offline-terraform";
 import { terraformAvailability } from "../helpers/terraform";
 import { MATRIX } from "../modules/option-matrix";
 import { TestStack } from "../modules/synth-check";
@@ -88,13 +88,13 @@ const { mirror, skipReason } = terraformAvailability();
       const document = JSON.parse(Testing.synth(c.stack));
       const dir = path.join(work, `stack-${i}`);
       fs.mkdirSync(dir);
-      fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(offlineTerraformJson(document)));
+      fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(withManifestStandIns(offlineTerraformJson(document))));
       return { c, document, dir };
     });
     const planned = new Map<string, string>();
     const queue = [...jobs];
     const worker = async () => {
-      for (let job = queue.shift(); job; job = queue.shift()) planned.set(job.c.name, await plan(job.dir, env));
+      for (let job = queue.shift(); job; job = queue.shift()) planned.set(job.c.name, fromStandIns(await plan(job.dir, env)));
     };
     await Promise.all([worker(), worker()]);
     for (const { c, document } of jobs) {

@@ -30,3 +30,33 @@ export function offlineTerraformJson(document: JsonObject): JsonObject {
   copy.provider = provider;
   return copy;
 }
+
+/**
+ * kubectl_manifest resources become `terraform_data` stand-ins that terraform can plan offline (the
+ * kubectl provider is not in the mirror); `fromStandIns` turns the plan back into their shape.
+ */
+export function withManifestStandIns(document: JsonObject): JsonObject {
+  const resources = (document.resource ?? {}) as { [type: string]: { [name: string]: JsonObject } };
+  const manifests = resources.kubectl_manifest;
+  if (!manifests) return document;
+  const copy = { ...document, resource: { ...resources } } as JsonObject & { resource: { [type: string]: { [name: string]: JsonObject } } };
+  delete copy.resource.kubectl_manifest;
+  const standIns: { [name: string]: JsonObject } = { ...(copy.resource.terraform_data ?? {}) };
+  for (const [name, config] of Object.entries(manifests)) standIns[`kubectl_manifest__${name}`] = { input: { yaml_body: config.yaml_body } };
+  copy.resource.terraform_data = standIns;
+  const terraform = { ...((copy.terraform ?? {}) as JsonObject) };
+  const providers = { ...((terraform.required_providers ?? {}) as JsonObject) };
+  delete providers.kubectl;
+  const blocks = { ...((copy.provider ?? {}) as JsonObject) };
+  delete blocks.kubectl;
+  copy.provider = blocks;
+  terraform.required_providers = providers;
+  copy.terraform = terraform;
+  return copy;
+}
+
+export function fromStandIns(planJson: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { convertPlan } = require("../fixtures/manifests/stand-ins.js") as { convertPlan: (plan: JsonValue) => JsonValue };
+  return JSON.stringify(convertPlan(JSON.parse(planJson) as JsonValue));
+}

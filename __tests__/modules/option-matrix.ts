@@ -2,7 +2,7 @@
  * The option matrix of the constructs: node groups with each SG choice and option, Fargate, and
  * mixes of them. The unit tests check each at synth time; the end-to-end test plans each with terraform.
  */
-import { FargateProfile, ManagedNodeGroup, NodeSecurityGroup, type ManagedNodeGroupProps, type NodeSecurityGroupProps } from "../../modules";
+import { FargateProfile, KarpenterNodeClass, ManagedNodeGroup, NodeSecurityGroup, type ManagedNodeGroupProps, type NodeSecurityGroupProps } from "../../modules";
 import { BASTION_SG, check, SUBNETS, TestStack, VPC } from "./synth-check";
 
 export type Kind = "cluster-sg" | "node-sg" | "both";
@@ -59,5 +59,13 @@ export const MATRIX: MatrixCase[] = [
   { name: "node-sg next to a cluster-sg group", build: (s) => (group(s, "a", "node-sg", { nsgProps: { egress: "restricted" } }), group(s, "b", "cluster-sg")) },
   { name: "one node SG shared by a node-sg group and a both group", build: (s) => { const nsg = new NodeSecurityGroup(s, "shared", { cluster: s.cluster(), vpcId: VPC }); group(s, "a", "node-sg", { nsg }); group(s, "b", "both", { nsg }); } },
   { name: "everything: cluster-sg, node-sg, both and Fargate", build: (s) => (group(s, "a", "cluster-sg", { ssh }), group(s, "b", "node-sg", { ssh }), group(s, "c", "both"), fargate(s, "kube-system", "kube-system")) },
+  {
+    // Karpenter's nodes on their own node SG, next to a cluster-SG node group that runs the controller.
+    name: "Karpenter EC2NodeClass selecting its node SG, with a cluster-sg node group",
+    build: (s) => {
+      group(s, "system", "cluster-sg");
+      new KarpenterNodeClass(s, "karpenter", { nodeSecurityGroup: new NodeSecurityGroup(s, "karpenter-sg", { cluster: s.cluster(), vpcId: VPC }), role: "KarpenterNodeRole" });
+    },
+  },
 ];
 

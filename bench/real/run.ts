@@ -38,7 +38,7 @@ const TARGETS = { cpuVsFloor: 3.0, cpuVsJq: 1.0, memVsFloor: 2.0 };
 
 interface Options { reps: number; sizes: number[]; timer: "gnu" | "python"; shared: boolean; extra: string[] }
 interface Plan { label: string; file: string; resources: number; bytes: number; copies?: number }
-interface Sample { wall: number; cpu: number; user: number; sys: number; rssKb: number; exit: number }
+interface Sample { wall: number; cpu: number; user: number; sys: number; rssKb: number; exit: number; othersBusy: number }
 type Tool = "checker" | "floor" | "jq";
 interface Result { plan: Plan; samples: Record<Tool, Sample[]>; outputBytes: number; outputHash: string; exits: number[]; jqOut?: string }
 
@@ -119,11 +119,19 @@ function largestShared(): Plan | string {
   const files = fs.readdirSync(SHARED_PLANS).filter((f) => f.endsWith(".json")).map((f) => path.join(SHARED_PLANS, f));
   if (files.length === 0) return `skipped: no .json file in ${SHARED_PLANS}`;
   files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size);
-  return planInfo(files[0], `shared: ${path.basename(files[0]).slice(0, 40)}`);
+  return planInfo(files[0], `shared largest (${path.basename(files[0]).slice(0, 24)}…)`);
 }
 
 const scratch = path.join(PLANS, "run-tmp");
 const timeFile = path.join(scratch, "rusage.txt");
+
+/** Busy (non-idle, non-iowait) CPU seconds of the whole machine so far, from /proc/stat (USER_HZ = 100). */
+function machineBusySeconds(): number {
+  if (!fs.existsSync("/proc/stat")) return NaN;
+  const f = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - f[3] - f[4]) / 100;
+}
 
 /** Runs argv once under the timer; stdout to `stdoutFile` (or /dev/null). */
 function measure(timer: Options["timer"], argv: string[], stdoutFile: string | null): Sample {
@@ -135,13 +143,19 @@ function measure(timer: Options["timer"], argv: string[], stdoutFile: string | n
   const err = fs.openSync(errFile, "w");
   try {
     fs.rmSync(timeFile, { force: true });
+    const busy0 = machineBusySeconds();
     const r = spawnSync(wrapped[0], wrapped.slice(1), { cwd: ROOT, stdio: ["ignore", out, err] });
+    const busy = machineBusySeconds() - busy0;
     const lines = fs.existsSync(timeFile) ? fs.readFileSync(timeFile, "utf8").trim().split("\n") : [];
     // GNU time writes "Command exited with non-zero status N" before the format line.
     const m = /^([\d.]+) ([\d.]+) ([\d.]+) (\d+)$/.exec(lines[lines.length - 1] ?? "");
     if (r.error || !m) throw new Error(`could not measure ${argv.join(" ")}: ${r.error?.message ?? lines.join(" / ")}\n${fs.readFileSync(errFile, "utf8").slice(0, 2000)}`);
     const [wall, user, sys, rss] = m.slice(1).map(Number);
-    return { wall, user, sys, cpu: user + sys, rssKb: rss, exit: r.status ?? -1 };
+    // What the rest of the machine (other processes, this one, the timer) kept busy while the child ran,
+    // as a share of all cores: high values mean the figures were taken on a loaded machine.
+    // /proc/stat counts in 10 ms ticks, so runs shorter than half a second give no usable figure (NaN).
+    const othersBusy = wall < 0.5 ? NaN : Math.min(1, Math.max(0, busy - (user + sys)) / (wall * os.cpus().length));
+    return { wall, user, sys, cpu: user + sys, rssKb: rss, exit: r.status ?? -1, othersBusy };
   } finally {
     fs.closeSync(out);
     fs.closeSync(err);
@@ -250,29 +264,35 @@ function report(results: Result[], o: Options, jq: boolean): void {
   table(rows, head.map((_, i) => i > 0)).forEach((l) => console.log(l));
   console.log(`targets: checker cpu ≤ ${TARGETS.cpuVsFloor}× floor and ≤ ${TARGETS.cpuVsJq}× jq; checker memory ≤ ${TARGETS.memVsFloor}× floor ("OVER" = misses it)`);
 
-  console.log("\nDetails (median [min–max]; wall = elapsed seconds):");
+  console.log("\nDetails (median [min–max]; wall = elapsed seconds; others busy = share of all cores that other processes (incl. this runner) kept busy during the run; n/a under 0.5 s):");
   for (const r of results) {
     console.log(`  ${r.plan.label} — ${r.plan.file}`);
     for (const t of (jq ? ["checker", "floor", "jq"] : ["checker", "floor"]) as Tool[]) {
       const xs = r.samples[t];
-      const span = (k: keyof Sample, f: (x: number) => string): string =>
-        `${f(median(xs.map((s) => s[k])))} [${f(Math.min(...xs.map((s) => s[k])))}–${f(Math.max(...xs.map((s) => s[k])))}]`;
-      console.log(`    ${pad(t, 8)} cpu ${span("cpu", sec)} (user ${sec(median(xs.map((s) => s.user)))}, sys ${sec(median(xs.map((s) => s.sys)))})  wall ${span("wall", sec)}  rss MiB ${span("rssKb", mib)}`);
+      const span = (k: keyof Sample, f: (x: number) => string): string => {
+        const v = xs.map((s) => s[k]).filter((x) => !Number.isNaN(x));
+        return v.length ? `${f(median(v))} [${f(Math.min(...v))}–${f(Math.max(...v))}]` : "n/a";
+      };
+      const others = (x: number): string => (Number.isNaN(x) ? "n/a" : `${(100 * x).toFixed(0)}%`);
+      console.log(`    ${pad(t, 8)} cpu ${span("cpu", sec)} (user ${sec(median(xs.map((s) => s.user)))}, sys ${sec(median(xs.map((s) => s.sys)))})  wall ${span("wall", sec)}  rss MiB ${span("rssKb", mib)}  others busy ${span("othersBusy", others)}`);
     }
     console.log(`    checker: exit ${r.exits[0]} in all ${r.exits.length} runs, stdout ${r.outputBytes} bytes, sha256 ${r.outputHash.slice(0, 16)}… identical in every run` + (r.jqOut !== undefined ? `; jq says ${r.jqOut} aws_security_group` : ""));
   }
 
   const series = results.filter((r) => r.plan.copies !== undefined).sort((a, b) => a.plan.resources - b.plan.resources);
   if (series.length > 1) {
-    console.log("\nGrowth between generated sizes (exponent = log(cpu ratio) / log(resource ratio); 1.0 = linear):");
-    const gHead = ["from → to", "resources ×", "checker cpu ×", "exponent", "checker rss ×", "floor cpu ×", "floor rss ×"];
+    console.log("\nGrowth between generated sizes (exponent = log(cpu ratio) / log(resource ratio); 1.0 = linear;");
+    console.log("checker−floor = the checker's CPU beyond reading + JSON.parse, which removes Node's start-up from both):");
+    const gHead = ["from → to", "resources ×", "checker cpu ×", "exponent", "(checker−floor) cpu ×", "exponent", "checker rss ×", "floor cpu ×", "floor rss ×"];
     const gRows = [gHead];
     for (let i = 1; i < series.length; i++) {
       const a = series[i - 1], b = series[i];
       const res = b.plan.resources / a.plan.resources;
       const cc = med(b, "checker", "cpu") / med(a, "checker", "cpu");
+      const own = (med(b, "checker", "cpu") - med(b, "floor", "cpu")) / (med(a, "checker", "cpu") - med(a, "floor", "cpu"));
       gRows.push([
         `${a.plan.resources} → ${b.plan.resources}`, res.toFixed(2), cc.toFixed(2), (Math.log(cc) / Math.log(res)).toFixed(2),
+        own.toFixed(2), (Math.log(own) / Math.log(res)).toFixed(2),
         (med(b, "checker", "rssKb") / med(a, "checker", "rssKb")).toFixed(2),
         (med(b, "floor", "cpu") / med(a, "floor", "cpu")).toFixed(2),
         (med(b, "floor", "rssKb") / med(a, "floor", "rssKb")).toFixed(2),
