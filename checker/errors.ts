@@ -45,6 +45,8 @@ export const inputErrors = {
     new InputError(input, `holds a JSON ${what}, not an object`, `Pass the output of terraform show -json`),
   state: (input: string) =>
     new InputError(input, "is a Terraform state, not a plan", `Make a plan and ${SHOW_JSON}`),
+  rawState: (input: string) =>
+    new InputError(input, "is a raw Terraform state file, which the checker does not read", "Pass the output of `terraform show -json` of that state (in its folder: terraform show -json > state.json)"),
   futureFormat: (input: string, version: string) =>
     new InputError(
       input,

@@ -47,7 +47,7 @@ describe("colours", () => {
 
 test("several inputs show progress on a terminal's stderr only", () => {
   const files = [fixturePlan("p-cluster-defaults"), fixturePlan("p-cluster-hardened")];
-  expect(run(["check", ...files], { stderrIsTty: true }).stderr).toMatch(/checking 2\/2: /);
+  expect(run(["check", ...files], { stderrIsTty: true }).stderr).toMatch(/reading 2\/2: /);
   expect(run(["check", ...files], { stderrIsTty: false }).stderr).toBe("");
 });
 

@@ -11,9 +11,11 @@ import type { CommandRunner } from "../../checker/cli/command-runner";
 import { fixturePlan } from "../helpers/fixtures";
 import { terraformAvailability } from "../helpers/terraform";
 
-function synthOut(stacks: Record<string, object>): string {
+/** A cdktf.out with these stacks (`dependencies`: the stacks each depends on, as manifest.json says). */
+function synthOut(stacks: Record<string, object>, dependencies: Record<string, string[]> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-deploy-"));
-  const manifest = { version: "0.21.0", stacks: Object.fromEntries(Object.keys(stacks).map((name) => [name, { name, workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json` }])) };
+  const entry = (name: string) => ({ name, dependencies: dependencies[name] ?? [], workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json` });
+  const manifest = { version: "0.21.0", stacks: Object.fromEntries(Object.keys(stacks).map((name) => [name, entry(name)])) };
   fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
   for (const [name, document] of Object.entries(stacks)) {
     fs.mkdirSync(path.join(dir, "stacks", name), { recursive: true });
@@ -22,12 +24,18 @@ function synthOut(stacks: Record<string, object>): string {
   return dir;
 }
 
-/** Records every command; `terraform show -json` answers with a given plan. */
-function recorder(planJson: string) {
+/**
+ * Records every command; `terraform show -json` answers with a given plan (or, per stack folder,
+ * with `shown[stack]`: the plan, then with `state` what the applied stack is).
+ */
+function recorder(planJson: string, shown: Record<string, { plan: string; state?: string }> = {}) {
   const calls: string[] = [];
   const runner: CommandRunner = (command, args, { cwd }) => {
-    calls.push(`${path.basename(cwd)}: ${command} ${args.join(" ")}`);
-    return { status: 0, stdout: args[0] === "show" ? planJson : "" };
+    const stack = path.basename(cwd);
+    calls.push(`${stack}: ${command} ${args.join(" ")}`);
+    if (args[0] !== "show") return { status: 0, stdout: "" };
+    const answer = shown[stack];
+    return { status: 0, stdout: args.length > 2 ? (answer?.plan ?? planJson) : (answer?.state ?? answer?.plan ?? planJson) };
   };
   return { calls, runner };
 }
@@ -49,7 +57,7 @@ describe("the decision", () => {
     const result = deploy(["--outdir", out, "--auto-approve"], runner);
     expect(result.code).toBe(1);
     expect(calls).toEqual([`${path.basename(process.cwd())}: npx cdktf synth`, "app: terraform init -input=false", "app: terraform plan -input=false -out=eks-sg-policy.tfplan", "app: terraform show -json eks-sg-policy.tfplan"]);
-    expect(result.stderr).toMatch(/fails the check; nothing was applied/);
+    expect(result.stderr).toMatch(/fails the check; it was not applied/);
     expect(result.stdout).toMatch(/FAIL - aws_eks_node_group\.workers - node-to-apiserver/);
   });
 
@@ -74,7 +82,7 @@ describe("the decision", () => {
     const runner: CommandRunner = (_c, args) => ({ status: args[0] === "plan" ? 1 : 0, stdout: "" });
     const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], runner);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/terraform plan failed with exit code 1 .*nothing was applied/);
+    expect(result.stderr).toMatch(/terraform plan failed with exit code 1 .*nothing more was applied/);
   });
 
   test("its report is check's on the same plan with the same configuration, waivers and plugins", () => {
@@ -92,8 +100,56 @@ describe("the decision", () => {
 
   test("several stacks need a name; a wrong name lists them", () => {
     const two = synthOut({ a: {}, b: {} });
-    expect(deploy(["--outdir", two, "--skip-synth"], recorder(passing).runner).stderr).toMatch(/name the stack to deploy: one of a, b/);
+    expect(deploy(["--outdir", two, "--skip-synth"], recorder(passing).runner).stderr).toMatch(/name the stacks to deploy: one or more of a, b, or .\*. for all/);
     expect(deploy(["c", "--outdir", two, "--skip-synth"], recorder(passing).runner).stderr).toMatch(/no stack "c" .* stacks: a, b/);
+  });
+});
+
+describe("several stacks", () => {
+  const failing = fs.readFileSync(fixturePlan("topo-lt-node-sg-no-rules"), "utf8");
+  const passing = fs.readFileSync(fixturePlan("cdktf-ec2-cluster-sg"), "utf8");
+  // zeta ← mid ← alpha: the order is the dependencies', not the names'.
+  const out = synthOut({ alpha: {}, mid: {}, zeta: {} }, { alpha: ["mid"], mid: ["zeta"] });
+  const steps = (calls: readonly string[]) => calls.filter((c) => / terraform (plan|apply) /.test(c)).map((c) => c.replace(/ -input=false| -out=\S+| eks-sg-policy\.tfplan/g, ""));
+
+  test("'*' deploys every stack after those it depends on: each planned, checked and applied before the next is planned", () => {
+    const { calls, runner } = recorder(passing);
+    const result = deploy(["*", "--outdir", out, "--skip-synth", "--auto-approve"], runner);
+    expect(result.code).toBe(0);
+    expect(steps(calls)).toEqual(["zeta: terraform plan", "zeta: terraform apply", "mid: terraform plan", "mid: terraform apply", "alpha: terraform plan", "alpha: terraform apply"]);
+    expect(result.stderr).toMatch(/stacks in order: zeta, mid, alpha/);
+    // The applied stacks' states are read for the checks after them (not after the last one).
+    expect(calls.filter((c) => c.endsWith("terraform show -json"))).toEqual(["zeta: terraform show -json", "mid: terraform show -json"]);
+  });
+
+  test("named stacks only, still in dependency order", () => {
+    const { calls, runner } = recorder(passing);
+    expect(deploy(["alpha", "zeta", "--outdir", out, "--skip-synth", "--auto-approve"], runner).code).toBe(0);
+    expect(steps(calls)).toEqual(["zeta: terraform plan", "zeta: terraform apply", "alpha: terraform plan", "alpha: terraform apply"]);
+  });
+
+  test("nothing is planned or applied after the first stack that fails its check", () => {
+    const { calls, runner } = recorder(passing, { mid: { plan: failing } });
+    const result = deploy(["*", "--outdir", out, "--skip-synth", "--auto-approve"], runner);
+    expect(result.code).toBe(1);
+    expect(steps(calls)).toEqual(["zeta: terraform plan", "zeta: terraform apply", "mid: terraform plan"]);
+    expect(result.stderr).toMatch(/the plan of stack mid fails the check; it was not applied\n.*not planned or applied: alpha/s);
+  });
+
+  test("a stack not confirmed stops the ones after it, with exit 0", () => {
+    const { calls, runner } = recorder(passing);
+    const result = deploy(["*", "--outdir", out, "--skip-synth"], runner, false);
+    expect(result.code).toBe(0);
+    expect(steps(calls)).toEqual(["zeta: terraform plan"]);
+    expect(result.stderr).toMatch(/stack zeta not applied\n.*not planned or applied: mid, alpha/s);
+  });
+
+  test("stacks that depend on each other are a usage error before anything runs", () => {
+    const loop = synthOut({ a: {}, b: {} }, { a: ["b"], b: ["a"] });
+    const { calls, runner } = recorder(passing);
+    const result = deploy(["*", "--outdir", loop, "--skip-synth"], runner);
+    expect([result.code, calls]).toEqual([2, []]);
+    expect(result.stderr).toMatch(/depend on each other: a → b → a/);
   });
 });
 
@@ -133,6 +189,34 @@ const { mirror, skipReason } = terraformAvailability();
     expect(result.code).toBe(0);
     const state = JSON.parse(fs.readFileSync(path.join(out, "stacks/local/terraform.tfstate"), "utf8"));
     expect(state.resources.map((r: { type: string; name: string }) => `${r.type}.${r.name}`)).toEqual(["terraform_data.marker"]);
+  });
+
+  test("several stacks: each is applied before the next is planned (its outputs read across), and nothing after a failing check", () => {
+    const broken = JSON.parse(fs.readFileSync(path.join(path.dirname(fixturePlan("cdktf-broken")), "cdk.tf.json"), "utf8"));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-deploy-"));
+    const baseState = path.join(out, "stacks/base/terraform.tfstate");
+    const stacks = {
+      base: { resource: { terraform_data: { marker: { input: "made by base" } } }, output: { "cross-stack-output-marker": { value: "${terraform_data.marker.output}", sensitive: true } } },
+      nodes: {
+        data: { terraform_remote_state: { "cross-stack-reference-input-base": { backend: "local", config: { path: baseState } } } },
+        resource: { terraform_data: { consumer: { input: "${data.terraform_remote_state.cross-stack-reference-input-base.outputs.cross-stack-output-marker}" } } },
+      },
+      broken,
+      last: { resource: { terraform_data: { never: { input: "never" } } } },
+    };
+    const made = synthOut(stacks, { nodes: ["base"], broken: ["nodes"], last: ["broken"] });
+    fs.rmSync(out, { recursive: true });
+    fs.renameSync(made, out);
+    const result = deploy(["*", "--outdir", out, "--skip-synth", "--auto-approve"], quiet);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/stacks in order: base, nodes, broken, last/);
+    expect(result.stderr).toMatch(/the plan of stack broken fails the check; it was not applied\n.*not planned or applied: last/s);
+    const stateOf = (stack: string) => path.join(out, "stacks", stack, "terraform.tfstate");
+    const consumer = (JSON.parse(fs.readFileSync(stateOf("nodes"), "utf8")).resources as { name: string; instances: { attributes: { output: { value: string } } }[] }[]).find((r) => r.name === "consumer");
+    // nodes was planned after base was applied: it read base's output from its state.
+    expect(consumer?.instances[0].attributes.output.value).toBe("made by base");
+    expect(fs.existsSync(stateOf("broken"))).toBe(false);
+    expect(fs.existsSync(path.join(out, "stacks/last/eks-sg-policy.tfplan"))).toBe(false);
   });
 
   test("honours the configuration and its waivers, as check does: a waived finding no longer blocks the apply", () => {

@@ -1,6 +1,6 @@
 /** The model: addresses, actions, Unknown markers and where unknown values come from. */
 import * as fs from "node:fs";
-import { instancesFromPlan } from "../../checker/model/from-plan";
+import { preparePlan } from "../../checker/model/from-plan";
 import { isSensitive } from "../../checker/model/resource-graph";
 import { formatRef, isUnknown, Unknown, valueAt } from "../../checker/model/value";
 import type { PlanDocument } from "../../checker/load/plan-document";
@@ -79,7 +79,7 @@ describe("unknown values", () => {
 
   test("each.value over another module's instances reads that instance's output", () => {
     const plan = JSON.parse(fs.readFileSync(fixturePlan("p-modules-count-foreach"), "utf8")) as PlanDocument;
-    const { config, resolver } = instancesFromPlan(plan);
+    const { config, resolver } = preparePlan(plan);
     const module = config!.descend(["system_pool"])!;
     const resolution = resolver.resolveReferences(["var.cluster_name"], { module, instance: [{ name: "system_pool", key: "b" }] });
     expect(resolution.refs.map(formatRef)).toEqual(['module.clusters["b"].aws_eks_cluster.this.name']);

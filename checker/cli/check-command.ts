@@ -7,7 +7,9 @@ import * as path from "node:path";
 import { UsageError } from "../errors";
 import { isFailing } from "../findings/report";
 import { loadInput } from "../load/load-inputs";
-import { buildGraph, type ResourceGraph } from "../model/resource-graph";
+import type { LoadedInput } from "../load/plan-document";
+import { modelInputs } from "../model/join-inputs";
+import type { ResourceGraph } from "../model/resource-graph";
 import type { Policy } from "../policy/contract";
 import { appendStepSummary, githubStepSummary } from "../report/format-github";
 import { FORMATTERS, type FormatContext } from "../report/formatters";
@@ -21,20 +23,27 @@ import { settingsFromFlags, type SettingsFlags } from "./run-settings-flags";
 
 export interface CheckFlags extends SettingsFlags {
   readonly format: string[];
+  /** Inputs that shape the topology but get no findings (plans, cdk.tf.json, cdktf.out, states). */
+  readonly context?: readonly string[];
   readonly atlantis?: boolean;
   readonly sarifSource?: string;
 }
 
-/** Models every input, showing progress on a terminal when there are several. */
-export function modelInputs(inputs: readonly string[], io: CliIo): ResourceGraph[] {
-  const graphs: ResourceGraph[] = [];
-  const progress = io.stderrIsTty === true && inputs.length > 1;
-  inputs.forEach((input, i) => {
-    if (progress) io.stderr(`\r\u001b[2Kchecking ${i + 1}/${inputs.length}: ${input}`);
-    for (const loaded of loadInput(input, io.readStdin)) graphs.push(buildGraph(loaded));
+/**
+ * Loads every input and models them as one world (with the context inputs), showing progress on
+ * a terminal when there are several.
+ */
+export function modelCommandInputs(inputs: readonly string[], contexts: readonly string[], io: CliIo): ResourceGraph[] {
+  const names = [...inputs, ...contexts];
+  const progress = io.stderrIsTty === true && names.length > 1;
+  const loaded: LoadedInput[][] = [[], []];
+  names.forEach((input, i) => {
+    if (progress) io.stderr(`\r\u001b[2Kreading ${i + 1}/${names.length}: ${input}`);
+    const context = i >= inputs.length;
+    loaded[context ? 1 : 0].push(...loadInput(input, io.readStdin, context ? "context" : "subject"));
   });
   if (progress) io.stderr("\r\u001b[2K");
-  return graphs;
+  return [modelInputs(loaded[0], loaded[1])];
 }
 
 function writeFile(file: string, text: string): void {
@@ -64,7 +73,7 @@ export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo
   // Atlantis reads pass/fail from the text and treats a non-zero exit as a lost output.
   const targets = flags.atlantis ? [{ format: "text" }] : parseFormatTargets(flags.format);
   const settings = settingsFromFlags(flags, io, registry);
-  const graphs = modelInputs(inputs, io);
+  const graphs = modelCommandInputs(inputs, flags.context ?? [], io);
   const report = checkGraphs(graphs, settings, io.now?.() ?? new Date());
   const context = formatContext(settings, graphs, io, flags.sarifSource);
   for (const target of targets) {

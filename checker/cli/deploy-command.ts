@@ -1,21 +1,27 @@
 /**
- * `eks-sg-policy deploy [stack]`: check, then apply exactly that plan. Unlike `cdktf deploy`, which
- * plans again when it applies, this saves the plan (`terraform plan -out`), checks its JSON, and
- * applies that saved file only when the check passes — what was checked is what gets applied.
+ * `eks-sg-policy deploy [stacks...]`: check, then apply exactly that plan. Unlike `cdktf deploy`,
+ * which plans again when it applies, this saves the plan (`terraform plan -out`), checks its JSON,
+ * and applies that saved file only when the check passes — what was checked is what gets applied.
  * The check is `check`'s: the same configuration file, waivers, plugins and `--fail-on`.
+ *
+ * Several stacks (or `'*'`) go in the dependency order of `cdktf.out/manifest.json`, one at a
+ * time: each is planned after the ones before it were applied (so their outputs are read), checked
+ * with their states as context (so the topology spans the stacks), and applied; nothing is applied
+ * after the first stack that fails its check or is not confirmed.
  *
  * The steps run through a `CommandRunner` and the question through a `Confirm`, so the decision
  * (apply or not, and which file) can be tested without reaching AWS.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UsageError } from "../errors";
+import { InputError, UsageError } from "../errors";
 import { isFailing } from "../findings/report";
 import { loadText } from "../load/load-inputs";
-import { buildGraph } from "../model/resource-graph";
+import type { LoadedInput } from "../load/plan-document";
 import type { Policy } from "../policy/contract";
 import { formatText } from "../report/format-text";
-import { checkGraphs } from "../run/pipeline";
+import { checkLoaded } from "../run/pipeline";
+import type { RunSettings } from "../run/settings";
 import type { CommandResult, CommandRunner, Confirm } from "./command-runner";
 import { EXIT } from "./exit-codes";
 import type { CliIo } from "./io";
@@ -29,25 +35,101 @@ export interface DeployFlags extends SettingsFlags {
   readonly synthCommand: string;
 }
 
-function stackFolder(outdir: string, stack: string | undefined): { name: string; dir: string } {
-  const manifestFile = path.join(outdir, "manifest.json");
-  if (!fs.existsSync(manifestFile)) throw new UsageError(`${manifestFile} not found; run cdktf synth, or drop --skip-synth`);
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { stacks?: Record<string, { workingDirectory?: string }> };
-  const names = Object.keys(manifest.stacks ?? {});
-  const name = stack ?? (names.length === 1 ? names[0] : undefined);
-  if (!name) throw new UsageError(`name the stack to deploy: one of ${names.join(", ") || "(none)"}`);
-  if (!names.includes(name)) throw new UsageError(`no stack "${name}" in ${manifestFile}; stacks: ${names.join(", ")}`);
-  return { name, dir: path.join(outdir, manifest.stacks![name].workingDirectory ?? path.join("stacks", name)) };
+interface StackFolder {
+  readonly name: string;
+  readonly dir: string;
+}
+
+const PLAN_FILE = "eks-sg-policy.tfplan";
+const ALL_STACKS = "*";
+
+interface ManifestStack {
+  readonly workingDirectory?: string;
+  readonly dependencies?: readonly string[];
+}
+
+function readManifest(outdir: string): { file: string; stacks: Record<string, ManifestStack> } {
+  const file = path.join(outdir, "manifest.json");
+  if (!fs.existsSync(file)) throw new UsageError(`${file} not found; run cdktf synth, or drop --skip-synth`);
+  try {
+    const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { stacks?: Record<string, ManifestStack> };
+    return { file, stacks: manifest.stacks ?? {} };
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); run cdktf synth again`);
+  }
+}
+
+/** The stacks to deploy, each after the stacks it depends on (among those asked for), ties by name. */
+export function deployOrder(stacks: Record<string, ManifestStack>, asked: readonly string[], manifestFile: string): string[] {
+  const names = Object.keys(stacks).sort();
+  let wanted: string[];
+  if (asked.length === 0) {
+    if (names.length !== 1) throw new UsageError(`name the stacks to deploy: one or more of ${names.join(", ") || "(none)"}, or '${ALL_STACKS}' for all`);
+    wanted = names;
+  } else if (asked.includes(ALL_STACKS)) {
+    wanted = names;
+  } else {
+    for (const name of asked) if (!names.includes(name)) throw new UsageError(`no stack "${name}" in ${manifestFile}; stacks: ${names.join(", ")}`);
+    wanted = [...new Set(asked)].sort();
+  }
+  // Depth-first over every dependency (through stacks not asked for too), keeping the asked ones.
+  const order: string[] = [];
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const visit = (name: string, chain: readonly string[]) => {
+    if (done.has(name)) return;
+    if (visiting.has(name)) throw new UsageError(`the stacks of ${manifestFile} depend on each other: ${[...chain, name].join(" → ")}`);
+    visiting.add(name);
+    for (const dependency of [...(stacks[name]?.dependencies ?? [])].sort()) visit(dependency, [...chain, name]);
+    visiting.delete(name);
+    done.add(name);
+    if (wanted.includes(name)) order.push(name);
+  };
+  for (const name of wanted) visit(name, []);
+  return order;
 }
 
 function step(runner: CommandRunner, io: CliIo, command: string, args: string[], cwd: string, capture = false): CommandResult {
   if (!capture) io.stderr(`eks-sg-policy deploy: ${command} ${args.join(" ")}\n`);
   const result = runner(command, args, { cwd, capture });
-  if (result.status !== 0) throw new UsageError(`${command} ${args[0]} failed with exit code ${result.status} in ${cwd}; nothing was applied`);
+  if (result.status !== 0) throw new UsageError(`${command} ${args[0]} failed with exit code ${result.status} in ${cwd}; nothing more was applied`);
   return result;
 }
 
-export function runDeploy(stack: string | undefined, flags: DeployFlags, io: CliIo, registry: readonly Policy[], runner: CommandRunner, confirm: Confirm): number {
+/** What `terraform show -json` printed, as an input (a plan to judge, or an applied stack's state as context). */
+function shownInput(text: string, name: string, display: string, role: "subject" | "context"): LoadedInput[] {
+  try {
+    return loadText(text, display, undefined, role).map((input): LoadedInput => ({ ...input, stack: name }));
+  } catch (error) {
+    if (error instanceof InputError) throw new UsageError(`terraform show -json of stack ${name} printed something the checker cannot read: ${error.message}`);
+    throw error;
+  }
+}
+
+type Outcome = "applied" | "failed" | "declined";
+
+function deployStack(stack: StackFolder, applied: readonly LoadedInput[], settings: RunSettings, flags: DeployFlags, io: CliIo, runner: CommandRunner, confirm: Confirm): Outcome {
+  const { name, dir } = stack;
+  step(runner, io, flags.terraform, ["init", "-input=false"], dir);
+  step(runner, io, flags.terraform, ["plan", "-input=false", `-out=${PLAN_FILE}`], dir);
+  const shown = step(runner, io, flags.terraform, ["show", "-json", PLAN_FILE], dir, true);
+  const plan = shownInput(shown.stdout, name, `${name} (${path.join(dir, PLAN_FILE)})`, "subject");
+  const { report } = checkLoaded(plan, settings, io.now?.() ?? new Date(), applied);
+  io.stdout(formatText(report, settings.failOn));
+  if (isFailing(report, settings.failOn)) {
+    io.stderr(`eks-sg-policy deploy: the plan of stack ${name} fails the check; it was not applied\n`);
+    return "failed";
+  }
+  if (!flags.autoApprove && !confirm(`Apply the checked plan of stack ${name}? Only "yes" applies: `)) {
+    io.stderr(`eks-sg-policy deploy: stack ${name} not applied\n`);
+    return "declined";
+  }
+  // The saved plan file, not a new plan: what was checked is what is applied.
+  step(runner, io, flags.terraform, ["apply", "-input=false", PLAN_FILE], dir);
+  return "applied";
+}
+
+export function runDeploy(stacks: readonly string[], flags: DeployFlags, io: CliIo, registry: readonly Policy[], runner: CommandRunner, confirm: Confirm): number {
   const cwd = io.cwd ?? process.cwd();
   // Settings first: a wrong configuration stops the deploy before anything runs.
   const settings = settingsFromFlags(flags, io, registry);
@@ -55,23 +137,21 @@ export function runDeploy(stack: string | undefined, flags: DeployFlags, io: Cli
     const [command, ...args] = flags.synthCommand.split(" ").filter(Boolean);
     step(runner, io, command, args, cwd);
   }
-  const { name, dir } = stackFolder(path.resolve(cwd, flags.outdir), stack);
-  const planFile = "eks-sg-policy.tfplan";
-  step(runner, io, flags.terraform, ["init", "-input=false"], dir);
-  step(runner, io, flags.terraform, ["plan", "-input=false", `-out=${planFile}`], dir);
-  const shown = step(runner, io, flags.terraform, ["show", "-json", planFile], dir, true);
-  const graphs = loadText(shown.stdout, `${name} (${path.join(dir, planFile)})`).map(buildGraph);
-  const report = checkGraphs(graphs, settings, io.now?.() ?? new Date());
-  io.stdout(formatText(report, settings.failOn));
-  if (isFailing(report, settings.failOn)) {
-    io.stderr(`eks-sg-policy deploy: the plan of stack ${name} fails the check; nothing was applied\n`);
-    return EXIT.failed;
+  const outdir = path.resolve(cwd, flags.outdir);
+  const manifest = readManifest(outdir);
+  const order = deployOrder(manifest.stacks, stacks, manifest.file);
+  if (order.length > 1) io.stderr(`eks-sg-policy deploy: stacks in order: ${order.join(", ")}\n`);
+  const applied: LoadedInput[] = [];
+  for (const [i, name] of order.entries()) {
+    const dir = path.join(outdir, manifest.stacks[name].workingDirectory ?? path.join("stacks", name));
+    const outcome = deployStack({ name, dir }, applied, settings, flags, io, runner, confirm);
+    const rest = order.slice(i + 1);
+    if (outcome !== "applied") {
+      if (rest.length > 0) io.stderr(`eks-sg-policy deploy: not planned or applied: ${rest.join(", ")}\n`);
+      return outcome === "failed" ? EXIT.failed : EXIT.clean;
+    }
+    // What the stack now is, for the checks of the stacks after it.
+    if (rest.length > 0) applied.push(...shownInput(step(runner, io, flags.terraform, ["show", "-json"], dir, true).stdout, name, `${name} (state)`, "context"));
   }
-  if (!flags.autoApprove && !confirm(`Apply the checked plan of stack ${name}? Only "yes" applies: `)) {
-    io.stderr("eks-sg-policy deploy: not applied\n");
-    return EXIT.clean;
-  }
-  // The saved plan file, not a new plan: what was checked is what is applied.
-  step(runner, io, flags.terraform, ["apply", "-input=false", planFile], dir);
   return EXIT.clean;
 }

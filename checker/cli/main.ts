@@ -12,7 +12,7 @@ import { FORMAT_NAMES } from "../report/formatters";
 import { topologyViews } from "../report/topology-view";
 import { toolVersion } from "../run/tool-version";
 import { explainPolicy, listPolicies, registryWithPlugins } from "./catalogue-commands";
-import { modelInputs, runCheck } from "./check-command";
+import { modelCommandInputs, runCheck } from "./check-command";
 import { spawnRunner } from "./command-runner";
 import { askOnTerminal } from "./confirm";
 import { runDeploy, type DeployFlags } from "./deploy-command";
@@ -26,6 +26,12 @@ export type { CliIo } from "./io";
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 const FAIL_ON_CHOICES = ["error", "warning", "info", "never"];
+
+/** `--context`: inputs that complete the world (the cluster's state, another stack) without findings of their own. */
+const contextOption = () =>
+  new Option("--context <input>", "a plan, cdk.tf.json, cdktf.out or state (terraform show -json) that completes the topology but gets no findings, repeatable")
+    .argParser(collect)
+    .default([]);
 
 /** `--config`, `--no-config`, `--waivers` and `--plugin`: what `check` and `deploy` are set up with. */
 function addSettingsOptions(command: Command): Command {
@@ -53,14 +59,15 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .description("check plan JSON files (terraform show -json), cdk.tf.json files or cdktf.out folders; - reads stdin")
     .argument("<input...>", "plan.json | cdk.tf.json | cdktf.out | -")
     .addOption(new Option("--format <format[=file]>", `output format, repeatable; F=file writes to a file (${FORMAT_NAMES.join(", ")})`).argParser(collect).default([]))
-    .addOption(new Option("--fail-on <severity>", "lowest severity of a failing finding that makes the exit code 1 (default: error, or failOn in the configuration)").choices(FAIL_ON_CHOICES));
+    .addOption(new Option("--fail-on <severity>", "lowest severity of a failing finding that makes the exit code 1 (default: error, or failOn in the configuration)").choices(FAIL_ON_CHOICES))
+    .addOption(contextOption());
   addSettingsOptions(check)
     .option("--sarif-source <file>", "point every SARIF and GitHub location at this file (e.g. infra/main.tf) instead of the input")
     .option("--atlantis", "Atlantis custom policy check: text output, exit 0 unless the input is bad")
     .option("--debug", "show stack traces of errors")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((inputs: string[], flags: { format: string[]; failOn?: FailOn; atlantis?: boolean; config?: string | boolean; waivers: string[]; plugin: string[]; sarifSource?: string }) => {
+    .action((inputs: string[], flags: { format: string[]; context: string[]; failOn?: FailOn; atlantis?: boolean; config?: string | boolean; waivers: string[]; plugin: string[]; sarifSource?: string }) => {
       setExit(runCheck(inputs, { ...flags, config: configFlag(flags.config) }, io, policies));
     });
 
@@ -70,17 +77,18 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .argument("<input...>", "plan.json | cdk.tf.json | cdktf.out | -")
     .addOption(new Option("--format <format>", "diagram language").choices(["mermaid", "dot"]).default("mermaid"))
     .option("--cluster <address>", "only this cluster (its resource address)")
+    .addOption(contextOption())
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((inputs: string[], flags: { format: "mermaid" | "dot"; cluster?: string }) => {
-      const views = topologyViews(modelInputs(inputs, io));
+    .action((inputs: string[], flags: { format: "mermaid" | "dot"; cluster?: string; context: string[] }) => {
+      const views = topologyViews(modelCommandInputs(inputs, flags.context, io));
       io.stdout(flags.format === "dot" ? formatDot(views, { cluster: flags.cluster }) : formatMermaid(views, { cluster: flags.cluster }));
     });
 
   const deploy = program
     .command("deploy")
     .description("CDKTF: synth, plan to a file, check that plan (as check would), and apply that same file only when the check passes")
-    .argument("[stack]", "the stack to deploy (needed when the app has several)")
+    .argument("[stacks...]", "the stacks to deploy, in dependency order ('*' for all; needed when the app has several)")
     .option("--outdir <dir>", "the synth output folder", "cdktf.out")
     .option("--skip-synth", "use the existing synth output")
     .option("--synth-command <command>", "how to synthesize", "npx cdktf synth")
@@ -90,8 +98,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
   addSettingsOptions(deploy)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((stack: string | undefined, flags: Omit<DeployFlags, "config"> & { config?: string | boolean }) => {
-      setExit(runDeploy(stack, { ...flags, config: configFlag(flags.config) }, io, policies, io.runner ?? spawnRunner, io.confirm ?? askOnTerminal));
+    .action((stacks: string[], flags: Omit<DeployFlags, "config"> & { config?: string | boolean }) => {
+      setExit(runDeploy(stacks, { ...flags, config: configFlag(flags.config) }, io, policies, io.runner ?? spawnRunner, io.confirm ?? askOnTerminal));
     });
 
   const pluginOption = () => new Option("--plugin <module>", "also list the policies of this plugin, repeatable").argParser(collect).default([]);

@@ -34,10 +34,10 @@ export function clusterTagsOfAsg(world: World, asg: ResourceInstance): string[] 
 }
 
 /** The template a specification names: by id first, then by name (one of them is computed when the other is given). */
-function designatedTemplate(world: World, spec: ValueObject | undefined, idKey: string, nameKey: string): { instances: ResourceInstance[]; unknown?: string } {
+function designatedTemplate(world: World, spec: ValueObject | undefined, idKey: string, nameKey: string, user: string): { instances: ResourceInstance[]; unknown?: string } {
   if (!spec) return { instances: [] };
   const attempts = ([["id", spec[idKey]], ["name", spec[nameKey]]] as const).filter(([, v]) => v !== undefined && v !== null && v !== "");
-  const results = attempts.map(([attribute, value]) => world.designated("aws_launch_template", attribute, value));
+  const results = attempts.map(([attribute, value]) => world.designated("aws_launch_template", attribute, value, user));
   return results.find((r) => r.instances.length > 0 && !r.unknown) ?? results[0] ?? { instances: [], unknown: "the launch template block names no template" };
 }
 
@@ -80,7 +80,7 @@ export function nodeLaunchTemplateUses(world: World): LaunchTemplateUse[] {
       uses.push({ user: group, templates: [], unknown: block.describe() });
       continue;
     }
-    const found = designatedTemplate(world, block, "id", "name");
+    const found = designatedTemplate(world, block, "id", "name", group.address);
     uses.push({ user: group, templates: found.instances, unknown: found.unknown });
   }
   for (const asg of world.ofType("aws_autoscaling_group")) {
@@ -91,13 +91,13 @@ export function nodeLaunchTemplateUses(world: World): LaunchTemplateUse[] {
     // provider sets its id to its name, so ASGs name it by either.
     const configuration = world.read(asg, ["launch_configuration"]);
     if (configuration !== undefined && configuration !== null && configuration !== "" && !(isUnknown(configuration) && configuration.origin === "computed")) {
-      const found = world.designated("aws_launch_configuration", ["name", "id"], configuration);
+      const found = world.designated("aws_launch_configuration", ["name", "id"], configuration, asg.address);
       found.instances.forEach((lc) => templates.add(lc));
       if (found.unknown) unknowns.push(`launch configuration: ${found.unknown}`);
     }
     for (const { spec, idKey, nameKey, unknown } of asgTemplateSpecs(world, asg)) {
       if (unknown) unknowns.push(unknown);
-      const found = designatedTemplate(world, spec, idKey, nameKey);
+      const found = designatedTemplate(world, spec, idKey, nameKey, asg.address);
       found.instances.forEach((t) => templates.add(t));
       if (found.unknown) unknowns.push(found.unknown);
     }

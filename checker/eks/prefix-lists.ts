@@ -30,7 +30,7 @@ export class PrefixListDirectory {
     const found = this.world.designated("aws_ec2_managed_prefix_list", ["id", "arn"], value);
     const label = typeof value === "string" ? value : (found.instances[0]?.address ?? "a prefix list decided at apply time");
     if (found.instances.length !== 1 || found.unknown) {
-      const reason = typeof value === "string" ? `prefix list ${value} is not made in this plan (AWS-managed, or made elsewhere)` : `the prefix list is decided at apply time (${isUnknown(value) ? value.describe() : "not an id"})`;
+      const reason = typeof value === "string" ? `${this.world.notIn(`prefix list ${value}`, true)} (AWS-managed, or made elsewhere)` : `the prefix list is decided at apply time (${isUnknown(value) ? value.describe() : "not an id"})`;
       return { decided: false, label, reason };
     }
     const list = found.instances[0];

@@ -130,7 +130,7 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
   };
   for (const sg of own.sgs.members) {
     const group: SecurityGroup | undefined = topology.sgs.get(sg);
-    if (group?.kind === "external") undecided(ports, `the rules of ${group.label} are not in this plan`);
+    if (group?.kind === "external") undecided(ports, `the rules of ${group.label} are not in ${topology.world.joined ? "any input" : "this plan"}`);
     for (const rule of topology.rules.of(sg, direction)) {
       const part = portsOpened(rule, protocol, ports);
       if (part === "none") continue;

@@ -222,8 +222,8 @@ export class SgDirectory {
     const cluster = this.clusterSgIds.get(id);
     if (cluster) return cluster;
     if (!this.groups.has(id)) {
-      const why = `${id} is not made in this plan`;
-      this.groups.set(id, { key: id, kind: "external", label: `${id} (not in this plan)`, tags: { ...noTags(), unknown: why }, groupName: { unknown: why } });
+      const why = this.world.notIn(id, true);
+      this.groups.set(id, { key: id, kind: "external", label: `${id} (${this.world.joined ? "in no input" : "not in this plan"})`, tags: { ...noTags(), unknown: why }, groupName: { unknown: why } });
     }
     return id;
   }

@@ -29,7 +29,7 @@ export class SubnetDirectory {
       if (typeof item === "string") {
         const found = this.world.findByAttribute("aws_subnet", "id", item)[0];
         if (found) subnets.push(found);
-        else problems.push(`subnet ${item} is not in this plan`);
+        else problems.push(this.world.notIn(`subnet ${item}`));
       } else if (isUnknown(item)) {
         const found = item.refs.map((r) => this.world.get(r.address)).filter((s): s is ResourceInstance => s?.type === "aws_subnet");
         subnets.push(...found);

@@ -107,10 +107,10 @@ function union(a: SgSet, b: SgSet): SgSet {
 }
 
 /** Which cluster a node group or Fargate profile belongs to, from `cluster_name`. */
-function clusterOf(world: World, value: Value | undefined, byAddress: Map<string, Cluster>): { cluster?: Cluster; reason?: string } {
+function clusterOf(world: World, value: Value | undefined, byAddress: Map<string, Cluster>, near: string): { cluster?: Cluster; reason?: string } {
   if (typeof value === "string") {
-    const found = world.findByAttribute("aws_eks_cluster", "name", value)[0];
-    return found ? { cluster: byAddress.get(found.address) } : { reason: `cluster "${value}" is not in this plan` };
+    const found = world.findByAttribute("aws_eks_cluster", "name", value, near)[0];
+    return found ? { cluster: byAddress.get(found.address) } : { reason: world.notIn(`cluster "${value}"`) };
   }
   if (isUnknown(value)) {
     const target = value.refs.map((r) => byAddress.get(r.address)).find(Boolean);
@@ -199,7 +199,7 @@ function collect(world: World): Collected {
   const addNode = add("nodes");
 
   for (const group of world.ofType("aws_eks_node_group")) {
-    const { cluster, reason } = clusterOf(world, world.read(group, ["cluster_name"]), byAddress);
+    const { cluster, reason } = clusterOf(world, world.read(group, ["cluster_name"]), byAddress, group.address);
     if (!cluster) {
       orphans.push({ address: group.address, reason: reason! });
       continue;
@@ -234,9 +234,9 @@ function collect(world: World): Collected {
   for (const asg of world.ofType("aws_autoscaling_group")) {
     const names = clusterTagsOfAsg(world, asg);
     if (names.length === 0) continue;
-    const cluster = names.map((n) => world.findByAttribute("aws_eks_cluster", "name", n)[0]).map((c) => c && byAddress.get(c.address)).find(Boolean);
+    const cluster = names.map((n) => world.findByAttribute("aws_eks_cluster", "name", n, asg.address)[0]).map((c) => c && byAddress.get(c.address)).find(Boolean);
     if (!cluster) {
-      orphans.push({ address: asg.address, reason: `cluster "${names[0]}" is not in this plan` });
+      orphans.push({ address: asg.address, reason: world.notIn(`cluster "${names[0]}"`) });
       continue;
     }
     const use = templatesOf.get(asg.address);
@@ -267,7 +267,7 @@ function collect(world: World): Collected {
   }
 
   for (const profile of world.ofType("aws_eks_fargate_profile")) {
-    const { cluster, reason } = clusterOf(world, world.read(profile, ["cluster_name"]), byAddress);
+    const { cluster, reason } = clusterOf(world, world.read(profile, ["cluster_name"]), byAddress, profile.address);
     if (!cluster) {
       orphans.push({ address: profile.address, reason: reason! });
       continue;

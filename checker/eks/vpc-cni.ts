@@ -57,9 +57,9 @@ export function enforcingMode(env: ReadonlyMap<string, string>): "strict" | "sta
 export function clusterRole(world: World, cluster: Cluster): ResourceInstance | { readonly unknown: string } {
   const instance = world.get(cluster.address);
   const arn = instance ? world.read(instance, ["role_arn"]) : undefined;
-  const found = world.designated("aws_iam_role", ["arn"], arn);
+  const found = world.designated("aws_iam_role", ["arn"], arn, cluster.address);
   if (found.instances.length === 1) return found.instances[0];
-  return { unknown: typeof arn === "string" ? `the cluster role ${arn} is not made in this plan` : `the cluster role is not known (${found.unknown ?? "role_arn is not set"})` };
+  return { unknown: typeof arn === "string" ? world.notIn(`the cluster role ${arn}`, true) : `the cluster role is not known (${found.unknown ?? "role_arn is not set"})` };
 }
 
 /** Whether the plan attaches a managed policy (by name, e.g. AmazonEKSVPCResourceController) to a role. */

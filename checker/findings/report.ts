@@ -25,10 +25,17 @@ export interface Finding {
 
 export interface ReportInput {
   readonly path: string;
-  readonly kind: "plan" | "synth";
+  readonly kind: "plan" | "synth" | "state";
   readonly formatVersion?: string;
   readonly terraformVersion?: string;
   readonly stack?: string;
+  /** Given with `--context`: part of the topology, judged by no policy. */
+  readonly context?: boolean;
+}
+
+/** The inputs that were judged (context inputs only shaped the topology). */
+export function judgedInputs(report: Report): readonly ReportInput[] {
+  return report.inputs.filter((input) => input.context !== true);
 }
 
 export interface Summary {

@@ -3,12 +3,14 @@
  * rejects what the checker cannot read with a reason.
  */
 import { inputErrors } from "../errors";
-import type { PlanDocument, SynthDocument, SynthManifest } from "./plan-document";
-import { describeSchemaError, validateManifest, validatePlan, validateSynth } from "./schemas";
+import type { PlanDocument, StateDocument, SynthDocument, SynthManifest } from "./plan-document";
+import { describeSchemaError, validateManifest, validatePlan, validateState, validateSynth } from "./schemas";
 
 export type ClassifiedDocument =
   | { kind: "plan"; document: PlanDocument }
   | { kind: "synth"; document: SynthDocument }
+  | { kind: "state"; document: StateDocument }
+  | { kind: "raw-state" }
   | { kind: "manifest"; document: SynthManifest };
 
 const PLAN_KEYS = ["resource_changes", "planned_values", "configuration", "prior_state", "output_changes", "resource_drift"];
@@ -22,13 +24,17 @@ export function classifyDocument(json: Record<string, unknown>, input: string): 
     const version = String(json.format_version);
     const major = Number.parseInt(version, 10);
     if (!Number.isFinite(major)) throw inputErrors.schema(input, "plan", `format_version "${version}" is not a version`);
-    if (!PLAN_KEYS.some(has) && has("values")) throw inputErrors.state(input);
+    // `terraform show -json` of a state: only as context (load-inputs says so when it is a subject).
+    if (!PLAN_KEYS.some(has) && has("values")) {
+      if (!validateState(json)) throw inputErrors.schema(input, "state", describeSchemaError(validateState.errors));
+      return { kind: "state", document: json as StateDocument };
+    }
     if (major >= 2) throw inputErrors.futureFormat(input, version);
     if (!validatePlan(json)) throw inputErrors.schema(input, "plan", describeSchemaError(validatePlan.errors));
     return { kind: "plan", document: json as PlanDocument };
   }
   // A raw state file (terraform.tfstate): numbered version, lineage and serial.
-  if (typeof json.version === "number" && (has("lineage") || has("serial"))) throw inputErrors.state(input);
+  if (typeof json.version === "number" && (has("lineage") || has("serial"))) return { kind: "raw-state" };
   if (has("stacks") && typeof json.stacks === "object") {
     if (!validateManifest(json)) throw inputErrors.schema(input, "cdktf manifest", describeSchemaError(validateManifest.errors));
     return { kind: "manifest", document: json as unknown as SynthManifest };

@@ -1,6 +1,7 @@
 /**
  * Reads the inputs named on the command line: plan JSON files, cdk.tf.json files, cdktf.out
- * folders (every stack in manifest.json), or `-` for standard input.
+ * folders (every stack in manifest.json), or `-` for standard input. Context inputs (`--context`)
+ * may also be states (`terraform show -json` without a plan).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,18 +13,28 @@ import type { LoadedInput, SynthManifest } from "./plan-document";
 
 export const STDIN = "-";
 
+/** A subject gets findings; a context only takes part in the topology (and may be a state). */
+export type InputRole = "subject" | "context";
+
 /** Loads bytes already read (from a file or stdin); `input` is the name used in messages. */
-export function loadBytes(bytes: Uint8Array, input: string, baseDir?: string): LoadedInput[] {
+export function loadBytes(bytes: Uint8Array, input: string, baseDir?: string, role: InputRole = "subject"): LoadedInput[] {
   if (bytes.length === 0) throw inputErrors.empty(input);
   if (looksLikeZip(bytes)) throw inputErrors.binaryPlan(input);
   const text = decodeText(bytes);
   if (text === undefined || text.includes("\u0000")) throw inputErrors.binary(input);
-  return loadText(text, input, baseDir);
+  return loadText(text, input, baseDir, role);
 }
 
-export function loadText(text: string, input: string, baseDir?: string): LoadedInput[] {
+export function loadText(text: string, input: string, baseDir?: string, role: InputRole = "subject"): LoadedInput[] {
   const classified = classifyDocument(parseJsonObject(text, input), input);
   switch (classified.kind) {
+    case "state": {
+      if (role === "subject") throw inputErrors.state(input);
+      const { document } = classified;
+      return [{ kind: "state", path: input, formatVersion: document.format_version, terraformVersion: document.terraform_version, document }];
+    }
+    case "raw-state":
+      throw role === "subject" ? inputErrors.state(input) : inputErrors.rawState(input);
     case "plan": {
       const { document } = classified;
       return [
@@ -40,20 +51,18 @@ export function loadText(text: string, input: string, baseDir?: string): LoadedI
       return [{ kind: "synth", path: input, document: classified.document }];
     case "manifest":
       if (baseDir === undefined) throw inputErrors.noStacks(input);
-      return loadStacks(classified.document, baseDir, input);
+      return loadStacks(classified.document, baseDir, input, role);
   }
 }
 
-function loadStacks(manifest: SynthManifest, outDir: string, input: string): LoadedInput[] {
+function loadStacks(manifest: SynthManifest, outDir: string, input: string, role: InputRole): LoadedInput[] {
   const names = Object.keys(manifest.stacks).sort();
   if (names.length === 0) throw inputErrors.noStacks(input);
   return names.flatMap((name) => {
     const file = path.join(outDir, manifest.stacks[name].synthesizedStackPath);
     const display = path.join(path.dirname(input), manifest.stacks[name].synthesizedStackPath);
     if (!fs.existsSync(file)) throw inputErrors.missingStack(input, name, display);
-    return loadBytes(fs.readFileSync(file), display).map((loaded) =>
-      loaded.kind === "synth" ? { ...loaded, stack: name } : loaded,
-    );
+    return loadBytes(fs.readFileSync(file), display, undefined, role).map((loaded): LoadedInput => ({ ...loaded, stack: name }));
   });
 }
 
@@ -68,8 +77,8 @@ function readFile(input: string): Uint8Array {
 }
 
 /** Loads one command-line input (a path or `-`). */
-export function loadInput(input: string, readStdin: () => Uint8Array = () => fs.readFileSync(0)): LoadedInput[] {
-  if (input === STDIN) return loadBytes(readStdin(), "<stdin>");
+export function loadInput(input: string, readStdin: () => Uint8Array = () => fs.readFileSync(0), role: InputRole = "subject"): LoadedInput[] {
+  if (input === STDIN) return loadBytes(readStdin(), "<stdin>", undefined, role);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(input);
@@ -79,16 +88,16 @@ export function loadInput(input: string, readStdin: () => Uint8Array = () => fs.
   if (stat.isDirectory()) {
     for (const candidate of [input, path.join(input, "cdktf.out")]) {
       const manifest = path.join(candidate, "manifest.json");
-      if (fs.existsSync(manifest)) return loadBytes(readFile(manifest), manifest, candidate);
+      if (fs.existsSync(manifest)) return loadBytes(readFile(manifest), manifest, candidate, role);
     }
     throw inputErrors.noStacks(input);
   }
-  if (path.basename(input) === "manifest.json") return loadBytes(readFile(input), input, path.dirname(input));
-  return loadBytes(readFile(input), input);
+  if (path.basename(input) === "manifest.json") return loadBytes(readFile(input), input, path.dirname(input), role);
+  return loadBytes(readFile(input), input, undefined, role);
 }
 
-export function loadInputs(inputs: readonly string[], readStdin?: () => Uint8Array): LoadedInput[] {
-  return inputs.flatMap((input) => loadInput(input, readStdin));
+export function loadInputs(inputs: readonly string[], readStdin?: () => Uint8Array, role: InputRole = "subject"): LoadedInput[] {
+  return inputs.flatMap((input) => loadInput(input, readStdin, role));
 }
 
 export { InputError };

@@ -74,15 +74,27 @@ export interface StateModuleJson {
   child_modules?: StateModuleJson[];
 }
 
+export interface OutputValueJson {
+  value?: JsonValue;
+  sensitive?: boolean;
+}
+
 export interface PlanDocument {
   format_version?: string;
   terraform_version?: string;
   errored?: boolean;
   variables?: { [name: string]: { value?: JsonValue } };
-  planned_values?: { root_module?: StateModuleJson };
+  planned_values?: { root_module?: StateModuleJson; outputs?: { [name: string]: OutputValueJson } };
   resource_changes?: ResourceChangeJson[];
   prior_state?: { values?: { root_module?: StateModuleJson } };
   configuration?: { root_module?: ConfigModuleJson };
+}
+
+/** `terraform show -json` of a state (no plan): what exists, with its outputs. */
+export interface StateDocument {
+  format_version?: string;
+  terraform_version?: string;
+  values?: { outputs?: { [name: string]: OutputValueJson }; root_module?: StateModuleJson };
 }
 
 /** `cdk.tf.json`: Terraform JSON configuration written by `cdktf synth`. */
@@ -94,17 +106,22 @@ export interface SynthDocument {
   variable?: { [name: string]: { default?: JsonValue; sensitive?: boolean } };
   locals?: { [name: string]: JsonValue };
   module?: { [name: string]: { [argument: string]: JsonValue } };
+  output?: { [name: string]: { value?: JsonValue; sensitive?: boolean } };
 }
 
 /** `cdktf.out/manifest.json`. */
 export interface SynthManifest {
   version?: string;
-  stacks: { [name: string]: { name?: string; constructPath?: string; synthesizedStackPath: string } };
+  stacks: { [name: string]: { name?: string; constructPath?: string; synthesizedStackPath: string; workingDirectory?: string; dependencies?: string[] } };
 }
 
-export type InputKind = "plan" | "synth";
+export type InputKind = "plan" | "synth" | "state";
 
-/** One loaded input: a plan, or one stack of synthesized CDKTF output. */
+/**
+ * One loaded input: a plan, one stack of synthesized CDKTF output, or a state (context only).
+ * `stack` names the CDKTF stack an input belongs to, when known.
+ */
 export type LoadedInput =
-  | { kind: "plan"; path: string; formatVersion?: string; terraformVersion?: string; document: PlanDocument }
-  | { kind: "synth"; path: string; stack?: string; document: SynthDocument };
+  | { kind: "plan"; path: string; stack?: string; formatVersion?: string; terraformVersion?: string; document: PlanDocument }
+  | { kind: "synth"; path: string; stack?: string; document: SynthDocument }
+  | { kind: "state"; path: string; stack?: string; formatVersion?: string; terraformVersion?: string; document: StateDocument };

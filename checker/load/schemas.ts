@@ -97,6 +97,22 @@ export const planSchema = {
   },
 } as const;
 
+/** `terraform show -json` of a state: the resources that exist and the outputs. */
+export const stateSchema = {
+  type: "object",
+  properties: {
+    format_version: { type: "string" },
+    terraform_version: { type: "string" },
+    values: {
+      type: "object",
+      properties: {
+        outputs: { type: "object", additionalProperties: looseObject },
+        root_module: { $ref: "state-module" },
+      },
+    },
+  },
+} as const;
+
 const blocksByName = { type: "object", additionalProperties: { type: "object", additionalProperties: looseObject } };
 
 export const synthSchema = {
@@ -108,6 +124,7 @@ export const synthSchema = {
     locals: looseObject,
     terraform: looseObject,
     module: looseObject,
+    output: { type: "object", additionalProperties: looseObject },
   },
 } as const;
 
@@ -130,6 +147,7 @@ export const manifestSchema = {
 const ajv = new Ajv({ allErrors: false, allowUnionTypes: true, schemas: [configModule, stateModule] });
 
 export const validatePlan: ValidateFunction = ajv.compile(planSchema);
+export const validateState: ValidateFunction = ajv.compile(stateSchema);
 export const validateSynth: ValidateFunction = ajv.compile(synthSchema);
 export const validateManifest: ValidateFunction = ajv.compile(manifestSchema);
 

@@ -5,7 +5,7 @@
 import type { ChangeJson, JsonValue, PlanDocument, ResourceChangeJson, StateModuleJson } from "../load/plan-document";
 import { ConfigModule, indexConfiguration } from "./config-index";
 import { lookupExpression } from "./expression-lookup";
-import { ReferenceResolver, type Scope } from "./reference-resolver";
+import { navigate, ReferenceResolver, withPath, type Resolution, type Scope } from "./reference-resolver";
 import { actionFromList, type ResourceInstance, type SensitiveTree } from "./resource-instance";
 import { formatModuleAddress, moduleCallPath, parseModuleAddress, type ModuleSegment } from "./traversal";
 import { formatRef, Unknown, type Path, type Value } from "./value";
@@ -82,13 +82,46 @@ function changesFromPlannedValues(root: StateModuleJson | undefined): ResourceCh
   return out;
 }
 
-export interface PlanModel {
-  instances: ResourceInstance[];
-  config?: ConfigModule;
-  resolver: ReferenceResolver;
+/** How one input's model joins others in a run (absent when the input is checked alone). */
+export interface JoinHooks {
+  /** The name an instance address takes in the joined world. */
+  readonly qualify: (address: string) => string;
+  /** The output of the input that writes the remote state a data source reads, resolved there. */
+  readonly remoteState: (dataAddress: string, output: string, rest: Path) => Resolution | undefined;
 }
 
-export function instancesFromPlan(plan: PlanDocument): PlanModel {
+/** An input ready to be modelled: what others may ask of it before its instances are built. */
+export interface PreparedInput {
+  /** A root output's value or where it comes from; `undefined` when there is no such output. */
+  output(name: string, rest: Path): Resolution | undefined;
+  /** The `backend` and `config` of a root `terraform_remote_state` data source, as configured. */
+  remoteStateConfig(dataAddress: string): RemoteStateConfig | undefined;
+  instances(): ResourceInstance[];
+}
+
+export interface RemoteStateConfig {
+  readonly backend: JsonValue | undefined;
+  readonly config: JsonValue | undefined;
+}
+
+/** Data sources read at plan time, with their values (prior state), by address. */
+function dataValuesOf(plan: PlanDocument): Map<string, JsonValue> {
+  const values = new Map<string, JsonValue>();
+  const walk = (module: StateModuleJson | undefined) => {
+    for (const r of module?.resources ?? []) if (r.mode === "data" && r.values) values.set(r.address, r.values);
+    for (const child of module?.child_modules ?? []) walk(child);
+  };
+  walk(plan.prior_state?.values?.root_module);
+  return values;
+}
+
+/** A plan ready to be modelled, with its configuration tree and resolver. */
+export interface PreparedPlan extends PreparedInput {
+  readonly config?: ConfigModule;
+  readonly resolver: ReferenceResolver;
+}
+
+export function preparePlan(plan: PlanDocument, join?: JoinHooks): PreparedPlan {
   const changes = plan.resource_changes ?? changesFromPlannedValues(plan.planned_values?.root_module);
   const config = indexConfiguration(plan.configuration?.root_module);
 
@@ -112,36 +145,70 @@ export function instancesFromPlan(plan: PlanDocument): PlanModel {
   }
   const rootVariables: { [name: string]: JsonValue | undefined } = {};
   for (const [name, variable] of Object.entries(plan.variables ?? {})) rootVariables[name] = variable?.value;
-  const resolver = new ReferenceResolver({ rootVariables, instancesByBase, moduleInstances });
-
-  const instances = changes.map((change): ResourceInstance => {
-    const segments = parseModuleAddress(change.module_address);
-    const module = config?.descend(moduleCallPath(segments));
-    const local = `${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
-    const resourceConfig = module?.resources.get(local);
-    const scope: Scope | undefined = module && {
-      module,
-      instance: segments,
-      key: change.index,
-      forEach: resourceConfig?.for_each_expression,
-    };
-    const makeUnknown = (path: Path): Unknown => {
-      if (!resourceConfig || !scope) return new Unknown("no-config", AFTER_APPLY);
-      const lookup = lookupExpression(resourceConfig.expressions, path);
-      if (lookup.found === "unset") return new Unknown("computed", COMPUTED);
-      if (lookup.found === "not-shown") return new Unknown("no-config", AFTER_APPLY);
-      const resolution = resolver.resolveExpression(lookup.expression, scope);
-      // An argument set to null (often a module input left at its default) is unset.
-      if (resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.oneOf.length === 0 && resolution.constants.every((c) => c === null)) {
-        return new Unknown("computed", COMPUTED);
-      }
-      const refs = [...new Map(resolution.refs.map((r) => [formatRef(r), r])).values()];
-      const oneOf = [...new Map(resolution.oneOf.map((r) => [formatRef(r), r])).values()];
-      return new Unknown("expression", AFTER_APPLY, refs, [...new Set(resolution.unresolved)], resolution.constants, undefined, oneOf);
-    };
-    return buildInstance(change, change.change, makeUnknown);
+  const resolver = new ReferenceResolver({
+    rootVariables,
+    instancesByBase,
+    moduleInstances,
+    dataValues: dataValuesOf(plan),
+    ...(join ? { qualify: join.qualify, remoteState: join.remoteState } : {}),
   });
-  return { instances, config, resolver };
+
+  const instances = (): ResourceInstance[] =>
+    changes.map((change): ResourceInstance => {
+      const segments = parseModuleAddress(change.module_address);
+      const module = config?.descend(moduleCallPath(segments));
+      const local = `${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
+      const resourceConfig = module?.resources.get(local);
+      const scope: Scope | undefined = module && {
+        module,
+        instance: segments,
+        key: change.index,
+        forEach: resourceConfig?.for_each_expression,
+      };
+      const makeUnknown = (path: Path): Unknown => {
+        if (!resourceConfig || !scope) return new Unknown("no-config", AFTER_APPLY);
+        const lookup = lookupExpression(resourceConfig.expressions, path);
+        if (lookup.found === "unset") return new Unknown("computed", COMPUTED);
+        if (lookup.found === "not-shown") return new Unknown("no-config", AFTER_APPLY);
+        const resolution = resolver.resolveExpression(lookup.expression, scope);
+        // An argument set to null (often a module input left at its default) is unset.
+        if (resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.oneOf.length === 0 && resolution.constants.every((c) => c === null)) {
+          return new Unknown("computed", COMPUTED);
+        }
+        const refs = [...new Map(resolution.refs.map((r) => [formatRef(r), r])).values()];
+        const oneOf = [...new Map(resolution.oneOf.map((r) => [formatRef(r), r])).values()];
+        return new Unknown("expression", AFTER_APPLY, refs, [...new Set(resolution.unresolved)], resolution.constants, undefined, oneOf);
+      };
+      const instance = buildInstance(change, change.change, makeUnknown);
+      return join ? { ...instance, address: join.qualify(instance.address) } : instance;
+    });
+
+  const rootScope: Scope | undefined = config && { module: config, instance: [] };
+  return {
+    config,
+    resolver,
+    instances,
+    output(name, rest) {
+      const known = plan.planned_values?.outputs?.[name];
+      if (known && known.value !== undefined) {
+        const value = navigate(known.value, rest);
+        const unresolved = value === undefined ? [`output ${name} has no ${rest.join(".")}`] : [];
+        return { refs: [], unresolved, constants: value === undefined ? [] : [value], oneOf: [], sensitive: known.sensitive === true };
+      }
+      const expression = config?.json.outputs?.[name]?.expression;
+      if (!expression || !rootScope) return undefined;
+      return { ...withPath(resolver.resolveExpression(expression, rootScope), rest), sensitive: config?.json.outputs?.[name]?.sensitive === true };
+    },
+    remoteStateConfig(dataAddress) {
+      const resource = config?.resources.get(dataAddress);
+      if (!resource || resource.type !== "terraform_remote_state") return undefined;
+      const constant = (key: string) => {
+        const expression = resource.expressions?.[key];
+        return expression && !Array.isArray(expression) && "constant_value" in expression ? (expression.constant_value ?? undefined) : undefined;
+      };
+      return { backend: constant("backend"), config: constant("config") };
+    },
+  };
 }
 
 function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: (path: Path) => Unknown): ResourceInstance {
@@ -163,4 +230,9 @@ function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: 
     beforeSensitive: sensitiveTree(change.before_sensitive),
     afterSensitive: sensitiveTree(change.after_sensitive),
   };
+}
+
+/** One input checked alone. */
+export function instancesFromPlan(plan: PlanDocument): ResourceInstance[] {
+  return preparePlan(plan).instances();
 }

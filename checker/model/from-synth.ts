@@ -3,9 +3,11 @@
  * create every resource. `${...}` tokens become `Unknown` values pointing at what they reference.
  */
 import type { JsonValue, SynthDocument } from "../load/plan-document";
-import type { ResourceInstance } from "./resource-instance";
-import { formatKey, parseTraversal } from "./traversal";
-import { Unknown, type Ref, type TemplateToken, type Value } from "./value";
+import type { JoinHooks, PreparedInput } from "./from-plan";
+import { navigate, type Resolution } from "./reference-resolver";
+import type { ResourceInstance, SensitiveTree } from "./resource-instance";
+import { formatKey, parseTraversal, type TraversalStep } from "./traversal";
+import { isUnknown, Unknown, type Path, type Ref, type TemplateToken, type Value } from "./value";
 
 /** Meta-arguments, not resource attributes. */
 const META_ARGUMENTS = new Set(["//", "count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection"]);
@@ -22,11 +24,28 @@ const DYNAMIC_ARGUMENTS = new Set(["manifest", "object", "input"]);
 const TOKEN = /\$\{([^}]*)\}/g;
 const TRAVERSAL = /(?<![\w.])([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[(?:\d+|"[^"]*"|\*)\])+)/g;
 
-type Resolve = (text: string) => { refs: Ref[]; unresolved: string[] };
+/** What a reference leads to; `sensitive` when it is a sensitive output another input knows. */
+type Resolve = (text: string) => { refs: Ref[]; unresolved: string[]; constants?: JsonValue[]; sensitive?: boolean };
+
+/** A token that stands for one known scalar (a remote state output another input knows). */
+interface KnownToken {
+  readonly source: string;
+  readonly constant: string | number | boolean;
+}
+
+function knownScalar(resolution: ReturnType<Resolve>): string | number | boolean | undefined {
+  const [only, ...more] = resolution.constants ?? [];
+  if (more.length > 0 || resolution.refs.length > 0 || resolution.unresolved.length > 0) return undefined;
+  return typeof only === "string" || typeof only === "number" || typeof only === "boolean" ? only : undefined;
+}
 
 /** One `${...}`: the references it holds and what cannot be followed. */
-function resolveToken(source: string, body: string, resolve: Resolve): TemplateToken {
-  if (parseTraversal(body)) return { source, ...resolve(body) };
+function resolveToken(source: string, body: string, resolve: Resolve): TemplateToken | KnownToken {
+  if (parseTraversal(body)) {
+    const resolution = resolve(body);
+    const constant = knownScalar(resolution);
+    return constant !== undefined ? { source, constant } : { source, refs: resolution.refs, unresolved: resolution.unresolved };
+  }
   const refs: Ref[] = [];
   const unresolved: string[] = [];
   let any = false;
@@ -40,9 +59,19 @@ function resolveToken(source: string, body: string, resolve: Resolve): TemplateT
   return { source, refs, unresolved };
 }
 
-/** A string with `${...}` in it: which references it holds and which of them cannot be followed. */
-function tokenValue(text: string, resolve: Resolve): Unknown {
-  const tokens = [...text.matchAll(TOKEN)].map((match) => resolveToken(match[0], match[1].trim(), resolve));
+/**
+ * A string with `${...}` in it: which references it holds and which of them cannot be followed.
+ * Tokens another input decides (a known remote state output) are replaced by their value.
+ */
+function tokenValue(text: string, resolve: Resolve): Value {
+  const resolved = [...text.matchAll(TOKEN)].map((match) => resolveToken(match[0], match[1].trim(), resolve));
+  const known = resolved.filter((t): t is KnownToken => "constant" in t);
+  if (known.length > 0) {
+    if (known.length === resolved.length && text === known[0].source) return known[0].constant;
+    for (const token of known) text = text.split(token.source).join(String(token.constant));
+    if (known.length === resolved.length) return text;
+  }
+  const tokens = resolved.filter((t): t is TemplateToken => !("constant" in t));
   return new Unknown(
     "token",
     "set by a token that Terraform resolves at plan or apply time",
@@ -82,8 +111,21 @@ function instanceKeys(config: { [argument: string]: JsonValue }): (string | numb
   return [undefined];
 }
 
-export function instancesFromSynth(document: SynthDocument): ResourceInstance[] {
-  const addresses = new Set<string>();
+const REMOTE_STATE_HINT = "remote state: give the cdk.tf.json, plan or state of the stack or configuration that writes it, with --context or as another input";
+
+/** `data.terraform_remote_state.<name>.outputs.<output>…`: the data address, the output and the rest. */
+function remoteStateRead(steps: readonly TraversalStep[]): { address: string; output: string; rest: (string | number)[] } | undefined {
+  const [, type, name, ...more] = steps;
+  if (type?.kind !== "attr" || type.name !== "terraform_remote_state" || name?.kind !== "attr") return undefined;
+  const indexed = more[0]?.kind === "index" && more[0].key !== "*" ? more.shift() : undefined;
+  const [outputs, output, ...rest] = more;
+  if (outputs?.kind !== "attr" || outputs.name !== "outputs" || output?.kind !== "attr") return undefined;
+  const address = `data.terraform_remote_state.${name.name}${indexed?.kind === "index" ? formatKey(indexed.key as string | number) : ""}`;
+  return { address, output: output.name, rest: rest.flatMap((s) => (s.kind === "attr" ? [s.name] : s.key === "*" ? [] : [s.key])) };
+}
+
+export function prepareSynth(document: SynthDocument, join?: JoinHooks): PreparedInput {
+  const qualify = join ? join.qualify : (address: string) => address;
   const bases = new Map<string, string[]>();
   const entries: { mode: "managed" | "data"; type: string; name: string; config: { [k: string]: JsonValue } }[] = [];
   for (const [mode, section] of [["managed", document.resource], ["data", document.data]] as const) {
@@ -91,9 +133,7 @@ export function instancesFromSynth(document: SynthDocument): ResourceInstance[] 
       for (const [name, config] of Object.entries(byName)) {
         entries.push({ mode, type, name, config });
         const base = `${mode === "data" ? "data." : ""}${type}.${name}`;
-        const keys = instanceKeys(config).map((k) => (k === undefined ? base : base + formatKey(k)));
-        bases.set(base, keys);
-        keys.forEach((k) => addresses.add(k));
+        bases.set(base, instanceKeys(config).map((k) => (k === undefined ? base : base + formatKey(k))));
       }
     }
   }
@@ -104,7 +144,12 @@ export function instancesFromSynth(document: SynthDocument): ResourceInstance[] 
     const root = steps[0].name;
     if (root === "var") return { refs: [], unresolved: [`${text} (an input variable, set at plan time)`] };
     if (root === "local") return { refs: [], unresolved: [`${text} (a local value)`] };
-    if (root === "data") return { refs: [], unresolved: [`${text} (a data source)`] };
+    if (root === "data") {
+      const read = remoteStateRead(steps);
+      if (!read) return { refs: [], unresolved: [`${text} (a data source)`] };
+      const remote = join?.remoteState(read.address, read.output, read.rest);
+      return remote ?? { refs: [], unresolved: [`${text} (${REMOTE_STATE_HINT})`] };
+    }
     if (["each", "count", "module", "path", "terraform", "self"].includes(root)) return { refs: [], unresolved: [text] };
     const [, name, index] = steps;
     if (name?.kind !== "attr") return { refs: [], unresolved: [text] };
@@ -112,20 +157,59 @@ export function instancesFromSynth(document: SynthDocument): ResourceInstance[] 
     const indexed = index?.kind === "index" && index.key !== "*";
     const rest = steps.slice(indexed ? 3 : 2).flatMap((s) => (s.kind === "attr" ? [s.name] : s.key === "*" ? [] : [s.key]));
     const targets = indexed ? [base + formatKey(index.key as string | number)] : (bases.get(base) ?? [base]);
-    return { refs: targets.map((address) => ({ address, path: rest })), unresolved: [] };
+    return { refs: targets.map((address) => ({ address: qualify(address), path: rest })), unresolved: [] };
   };
 
+  return {
+    instances: () => instancesOf(entries, resolve, qualify),
+    output(name, rest) {
+      const output = document.output?.[name];
+      if (!output || !("value" in output)) return undefined;
+      return { ...resolutionOf(convert(output.value ?? null, undefined, resolve), rest), sensitive: output.sensitive === true };
+    },
+    remoteStateConfig(dataAddress) {
+      const match = /^data\.terraform_remote_state\.([^.[]+)/.exec(dataAddress);
+      const config = match ? document.data?.terraform_remote_state?.[match[1]] : undefined;
+      return config ? { backend: config.backend, config: config.config } : undefined;
+    },
+  };
+}
+
+/** A converted output value as a resolution: known parts as constants, tokens as references. */
+function resolutionOf(value: Value, rest: Path): Resolution {
+  if (isUnknown(value)) {
+    const refs = value.refs.map((r) => ({ address: r.address, path: [...r.path, ...rest] }));
+    return { refs, unresolved: [...value.unresolved], constants: [], oneOf: [] };
+  }
+  const known = navigate(value as JsonValue, rest);
+  if (known === undefined) return { refs: [], unresolved: ["an output without that attribute"], constants: [], oneOf: [] };
+  return { refs: [], unresolved: [], constants: [known], oneOf: [] };
+}
+
+function instancesOf(entries: readonly { mode: "managed" | "data"; type: string; name: string; config: { [k: string]: JsonValue } }[], resolve: Resolve, qualify: (address: string) => string): ResourceInstance[] {
+  // A known value from a sensitive output makes the whole argument sensitive (redacted when shown).
+  let sawSensitive = false;
+  const tracking: Resolve = (text) => {
+    const resolution = resolve(text);
+    if (resolution.sensitive === true && knownScalar(resolution) !== undefined) sawSensitive = true;
+    return resolution;
+  };
   const instances: ResourceInstance[] = [];
   for (const { mode, type, name, config } of entries) {
     const metadata = (config["//"] as { metadata?: { path?: string } } | undefined)?.metadata;
     const attributes: { [k: string]: Value } = {};
+    const sensitive: { [k: string]: SensitiveTree } = {};
     for (const [key, value] of Object.entries(config)) {
-      if (!META_ARGUMENTS.has(key)) attributes[key] = convert(value, key, resolve);
+      if (META_ARGUMENTS.has(key)) continue;
+      sawSensitive = false;
+      attributes[key] = convert(value, key, tracking);
+      if (sawSensitive) sensitive[key] = true;
     }
+    const afterSensitive = Object.keys(sensitive).length > 0 ? sensitive : false;
     for (const index of instanceKeys(config)) {
       const base = `${mode === "data" ? "data." : ""}${type}.${name}`;
       instances.push({
-        address: index === undefined ? base : base + formatKey(index),
+        address: qualify(index === undefined ? base : base + formatKey(index)),
         moduleAddress: "",
         mode,
         type,
@@ -135,10 +219,15 @@ export function instancesFromSynth(document: SynthDocument): ResourceInstance[] 
         before: null,
         after: attributes,
         beforeSensitive: false,
-        afterSensitive: false,
+        afterSensitive,
         constructPath: metadata?.path,
       });
     }
   }
   return instances;
+}
+
+/** One stack checked alone. */
+export function instancesFromSynth(document: SynthDocument): ResourceInstance[] {
+  return prepareSynth(document).instances();
 }

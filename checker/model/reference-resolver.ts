@@ -25,6 +25,8 @@ export interface Resolution {
   constants: JsonValue[];
   /** The value is one of these (see `Unknown.oneOf`). */
   oneOf: Ref[];
+  /** Set when the value comes from a sensitive output of another input. */
+  sensitive?: boolean;
 }
 
 /** Where an expression is evaluated: a module instance, plus the object's `count`/`for_each` key. */
@@ -42,6 +44,15 @@ interface Pick {
 }
 
 export interface ResolverSources {
+  /** How an instance address is named in the world it joins (an input's prefix when several inputs join). */
+  readonly qualify?: (address: string) => string;
+  /** The values of data sources read at plan time (prior state), by address. */
+  readonly dataValues?: ReadonlyMap<string, JsonValue>;
+  /**
+   * Another input of the run that writes the remote state a `terraform_remote_state` reads: the
+   * expression of its output, resolved there. `undefined` when no input is known to write it.
+   */
+  readonly remoteState?: (dataAddress: string, output: string, rest: Path) => Resolution | undefined;
   readonly rootVariables: { readonly [name: string]: JsonValue | undefined };
   /** Instances by module instance + `type.name`, e.g. `module.a["x"].aws_security_group.node`. */
   readonly instancesByBase: ReadonlyMap<string, ReadonlyArray<{ address: string; index?: string | number }>>;
@@ -68,7 +79,7 @@ function formatSteps(steps: readonly TraversalStep[]): string {
   return steps.map((s, i) => (s.kind === "attr" ? (i === 0 ? s.name : `.${s.name}`) : s.key === "*" ? "[*]" : formatKey(s.key))).join("");
 }
 
-function navigate(value: JsonValue | undefined, path: Path): JsonValue | undefined {
+export function navigate(value: JsonValue | undefined, path: Path): JsonValue | undefined {
   let current = value;
   for (const step of path) {
     if (current === null || current === undefined || typeof current !== "object") return undefined;
@@ -83,7 +94,7 @@ function pickFromConstant(value: JsonValue, pick: Pick): JsonValue | undefined {
   return navigate(value, [pick.key, ...pick.rest]);
 }
 
-function withPath(res: Resolution, rest: Path): Resolution {
+export function withPath(res: Resolution, rest: Path): Resolution {
   if (rest.length === 0) return res;
   return {
     refs: res.refs.map((r) => ({ address: r.address, path: [...r.path, ...rest] })),
@@ -170,7 +181,7 @@ export class ReferenceResolver {
       case "local":
         return unresolved("locals are not in plan JSON");
       case "data":
-        return unresolved("a data source");
+        return this.resolveData(steps, text, scope);
       case "path":
       case "terraform":
       case "self":
@@ -192,6 +203,31 @@ export class ReferenceResolver {
       default:
         return this.resolveResource(steps, scope, pick, usesKey);
     }
+  }
+
+  /**
+   * A data source: what another input of the run says (`terraform_remote_state` whose writer is
+   * given), else its value when it was read at plan time, else unresolved with what would decide it.
+   */
+  private resolveData(steps: TraversalStep[], text: string, scope: Scope): Resolution {
+    const [, type, name, ...more] = steps;
+    if (type?.kind !== "attr" || name?.kind !== "attr") return { ...empty(), unresolved: [`${text} (a data source)`] };
+    const indexed = more[0]?.kind === "index" && more[0].key !== "*" ? (more.shift() as { key: string | number }).key : undefined;
+    const prefix = formatModuleAddress(scope.instance);
+    const address = `${prefix ? `${prefix}.` : ""}data.${type.name}.${name.name}${indexed === undefined ? "" : formatKey(indexed)}`;
+    const path = stepsToPath(more);
+    if (type.name === "terraform_remote_state" && path[0] === "outputs" && typeof path[1] === "string") {
+      const remote = this.sources.remoteState?.(address, path[1], path.slice(2));
+      if (remote) return remote;
+    }
+    const known = this.sources.dataValues?.get(address);
+    const value = known === undefined ? undefined : navigate(known, path);
+    if (value !== undefined && value !== null) return { ...empty(), constants: [value] };
+    const hint =
+      type.name === "terraform_remote_state"
+        ? "remote state: give the plan, cdk.tf.json or state of the configuration that writes it, with --context or as another input"
+        : "a data source read at apply time";
+    return { ...empty(), unresolved: [`${text} (${hint})`] };
   }
 
   private resolveVariable(name: string, rest: Path, scope: Scope, pick: Pick | undefined, depth: number): Resolution {
@@ -271,7 +307,7 @@ export class ReferenceResolver {
         // each.value is an instance of this resource only when the collection is its instances.
         // A map built from references: this instance's value is one of them, but the plan does not say which.
         if (known.length > 0 && known.every((k) => k.index === undefined)) {
-          return { ...empty(), oneOf: known.map((k) => ({ address: k.address, path: attributes })) };
+          return { ...empty(), oneOf: known.map((k) => ({ address: this.qualify(k.address), path: attributes })) };
         }
         addresses = [base + formatKey(pick.key)];
         attributes = [...attributes, ...pick.rest];
@@ -284,7 +320,11 @@ export class ReferenceResolver {
         addresses = [base];
       }
     }
-    return { ...empty(), refs: addresses.map((address) => ({ address, path: attributes })) };
+    return { ...empty(), refs: addresses.map((address) => ({ address: this.qualify(address), path: attributes })) };
+  }
+
+  private qualify(address: string): string {
+    return this.sources.qualify ? this.sources.qualify(address) : address;
   }
 }
 

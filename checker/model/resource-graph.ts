@@ -2,13 +2,28 @@
  * One model of an input, whatever its kind: every resource instance by full address, indexed by
  * type, with the world as it stands before the plan and as it will stand after it.
  */
-import type { LoadedInput } from "../load/plan-document";
-import { instancesFromPlan } from "./from-plan";
-import { instancesFromSynth } from "./from-synth";
+import type { InputKind, LoadedInput } from "../load/plan-document";
+import { preparePlan, type JoinHooks, type PreparedInput } from "./from-plan";
+import { prepareState } from "./from-state";
+import { prepareSynth } from "./from-synth";
 import { existedBefore, existsAfter, type ResourceInstance, type SensitiveTree } from "./resource-instance";
 import { isUnknown, valueAt, type Path, type Ref, type Value } from "./value";
 
 export type Side = "before" | "after";
+
+/** What a world is made of, for what it says about things it does not hold. */
+interface WorldScope {
+  /** Several inputs joined (addresses carry labels). */
+  readonly joined: boolean;
+  /** The `terraform_remote_state` data sources read, whose writers may hold what is missing. */
+  readonly remoteStates: readonly string[];
+}
+
+/** The label of a joined world's address (`nodes` of `nodes::aws_eks_node_group.x`). */
+function labelOf(address: string): string {
+  const cut = address.indexOf(LABEL_SEPARATOR);
+  return cut < 0 ? "" : address.slice(0, cut);
+}
 
 /** The managed resources that exist on one side of the plan, with their values on that side. */
 export class World {
@@ -19,6 +34,7 @@ export class World {
   constructor(
     readonly side: Side,
     instances: readonly ResourceInstance[],
+    private readonly scope: WorldScope = { joined: false, remoteStates: [] },
   ) {
     const exists = side === "after" ? existsAfter : existedBefore;
     for (const instance of instances) {
@@ -47,8 +63,33 @@ export class World {
     return valueAt(this.values(instance), path);
   }
 
-  /** Instances of `type` whose known string attribute `attribute` equals `value` (index built once per pair). */
-  findByAttribute(type: string, attribute: string, value: string): readonly ResourceInstance[] {
+  /** True when the world is made of several inputs. */
+  get joined(): boolean {
+    return this.scope.joined;
+  }
+
+  /**
+   * "`subject` is not (made) in this plan", in the words of this world: in a joined world, no input
+   * has it; where remote state is read, which one may hold it and how to give it.
+   */
+  notIn(subject: string, made = false): string {
+    const where = this.scope.joined ? `${made ? "made by" : "in"} any input` : `${made ? "made " : ""}in this plan`;
+    const reads = this.scope.remoteStates;
+    const hint =
+      reads.length > 0
+        ? ` (it may come from remote state ${reads.join(", ")}: give the plan, cdk.tf.json or state that writes it with --context)`
+        : this.scope.joined
+          ? " (give the plan, cdk.tf.json or state that makes it with --context)"
+          : "";
+    return `${subject} is not ${where}${hint}`;
+  }
+
+  /**
+   * Instances of `type` whose known string attribute `attribute` equals `value` (index built once
+   * per pair). In a joined world, those of the input of `near` (an address) come first, and alone
+   * when there are any: a name is looked up in its own input before the others.
+   */
+  findByAttribute(type: string, attribute: string, value: string, near?: string): readonly ResourceInstance[] {
     const indexKey = `${type}\u0000${attribute}`;
     let index = this.byAttribute.get(indexKey);
     if (!index) {
@@ -62,18 +103,22 @@ export class World {
       }
       this.byAttribute.set(indexKey, index);
     }
-    return index.get(value) ?? [];
+    const found = index.get(value) ?? [];
+    if (found.length < 2 || near === undefined || !this.scope.joined) return found;
+    const label = labelOf(near);
+    const own = found.filter((instance) => labelOf(instance.address) === label);
+    return own.length > 0 ? own : found;
   }
 
   /**
    * The instances of `type` that a value designates: a known value of one of `attributes` (an id, a
    * name) or an unknown one that references them. `unknown` is set when the value does not decide.
    */
-  designated(type: string, attributes: string | readonly string[], value: Value | undefined): { instances: ResourceInstance[]; unknown?: string } {
+  designated(type: string, attributes: string | readonly string[], value: Value | undefined, near?: string): { instances: ResourceInstance[]; unknown?: string } {
     const names = typeof attributes === "string" ? [attributes] : attributes;
     if (typeof value === "string") {
-      const found = [...new Set(names.flatMap((attribute) => this.findByAttribute(type, attribute, value)))];
-      return found.length > 0 ? { instances: found } : { instances: [], unknown: `${names[0]} "${value}" is not made in this plan` };
+      const found = [...new Set(names.flatMap((attribute) => this.findByAttribute(type, attribute, value, near)))];
+      return found.length > 0 ? { instances: found } : { instances: [], unknown: this.notIn(`${names[0]} "${value}"`, true) };
     }
     if (isUnknown(value)) {
       const instances = value.refs
@@ -88,22 +133,37 @@ export class World {
 
 export interface InputInfo {
   readonly path: string;
-  readonly kind: LoadedInput["kind"];
+  readonly kind: InputKind;
   readonly formatVersion?: string;
   readonly terraformVersion?: string;
   readonly stack?: string;
+  /** A context input takes part in the topology but gets no findings of its own. */
+  readonly context?: boolean;
+  /** In a joined world, the prefix of this input's addresses: `<label>::<address>`. */
+  readonly label?: string;
+}
+
+/** Joins an input's label and an address in a world made of several inputs. */
+export const LABEL_SEPARATOR = "::";
+
+/** Where an instance of the world comes from: its input and its address there. */
+export interface InstanceSource {
+  readonly input: InputInfo;
+  readonly address: string;
 }
 
 export class ResourceGraph {
   readonly instances: ReadonlyMap<string, ResourceInstance>;
   readonly after: World;
   readonly before: World;
+  readonly inputs: readonly InputInfo[];
   private readonly byType = new Map<string, ResourceInstance[]>();
+  private readonly byLabel = new Map<string, InputInfo>();
 
-  constructor(
-    readonly input: InputInfo,
-    instances: readonly ResourceInstance[],
-  ) {
+  /** One input, or several joined into one world (each with a `label`). */
+  constructor(inputs: InputInfo | readonly InputInfo[], instances: readonly ResourceInstance[]) {
+    this.inputs = Array.isArray(inputs) ? inputs : [inputs as InputInfo];
+    for (const input of this.inputs) if (input.label !== undefined) this.byLabel.set(input.label, input);
     const map = new Map<string, ResourceInstance>();
     for (const instance of instances) {
       map.set(instance.deposed ? `${instance.address} (deposed ${instance.deposed})` : instance.address, instance);
@@ -112,8 +172,23 @@ export class ResourceGraph {
       else this.byType.set(instance.type, [instance]);
     }
     this.instances = map;
-    this.after = new World("after", instances);
-    this.before = new World("before", instances);
+    const remoteStates = [...new Set((this.byType.get("terraform_remote_state") ?? []).filter((i) => i.mode === "data").map((i) => i.address.replace(/\[[^\]]*\]$/, "")))].sort();
+    const scope: WorldScope = { joined: this.byLabel.size > 0, remoteStates };
+    this.after = new World("after", instances, scope);
+    this.before = new World("before", instances, scope);
+  }
+
+  /** True when the world is made of several inputs (addresses carry their input's label). */
+  get joined(): boolean {
+    return this.byLabel.size > 0;
+  }
+
+  /** The input an address of this world belongs to, and the address as that input writes it. */
+  sourceOf(address: string): InstanceSource {
+    const cut = address.indexOf(LABEL_SEPARATOR);
+    const input = cut < 0 ? undefined : this.byLabel.get(address.slice(0, cut));
+    if (input) return { input, address: address.slice(cut + LABEL_SEPARATOR.length) };
+    return { input: this.inputs[0], address };
   }
 
   /** Every instance of a type, whatever the plan does to it (deleted ones included). */
@@ -126,15 +201,34 @@ export class ResourceGraph {
   }
 }
 
-export function buildGraph(input: LoadedInput): ResourceGraph {
-  if (input.kind === "plan") {
-    const { instances } = instancesFromPlan(input.document);
-    return new ResourceGraph(
-      { path: input.path, kind: "plan", formatVersion: input.formatVersion, terraformVersion: input.terraformVersion },
-      instances,
-    );
+export function infoOf(input: LoadedInput): InputInfo {
+  const { path, kind, stack } = input;
+  const formatVersion = input.kind === "synth" ? undefined : input.formatVersion;
+  const terraformVersion = input.kind === "synth" ? undefined : input.terraformVersion;
+  return {
+    path,
+    kind,
+    ...(stack !== undefined ? { stack } : {}),
+    ...(formatVersion !== undefined ? { formatVersion } : {}),
+    ...(terraformVersion !== undefined ? { terraformVersion } : {}),
+  };
+}
+
+/** Reads an input so that others can ask it for outputs before its instances are built. */
+export function prepareInput(input: LoadedInput, join?: JoinHooks): PreparedInput {
+  switch (input.kind) {
+    case "plan":
+      return preparePlan(input.document, join);
+    case "synth":
+      return prepareSynth(input.document, join);
+    case "state":
+      return prepareState(input.document, join);
   }
-  return new ResourceGraph({ path: input.path, kind: "synth", stack: input.stack }, instancesFromSynth(input.document));
+}
+
+/** The model of one input checked alone. */
+export function buildGraph(input: LoadedInput): ResourceGraph {
+  return new ResourceGraph(infoOf(input), prepareInput(input).instances());
 }
 
 /** True when any part of the value at `path` is marked sensitive. */

@@ -15,7 +15,7 @@
 import { create } from "xmlbuilder2";
 import type { Policy } from "../policy/contract";
 import { waiverJustification } from "./finding-labels";
-import type { Finding, Report } from "../findings/report";
+import { judgedInputs, type Finding, type Report } from "../findings/report";
 
 type XMLBuilder = ReturnType<typeof create>;
 
@@ -71,10 +71,10 @@ function uniqueNames(cases: Case[]): void {
 }
 
 function casesOf(report: Report, options: JunitOptions): Case[] {
-  const several = report.inputs.length > 1;
+  const several = judgedInputs(report).length > 1;
   const where = (input: string) => (several ? ` in ${input}` : "");
   const cases: Case[] = [];
-  const inputs = report.inputs.length > 0 ? report.inputs.map((i) => i.path) : [...new Set(report.findings.map((f) => f.input))];
+  const inputs = judgedInputs(report).length > 0 ? judgedInputs(report).map((i) => i.path) : [...new Set(report.findings.map((f) => f.input))];
   for (const input of inputs) {
     const findings = report.findings.filter((f) => f.input === input);
     for (const finding of findings) {

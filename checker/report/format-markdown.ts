@@ -9,7 +9,7 @@
  */
 import { formatMermaid, FLOW_NAMES, LEGEND_LINES } from "./format-mermaid";
 import { waiverOf, waiverResultsOf } from "./finding-labels";
-import { reaches, type FailOn, type Finding, type Report } from "../findings/report";
+import { judgedInputs, reaches, type FailOn, type Finding, type Report } from "../findings/report";
 import { clusterTitle, VERDICT_MARKS, type ClusterView, type TopologyView } from "./topology-view";
 
 export interface MarkdownOptions {
@@ -63,7 +63,7 @@ function headline(report: Report, options: MarkdownOptions): string {
 }
 
 function inputsLine(report: Report): string {
-  const inputs = report.inputs.map((i) => markdownCode(i.stack ? `${i.path} (stack ${i.stack})` : i.path));
+  const inputs = judgedInputs(report).map((i) => markdownCode(i.stack ? `${i.path} (stack ${i.stack})` : i.path));
   const on = inputs.length === 0 ? "" : inputs.length <= 5 ? ` on ${inputs.join(", ")}` : ` on ${inputs.length} inputs`;
   return `${report.summary.passed} of ${plural(report.summary.checks, "check")} passed${on} (${plural(report.summary.policies, "policy", "policies")}, ${report.tool.name} ${report.tool.version}).`;
 }
@@ -76,7 +76,7 @@ function messageCell(finding: Finding): string {
 
 function findingsTable(report: Report, options: MarkdownOptions): string[] {
   if (report.findings.length === 0) return ["No findings."];
-  const several = report.inputs.length > 1;
+  const several = judgedInputs(report).length > 1;
   const max = options.maxFindings ?? 100;
   const lines = [
     `| Status | Policy | Resource | Finding |`,

@@ -4,7 +4,7 @@
  */
 import type { WaivedReport } from "../waivers/waiver";
 import { waiverLines } from "./waiver-lines";
-import { reaches, type FailOn, type Report } from "../findings/report";
+import { judgedInputs, reaches, type FailOn, type Report } from "../findings/report";
 import { statusWord } from "./finding-labels";
 
 const COLORS: Record<string, string> = { FAIL: "31", WARN: "33", INFO: "36", UNKNOWN: "35", EXCEPTION: "32" };
@@ -22,7 +22,7 @@ export function conftestCounts(report: Report, failOn: FailOn) {
 }
 
 export function formatText(report: Report, failOn: FailOn = "error", options: { color?: boolean } = {}): string {
-  const several = report.inputs.length > 1;
+  const several = judgedInputs(report).length > 1;
   const lines = report.findings.map((f) => `${paint(statusWord(f), options.color === true)} - ${several ? `${f.input}: ` : ""}${f.address} - ${f.policy} - ${f.message}`);
   // Expired and unused waivers are for a person to act on; they start with neither FAIL nor WARN.
   if ("waivers" in report) lines.push(...waiverLines((report as WaivedReport).waivers));

@@ -157,12 +157,16 @@ function clusterView(topology: Topology, cluster: Topology["clusters"][number]):
   };
 }
 
-/** The topology after the plan of one input. */
+/**
+ * The topology after the plan of one input, or of several joined into one world (where each
+ * address starts with the label of the input it comes from, e.g. `nodes::aws_eks_node_group.x`).
+ */
 export function topologyView(graph: ResourceGraph): TopologyView {
   const topology = topologyOf(graph, "after");
+  const [only, ...more] = graph.inputs;
   return {
-    input: graph.input.path,
-    ...(graph.input.stack ? { stack: graph.input.stack } : {}),
+    input: graph.inputs.map((i) => (i.context ? `${i.path} (context)` : i.path)).join(", "),
+    ...(only?.stack && more.length === 0 ? { stack: only.stack } : {}),
     clusters: topology.clusters.map((cluster) => clusterView(topology, cluster)),
     orphans: topology.orphans.map((o) => ({ ...o })),
   };

@@ -3,7 +3,8 @@
  * modelled inputs → policies (as the settings say) → waivers → report.
  */
 import type { LoadedInput } from "../load/plan-document";
-import { buildGraph, type ResourceGraph } from "../model/resource-graph";
+import { modelInputs } from "../model/join-inputs";
+import type { ResourceGraph } from "../model/resource-graph";
 import type { Policy } from "../policy/contract";
 import { applyWaivers } from "../waivers/apply-waivers";
 import type { WaivedReport } from "../waivers/waiver";
@@ -22,7 +23,8 @@ export interface CheckRun {
   readonly graphs: readonly ResourceGraph[];
 }
 
-export function checkLoaded(inputs: readonly LoadedInput[], settings: RunSettings, now?: Date): CheckRun {
-  const graphs = inputs.map(buildGraph);
+/** Checks the inputs of one run as one world; `contexts` shape it but get no findings. */
+export function checkLoaded(inputs: readonly LoadedInput[], settings: RunSettings, now?: Date, contexts: readonly LoadedInput[] = []): CheckRun {
+  const graphs = [modelInputs(inputs, contexts)];
   return { report: checkGraphs(graphs, settings, now), graphs };
 }

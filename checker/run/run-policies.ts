@@ -5,7 +5,7 @@
  */
 import { UsageError } from "../errors";
 import { compareFindings, fingerprintOf, type Finding, type Report, type ReportInput } from "../findings/report";
-import type { ResourceGraph } from "../model/resource-graph";
+import { LABEL_SEPARATOR, type InputInfo, type ResourceGraph } from "../model/resource-graph";
 import { Analysis, policyContext } from "../policy/context";
 import type { Policy, PolicyResult, Severity } from "../policy/contract";
 import { MessageError, messageOf } from "../policy/messages";
@@ -15,9 +15,34 @@ import { toolVersion } from "./tool-version";
 /** Which policies come from plugins, so that their failures are blamed on the plugin, not on us. */
 export type PluginOf = (policy: Policy) => string | undefined;
 
-function describeInput(graph: ResourceGraph): ReportInput {
-  const { path, kind, formatVersion, terraformVersion, stack } = graph.input;
-  return { path, kind, ...(formatVersion ? { formatVersion } : {}), ...(terraformVersion ? { terraformVersion } : {}), ...(stack ? { stack } : {}) };
+function describeInput(input: InputInfo): ReportInput {
+  const { path, kind, formatVersion, terraformVersion, stack, context } = input;
+  return {
+    path,
+    kind,
+    ...(formatVersion ? { formatVersion } : {}),
+    ...(terraformVersion ? { terraformVersion } : {}),
+    ...(stack ? { stack } : {}),
+    ...(context ? { context: true } : {}),
+  };
+}
+
+/** The inputs of a graph, as plugin errors name them. */
+function inputsOf(graph: ResourceGraph): string {
+  return graph.inputs.map((i) => i.path).join(", ");
+}
+
+/** In a joined world, a finding speaks of its own input's addresses without the input's label. */
+function withoutOwnLabel<T>(value: T, label: string | undefined): T {
+  if (label === undefined) return value;
+  const prefix = `${label}${LABEL_SEPARATOR}`;
+  const strip = (v: unknown): unknown => {
+    if (typeof v === "string") return v.split(prefix).join("");
+    if (Array.isArray(v)) return v.map(strip);
+    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, strip(inner)]));
+    return v;
+  };
+  return strip(value) as T;
 }
 
 const STATUSES = new Set(["pass", "fail", "unknown"]);
@@ -41,35 +66,37 @@ function runOne(setup: PolicySetup, analysis: Analysis, pluginOf: PluginOf): rea
   } catch (error) {
     if (plugin === undefined) throw error;
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw pluginFailure(policy, plugin, analysis.graph.input.path, `threw ${JSON.stringify(text.split("\n")[0])}`);
+    throw pluginFailure(policy, plugin, inputsOf(analysis.graph), `threw ${JSON.stringify(text.split("\n")[0])}`);
   }
   if (!Array.isArray(results)) {
     if (plugin === undefined) throw new TypeError(`policy ${policy.meta.id} returned no array`);
-    throw pluginFailure(policy, plugin, analysis.graph.input.path, "returned something other than an array of results");
+    throw pluginFailure(policy, plugin, inputsOf(analysis.graph), "returned something other than an array of results");
   }
   for (const result of results) {
     if (isResult(result)) continue;
     if (plugin === undefined) throw new TypeError(`policy ${policy.meta.id} returned a malformed result`);
-    throw pluginFailure(policy, plugin, analysis.graph.input.path, `returned ${JSON.stringify(result)?.slice(0, 80)}, which is not a result { address, status: "pass" | "fail" | "unknown", messageId, data }`);
+    throw pluginFailure(policy, plugin, inputsOf(analysis.graph), `returned ${JSON.stringify(result)?.slice(0, 80)}, which is not a result { address, status: "pass" | "fail" | "unknown", messageId, data }`);
   }
   return results;
 }
 
 function toFinding(policy: Policy, severity: Severity, result: PolicyResult, graph: ResourceGraph, message: string): Finding {
   const instance = graph.instances.get(result.address);
+  const { input, address } = graph.sourceOf(result.address);
+  const own = <T>(value: T): T => withoutOwnLabel(value, input.label);
   return {
     policy: policy.meta.id,
     severity,
     status: result.status === "fail" ? "fail" : "unknown",
-    address: result.address,
-    message,
+    address,
+    message: own(message),
     messageId: result.messageId!,
-    data: result.data ?? {},
-    related: [...(result.related ?? [])],
-    input: graph.input.path,
-    fingerprint: fingerprintOf(policy.meta.id, result.address, result.key, graph.input.stack),
+    data: own(result.data ?? {}),
+    related: own([...(result.related ?? [])]),
+    input: input.path,
+    fingerprint: fingerprintOf(policy.meta.id, address, result.key === undefined ? undefined : own(result.key), input.stack),
     ...(instance?.constructPath ? { constructPath: instance.constructPath } : {}),
-    ...(graph.input.stack ? { stack: graph.input.stack } : {}),
+    ...(input.stack ? { stack: input.stack } : {}),
   };
 }
 
@@ -82,6 +109,8 @@ export function runPolicies(graphs: readonly ResourceGraph[], setups: readonly P
     for (const setup of setups) {
       const { policy } = setup;
       for (const result of runOne(setup, analysis, pluginOf)) {
+        // Context inputs shape the topology; what is judged on them is not reported.
+        if (graph.sourceOf(result.address).input.context === true) continue;
         checks += 1;
         if (result.status === "pass") {
           passed += 1;
@@ -93,7 +122,7 @@ export function runPolicies(graphs: readonly ResourceGraph[], setups: readonly P
         } catch (error) {
           const plugin = pluginOf(policy);
           if (plugin === undefined || !(error instanceof MessageError)) throw error;
-          throw pluginFailure(policy, plugin, graph.input.path, `has a message problem: ${error.message}`);
+          throw pluginFailure(policy, plugin, inputsOf(graph), `has a message problem: ${error.message}`);
         }
         // Configuration wins over a result's own severity, which wins over the policy's.
         findings.push(toFinding(policy, setup.severity ?? result.severity ?? policy.meta.severity, result, graph, message));
@@ -104,7 +133,7 @@ export function runPolicies(graphs: readonly ResourceGraph[], setups: readonly P
   return {
     schemaVersion: 1,
     tool: { name: "eks-sg-policy", version: toolVersion() },
-    inputs: graphs.map(describeInput),
+    inputs: graphs.flatMap((graph) => graph.inputs.map(describeInput)),
     findings,
     summary: {
       policies: setups.length,

@@ -31,9 +31,12 @@ export function resolvePack(options: PackOptions, discover: boolean): RunSetting
   }
 }
 
-/** Checks synthesized stacks as `eks-sg-policy check` would: policies, then the configuration's waivers as of now. */
-export function runPack(inputs: readonly LoadedInput[], settings: RunSettings): Report {
-  return checkLoaded(inputs, settings).report;
+/**
+ * Checks synthesized stacks as `eks-sg-policy check` would: policies, then the configuration's
+ * waivers as of now. `contexts` (the app's other stacks) join the topology without findings.
+ */
+export function runPack(inputs: readonly LoadedInput[], settings: RunSettings, contexts: readonly LoadedInput[] = []): Report {
+  return checkLoaded(inputs, settings, undefined, contexts).report;
 }
 
 /**

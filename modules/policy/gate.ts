@@ -16,7 +16,7 @@ import type { FailOn, Report, RunSettings } from "../../checker";
 import { resolvePack, runPack, type PackOptions } from "./check-options";
 import { annotate, annotationMessage, levelOf, stopsSynth } from "./gate-annotations";
 import { GateUsageError, noStacksUnder, stacksAddedAfterGate } from "./errors";
-import { appSkipsValidation, enclosingStack, requireSameCdktf, stackDocument, stackName, stacksOf, synthInput } from "./stack-synthesis";
+import { appSkipsValidation, enclosingStack, otherStacks, requireSameCdktf, stackDocument, stackName, stacksOf, synthInput } from "./stack-synthesis";
 
 /** Set (to anything but `0` or `false`) to turn every gate off for one run, e.g. `EKS_SG_POLICY_SKIP_GATE=1 cdktf deploy`. */
 export const SKIP_GATE_ENV = "EKS_SG_POLICY_SKIP_GATE";
@@ -121,7 +121,10 @@ export class EksPolicyGate implements IAspect {
     }
     let report: Report;
     try {
-      report = runPack([synthInput(stack, stackDocument(stack))], this.pack);
+      // The app's other stacks as context, as they stand now: cross-stack references are followed
+      // into them (aspects of stacks synthesized after this one have not run on them yet).
+      const contexts = otherStacks(stack).map((other) => synthInput(other, stackDocument(other)));
+      report = runPack([synthInput(stack, stackDocument(stack))], this.pack, contexts);
     } catch (error) {
       throw new Error(`eks-sg-policy: the gate could not check stack '${stack.node.path}': ${(error as Error).message}`, { cause: error });
     }

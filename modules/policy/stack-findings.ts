@@ -8,7 +8,7 @@ import { loadPlan, type Finding, type LoadedInput, type Report, type Severity } 
 import { resolvePack, runPack, type PackOptions } from "./check-options";
 import { noStacksUnder, notAScopeOrReport } from "./errors";
 import { assertFinding, assertNoFailures, assertNoFinding, selectFindings, type AssertionResult, type FindingQuery, type FindingStatus } from "./findings";
-import { stacksOf, synthesizeStack, synthInput } from "./stack-synthesis";
+import { stacksOf, synthesizeStacks, synthInput } from "./stack-synthesis";
 
 /** Narrows `hasFinding` / `hasNoFinding` beyond policy and subject. */
 export interface FindingOptions {
@@ -39,8 +39,9 @@ function check(result: AssertionResult): void {
 export class Findings {
   /**
    * Synthesizes the stack (or every stack of an App; the whole stack for a construct inside one),
-   * running its aspects as `cdktf synth` does, and checks it with the pack. Also accepts a `Report`.
-   * Reads no configuration file unless `options.config` names one.
+   * running its aspects as `cdktf synth` does, and checks it with the pack, the app's stacks joined
+   * through their cross-stack references (the other stacks are context: they get no findings).
+   * Also accepts a `Report`. Reads no configuration file unless `options.config` names one.
    */
   static of(scope: IConstruct | Report, options: PackOptions = {}): Findings {
     if (isReport(scope)) return new Findings(scope);
@@ -48,8 +49,11 @@ export class Findings {
     const stacks = stacksOf(scope);
     if (stacks.length === 0) throw noStacksUnder("Findings.of()", scope.node.path);
     const pack = resolvePack(options, false);
-    const inputs: LoadedInput[] = stacks.map((stack) => synthInput(stack, synthesizeStack(stack)));
-    return new Findings(runPack(inputs, pack));
+    // The app's other stacks join as context: cross-stack references are followed into them.
+    const others = stacksOf(scope.node.root).filter((stack) => !stacks.includes(stack));
+    const all = [...stacks, ...others];
+    const inputs: LoadedInput[] = synthesizeStacks(all).map((document, i) => synthInput(all[i], document));
+    return new Findings(runPack(inputs.slice(0, stacks.length), pack, inputs.slice(stacks.length)));
   }
 
   /** Assertions over a report made elsewhere (`checkPlan`, the gate's `reportOf`). */

@@ -51,11 +51,22 @@ export function stackDocument(stack: TerraformStack): SynthDocument {
   return stack.toTerraform() as SynthDocument;
 }
 
-/** Runs the stack's aspects (as `cdktf synth` and `Testing.synth` do), then returns its document. */
-export function synthesizeStack(stack: TerraformStack): SynthDocument {
-  requireSameCdktf(stack);
-  invokeAspects(stack);
-  return stackDocument(stack);
+/** The other stacks of the app that holds `stack` (its cross-stack partners). */
+export function otherStacks(stack: TerraformStack): TerraformStack[] {
+  return stacksOf(stack.node.root).filter((other) => other !== stack);
+}
+
+/**
+ * Synthesizes stacks as `app.synth()` does: every stack prepared first (which adds the outputs and
+ * remote state data sources of cross-stack references), then each stack's aspects, then its document.
+ */
+export function synthesizeStacks(stacks: readonly TerraformStack[]): SynthDocument[] {
+  for (const stack of stacks) requireSameCdktf(stack);
+  for (const stack of stacks) stack.prepareStack();
+  return stacks.map((stack) => {
+    invokeAspects(stack);
+    return stackDocument(stack);
+  });
 }
 
 /** The name the checker gives the stack's findings: the stack id, as in `cdktf.out/stacks/<id>`. */
