@@ -7,6 +7,7 @@ import { ConfigModule, indexConfiguration } from "./config-index";
 import { lookupExpression } from "./expression-lookup";
 import { navigate, ReferenceResolver, withPath, type Resolution, type Scope } from "./reference-resolver";
 import { actionFromList, type ResourceInstance, type SensitiveTree } from "./resource-instance";
+import { secretsOf } from "./sensitive-values";
 import { formatModuleAddress, moduleCallPath, parseModuleAddress, type ModuleSegment } from "./traversal";
 import { formatRef, Unknown, type Path, type Value } from "./value";
 
@@ -94,6 +95,8 @@ export interface JoinHooks {
 export interface PreparedInput {
   /** A root output's value or where it comes from; `undefined` when there is no such output. */
   output(name: string, rest: Path): Resolution | undefined;
+  /** Values of sensitive variables and outputs (instances carry their own marks). */
+  secrets(): Set<string>;
   /** The `backend` and `config` of a root `terraform_remote_state` data source, as configured. */
   remoteStateConfig(dataAddress: string): RemoteStateConfig | undefined;
   instances(): ResourceInstance[];
@@ -198,6 +201,12 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks): PreparedPlan 
       const expression = config?.json.outputs?.[name]?.expression;
       if (!expression || !rootScope) return undefined;
       return { ...withPath(resolver.resolveExpression(expression, rootScope), rest), sensitive: config?.json.outputs?.[name]?.sensitive === true };
+    },
+    secrets() {
+      const out = new Set<string>();
+      for (const [name, variable] of Object.entries(plan.variables ?? {})) if (config?.json.variables?.[name]?.sensitive === true) secretsOf(variable?.value, out);
+      for (const output of Object.values(plan.planned_values?.outputs ?? {})) if (output?.sensitive === true) secretsOf(output.value, out);
+      return out;
     },
     remoteStateConfig(dataAddress) {
       const resource = config?.resources.get(dataAddress);

@@ -5,6 +5,7 @@
 import type { JsonValue, SynthDocument } from "../load/plan-document";
 import type { JoinHooks, PreparedInput } from "./from-plan";
 import { navigate, type Resolution } from "./reference-resolver";
+import { secretsOf } from "./sensitive-values";
 import type { ResourceInstance, SensitiveTree } from "./resource-instance";
 import { formatKey, parseTraversal, type TraversalStep } from "./traversal";
 import { isUnknown, Unknown, type Path, type Ref, type TemplateToken, type Value } from "./value";
@@ -166,6 +167,12 @@ export function prepareSynth(document: SynthDocument, join?: JoinHooks): Prepare
       const output = document.output?.[name];
       if (!output || !("value" in output)) return undefined;
       return { ...resolutionOf(convert(output.value ?? null, undefined, resolve), rest), sensitive: output.sensitive === true };
+    },
+    secrets() {
+      const out = new Set<string>();
+      for (const variable of Object.values(document.variable ?? {})) if (variable?.sensitive === true) secretsOf(variable.default, out);
+      for (const output of Object.values(document.output ?? {})) if (output?.sensitive === true && typeof output.value === "string" && !output.value.includes("${")) out.add(output.value);
+      return out;
     },
     remoteStateConfig(dataAddress) {
       const match = /^data\.terraform_remote_state\.([^.[]+)/.exec(dataAddress);

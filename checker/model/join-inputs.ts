@@ -112,5 +112,5 @@ export function modelInputs(subjects: readonly LoadedInput[], contexts: readonly
     };
     prepared.push(prepareInput(input, join));
   });
-  return new ResourceGraph(infos, prepared.flatMap((p) => p.instances()));
+  return new ResourceGraph(infos, prepared.flatMap((p) => p.instances()), prepared.flatMap((p) => [...p.secrets()]));
 }

@@ -6,6 +6,7 @@ import type { InputKind, LoadedInput } from "../load/plan-document";
 import { preparePlan, type JoinHooks, type PreparedInput } from "./from-plan";
 import { prepareState } from "./from-state";
 import { prepareSynth } from "./from-synth";
+import { instanceSecrets, redactorOf, type Redact } from "./sensitive-values";
 import { existedBefore, existsAfter, type ResourceInstance, type SensitiveTree } from "./resource-instance";
 import { isUnknown, valueAt, type Path, type Ref, type Value } from "./value";
 
@@ -160,8 +161,14 @@ export class ResourceGraph {
   private readonly byType = new Map<string, ResourceInstance[]>();
   private readonly byLabel = new Map<string, InputInfo>();
 
-  /** One input, or several joined into one world (each with a `label`). */
-  constructor(inputs: InputInfo | readonly InputInfo[], instances: readonly ResourceInstance[]) {
+  /** Replaces every value the model knows to be sensitive, in a text or a structure of texts. */
+  readonly redact: Redact;
+
+  /**
+   * One input, or several joined into one world (each with a `label`). `secrets`: values of
+   * sensitive variables and outputs, besides what the instances mark sensitive.
+   */
+  constructor(inputs: InputInfo | readonly InputInfo[], instances: readonly ResourceInstance[], secrets: Iterable<string> = []) {
     this.inputs = Array.isArray(inputs) ? inputs : [inputs as InputInfo];
     for (const input of this.inputs) if (input.label !== undefined) this.byLabel.set(input.label, input);
     const map = new Map<string, ResourceInstance>();
@@ -172,6 +179,7 @@ export class ResourceGraph {
       else this.byType.set(instance.type, [instance]);
     }
     this.instances = map;
+    this.redact = redactorOf(instanceSecrets(instances, new Set(secrets)));
     const remoteStates = [...new Set((this.byType.get("terraform_remote_state") ?? []).filter((i) => i.mode === "data").map((i) => i.address.replace(/\[[^\]]*\]$/, "")))].sort();
     const scope: WorldScope = { joined: this.byLabel.size > 0, remoteStates };
     this.after = new World("after", instances, scope);
@@ -228,7 +236,8 @@ export function prepareInput(input: LoadedInput, join?: JoinHooks): PreparedInpu
 
 /** The model of one input checked alone. */
 export function buildGraph(input: LoadedInput): ResourceGraph {
-  return new ResourceGraph(infoOf(input), prepareInput(input).instances());
+  const prepared = prepareInput(input);
+  return new ResourceGraph(infoOf(input), prepared.instances(), prepared.secrets());
 }
 
 /** True when any part of the value at `path` is marked sensitive. */

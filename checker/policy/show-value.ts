@@ -1,8 +1,9 @@
 import { isSensitive } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
+import { REDACTED } from "../model/sensitive-values";
 import { isUnknown, type Path, type Value } from "../model/value";
 
-export const REDACTED = "(sensitive value)";
+export { REDACTED };
 
 /** Formats a value for a message; values under a sensitive path are never printed. */
 export function showValue(instance: ResourceInstance, path: Path, value: Value | undefined, side: "before" | "after" = "after"): string {

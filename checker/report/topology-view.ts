@@ -164,12 +164,13 @@ function clusterView(topology: Topology, cluster: Topology["clusters"][number]):
 export function topologyView(graph: ResourceGraph): TopologyView {
   const topology = topologyOf(graph, "after");
   const [only, ...more] = graph.inputs;
-  return {
+  // Titles, labels and reasons can hold names and ids; sensitive ones are never drawn.
+  return graph.redact({
     input: graph.inputs.map((i) => (i.context ? `${i.path} (context)` : i.path)).join(", "),
     ...(only?.stack && more.length === 0 ? { stack: only.stack } : {}),
     clusters: topology.clusters.map((cluster) => clusterView(topology, cluster)),
     orphans: topology.orphans.map((o) => ({ ...o })),
-  };
+  });
 }
 
 export function topologyViews(graphs: readonly ResourceGraph[]): TopologyView[] {

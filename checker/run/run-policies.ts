@@ -83,7 +83,8 @@ function runOne(setup: PolicySetup, analysis: Analysis, pluginOf: PluginOf): rea
 function toFinding(policy: Policy, severity: Severity, result: PolicyResult, graph: ResourceGraph, message: string): Finding {
   const instance = graph.instances.get(result.address);
   const { input, address } = graph.sourceOf(result.address);
-  const own = <T>(value: T): T => withoutOwnLabel(value, input.label);
+  // What leaves the checker never holds a value the model knows to be sensitive.
+  const own = <T>(value: T): T => graph.redact(withoutOwnLabel(value, input.label));
   return {
     policy: policy.meta.id,
     severity,
