@@ -18,7 +18,7 @@ function layer(name, from, allowed) {
   };
 }
 
-const ERRORS = "^checker/errors\\.ts$";
+const ERRORS = "^checker/(errors|printable)\\.ts$";
 
 module.exports = {
   forbidden: [

@@ -137,7 +137,7 @@ describe("topology section", () => {
     const { report, view } = built(fixturePlan("p-cluster-endpoint-variants"));
     const text = formatMarkdown(report, [view], { maxClusters: 2 });
     expect(text.match(/```mermaid/g)).toHaveLength(2);
-    expect(text).toMatch(/…and \d+ more clusters: `aws_eks_cluster\./);
+    expect(text).toMatch(/…and \d+ more clusters not drawn here: `aws_eks_cluster\./);
   });
 });
 

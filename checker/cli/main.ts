@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { InputError, UsageError } from "../errors";
+import { printable } from "../printable";
 import type { FailOn } from "../findings/report";
 import type { Policy } from "../policy/contract";
 import { formatDot } from "../report/format-dot";
@@ -140,12 +141,12 @@ export function runCli(argv: readonly string[], io: CliIo = processIo, policies:
       return error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version" ? EXIT.clean : EXIT.badInput;
     }
     if (error instanceof InputError || error instanceof UsageError) {
-      io.stderr(`eks-sg-policy: ${error.message}\n`);
+      io.stderr(`eks-sg-policy: ${printable(error.message)}\n`);
       if (debug && error.stack) io.stderr(`${error.stack}\n`);
       return EXIT.badInput;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`eks-sg-policy: internal error: ${message.split("\n")[0]} (run with --debug for details, and please report it)\n`);
+    io.stderr(`eks-sg-policy: internal error: ${printable(message.split("\n")[0])} (run with --debug for details, and please report it)\n`);
     if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return EXIT.badInput;
   }

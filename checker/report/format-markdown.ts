@@ -21,7 +21,40 @@ export interface MarkdownOptions {
   readonly maxFindings?: number;
   /** Clusters drawn before the rest is listed by name. */
   readonly maxClusters?: number;
+  /**
+   * The most characters the report may have: a PR comment past GitHub's 65,536 is cut or refused,
+   * so rows, diagrams and lists that would pass it are left out with a pointer to the full report.
+   */
+  readonly maxCharacters?: number;
 }
+
+/** Under GitHub's 65,536-character comment limit, with room for what Atlantis or a bot wraps around it. */
+const MAX_CHARACTERS = 60_000;
+
+/** Lines added while they fit in a character budget. */
+class Budget {
+  private used = 0;
+  constructor(private readonly limit: number) {}
+
+  /** Adds `lines` if they fit (with `reserve` characters left over), and says whether they did. */
+  add(into: string[], lines: readonly string[], reserve = 0): boolean {
+    const size = lines.reduce((n, line) => n + line.length + 1, 0);
+    if (this.used + size + reserve > this.limit) return false;
+    into.push(...lines);
+    this.used += size;
+    return true;
+  }
+
+  /** Adds lines whatever their size (short pointers the budget kept room for). */
+  force(into: string[], lines: readonly string[]): void {
+    into.push(...lines);
+    this.used += lines.reduce((n, line) => n + line.length + 1, 0);
+  }
+}
+
+/** Room kept for the pointers that say what was left out. */
+const POINTER_ROOM = 1_500;
+const FULL_REPORT = "see the full report (`--format text` or `--format json`)";
 
 /** Backslash-escapes what Markdown or a table would read as syntax; `&` as an entity; newlines as `<br>`. */
 export function markdownCell(text: string): string {
@@ -74,20 +107,22 @@ function messageCell(finding: Finding): string {
   return `${markdownCell(finding.message)}${note}`;
 }
 
-function findingsTable(report: Report, options: MarkdownOptions): string[] {
-  if (report.findings.length === 0) return ["No findings."];
+/** `reserve`: characters kept for what follows the table (the diagrams). */
+function findingsTable(report: Report, options: MarkdownOptions, lines: string[], budget: Budget, reserve: number): void {
+  if (report.findings.length === 0) {
+    budget.force(lines, ["No findings."]);
+    return;
+  }
   const several = judgedInputs(report).length > 1;
   const max = options.maxFindings ?? 100;
-  const lines = [
-    `| Status | Policy | Resource | Finding |`,
-    `| --- | --- | --- | --- |`,
-  ];
+  budget.force(lines, [`| Status | Policy | Resource | Finding |`, `| --- | --- | --- | --- |`]);
+  let shown = 0;
   for (const finding of report.findings.slice(0, max)) {
     const resource = several ? `${markdownCode(finding.address)}<br>in ${markdownCode(finding.input)}` : markdownCode(finding.address);
-    lines.push(`| ${statusCell(finding)} | ${markdownCode(finding.policy)} | ${resource} | ${messageCell(finding)} |`);
+    if (!budget.add(lines, [`| ${statusCell(finding)} | ${markdownCode(finding.policy)} | ${resource} | ${messageCell(finding)} |`], POINTER_ROOM + reserve)) break;
+    shown += 1;
   }
-  if (report.findings.length > max) lines.push("", `…and ${plural(report.findings.length - max, "more finding")}: see the full report (\`--format text\` or \`--format json\`).`);
-  return lines;
+  if (report.findings.length > shown) budget.force(lines, ["", `…and ${plural(report.findings.length - shown, "more finding")}: ${FULL_REPORT}.`]);
 }
 
 function waiversSection(report: Report): string[] {
@@ -109,7 +144,8 @@ function nameOf(cluster: ClusterView, id: string): string {
   return markdownCode(node ? node.address : id);
 }
 
-function clusterSection(view: TopologyView, cluster: ClusterView, several: boolean): string[] {
+/** A cluster's heading, diagram and (with `flows`) its table of required flows. */
+function clusterSection(view: TopologyView, cluster: ClusterView, several: boolean, flows: boolean): string[] {
   const where = several ? ` in ${markdownCode(view.stack ? `${view.input} (stack ${view.stack})` : view.input)}` : "";
   const denied = cluster.flows.filter((f) => f.verdict === "denied").length;
   const unknown = cluster.flows.filter((f) => f.verdict === "unknown").length;
@@ -124,7 +160,9 @@ function clusterSection(view: TopologyView, cluster: ClusterView, several: boole
     "",
     LEGEND_LINES.map(markdownCell).join(" · "),
   ];
-  if (cluster.flows.length > 0) {
+  if (!flows) {
+    lines.push("", `The table of this cluster's ${plural(cluster.flows.length, "required flow")} is left out to keep the comment under GitHub's size limit: ${FULL_REPORT}.`);
+  } else if (cluster.flows.length > 0) {
     lines.push("", `<details${denied > 0 ? " open" : ""}><summary>Required flows of this cluster</summary>`, "", "| Verdict | Flow | From → to | Why |", "| --- | --- | --- | --- |");
     for (const flow of cluster.flows) {
       const why = flow.reasons.length > 0 ? markdownCell(flow.reasons.join("\n")) : "";
@@ -135,21 +173,31 @@ function clusterSection(view: TopologyView, cluster: ClusterView, several: boole
   return lines;
 }
 
-function topologySection(views: readonly TopologyView[], options: MarkdownOptions): string[] {
-  if (views.length === 0) return [];
+function topologySection(views: readonly TopologyView[], options: MarkdownOptions, lines: string[], budget: Budget): void {
+  if (views.length === 0) return;
   const several = views.length > 1;
   const all = views.flatMap((view) => view.clusters.map((cluster) => ({ view, cluster })));
   const max = options.maxClusters ?? 10;
-  const lines: string[] = [];
-  if (all.length === 0) lines.push("", `No EKS cluster in ${several ? "these inputs" : "this input"}: no topology to draw.`);
-  for (const { view, cluster } of all.slice(0, max)) lines.push(...clusterSection(view, cluster, several));
-  if (all.length > max) lines.push("", `…and ${plural(all.length - max, "more cluster")}: ${all.slice(max).map(({ cluster }) => markdownCode(cluster.address)).join(", ")} (draw them with \`eks-sg-policy graph\`).`);
+  if (all.length === 0) budget.force(lines, ["", `No EKS cluster in ${several ? "these inputs" : "this input"}: no topology to draw.`]);
+  const left: string[] = [];
+  for (const [i, { view, cluster }] of all.entries()) {
+    const drawn = i < max && (budget.add(lines, clusterSection(view, cluster, several, true), POINTER_ROOM) || budget.add(lines, clusterSection(view, cluster, several, false), POINTER_ROOM));
+    if (!drawn) left.push(cluster.address);
+  }
+  if (left.length > 0) {
+    const names = left.slice(0, 20).map(markdownCode).join(", ") + (left.length > 20 ? ", …" : "");
+    budget.force(lines, ["", `…and ${plural(left.length, "more cluster")} not drawn here: ${names} (draw them with \`eks-sg-policy graph\`).`]);
+  }
   const orphans = views.flatMap((view) => view.orphans.map((o) => ({ view, ...o })));
   if (orphans.length > 0) {
-    lines.push("", "Not drawn (their cluster is not in the plan):", "");
-    for (const o of orphans) lines.push(`- ${markdownCode(o.address)}${several ? ` in ${markdownCode(o.view.input)}` : ""}: ${markdownCell(o.reason)}`);
+    budget.force(lines, ["", "Not drawn (their cluster is not in the plan):", ""]);
+    let shown = 0;
+    for (const o of orphans) {
+      if (!budget.add(lines, [`- ${markdownCode(o.address)}${several ? ` in ${markdownCode(o.view.input)}` : ""}: ${markdownCell(o.reason)}`], POINTER_ROOM / 2)) break;
+      shown += 1;
+    }
+    if (shown < orphans.length) budget.force(lines, [`- …and ${orphans.length - shown} more: ${FULL_REPORT}.`]);
   }
-  return lines;
 }
 
 /**
@@ -157,6 +205,15 @@ function topologySection(views: readonly TopologyView[], options: MarkdownOption
  * without them the report has the summary and the findings only.
  */
 export function formatMarkdown(report: Report, views: readonly TopologyView[] = [], options: MarkdownOptions = {}): string {
-  const lines = [headline(report, options), "", inputsLine(report), "", ...findingsTable(report, options), ...waiversSection(report), ...topologySection(views, options)];
+  const limit = options.maxCharacters ?? MAX_CHARACTERS;
+  const budget = new Budget(limit);
+  const lines: string[] = [];
+  budget.force(lines, [headline(report, options), "", inputsLine(report), ""]);
+  // A long table leaves room for the diagrams: a picture of the topology says more than the 100th row.
+  const drawing = views.some((view) => view.clusters.length > 0);
+  findingsTable(report, options, lines, budget, drawing ? Math.floor(limit * 0.4) : 0);
+  const waivers = waiversSection(report);
+  if (waivers.length > 0 && !budget.add(lines, waivers, POINTER_ROOM)) budget.force(lines, ["", `Some waivers did not apply: ${FULL_REPORT}.`]);
+  topologySection(views, options, lines, budget);
   return `${lines.join("\n")}\n`;
 }

@@ -21,12 +21,12 @@ import {
 } from "./topology-view";
 
 /** Characters that would end a quoted label or start markup, as Mermaid entity codes (decimal). */
-const ENTITIES: Record<string, string> = { "#": "#35;", '"': "#34;", "&": "#38;", "<": "#60;", ">": "#62;", "|": "#124;", "`": "#96;", "\\": "#92;" };
+const ENTITIES: Record<string, string> = { "#": "#35;", '"': "#34;", "&": "#38;", "<": "#60;", ">": "#62;", "|": "#124;", "`": "#96;", "\\": "#92;", "%": "#37;", "{": "#123;", "}": "#125;" };
 
 /** Text for inside a quoted Mermaid label; newlines become line breaks. */
 export function mermaidText(text: string): string {
   return text
-    .replace(/[#"&<>|`\\]/g, (c) => ENTITIES[c])
+    .replace(/[#"&<>|`\\%{}]/g, (c) => ENTITIES[c])
     .replace(/\r\n|\r|\n/g, "<br/>");
 }
 

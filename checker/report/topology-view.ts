@@ -10,6 +10,7 @@ import { apiServerFlow, coreDnsHosts, dnsFlows, kubeletFlow } from "../eks/requi
 import type { SecurityGroupKind, SgKey } from "../eks/security-groups";
 import { topologyOf, type EniClass, type Topology } from "../eks/topology";
 import type { ResourceGraph } from "../model/resource-graph";
+import { printableDeep } from "../printable";
 
 export type { Verdict } from "../eks/reachability";
 
@@ -165,12 +166,12 @@ export function topologyView(graph: ResourceGraph): TopologyView {
   const topology = topologyOf(graph, "after");
   const [only, ...more] = graph.inputs;
   // Titles, labels and reasons can hold names and ids; sensitive ones are never drawn.
-  return graph.redact({
+  return printableDeep(graph.redact({
     input: graph.inputs.map((i) => (i.context ? `${i.path} (context)` : i.path)).join(", "),
     ...(only?.stack && more.length === 0 ? { stack: only.stack } : {}),
     clusters: topology.clusters.map((cluster) => clusterView(topology, cluster)),
     orphans: topology.orphans.map((o) => ({ ...o })),
-  });
+  }));
 }
 
 export function topologyViews(graphs: readonly ResourceGraph[]): TopologyView[] {

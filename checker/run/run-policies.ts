@@ -4,6 +4,7 @@
  * template it names and its facts.
  */
 import { UsageError } from "../errors";
+import { printable, printableDeep } from "../printable";
 import { compareFindings, fingerprintOf, type Finding, type Report, type ReportInput } from "../findings/report";
 import { LABEL_SEPARATOR, type InputInfo, type ResourceGraph } from "../model/resource-graph";
 import { Analysis, policyContext } from "../policy/context";
@@ -83,20 +84,21 @@ function runOne(setup: PolicySetup, analysis: Analysis, pluginOf: PluginOf): rea
 function toFinding(policy: Policy, severity: Severity, result: PolicyResult, graph: ResourceGraph, message: string): Finding {
   const instance = graph.instances.get(result.address);
   const { input, address } = graph.sourceOf(result.address);
-  // What leaves the checker never holds a value the model knows to be sensitive.
-  const own = <T>(value: T): T => graph.redact(withoutOwnLabel(value, input.label));
+  // What leaves the checker never holds a value the model knows to be sensitive, and is one
+  // printable line whatever the plan's names hold.
+  const own = <T>(value: T): T => printableDeep(graph.redact(withoutOwnLabel(value, input.label)));
   return {
     policy: policy.meta.id,
     severity,
     status: result.status === "fail" ? "fail" : "unknown",
-    address,
+    address: printable(address),
     message: own(message),
     messageId: result.messageId!,
     data: own(result.data ?? {}),
     related: own([...(result.related ?? [])]),
     input: input.path,
     fingerprint: fingerprintOf(policy.meta.id, address, result.key === undefined ? undefined : own(result.key), input.stack),
-    ...(instance?.constructPath ? { constructPath: instance.constructPath } : {}),
+    ...(instance?.constructPath ? { constructPath: printable(instance.constructPath) } : {}),
     ...(input.stack ? { stack: input.stack } : {}),
   };
 }
