@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runCli } from "../../checker/cli/main";
 import type { CommandRunner } from "../../checker/cli/command-runner";
-import { fixturePlan } from "../helpers/fixtures";
+import { FIXTURES, fixturePlan } from "../helpers/fixtures";
 import { terraformAvailability } from "../helpers/terraform";
 
 /** A cdktf.out with these stacks (`dependencies`: the stacks each depends on, as manifest.json says). */
@@ -142,6 +142,23 @@ describe("several stacks", () => {
     expect(result.code).toBe(0);
     expect(steps(calls)).toEqual(["zeta: terraform plan"]);
     expect(result.stderr).toMatch(/stack zeta not applied\n.*not planned or applied: mid, alpha/s);
+  });
+
+  test("each stack is checked with the stacks applied before it as context (the cluster's state decides the nodes' flows)", () => {
+    const split = (file: string) => fs.readFileSync(path.join(FIXTURES, "split/cdktf", file), "utf8");
+    const app = synthOut({ cluster: {}, addons: {}, nodes: {} }, { addons: ["cluster"], nodes: ["cluster", "addons"] });
+    const shown = {
+      cluster: { plan: split("cluster/plan.json"), state: split("cluster/state.json") },
+      addons: { plan: split("addons/plan.json") },
+      nodes: { plan: split("nodes/plan.json") },
+    };
+    const { calls, runner } = recorder(passing, shown);
+    const result = deploy(["*", "--outdir", app, "--skip-synth", "--auto-approve"], runner);
+    expect(steps(calls)).toEqual(["cluster: terraform plan", "cluster: terraform apply", "addons: terraform plan", "addons: terraform apply", "nodes: terraform plan"]);
+    expect(result.code).toBe(1);
+    // Decided, not unknown: the node SG and the cluster SG come from the applied stacks.
+    expect(result.stdout).toMatch(/^FAIL - aws_eks_node_group\.workers - node-dns - DNS between nodes of this class/m);
+    expect(result.stdout).not.toMatch(/node-to-apiserver|^UNKNOWN/m);
   });
 
   test("stacks that depend on each other are a usage error before anything runs", () => {

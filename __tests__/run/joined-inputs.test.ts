@@ -124,10 +124,11 @@ describe("the joined world", () => {
     expect(joined.sourceOf("nodes::aws_eks_node_group.workers")).toEqual({ input: joined.inputs[2], address: "aws_eks_node_group.workers" });
   });
 
-  test("two inputs of the same name get distinct labels", () => {
+  test("labels are the shortest ends of the paths that tell the inputs apart, made unique", () => {
     const file = path.join(split, "stacks/nodes/cdk.tf.json");
-    const twice = modelInputs(loadInputs([file, file]));
-    expect(twice.inputs.map((i) => i.label)).toEqual([file, `${file}#2`]);
+    expect(modelInputs(loadInputs([file, file])).inputs.map((i) => i.label)).toEqual(["nodes/cdk.tf.json", "nodes/cdk.tf.json#2"]);
+    const other = path.join(split, "stacks/addons/cdk.tf.json");
+    expect(modelInputs(loadInputs([file, other])).inputs.map((i) => i.label)).toEqual(["nodes/cdk.tf.json", "addons/cdk.tf.json"]);
   });
 
   test("the diagram draws the joined cluster once, each node class labelled by its stack", () => {

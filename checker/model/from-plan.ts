@@ -97,6 +97,8 @@ export interface PreparedInput {
   output(name: string, rest: Path): Resolution | undefined;
   /** Values of sensitive variables and outputs (instances carry their own marks). */
   secrets(): Set<string>;
+  /** The `terraform_remote_state` data sources it reads (whose writers may hold what it lacks). */
+  remoteStates(): string[];
   /** The `backend` and `config` of a root `terraform_remote_state` data source, as configured. */
   remoteStateConfig(dataAddress: string): RemoteStateConfig | undefined;
   instances(): ResourceInstance[];
@@ -201,6 +203,12 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks): PreparedPlan 
       const expression = config?.json.outputs?.[name]?.expression;
       if (!expression || !rootScope) return undefined;
       return { ...withPath(resolver.resolveExpression(expression, rootScope), rest), sensitive: config?.json.outputs?.[name]?.sensitive === true };
+    },
+    remoteStates() {
+      // Read at plan time, they are in the prior state, not among the changes.
+      const read = [...dataValuesOf(plan).keys()].filter((address) => /(^|\.)data\.terraform_remote_state\./.test(address));
+      const changed = changes.filter((c) => c.mode === "data" && c.type === "terraform_remote_state").map((c) => c.address);
+      return [...new Set([...read, ...changed].map((address) => address.replace(/\[[^\]]*\]$/, "")))];
     },
     secrets() {
       const out = new Set<string>();

@@ -168,6 +168,9 @@ export function prepareSynth(document: SynthDocument, join?: JoinHooks): Prepare
       if (!output || !("value" in output)) return undefined;
       return { ...resolutionOf(convert(output.value ?? null, undefined, resolve), rest), sensitive: output.sensitive === true };
     },
+    remoteStates() {
+      return Object.keys(document.data?.terraform_remote_state ?? {}).map((name) => `data.terraform_remote_state.${name}`);
+    },
     secrets() {
       const out = new Set<string>();
       for (const variable of Object.values(document.variable ?? {})) if (variable?.sensitive === true) secretsOf(variable.default, out);

@@ -28,9 +28,23 @@ function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Labels for the inputs: the stack name, else the path; made unique, never holding the separator. */
+/** The last `n` segments of a path (`cluster/plan.json` of `/work/infra/cluster/plan.json`). */
+function tail(file: string, n: number): string {
+  return file.split(/[\\/]+/).filter(Boolean).slice(-n).join("/");
+}
+
+/**
+ * Labels for the inputs, short enough to read in a message: the stack name, else the end of the
+ * path that tells it from the other inputs (at least its folder and file); made unique, never
+ * holding the separator.
+ */
 function labelsOf(inputs: readonly LoadedInput[]): string[] {
-  const wanted = inputs.map((input) => (input.stack ?? input.path).split(LABEL_SEPARATOR).join(":"));
+  const paths = inputs.filter((input) => input.stack === undefined).map((input) => input.path);
+  const depth = (file: string) => {
+    for (let n = 2; n < file.split(/[\\/]+/).length; n++) if (paths.every((other) => other === file || tail(other, n) !== tail(file, n))) return n;
+    return Number.POSITIVE_INFINITY;
+  };
+  const wanted = inputs.map((input) => (input.stack ?? (depth(input.path) === Number.POSITIVE_INFINITY ? input.path : tail(input.path, depth(input.path)))).split(LABEL_SEPARATOR).join(":"));
   const seen = new Map<string, number>();
   return wanted.map((label) => {
     const count = (seen.get(label) ?? 0) + 1;
@@ -112,5 +126,8 @@ export function modelInputs(subjects: readonly LoadedInput[], contexts: readonly
     };
     prepared.push(prepareInput(input, join));
   });
-  return new ResourceGraph(infos, prepared.flatMap((p) => p.instances()), prepared.flatMap((p) => [...p.secrets()]));
+  return new ResourceGraph(infos, prepared.flatMap((p) => p.instances()), {
+    secrets: prepared.flatMap((p) => [...p.secrets()]),
+    remoteStates: prepared.flatMap((p, i) => p.remoteStates().map((address) => `${labels[i]}${LABEL_SEPARATOR}${address}`)),
+  });
 }

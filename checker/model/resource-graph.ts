@@ -166,9 +166,10 @@ export class ResourceGraph {
 
   /**
    * One input, or several joined into one world (each with a `label`). `secrets`: values of
-   * sensitive variables and outputs, besides what the instances mark sensitive.
+   * sensitive variables and outputs, besides what the instances mark sensitive; `remoteStates`:
+   * the remote state data sources the inputs read.
    */
-  constructor(inputs: InputInfo | readonly InputInfo[], instances: readonly ResourceInstance[], secrets: Iterable<string> = []) {
+  constructor(inputs: InputInfo | readonly InputInfo[], instances: readonly ResourceInstance[], read: { secrets?: Iterable<string>; remoteStates?: readonly string[] } = {}) {
     this.inputs = Array.isArray(inputs) ? inputs : [inputs as InputInfo];
     for (const input of this.inputs) if (input.label !== undefined) this.byLabel.set(input.label, input);
     const map = new Map<string, ResourceInstance>();
@@ -179,8 +180,8 @@ export class ResourceGraph {
       else this.byType.set(instance.type, [instance]);
     }
     this.instances = map;
-    this.redact = redactorOf(instanceSecrets(instances, new Set(secrets)));
-    const remoteStates = [...new Set((this.byType.get("terraform_remote_state") ?? []).filter((i) => i.mode === "data").map((i) => i.address.replace(/\[[^\]]*\]$/, "")))].sort();
+    this.redact = redactorOf(instanceSecrets(instances, new Set(read.secrets ?? [])));
+    const remoteStates = [...new Set(read.remoteStates ?? [])].sort();
     const scope: WorldScope = { joined: this.byLabel.size > 0, remoteStates };
     this.after = new World("after", instances, scope);
     this.before = new World("before", instances, scope);
@@ -237,7 +238,7 @@ export function prepareInput(input: LoadedInput, join?: JoinHooks): PreparedInpu
 /** The model of one input checked alone. */
 export function buildGraph(input: LoadedInput): ResourceGraph {
   const prepared = prepareInput(input);
-  return new ResourceGraph(infoOf(input), prepared.instances(), prepared.secrets());
+  return new ResourceGraph(infoOf(input), prepared.instances(), { secrets: prepared.secrets(), remoteStates: prepared.remoteStates() });
 }
 
 /** True when any part of the value at `path` is marked sensitive. */
