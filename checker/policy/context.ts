@@ -29,13 +29,48 @@ export class Analysis {
   }
 }
 
+/** Findings one node class gets of one status about its peers, before the rest are summed up in one. */
+export const PEER_FINDINGS_PER_CLASS = 10;
+const PEERS_NAMED = 10;
+
+/**
+ * A class's results about many peers (DNS to every CoreDNS host, traffic to every class): past
+ * `PEER_FINDINGS_PER_CLASS` of one status, the rest become one finding that counts and names them,
+ * so findings grow with the number of classes, not with its square.
+ */
+function capPeerResults(results: readonly PolicyResult[], what: string): readonly PolicyResult[] {
+  const over = (status: string) => results.filter((r) => r.status === status).length > PEER_FINDINGS_PER_CLASS;
+  if (!over("fail") && !over("unknown")) return results;
+  const out: PolicyResult[] = [];
+  for (const status of ["pass", "fail", "unknown"] as const) {
+    const same = results.filter((r) => r.status === status);
+    if (status === "pass" || same.length <= PEER_FINDINGS_PER_CLASS) {
+      out.push(...same);
+      continue;
+    }
+    const kept = same.slice(0, PEER_FINDINGS_PER_CLASS - 1);
+    const rest = same.slice(PEER_FINDINGS_PER_CLASS - 1);
+    const peers = rest.map((r) => String(r.data?.to ?? r.key ?? r.address));
+    const named = peers.slice(0, PEERS_NAMED).join(", ") + (peers.length > PEERS_NAMED ? `, and ${peers.length - PEERS_NAMED} more` : "");
+    out.push(...kept, {
+      address: rest[0].address,
+      status,
+      key: `${rest[0].key ?? rest[0].address}+${rest.length}`,
+      related: [...new Set(rest.flatMap((r) => r.related ?? []))],
+      messageId: "flows-more",
+      data: { what, count: rest.length, state: status === "fail" ? "blocked" : "undecided", peers: named, allPeers: peers },
+    });
+  }
+  return out;
+}
+
 function forEachNodeClass(topology: Topology, what: string, visit: NodeVisitor, pods: boolean): PolicyResult[] {
   const results: PolicyResult[] = [];
   for (const cluster of topology.clusters) {
     for (const node of pods ? [...cluster.nodes, ...cluster.pods] : cluster.nodes) {
       const out = visit(node);
       if (out === undefined) continue;
-      if (Array.isArray(out)) results.push(...(out as readonly PolicyResult[]));
+      if (Array.isArray(out)) results.push(...capPeerResults(out as readonly PolicyResult[], what));
       else results.push(out as PolicyResult);
     }
   }

@@ -9,6 +9,7 @@ export const SHARED_MESSAGES = {
   "flow-blocked": "{{what}} ({{route}}) is blocked on {{ports}}: {{egress}}; {{ingress}}. {{why}} Fix: {{fix}}",
   "flow-unknown": "cannot tell whether {{what}} ({{route}}) is open on {{ports}}: {{sides}}",
   "cluster-missing": "cannot check {{what}}: {{reason}}",
+  "flows-more": "{{what}}: {{count}} more peers are {{state}} as well ({{peers}}); the findings above show how",
   "manifest-undecided": "cannot check {{what}}: {{reason}}; if this manifest defines a NodeClass or a SecurityGroupPolicy, its nodes or pods are not judged",
 } as const;
 

@@ -102,13 +102,20 @@ function drawCluster(drawing: Drawing, cluster: ClusterView, prefix: string): vo
  */
 export function clusterArrows(cluster: ClusterView): { readonly arrows: Arrow[]; readonly dnsNote?: string } {
   const dns = cluster.flows.filter((f) => f.kind === "dns");
-  const drawn = cluster.flows.filter((f) => f.kind !== "dns" || f.verdict !== "allowed");
+  const notAllowed = dns.filter((f) => f.verdict !== "allowed");
+  // Blocked DNS between many classes is n² arrows: past a picture's worth, a note counts them.
+  const drawDns = notAllowed.length <= MAX_DNS_ARROWS;
+  const drawn = cluster.flows.filter((f) => f.kind !== "dns" || (drawDns && f.verdict !== "allowed"));
   let dnsNote: string | undefined;
   if (cluster.nodes.length > 0 && dns.length === 0) dnsNote = "no node class here can run CoreDNS: no DNS flow to check";
+  else if (!drawDns) dnsNote = `✗ DNS TCP+UDP 53 is denied or unknown on ${notAllowed.length} of ${dns.length} flows between node classes and CoreDNS hosts: too many to draw, the flow table lists them`;
   else if (dns.length > 0 && dns.every((f) => f.verdict === "allowed")) dnsNote = "✓ DNS TCP+UDP 53 to every CoreDNS host: allowed";
   else if (dns.some((f) => f.verdict === "allowed")) dnsNote = "✓ every other DNS flow (TCP/UDP 53): allowed";
   return { arrows: arrowsOf(drawn), ...(dnsNote ? { dnsNote } : {}) };
 }
+
+/** DNS arrows a cluster's picture draws at most. */
+const MAX_DNS_ARROWS = 40;
 
 export interface Arrow {
   readonly from: string;
@@ -131,10 +138,17 @@ const flowText = (flow: FlowView) => `${FLOW_NAMES[flow.kind]} ${flow.ports}`;
 export function arrowsOf(flows: readonly FlowView[]): Arrow[] {
   const arrows: Arrow[] = [];
   const merged = new Set<FlowView>();
+  // Flows by their ends and verdict, so that finding the way back is not a scan of every flow.
+  const byEnds = new Map<string, FlowView[]>();
+  const ends = (from: string, to: string, verdict: Verdict) => `${from}\u0000${to}\u0000${verdict}`;
+  for (const flow of flows) {
+    const key = ends(flow.from, flow.to, flow.verdict);
+    byEnds.set(key, [...(byEnds.get(key) ?? []), flow]);
+  }
   for (const flow of flows) {
     if (merged.has(flow)) continue;
-    const back =
-      flow.from !== flow.to ? flows.find((o) => o !== flow && !merged.has(o) && o.from === flow.to && o.to === flow.from && o.verdict === flow.verdict) : undefined;
+    merged.add(flow);
+    const back = flow.from !== flow.to ? byEnds.get(ends(flow.to, flow.from, flow.verdict))?.find((o) => !merged.has(o)) : undefined;
     if (back) merged.add(back);
     const texts = [...new Set([flow, ...(back ? [back] : [])].map(flowText))];
     arrows.push({ from: flow.from, to: flow.to, verdict: flow.verdict, both: back !== undefined, label: `${VERDICT_MARKS[flow.verdict]} ${texts.join(" · ")}`, flows: back ? [flow, back] : [flow] });
