@@ -77,6 +77,34 @@ export function fingerprintOf(policy: string, address: string, key: string | und
     .slice(0, 32);
 }
 
+/**
+ * Fingerprints unique within a report, stable across runs. A finding's fingerprint names its
+ * policy, address and subject (and stack); where two findings share one — the same address in two
+ * inputs, or one subject reported twice — the input, then the message, then the order (findings
+ * are sorted) tell them apart. Findings that did not collide keep their fingerprint.
+ */
+export function withUniqueFingerprints(findings: readonly Finding[]): Finding[] {
+  const hash = (...parts: string[]) => createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
+  const collide = (list: readonly Finding[]) => {
+    const counts = new Map<string, number>();
+    for (const f of list) counts.set(f.fingerprint, (counts.get(f.fingerprint) ?? 0) + 1);
+    return (f: Finding) => (counts.get(f.fingerprint) ?? 0) > 1;
+  };
+  let out = [...findings];
+  for (const extra of [(f: Finding) => f.input, (f: Finding) => f.message]) {
+    const collides = collide(out);
+    out = out.map((f) => (collides(f) ? { ...f, fingerprint: hash(f.fingerprint, extra(f)) } : f));
+  }
+  const collides = collide(out);
+  const seen = new Map<string, number>();
+  return out.map((f) => {
+    if (!collides(f)) return f;
+    const n = (seen.get(f.fingerprint) ?? 0) + 1;
+    seen.set(f.fingerprint, n);
+    return { ...f, fingerprint: hash(f.fingerprint, String(n)) };
+  });
+}
+
 /** Code-point order, so that the order is the same on every machine whatever its locale. */
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -5,7 +5,7 @@
  */
 import { UsageError } from "../errors";
 import { printable, printableDeep } from "../printable";
-import { compareFindings, fingerprintOf, type Finding, type Report, type ReportInput } from "../findings/report";
+import { compareFindings, fingerprintOf, withUniqueFingerprints, type Finding, type Report, type ReportInput } from "../findings/report";
 import { LABEL_SEPARATOR, type InputInfo, type ResourceGraph } from "../model/resource-graph";
 import { Analysis, policyContext } from "../policy/context";
 import type { Policy, PolicyResult, Severity } from "../policy/contract";
@@ -137,7 +137,7 @@ export function runPolicies(graphs: readonly ResourceGraph[], setups: readonly P
     schemaVersion: 1,
     tool: { name: "eks-sg-policy", version: toolVersion() },
     inputs: graphs.flatMap((graph) => graph.inputs.map(describeInput)),
-    findings,
+    findings: withUniqueFingerprints(findings),
     summary: {
       policies: setups.length,
       checks,
