@@ -48,7 +48,7 @@ export { formatDot } from "./report/format-dot";
 export { topologyView, topologyViews, type TopologyView } from "./report/topology-view";
 
 // Settings, the pipeline, configuration and waivers.
-export { checkGraphs, checkLoaded, resolveSettings, type CheckRun, type PolicyOverrides, type PolicySetup, type RunSettings, type SettingsRequest } from "./run";
+export { checkGraphs, checkLoaded, FLOOR_ENV, resolveSettings, type CheckRun, type PolicyOverrides, type PolicySetup, type RunSettings, type SettingsRequest } from "./run";
 export { loadConfig, readConfigFile, parseConfig, type LoadedConfig, type PolicyChoices } from "./config";
 export { applyWaivers, loadWaiversFile, compileAddressGlob, addressGlobProblem, type Waiver, type WaiverResult, type WaivedReport } from "./waivers";
 

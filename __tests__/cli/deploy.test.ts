@@ -87,14 +87,15 @@ describe("the decision", () => {
 
   test("its report is check's on the same plan with the same configuration, waivers and plugins", () => {
     const config = path.join(out, "eks-sg-policy.config.json");
-    fs.writeFileSync(config, JSON.stringify({ policies: { "node-dns": { enabled: false } }, waivers: [{ policy: "public-endpoint", address: "*", reason: "Reachable through the proxy only", owner: "@sec", expires: "2099-01-01" }] }));
+    fs.writeFileSync(config, JSON.stringify({ policies: { "node-dns": { enabled: false } }, waivers: [{ policy: "public-endpoint", address: "aws_eks_cluster.*", reason: "Reachable through the proxy only", owner: "@sec", expires: "2099-01-01" }] }));
     const { runner } = recorder(failing);
     const deployed = deploy(["--outdir", out, "--skip-synth", "--auto-approve", "--config", config], runner);
     let checked = "";
     const checkCode = runCli(["check", fixturePlan("topo-lt-node-sg-no-rules"), "--config", config], { stdout: (t) => (checked += t), stderr: () => undefined, env: {} });
     expect(deployed.stdout).toBe(checked);
     expect(deployed.stdout).toMatch(/^EXCEPTION - aws_eks_cluster\.this - public-endpoint - /m);
-    expect(deployed.stdout).not.toMatch(/node-dns/);
+    expect(deployed.stdout).not.toMatch(/^\w+ - \S+ - node-dns - /m);
+    expect(deployed.stdout).toMatch(/^CONFIG WEAKENS - the configuration .* weakens the check: turns off node-dns; waives 1 finding pattern$/m);
     expect([deployed.code, checkCode]).toEqual([1, 1]);
   });
 

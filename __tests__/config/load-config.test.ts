@@ -89,7 +89,7 @@ describe("a valid configuration", () => {
 
   test("an empty object changes nothing", () => {
     const config = loadConfig({ cwd: folderWith({}) })!;
-    expect(config.choices).toEqual({ disabled: [], severities: {}, options: {} });
+    expect(config.choices).toEqual({ disabled: [], enabled: [], severities: {}, options: {} });
     expect(config.plugins).toEqual([]);
     expect(config.waivers).toEqual([]);
     expect(config.failOn).toBeUndefined();
@@ -244,7 +244,7 @@ describe("resolveSettings: configuration, waivers files and --fail-on together",
   test("waivers files come after the configuration's waivers; --fail-on on the command line wins", () => {
     const dir = folderWith(FULL);
     const waiversFile = path.join(dir, "extra-waivers.json");
-    fs.writeFileSync(waiversFile, JSON.stringify({ waivers: [{ ...WAIVER, policy: "node-dns", address: "*" }] }));
+    fs.writeFileSync(waiversFile, JSON.stringify({ waivers: [{ ...WAIVER, policy: "node-dns", address: "aws_eks_node_group.*" }] }));
     const settingsOf = (extra: object) => resolveSettings({ registry: policies, cwd: dir, discoverConfig: true, ...extra });
     const settings = settingsOf({ waiverFiles: [waiversFile] });
     expect(settings.waivers.map((w) => `${w.source?.path} ${w.policy}`)).toEqual(["waivers[0] public-endpoint", "waivers[1] node-imdsv2", "waivers[0] node-dns"]);

@@ -107,7 +107,7 @@ describe("the report", () => {
       ],
     };
     const text = formatMarkdown(withWaivers as Report);
-    expect(text).toContain("<details><summary>Waivers that did not apply</summary>");
+    expect(text).toContain("<details><summary>Waivers to act on: expired, unused or long-lived</summary>");
     expect(text).toContain("| expired | `world-ingress` | `aws_security_group.old*` | `@ops` | 2020-01-01 | Legacy \\| bastion, to be removed |");
     expect(text).toContain("| unused | `remote-access` |");
     expectTablesIntact(text);

@@ -25,10 +25,10 @@ const GOOD = {
 };
 
 test("a valid file gives waivers with their source", () => {
-  const file = write("waivers.json", JSON.stringify({ $schema: "./waivers.schema.json", waivers: [GOOD, { ...GOOD, address: "*", ticket: "SEC-1", input: "plans/*.json" }] }));
+  const file = write("waivers.json", JSON.stringify({ $schema: "./waivers.schema.json", waivers: [GOOD, { ...GOOD, address: "module.*", ticket: "SEC-1", input: "plans/*.json" }] }));
   expect(loadWaiversFile(file, { registry: policies, display: "waivers.json" })).toEqual([
     { ...GOOD, source: { file: "waivers.json", path: "waivers[0]" } },
-    { ...GOOD, address: "*", ticket: "SEC-1", input: "plans/*.json", source: { file: "waivers.json", path: "waivers[1]" } },
+    { ...GOOD, address: "module.*", ticket: "SEC-1", input: "plans/*.json", source: { file: "waivers.json", path: "waivers[1]" } },
   ]);
 });
 
@@ -78,6 +78,25 @@ const CASES: [string, string, string][] = [
     JSON.stringify({ waivers: [{ ...GOOD, address: "aws_launch_template.{a,b" }] }),
     'w.json: waivers[0].address "aws_launch_template.{a,b" has a "{" without its "}". Close the alternatives with "}", or write a literal brace with a backslash before it (in JSON: "\\\\{")',
   ],
+  [
+    "an address that matches every address",
+    JSON.stringify({ waivers: [{ ...GOOD, address: "*" }] }),
+    'w.json: waivers[0].address "*" matches every address, which waives node-imdsv2 everywhere. Name the resources the waiver is for (a glob such as "module.eks.aws_eks_node_group.this[*]"), or turn the policy off in "policies" ({"node-imdsv2": {"enabled": false}}), where every report shows it',
+  ],
+  ["**, the same", JSON.stringify({ waivers: [{ ...GOOD, address: "**" }] }), 'w.json: waivers[0].address "**" matches every address'],
+  ["{*,*.*}, the same", JSON.stringify({ waivers: [{ ...GOOD, address: "{*,*.*}" }] }), 'w.json: waivers[0].address "{*,*.*}" matches every address'],
+  [
+    "a placeholder reason",
+    JSON.stringify({ waivers: [{ ...GOOD, reason: "xxxxxxxxxx" }] }),
+    'w.json: waivers[0].reason "xxxxxxxxxx" is a placeholder, not a reason. Say why the finding is acceptable and what limits the risk, e.g. "Bastion reachable from the corporate VPN only"',
+  ],
+  ["TODO as a reason", JSON.stringify({ waivers: [{ ...GOOD, reason: "TODO TODO TODO" }] }), 'w.json: waivers[0].reason "TODO TODO TODO" is a placeholder, not a reason'],
+  [
+    "an owner who is nobody",
+    JSON.stringify({ waivers: [{ ...GOOD, owner: "." }] }),
+    'w.json: waivers[0].owner "." names nobody. Name who accepted the risk and answers for it, e.g. "@platform-security" or an email address',
+  ],
+  ["TBD as an owner", JSON.stringify({ waivers: [{ ...GOOD, owner: "@tbd" }] }), 'w.json: waivers[0].owner "@tbd" names nobody'],
 ];
 
 test.each(CASES)("%s → one line naming the file and the JSON path", (_, text, message) => {
@@ -89,7 +108,9 @@ test.each(CASES)("%s → one line naming the file and the JSON path", (_, text, 
     error = e;
   }
   expect(error).toBeInstanceOf(InputError);
-  expect((error as Error).message).toBe(message);
+  // A message that ends in the middle of a sentence names its start only.
+  if (/[.)]$/.test(message)) expect((error as Error).message).toBe(message);
+  else expect((error as Error).message.startsWith(message)).toBe(true);
   expect((error as Error).message).not.toContain("\n");
 });
 

@@ -39,6 +39,7 @@ function addSettingsOptions(command: Command): Command {
   return command
     .option("--config <file>", "configuration file (default: ./eks-sg-policy.config.json when present)")
     .option("--no-config", "read no configuration file")
+    .option("--floor <file>", "an operator's configuration the repository's may only tighten (default: $EKS_SG_POLICY_FLOOR)")
     .addOption(new Option("--waivers <file>", 'a waivers file {"waivers": [...]}, repeatable').argParser(collect).default([]))
     .addOption(new Option("--plugin <module>", "a module exporting `policies` to run with the built-in ones, repeatable").argParser(collect).default([]));
 }
@@ -68,7 +69,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .option("--debug", "show stack traces of errors")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((inputs: string[], flags: { format: string[]; context: string[]; failOn?: FailOn; atlantis?: boolean; config?: string | boolean; waivers: string[]; plugin: string[]; sarifSource?: string }) => {
+    .action((inputs: string[], flags: { format: string[]; context: string[]; failOn?: FailOn; atlantis?: boolean; config?: string | boolean; waivers: string[]; plugin: string[]; sarifSource?: string; floor?: string }) => {
       setExit(runCheck(inputs, { ...flags, config: configFlag(flags.config) }, io, policies));
     });
 

@@ -33,6 +33,8 @@ export interface ConfigFileText {
 export interface PolicyChoices {
   /** Ids switched off (`"enabled": false`, directly or through `"*"`). */
   readonly disabled: readonly string[];
+  /** Ids switched on explicitly (`"enabled": true`). */
+  readonly enabled: readonly string[];
   readonly severities: { readonly [policyId: string]: Severity };
   /** Options as written (merged over each policy's defaults when the run is set up). */
   readonly options: { readonly [policyId: string]: Record<string, unknown> };
@@ -163,15 +165,17 @@ function settingsOf(config: ConfigFile, id: string): PolicySettings {
 /** A policy's own entry wins over `"*"`; options belong to one policy only. */
 function choicesOf(config: ConfigFile, registry: readonly Policy[]): PolicyChoices {
   const disabled: string[] = [];
+  const enabled: string[] = [];
   const severities: Record<string, Severity> = {};
   const options: Record<string, Record<string, unknown>> = {};
   for (const { meta } of registry) {
     const settings = settingsOf(config, meta.id);
     if (settings.enabled === false) disabled.push(meta.id);
+    if (settings.enabled === true) enabled.push(meta.id);
     if (settings.severity !== undefined) severities[meta.id] = settings.severity;
     if (settings.options !== undefined) options[meta.id] = settings.options;
   }
-  return { disabled, severities, options };
+  return { disabled, enabled, severities, options };
 }
 
 /** The `--fail-on` to use: the command line's when given, else the configuration's, else `error`. */

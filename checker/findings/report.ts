@@ -33,6 +33,24 @@ export interface ReportInput {
   readonly context?: boolean;
 }
 
+export interface ConfigChange {
+  readonly change: string;
+  /** True when it makes the check report less (or may: options). */
+  readonly weakens: boolean;
+}
+
+/** Which configurations a run read and what they did, as every format reports it. */
+export interface ConfigurationAudit {
+  /** The repository's (or the explicitly named) configuration file. */
+  readonly file?: string;
+  /** The operator's floor (`--floor`). */
+  readonly floor?: string;
+  /** What the configuration in force changes from the defaults. */
+  readonly changes: readonly ConfigChange[];
+  /** What the repository's configuration asked for and the floor did not allow. */
+  readonly refused: readonly ConfigChange[];
+}
+
 /** The inputs that were judged (context inputs only shaped the topology). */
 export function judgedInputs(report: Report): readonly ReportInput[] {
   return report.inputs.filter((input) => input.context !== true);
@@ -53,6 +71,13 @@ export interface Report {
   readonly inputs: readonly ReportInput[];
   readonly findings: readonly Finding[];
   readonly summary: Summary;
+  /** The configurations read and what they changed (absent when the run was set up in code only). */
+  readonly configuration?: ConfigurationAudit;
+}
+
+/** The changes that weaken the check, and what a floor refused: what a reader must see. */
+export function configurationWarnings(report: Report): { readonly weakening: readonly ConfigChange[]; readonly refused: readonly ConfigChange[] } {
+  return { weakening: report.configuration?.changes.filter((c) => c.weakens) ?? [], refused: report.configuration?.refused ?? [] };
 }
 
 export type FailOn = Severity | "never";

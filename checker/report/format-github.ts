@@ -7,6 +7,7 @@
  * `::notice`); unknown → `::notice`; waived findings get no annotation (they are in the summary).
  * Errors come first: GitHub shows only the first few annotations of each level per step.
  */
+import { configurationNotes } from "./configuration-lines";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { statusWord } from "./finding-labels";
@@ -68,6 +69,9 @@ export function formatGithub(report: Report, options: GithubOptions = {}): strin
     const title = `${statusWord(finding)} ${finding.policy}: ${finding.address}`;
     return workflowCommand(level, { file: repoRelative(source ?? finding.input, options.repoRoot), title }, finding.message);
   });
+  for (const note of configurationNotes(report.configuration)) {
+    lines.push(workflowCommand(note.kind === "in-force" ? "notice" : "warning", { title: `${report.tool.name} configuration` }, note.text));
+  }
   const s = report.summary;
   lines.push(`${report.tool.name}: ${s.failed} failed, ${s.unknown} unknown, ${s.waived} waived; ${s.passed} of ${s.checks} checks passed`);
   return `${lines.join("\n")}\n`;

@@ -12,6 +12,7 @@
  * - Details go in the element body (GitLab shows the body, not the `message` attribute).
  * - Text is escaped by xmlbuilder2; characters XML 1.0 cannot hold become U+FFFD.
  */
+import { configurationNotes } from "./configuration-lines";
 import { create } from "xmlbuilder2";
 import type { Policy } from "../policy/contract";
 import { waiverJustification } from "./finding-labels";
@@ -145,6 +146,7 @@ export function formatJunit(report: Report, options: JunitOptions = {}): string 
     const properties = suite.ele("properties");
     properties.ele("property", { name: "tool", value: `${report.tool.name} ${report.tool.version}` });
     for (const [key, value] of Object.entries(report.summary)) properties.ele("property", { name: `report.${key}`, value: String(value) });
+    for (const note of configurationNotes(report.configuration)) properties.ele("property", { name: `configuration.${note.kind}`, value: note.text });
     for (const c of own) addCase(suite, c, options);
   }
   return `${root.end({ prettyPrint: true })}\n`;

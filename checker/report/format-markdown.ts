@@ -7,6 +7,7 @@
  * backslash-escaped, `&` becomes `&amp;`, newlines become `<br>`; addresses go in code spans whose
  * fence is longer than any backtick run they hold.
  */
+import { configurationNotes } from "./configuration-lines";
 import { formatMermaid, FLOW_NAMES, LEGEND_LINES } from "./format-mermaid";
 import { waiverOf, waiverResultsOf } from "./finding-labels";
 import { judgedInputs, reaches, type FailOn, type Finding, type Report } from "../findings/report";
@@ -126,11 +127,11 @@ function findingsTable(report: Report, options: MarkdownOptions, lines: string[]
 }
 
 function waiversSection(report: Report): string[] {
-  const notable = waiverResultsOf(report).filter((w) => w.status !== "applied");
+  const notable = waiverResultsOf(report).filter((w) => w.status !== "applied" || w.longLived);
   if (notable.length === 0) return [];
-  const lines = ["", "<details><summary>Waivers that did not apply</summary>", "", "| Waiver | Policy | Address | Owner | Expires | Reason |", "| --- | --- | --- | --- | --- | --- |"];
+  const lines = ["", "<details><summary>Waivers to act on: expired, unused or long-lived</summary>", "", "| Waiver | Policy | Address | Owner | Expires | Reason |", "| --- | --- | --- | --- | --- | --- |"];
   for (const w of notable) {
-    lines.push(`| ${w.status} | ${markdownCode(w.policy)} | ${markdownCode(w.address)} | ${markdownCode(w.owner)} | ${w.expires} | ${markdownCell(w.reason)} |`);
+    lines.push(`| ${w.status}${w.longLived ? " (long-lived)" : ""} | ${markdownCode(w.policy)} | ${markdownCode(w.address)} | ${markdownCode(w.owner)} | ${w.expires} | ${markdownCell(w.reason)} |`);
   }
   lines.push("", "</details>");
   return lines;
@@ -209,11 +210,13 @@ export function formatMarkdown(report: Report, views: readonly TopologyView[] = 
   const budget = new Budget(limit);
   const lines: string[] = [];
   budget.force(lines, [headline(report, options), "", inputsLine(report), ""]);
+  const notes = configurationNotes(report.configuration);
+  if (notes.length > 0) budget.force(lines, [...notes.map((note) => `> ${note.kind === "in-force" ? "ℹ️" : "⚠️"} ${markdownCell(note.text)}`), ""]);
   // A long table leaves room for the diagrams: a picture of the topology says more than the 100th row.
   const drawing = views.some((view) => view.clusters.length > 0);
   findingsTable(report, options, lines, budget, drawing ? Math.floor(limit * 0.4) : 0);
   const waivers = waiversSection(report);
-  if (waivers.length > 0 && !budget.add(lines, waivers, POINTER_ROOM)) budget.force(lines, ["", `Some waivers did not apply: ${FULL_REPORT}.`]);
+  if (waivers.length > 0 && !budget.add(lines, waivers, POINTER_ROOM)) budget.force(lines, ["", `Some waivers need acting on (expired, unused or long-lived): ${FULL_REPORT}.`]);
   topologySection(views, options, lines, budget);
   return `${lines.join("\n")}\n`;
 }

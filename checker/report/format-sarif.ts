@@ -9,6 +9,7 @@
  * The alert's identity is the finding's fingerprint (policy, address, subject, stack), given as
  * `primaryLocationLineHash` so that it survives re-plans that change the plan file.
  */
+import { configurationNotes } from "./configuration-lines";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -189,9 +190,20 @@ export function sarifLog(report: Report, options: SarifOptions) {
           },
         },
         ...(options.category ? { automationDetails: { id: options.category } } : {}),
+        // What the configuration switched off or a floor refused: SARIF's place for notes about the tool's set-up.
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolConfigurationNotifications: configurationNotes(report.configuration).map((note) => ({
+              level: note.kind === "in-force" ? "note" : "warning",
+              message: { text: note.text },
+              descriptor: { id: `configuration-${note.kind}` },
+            })),
+          },
+        ],
         results: findings.map((finding) => resultOf(finding, ruleIndex, options)),
         columnKind: "utf16CodeUnits",
-        properties: { summary: report.summary, inputs: report.inputs.map((i) => i.path) },
+        properties: { summary: report.summary, inputs: report.inputs.map((i) => i.path), ...(report.configuration ? { configuration: report.configuration } : {}) },
       },
     ],
   };

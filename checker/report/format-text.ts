@@ -3,6 +3,7 @@
  * people reading CI logs already know.
  */
 import type { WaivedReport } from "../waivers/waiver";
+import { configurationLines } from "./configuration-lines";
 import { waiverLines } from "./waiver-lines";
 import { judgedInputs, reaches, type FailOn, type Report } from "../findings/report";
 import { statusWord } from "./finding-labels";
@@ -26,6 +27,7 @@ export function formatText(report: Report, failOn: FailOn = "error", options: { 
   const lines = report.findings.map((f) => `${paint(statusWord(f), options.color === true)} - ${several ? `${f.input}: ` : ""}${f.address} - ${f.policy} - ${f.message}`);
   // Expired and unused waivers are for a person to act on; they start with neither FAIL nor WARN.
   if ("waivers" in report) lines.push(...waiverLines((report as WaivedReport).waivers));
+  lines.push(...configurationLines(report));
   const c = conftestCounts(report, failOn);
   lines.push(`${c.tests} tests, ${c.passed} passed, ${c.warnings} warnings, ${c.failures} failures, ${c.exceptions} exceptions`);
   return `${lines.join("\n")}\n`;

@@ -13,6 +13,7 @@ export function describeWaiverResult(result: WaiverResult): string | undefined {
       : `expired on ${result.expires} UTC (owner ${result.owner}) and matches no finding: remove it`;
   }
   if (result.status === "unused") return `matched no finding: remove it, or correct its policy, address or input`;
+  if (result.longLived) return `holds until ${result.expires}, more than a year away: an exception should be reviewed within a year; give it a nearer date and renew it then`;
   return undefined;
 }
 
@@ -26,7 +27,7 @@ export function waiverLines(results: readonly WaiverResult[]): string[] {
   for (const result of results) {
     const sentence = describeWaiverResult(result);
     if (!sentence) continue;
-    const label = result.status === "expired" ? "WAIVER EXPIRED" : "WAIVER UNUSED";
+    const label = result.status === "expired" ? "WAIVER EXPIRED" : result.status === "unused" ? "WAIVER UNUSED" : "WAIVER LONG-LIVED";
     const scope = `${result.policy} ${result.address}${result.input !== undefined ? ` (input ${result.input})` : ""}`;
     lines.push(`${label} - ${describeSource(result)} - ${scope} - ${sentence}`);
   }

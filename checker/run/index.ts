@@ -1,5 +1,5 @@
 export { checkGraphs, checkLoaded, type CheckRun } from "./pipeline";
-export { resolveSettings, type PolicyOverrides, type PolicySetup, type RunSettings, type SettingsRequest } from "./settings";
+export { FLOOR_ENV, resolveSettings, type PolicyOverrides, type PolicySetup, type RunSettings, type SettingsRequest } from "./settings";
 export { loadPlugin, withPlugins, type LoadedPlugin } from "./plugins";
 export { runPolicies } from "./run-policies";
 export { toolVersion } from "./tool-version";

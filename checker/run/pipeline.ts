@@ -14,7 +14,7 @@ import type { RunSettings } from "./settings";
 export function checkGraphs(graphs: readonly ResourceGraph[], settings: RunSettings, now: Date = new Date()): WaivedReport {
   const pluginOf = new Map<Policy, string>(settings.plugins.flatMap((plugin) => plugin.policies.map((policy) => [policy, plugin.spec] as const)));
   const report = runPolicies(graphs, settings.policies, (policy) => pluginOf.get(policy));
-  return applyWaivers(report, settings.waivers, now).report;
+  return applyWaivers({ ...report, configuration: settings.configuration }, settings.waivers, now).report;
 }
 
 export interface CheckRun {

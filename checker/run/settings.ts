@@ -7,12 +7,16 @@
 import { UsageError } from "../errors";
 import type { FailOn } from "../findings/report";
 import { SEVERITIES, type Policy, type Severity } from "../policy/contract";
-import { parseConfig, pluginsOf, readConfigFile, resolveFailOn, type LoadedConfig } from "../config/load-config";
+import { changesOf, withFloor, type ConfigurationAudit } from "../config/floor";
+import { parseConfig, pluginsOf, readConfigFile, resolveFailOn, type ConfigFileText, type LoadedConfig } from "../config/load-config";
 import { firstError, validatorOf } from "../user-files/ajv";
 import { describeAjvError, fileError, type FieldHint } from "../user-files/json-file";
 import { loadWaiversFile } from "../waivers/load-waivers";
 import type { Waiver } from "../waivers/waiver";
 import { loadPlugin, withPlugins, type LoadedPlugin } from "./plugins";
+
+/** Where operators pin a floor without touching each command line (an Atlantis server, a CI runner). */
+export const FLOOR_ENV = "EKS_SG_POLICY_FLOOR";
 
 /** Choices made in code; they win over the configuration file's. */
 export interface PolicyOverrides {
@@ -33,6 +37,11 @@ export interface SettingsRequest extends PolicyOverrides {
   readonly cwd?: string;
   /** A configuration file (or a folder holding one); `false` for none; unset: found in `cwd` when `discoverConfig`. */
   readonly config?: string | false;
+  /**
+   * The operator's configuration (`--floor`), from outside the checked repository: the check it
+   * sets up is the least that runs; the repository's configuration may only tighten it.
+   */
+  readonly floor?: string;
   readonly discoverConfig?: boolean;
   /** Waivers files (`--waivers`), after the configuration's waivers. */
   readonly waiverFiles?: readonly string[];
@@ -63,6 +72,8 @@ export interface RunSettings {
   /** The configuration file read, as named in messages. */
   readonly configFile?: string;
   readonly plugins: readonly LoadedPlugin[];
+  /** Which configurations were read, what they change from the defaults, what the floor refused. */
+  readonly configuration: ConfigurationAudit;
 }
 
 const idsOf = (policies: readonly Policy[]) => policies.map((p) => p.meta.id);
@@ -134,10 +145,13 @@ export function resolveSettings(request: SettingsRequest): RunSettings {
         : request.discoverConfig
           ? readConfigFile({ cwd })
           : undefined;
-  // --plugin paths are read from the working folder, the file's from its folder (pluginsOf).
-  const plugins = loadPlugins([...(request.plugins ?? []), ...(configText ? pluginsOf(configText) : [])], cwd);
+  const floorText = request.floor !== undefined ? readConfigFile({ file: request.floor }) : undefined;
+  // --plugin paths are read from the working folder, the file's from its folder (pluginsOf). Under
+  // a floor, the repository's plugins are code from the pull request: only the floor's load.
+  const trusted = floorText ?? configText;
+  const plugins = loadPlugins([...(request.plugins ?? []), ...(trusted ? pluginsOf(trusted) : [])], cwd);
   const registry = withPlugins(request.policies ?? request.registry, plugins);
-  const config = configText && parseConfig(configText, registry);
+  const { config, configuration } = configurationOf(configText, floorText, registry);
   checkOverrides(request, registry);
 
   const skipped = new Set([...(config?.choices.disabled ?? []), ...(request.skipPolicies ?? [])]);
@@ -160,7 +174,28 @@ export function resolveSettings(request: SettingsRequest): RunSettings {
     registry,
     waivers,
     failOn: resolveFailOn(request.failOn, config),
-    ...(config ? { configFile: config.file } : {}),
+    ...(configText ? { configFile: configText.file } : {}),
     plugins,
+    configuration,
   };
+}
+
+/** The configuration in force (the repository's, or the floor tightened by it) and its audit. */
+function configurationOf(configText: ConfigFileText | undefined, floorText: ConfigFileText | undefined, registry: readonly Policy[]): { config?: LoadedConfig; configuration: ConfigurationAudit } {
+  const repository = configText && parseRepositoryConfig(configText, registry, floorText !== undefined);
+  if (!floorText) return { ...(repository ? { config: repository } : {}), configuration: { ...(repository ? { file: repository.file } : {}), changes: repository ? changesOf(repository, registry) : [], refused: [] } };
+  const floor = parseConfig(floorText, registry);
+  const { config, refused } = repository ? withFloor(floor, repository, registry) : { config: floor, refused: [] };
+  return { config, configuration: { ...(repository ? { file: repository.file } : {}), floor: floor.file, changes: changesOf(config, registry), refused } };
+}
+
+/** Under a floor, a repository configuration that configures a plugin's policy names a policy the floor did not load. */
+function parseRepositoryConfig(text: ConfigFileText, registry: readonly Policy[], underFloor: boolean): LoadedConfig {
+  if (!underFloor) return parseConfig(text, registry);
+  try {
+    return parseConfig(text, registry);
+  } catch (error) {
+    if (error instanceof Error && /names no policy/.test(error.message)) throw new UsageError(`${error.message.replace(/\.$/, "")}; under --floor, plugins come from the floor only`);
+    throw error;
+  }
 }

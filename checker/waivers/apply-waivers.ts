@@ -14,7 +14,10 @@
 import { compareFindings, type Finding, type Report } from "../findings/report";
 import { compileAddressGlob, compileInputGlob, type Matcher } from "./address-glob";
 import {
+  DAY_MS,
+  expiryInstant,
   isInForce,
+  LONG_LIVED_DAYS,
   type FindingWaiver,
   type WaivableFinding,
   type WaivedReport,
@@ -88,6 +91,7 @@ export function applyWaivers(report: Report, waivers: readonly Waiver[], now: Da
     ...(waiver.ticket !== undefined ? { ticket: waiver.ticket } : {}),
     ...(waiver.source ? { source: waiver.source } : {}),
     status: !inForce ? "expired" : matches[index].length > 0 ? "applied" : "unused",
+    ...(inForce && expiryInstant(waiver.expires) - now.getTime() > LONG_LIVED_DAYS * DAY_MS ? { longLived: true } : {}),
     matches: matches[index],
   }));
 

@@ -4,7 +4,7 @@
  * waivers file: in both, the list is the top-level `waivers` key.
  */
 import { closest, type FieldHint } from "../user-files/json-file";
-import { addressGlobProblem } from "./address-glob";
+import { addressGlobProblem, compileAddressGlob } from "./address-glob";
 import type { Waiver, WaiverSource } from "./waiver";
 
 export const WAIVER_KEYS = ["policy", "address", "input", "reason", "owner", "expires", "ticket"] as const;
@@ -97,11 +97,38 @@ export interface WaiverProblem {
   readonly remedy: string;
 }
 
-/** Checks the globs of waivers that passed the schema. */
+/** Addresses unlike each other: a pattern that matches them all waives a policy everywhere. */
+const UNLIKE_ADDRESSES = ["aws_eks_node_group.a", 'module.m["k"].aws_security_group.b[0]', "module.x.module.y.aws_eks_cluster.c", "kubernetes_manifest.d"];
+
+/** Placeholder words people put where a reason or an owner is required. */
+const PLACEHOLDERS = /^(todo|tbd|fixme|n\/?a|none|test|temp|wip|x+|\.+|-+|\?+|unknown|someone|me|owner|reason|because|ok|later)$/i;
+
+/**
+ * What a schema cannot see: an address glob that does not parse or matches every address (turning
+ * a policy off belongs in `policies`, where it is reported), and a reason or owner that is a
+ * placeholder (`xxxxxxxxxx`, `TODO`, `.`).
+ */
 export function waiverGlobProblem(list: readonly Record<string, unknown>[]): WaiverProblem | undefined {
   for (const [index, waiver] of list.entries()) {
-    const found = addressGlobProblem(String(waiver.address));
-    if (found) return { path: `waivers[${index}].address`, problem: `${JSON.stringify(waiver.address)} ${found.problem}`, remedy: found.remedy };
+    const address = String(waiver.address);
+    const found = addressGlobProblem(address);
+    if (found) return { path: `waivers[${index}].address`, problem: `${JSON.stringify(address)} ${found.problem}`, remedy: found.remedy };
+    const matches = compileAddressGlob(address);
+    if (UNLIKE_ADDRESSES.every((a) => matches(a))) {
+      return {
+        path: `waivers[${index}].address`,
+        problem: `${JSON.stringify(address)} matches every address, which waives ${String(waiver.policy)} everywhere`,
+        remedy: `Name the resources the waiver is for (a glob such as "module.eks.aws_eks_node_group.this[*]"), or turn the policy off in "policies" ({"${String(waiver.policy)}": {"enabled": false}}), where every report shows it`,
+      };
+    }
+    const reason = String(waiver.reason).trim();
+    if (PLACEHOLDERS.test(reason) || new Set(reason.toLowerCase().replace(/[^a-z]/g, "")).size < 4) {
+      return { path: `waivers[${index}].reason`, problem: `${JSON.stringify(reason)} is a placeholder, not a reason`, remedy: 'Say why the finding is acceptable and what limits the risk, e.g. "Bastion reachable from the corporate VPN only"' };
+    }
+    const owner = String(waiver.owner).trim();
+    if (PLACEHOLDERS.test(owner.replace(/^@/, "")) || !/[A-Za-z0-9]/.test(owner)) {
+      return { path: `waivers[${index}].owner`, problem: `${JSON.stringify(owner)} names nobody`, remedy: MISSING.owner };
+    }
   }
   return undefined;
 }

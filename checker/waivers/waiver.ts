@@ -51,6 +51,8 @@ export interface WaiverResult extends Waiver {
    * matched: the findings it matches count again). `unused`: in force but matched nothing.
    */
   readonly status: WaiverStatus;
+  /** In force for more than LONG_LIVED_DAYS from now (`expires: "9999-12-31"`): reported for review. */
+  readonly longLived?: boolean;
   /** The `fail`/`unknown` findings it matched, in report order. */
   readonly matches: readonly WaiverMatch[];
 }
@@ -67,7 +69,10 @@ export interface WaivedReport extends Report {
   readonly waivers: readonly WaiverResult[];
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A waiver that holds longer than this is reported as long-lived: an exception is meant to be reviewed. */
+export const LONG_LIVED_DAYS = 366;
 
 /** The first instant at which a waiver expiring on `expires` no longer holds: the next UTC midnight. */
 export function expiryInstant(expires: string): number {

@@ -4,7 +4,7 @@
  * in a policy id fails where the user wrote it, and the gate checks what `check` would.
  */
 import * as path from "node:path";
-import { checkLoaded, policies as registry, resolveSettings, type LoadedInput, type PolicyOverrides, type Report, type RunSettings } from "../../checker";
+import { checkLoaded, FLOOR_ENV, policies as registry, resolveSettings, type LoadedInput, type PolicyOverrides, type Report, type RunSettings } from "../../checker";
 import { GateUsageError } from "./errors";
 
 export interface PackOptions extends PolicyOverrides {
@@ -15,6 +15,11 @@ export interface PackOptions extends PolicyOverrides {
   readonly config?: string | false;
   /** Plugin modules whose policies run with the built-in ones (resolved from the working folder). */
   readonly plugins?: readonly string[];
+  /**
+   * An operator's configuration that the repository's may only tighten (see docs/configuration.md);
+   * `EKS_SG_POLICY_FLOOR` when not given.
+   */
+  readonly floor?: string;
 }
 
 /**
@@ -23,7 +28,8 @@ export interface PackOptions extends PolicyOverrides {
  */
 export function resolvePack(options: PackOptions, discover: boolean): RunSettings {
   try {
-    return resolveSettings({ ...options, registry, discoverConfig: discover });
+    const floor = options.floor ?? (process.env[FLOOR_ENV] || undefined);
+    return resolveSettings({ ...options, registry, discoverConfig: discover, ...(floor !== undefined ? { floor } : {}) });
   } catch (error) {
     // The checker's one-line errors, as the gate's own kind of error (they are thrown at the user's call).
     if (error instanceof Error && (error.name === "UsageError" || error.name === "InputError")) throw new GateUsageError(`${error.message}.`.replace(/\.\.$/, "."));
