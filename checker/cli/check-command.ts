@@ -19,6 +19,7 @@ import type { RunSettings } from "../run/settings";
 import { EXIT } from "./exit-codes";
 import { parseFormatTargets } from "./format-targets";
 import { useColor, type CliIo } from "./io";
+import { refuseUnsafeOutputs, type ReadPath } from "./output-paths";
 import { settingsFromFlags, type SettingsFlags } from "./run-settings-flags";
 
 export interface CheckFlags extends SettingsFlags {
@@ -69,10 +70,22 @@ export function formatContext(settings: RunSettings, graphs: readonly ResourceGr
   };
 }
 
+/** Every file the run reads, named as on the command line (or as the configuration was found). */
+function readPaths(inputs: readonly string[], flags: CheckFlags, settings: RunSettings): ReadPath[] {
+  return [
+    ...inputs.map((p): ReadPath => ({ path: p, role: "input" })),
+    ...(flags.context ?? []).map((p): ReadPath => ({ path: p, role: "context input" })),
+    ...(settings.configFile !== undefined ? [{ path: settings.configFile, role: "configuration file" } as const] : []),
+    ...(flags.waivers ?? []).map((p): ReadPath => ({ path: p, role: "waivers file" })),
+  ];
+}
+
 export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo, registry: readonly Policy[]): number {
   // Atlantis reads pass/fail from the text and treats a non-zero exit as a lost output.
   const targets = flags.atlantis ? [{ format: "text" }] : parseFormatTargets(flags.format);
   const settings = settingsFromFlags(flags, io, registry);
+  // Before the (slow) load: a report must never replace what the run reads.
+  refuseUnsafeOutputs(targets, readPaths(inputs, flags, settings), io.cwd ?? process.cwd());
   const graphs = modelCommandInputs(inputs, flags.context ?? [], io);
   const report = checkGraphs(graphs, settings, io.now?.() ?? new Date());
   const context = formatContext(settings, graphs, io, flags.sarifSource);

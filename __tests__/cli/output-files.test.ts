@@ -1,0 +1,116 @@
+/**
+ * `--format F=file` targets: never over a file the run reads, never one file for two formats
+ * (both refused before anything is written), each file written whole or not at all.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { cli, fixturePlan } from "../helpers/fixtures";
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-outputs-"));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** A fresh folder with a copy of a failing plan as plan.json. */
+function scratch(name: string): { dir: string; plan: string; bytes: Buffer } {
+  const dir = path.join(work, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const plan = path.join(dir, "plan.json");
+  fs.copyFileSync(fixturePlan("p-cluster-defaults"), plan);
+  return { dir, plan, bytes: fs.readFileSync(plan) };
+}
+
+/** A one-line usage error, exit 2, as every error a user can cause. */
+function expectRefused(run: { code: number; stderr: string; stdout: string }, message: RegExp): void {
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/^eks-sg-policy: [^\n]+\n$/);
+  expect(run.stderr).toMatch(message);
+  expect(run.stdout).toBe("");
+}
+
+describe("an output that is a file the run reads is refused", () => {
+  test("the input itself: refused, and the plan is left as it was", () => {
+    const { plan, bytes } = scratch("input");
+    expectRefused(cli(["check", plan, "--format", `json=${plan}`]), /--format json=\S+plan\.json would overwrite the input \S+plan\.json; write the report to another file$/m);
+    expect(fs.readFileSync(plan)).toEqual(bytes);
+  });
+
+  test("the input reached through another relative path", () => {
+    const { dir, plan, bytes } = scratch("relative");
+    fs.mkdirSync(path.join(dir, "sub"));
+    const other = path.relative(process.cwd(), path.join(dir, "sub", "..", "plan.json"));
+    expectRefused(cli(["check", path.relative(process.cwd(), plan), "--format", `sarif=${other}`]), /would overwrite the input .*plan\.json/);
+    expect(fs.readFileSync(plan)).toEqual(bytes);
+  });
+
+  test("the input reached through a symlink to it, or through a symlinked folder", () => {
+    const { dir, plan, bytes } = scratch("symlink");
+    fs.symlinkSync(plan, path.join(dir, "link.json"));
+    fs.symlinkSync(dir, path.join(work, "symlink-folder"));
+    expectRefused(cli(["check", plan, "--format", `json=${path.join(dir, "link.json")}`]), /would overwrite the input \S+plan\.json \(the same file\)/);
+    expectRefused(cli(["check", plan, "--format", `junit=${path.join(work, "symlink-folder", "plan.json")}`]), /would overwrite the input \S+plan\.json \(the same file\)/);
+    expect(fs.readFileSync(plan)).toEqual(bytes);
+    expect(fs.lstatSync(path.join(dir, "link.json")).isSymbolicLink()).toBe(true);
+  });
+
+  test("a hard link to the input", () => {
+    const { dir, plan } = scratch("hardlink");
+    fs.linkSync(plan, path.join(dir, "hard.json"));
+    expectRefused(cli(["check", plan, "--format", `json=${path.join(dir, "hard.json")}`]), /would overwrite the input .*\(the same file\)/);
+  });
+
+  test("a context input, the configuration file and a waivers file", () => {
+    const { dir, plan } = scratch("context");
+    const context = path.join(dir, "context.json");
+    fs.copyFileSync(fixturePlan("p-cluster-hardened"), context);
+    const config = path.join(dir, "config.json");
+    const waivers = path.join(dir, "waivers.json");
+    fs.writeFileSync(config, "{}\n");
+    fs.writeFileSync(waivers, '{"waivers": []}\n');
+    expectRefused(cli(["check", plan, "--context", context, "--format", `sarif=${context}`]), /would overwrite the context input \S+context\.json;/);
+    expectRefused(cli(["check", plan, "--config", config, "--format", `markdown=${config}`]), /would overwrite the configuration file \S+config\.json;/);
+    expectRefused(cli(["check", plan, "--waivers", waivers, "--format", `json=${waivers}`]), /would overwrite the waivers file \S+waivers\.json;/);
+    expect(fs.readFileSync(config, "utf8")).toBe("{}\n");
+    expect(fs.readFileSync(waivers, "utf8")).toBe('{"waivers": []}\n');
+  });
+
+  test("anything inside a synth output folder that is an input, named by the folder, its parent or its manifest", () => {
+    const { dir } = scratch("synth");
+    const out = path.join(dir, "cdktf.out");
+    const stack = path.join(out, "stacks", "app", "cdk.tf.json");
+    fs.mkdirSync(path.dirname(stack), { recursive: true });
+    fs.writeFileSync(path.join(out, "manifest.json"), JSON.stringify({ version: "0.21.0", stacks: { app: { name: "app", synthesizedStackPath: "stacks/app/cdk.tf.json", workingDirectory: "stacks/app", dependencies: [] } } }));
+    const document = JSON.stringify({ "//": { metadata: { backend: "local", stackName: "app", version: "0.21.0" } }, terraform: {}, resource: {} });
+    fs.writeFileSync(stack, document);
+    for (const input of [out, dir, path.join(out, "manifest.json")]) {
+      expectRefused(cli(["check", input, "--format", `json=${stack}`]), /is inside \S+cdktf\.out, the synth output the input \S+ is read from; write the report outside that folder$/m);
+      expectRefused(cli(["check", input, "--format", `sarif=${path.join(out, "eks.sarif")}`]), /is inside \S+cdktf\.out/);
+    }
+    expect(fs.readFileSync(stack, "utf8")).toBe(document);
+    // Beside the folder is fine.
+    expect(cli(["check", out, "--format", `json=${path.join(dir, "report.json")}`]).code).toBe(0);
+    expect(fs.existsSync(path.join(dir, "report.json"))).toBe(true);
+  });
+});
+
+describe("one file for two formats is refused", () => {
+  test("the same path twice, or two paths to the same file, and nothing is written", () => {
+    const { dir, plan } = scratch("twice");
+    const out = path.join(dir, "report.out");
+    expectRefused(cli(["check", plan, "--format", `json=${out}`, "--format", `sarif=${out}`]), /^eks-sg-policy: --format json=\S+report\.out and --format sarif=\S+report\.out write the same file; give each format its own file$/m);
+    expectRefused(cli(["check", plan, "--format", `json=${out}`, "--format", `json=${path.join(dir, ".", "x", "..", "report.out")}`]), /write the same file/);
+    expect(fs.existsSync(out)).toBe(false);
+    // An existing file reached through a symlink is the same file too.
+    fs.writeFileSync(out, "earlier report\n");
+    fs.symlinkSync(out, path.join(dir, "latest.out"));
+    expectRefused(cli(["check", plan, "--format", `json=${out}`, "--format", `markdown=${path.join(dir, "latest.out")}`]), /write the same file/);
+    expect(fs.readFileSync(out, "utf8")).toBe("earlier report\n");
+  });
+
+  test("different files are all written", () => {
+    const { dir, plan } = scratch("distinct");
+    const run = cli(["check", plan, "--format", `json=${path.join(dir, "r.json")}`, "--format", `sarif=${path.join(dir, "r.sarif")}`, "--format", "text"]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "r.json"), "utf8")).summary.failed).toBeGreaterThan(0);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "r.sarif"), "utf8")).version).toBe("2.1.0");
+  });
+});
