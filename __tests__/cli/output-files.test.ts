@@ -2,9 +2,11 @@
  * `--format F=file` targets: never over a file the run reads, never one file for two formats
  * (both refused before anything is written), each file written whole or not at all.
  */
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { BIN, testBuiltCli } from "../helpers/built-cli";
 import { cli, fixturePlan } from "../helpers/fixtures";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-outputs-"));
@@ -112,5 +114,86 @@ describe("one file for two formats is refused", () => {
     expect(run.code).toBe(1);
     expect(JSON.parse(fs.readFileSync(path.join(dir, "r.json"), "utf8")).summary.failed).toBeGreaterThan(0);
     expect(JSON.parse(fs.readFileSync(path.join(dir, "r.sarif"), "utf8")).version).toBe("2.1.0");
+  });
+});
+
+describe("each file is written whole or not at all", () => {
+  /** What is in the folder besides the plan: the report, and never a temporary file. */
+  const leftIn = (dir: string) => fs.readdirSync(dir).filter((f) => f !== "plan.json").sort();
+
+  test("a written report is complete, with nothing else left in its folder", () => {
+    const { dir, plan } = scratch("whole");
+    expect(cli(["check", plan, "--format", `sarif=${path.join(dir, "r.sarif")}`]).code).toBe(1);
+    expect(leftIn(dir)).toEqual(["r.sarif"]);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "r.sarif"), "utf8")).runs).toHaveLength(1);
+  });
+
+  test("a failure after the text was written (the target is a folder): one line, exit 2, no temporary file left", () => {
+    const { dir, plan } = scratch("folder-target");
+    fs.mkdirSync(path.join(dir, "r.sarif"));
+    const run = cli(["check", plan, "--format", `sarif=${path.join(dir, "r.sarif")}`]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^eks-sg-policy: cannot write \S+r\.sarif: it is a folder \(EISDIR\); no partial report was left there\. Fix that, or write the report to another file\n$/);
+    expect(leftIn(dir)).toEqual(["r.sarif"]);
+    expect(fs.readdirSync(path.join(dir, "r.sarif"))).toEqual([]);
+  });
+
+  test("a folder on the path is a file: one line, exit 2, nothing written", () => {
+    const { dir, plan } = scratch("file-parent");
+    fs.writeFileSync(path.join(dir, "reports"), "a file, not a folder\n");
+    const run = cli(["check", plan, "--format", `json=${path.join(dir, "reports", "r.json")}`]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^eks-sg-policy: cannot write \S+reports\/r\.json: a folder on its path is a file \((EEXIST|ENOTDIR)\); [^\n]+\n$/);
+    expect(leftIn(dir)).toEqual(["reports"]);
+    expect(fs.readFileSync(path.join(dir, "reports"), "utf8")).toBe("a file, not a folder\n");
+  });
+
+  test("a symlinked report keeps its link; the file it points at gets the report, with its permissions", () => {
+    const { dir, plan } = scratch("linked-report");
+    fs.writeFileSync(path.join(dir, "real.json"), "old\n", { mode: 0o640 });
+    fs.chmodSync(path.join(dir, "real.json"), 0o640);
+    fs.symlinkSync("real.json", path.join(dir, "latest.json"));
+    expect(cli(["check", plan, "--format", `json=${path.join(dir, "latest.json")}`]).code).toBe(1);
+    expect(fs.lstatSync(path.join(dir, "latest.json")).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "real.json"), "utf8")).schemaVersion).toBe(1);
+    expect(fs.statSync(path.join(dir, "real.json")).mode & 0o777).toBe(0o640);
+    expect(leftIn(dir)).toEqual(["latest.json", "real.json"]);
+  });
+
+  test("a named pipe (as a shell's process substitution gives) is written into, not replaced", async () => {
+    const { dir, plan } = scratch("fifo");
+    const fifo = path.join(dir, "pipe");
+    if (spawnSync("mkfifo", [fifo]).status !== 0) return; // no mkfifo here: nothing to show
+    const reader = spawn("cat", [fifo], { stdio: ["ignore", "pipe", "ignore"] });
+    let read = "";
+    reader.stdout.on("data", (chunk: Buffer) => (read += chunk.toString("utf8")));
+    const done = new Promise<void>((resolve) => reader.on("close", () => resolve()));
+    const guard = setTimeout(() => reader.kill(), 10_000);
+    expect(cli(["check", plan, "--format", `json=${fifo}`]).code).toBe(1);
+    await done;
+    clearTimeout(guard);
+    expect(JSON.parse(read).schemaVersion).toBe(1);
+    expect(fs.statSync(fifo).isFIFO()).toBe(true);
+  });
+
+  /** The built CLI under `ulimit -f` (in 1024-byte blocks): the SARIF is ~150 kB, the limit 16 kB. */
+  const underFileSizeLimit = (dir: string, plan: string) =>
+    spawnSync("bash", ["-c", `ulimit -f 16 && exec "${process.execPath}" "${BIN}" check "${plan}" --format sarif=r.sarif --format json=r.json`], { cwd: dir, encoding: "utf8" });
+
+  testBuiltCli("past the file-size limit (ulimit -f): one line, exit 2, no truncated SARIF and no temporary file", () => {
+    const { dir, plan } = scratch("ulimit");
+    const run = underFileSizeLimit(dir, plan);
+    expect(run.stderr).toBe("eks-sg-policy: cannot write r.sarif: the file would pass the file-size limit (ulimit -f) (EFBIG); no partial report was left there. Fix that, or write the report to another file\n");
+    expect(run.status).toBe(2);
+    expect(leftIn(dir)).toEqual([]);
+  });
+
+  testBuiltCli("past the file-size limit, an earlier report is left as it was", () => {
+    const { dir, plan } = scratch("ulimit-earlier");
+    fs.writeFileSync(path.join(dir, "r.sarif"), "the report of the previous run\n");
+    const run = underFileSizeLimit(dir, plan);
+    expect(run.status).toBe(2);
+    expect(fs.readFileSync(path.join(dir, "r.sarif"), "utf8")).toBe("the report of the previous run\n");
+    expect(leftIn(dir)).toEqual(["r.sarif"]);
   });
 });

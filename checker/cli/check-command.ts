@@ -2,7 +2,6 @@
  * `eks-sg-policy check`: load every input, model it, run the pack, print each requested format.
  * The exit code is decided here, once: 0 clean, 1 a failing finding reaches --fail-on, 2 bad input.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../errors";
 import { isFailing } from "../findings/report";
@@ -16,11 +15,13 @@ import { FORMATTERS, type FormatContext } from "../report/formatters";
 import { topologyViews } from "../report/topology-view";
 import { checkGraphs } from "../run/pipeline";
 import type { RunSettings } from "../run/settings";
+import { writeFileAtomically } from "./atomic-write";
 import { EXIT } from "./exit-codes";
 import { parseFormatTargets } from "./format-targets";
 import { useColor, type CliIo } from "./io";
 import { refuseUnsafeOutputs, type ReadPath } from "./output-paths";
 import { settingsFromFlags, type SettingsFlags } from "./run-settings-flags";
+import { whyNotWritten } from "./write-failure";
 
 export interface CheckFlags extends SettingsFlags {
   readonly format: string[];
@@ -47,12 +48,12 @@ export function modelCommandInputs(inputs: readonly string[], contexts: readonly
   return [modelInputs(loaded[0], loaded[1])];
 }
 
-function writeFile(file: string, text: string): void {
+/** `shown` is the path as the user gave it. */
+function writeReportFile(file: string, shown: string, text: string): void {
   try {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    fs.writeFileSync(file, text);
+    writeFileAtomically(file, text);
   } catch (error) {
-    throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(`cannot write ${shown}: ${whyNotWritten(error)}; no partial report was left there. Fix that, or write the report to another file`);
   }
 }
 
@@ -93,7 +94,7 @@ export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo
     const toStdout = target.path === undefined;
     const text = FORMATTERS[target.format](report, { ...context, color: toStdout && !flags.atlantis && useColor(io) });
     if (toStdout) io.stdout(text);
-    else writeFile(path.resolve(io.cwd ?? process.cwd(), target.path!), text);
+    else writeReportFile(path.resolve(io.cwd ?? process.cwd(), target.path!), target.path!, text);
   }
   // In GitHub Actions the github format also leaves a table (and the topology) in the job summary.
   if (targets.some((t) => t.format === "github")) appendStepSummary(githubStepSummary(report, topologyViews(graphs), { failOn: settings.failOn }), io.env ?? process.env);
