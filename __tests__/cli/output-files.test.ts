@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BIN, testBuiltCli } from "../helpers/built-cli";
+import { runCli } from "../../checker/cli/main";
 import { cli, fixturePlan } from "../helpers/fixtures";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-outputs-"));
@@ -195,5 +196,35 @@ describe("each file is written whole or not at all", () => {
     expect(run.status).toBe(2);
     expect(fs.readFileSync(path.join(dir, "r.sarif"), "utf8")).toBe("the report of the previous run\n");
     expect(leftIn(dir)).toEqual(["r.sarif"]);
+  });
+});
+
+describe("a job summary that cannot be written is a warning", () => {
+  function inActions(plan: string, summary: string) {
+    let stdout = "";
+    let stderr = "";
+    const code = runCli(["check", plan, "--format", "github"], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { GITHUB_STEP_SUMMARY: summary } });
+    return { code, stdout, stderr };
+  }
+
+  const warning = /^eks-sg-policy: warning: cannot append the job summary to \S+: (a folder on its path is a file \(ENOTDIR\)|it is a folder \(EISDIR\)); the annotations and the exit code are unaffected\. Check what GITHUB_STEP_SUMMARY points at\n$/;
+
+  test.each([
+    ["a failing plan keeps exit 1", "p-cluster-defaults", 1],
+    ["a clean plan keeps exit 0", "p-cluster-hardened", 0],
+  ])("%s, with the annotations and one line on stderr", (_name, fixture, code) => {
+    const { dir } = scratch(`summary-${fixture}`);
+    fs.writeFileSync(path.join(dir, "not-a-folder"), "");
+    const run = inActions(fixturePlan(fixture), path.join(dir, "not-a-folder", "summary.md"));
+    expect(run.code).toBe(code);
+    expect(run.stderr).toMatch(warning);
+    expect(run.stdout).toMatch(/^eks-sg-policy: \d+ failed, /m);
+  });
+
+  test("the summary path is a folder", () => {
+    const { dir } = scratch("summary-folder");
+    const run = inActions(fixturePlan("p-cluster-defaults"), dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(warning);
   });
 });

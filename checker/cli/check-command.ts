@@ -81,6 +81,19 @@ function readPaths(inputs: readonly string[], flags: CheckFlags, settings: RunSe
   ];
 }
 
+/**
+ * The job summary repeats what the annotations and the exit code already say, so a summary file
+ * the runner cannot take is a warning: the check's result stands.
+ */
+function appendJobSummary(markdown: string, io: CliIo): void {
+  const env = io.env ?? process.env;
+  try {
+    appendStepSummary(markdown, env);
+  } catch (error) {
+    io.stderr(`eks-sg-policy: warning: cannot append the job summary to ${env.GITHUB_STEP_SUMMARY}: ${whyNotWritten(error)}; the annotations and the exit code are unaffected. Check what GITHUB_STEP_SUMMARY points at\n`);
+  }
+}
+
 export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo, registry: readonly Policy[]): number {
   // Atlantis reads pass/fail from the text and treats a non-zero exit as a lost output.
   const targets = flags.atlantis ? [{ format: "text" }] : parseFormatTargets(flags.format);
@@ -97,7 +110,7 @@ export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo
     else writeReportFile(path.resolve(io.cwd ?? process.cwd(), target.path!), target.path!, text);
   }
   // In GitHub Actions the github format also leaves a table (and the topology) in the job summary.
-  if (targets.some((t) => t.format === "github")) appendStepSummary(githubStepSummary(report, topologyViews(graphs), { failOn: settings.failOn }), io.env ?? process.env);
+  if (targets.some((t) => t.format === "github")) appendJobSummary(githubStepSummary(report, topologyViews(graphs), { failOn: settings.failOn }), io);
   if (flags.atlantis) return EXIT.clean;
   return isFailing(report, settings.failOn) ? EXIT.failed : EXIT.clean;
 }
