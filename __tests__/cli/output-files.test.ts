@@ -189,6 +189,13 @@ describe("each file is written whole or not at all", () => {
     expect(leftIn(dir)).toEqual([]);
   });
 
+  testBuiltCli("standard output redirected to a file past the limit: one line and exit 2, not a silent cut", () => {
+    const { dir, plan } = scratch("ulimit-stdout");
+    const run = spawnSync("bash", ["-c", `ulimit -f 16 && exec "${process.execPath}" "${BIN}" check "${plan}" --format sarif > r.sarif`], { cwd: dir, encoding: "utf8" });
+    expect(run.stderr).toMatch(/^eks-sg-policy: cannot write to standard output: the file would pass the file-size limit \(ulimit -f\) \(EFBIG\); what it holds is cut short\. [^\n]+\n$/);
+    expect(run.status).toBe(2);
+  });
+
   testBuiltCli("past the file-size limit, an earlier report is left as it was", () => {
     const { dir, plan } = scratch("ulimit-earlier");
     fs.writeFileSync(path.join(dir, "r.sarif"), "the report of the previous run\n");
