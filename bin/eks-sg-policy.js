@@ -8,4 +8,6 @@ try {
   process.stderr.write("eks-sg-policy: the compiled code is missing; run `npm run build` (npm ci does it)\n");
   process.exit(2);
 }
+// A reader that stops early (| head) ends the output quietly; the exit code stays the check's.
+cli.endQuietlyOnClosedPipes();
 process.exitCode = cli.runCli(process.argv.slice(2));

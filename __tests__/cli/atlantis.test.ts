@@ -4,6 +4,7 @@
  * the summary is the conftest line; sticky approvals hash each `^FAIL.*` line.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { cli, fixturePlan, ROOT } from "../helpers/fixtures";
 
@@ -57,4 +58,33 @@ test("the example server config runs the command this test runs", () => {
   expect(config).toContain('run: eks-sg-policy check --atlantis "$SHOWFILE"');
   expect(config).toContain("custom_policy_check: true");
   expect(config).toContain('policy_item_regex: "(?m)^FAIL.*"');
+});
+
+describe("--atlantis with --format F=file, as documented: text on stdout, exit 0 unless the input is bad", () => {
+  // Today --atlantis prints the text format only and writes no --format target; issue #12 makes it
+  // write them. Until then: nothing written, nothing refused, the output Atlantis reads unchanged.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-atlantis-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const plan = fixturePlan("topo-lt-node-sg-no-rules");
+  const plain = cli(["check", "--atlantis", plan]);
+
+  test("a file target is not written, and stdout is the text Atlantis reads", () => {
+    const sarif = path.join(dir, "r.sarif");
+    const run = cli(["check", "--atlantis", "--format", `sarif=${sarif}`, "--format", "json", plan]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(plain.stdout);
+    expect(atlantisPasses(run.stdout)).toBe(false);
+    expect(fs.existsSync(sarif)).toBe(false);
+  });
+
+  test("a target naming the input leaves the input as it was", () => {
+    const copy = path.join(dir, "plan.json");
+    fs.copyFileSync(plan, copy);
+    const bytes = fs.readFileSync(copy);
+    const run = cli(["check", "--atlantis", "--format", `json=${copy}`, copy]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.match(SUMMARY)?.[0]).toBe(plain.stdout.match(SUMMARY)?.[0]);
+    expect(fs.readFileSync(copy)).toEqual(bytes);
+  });
 });

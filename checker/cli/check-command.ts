@@ -2,7 +2,6 @@
  * `eks-sg-policy check`: load every input, model it, run the pack, print each requested format.
  * The exit code is decided here, once: 0 clean, 1 a failing finding reaches --fail-on, 2 bad input.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../errors";
 import { isFailing } from "../findings/report";
@@ -16,10 +15,13 @@ import { FORMATTERS, type FormatContext } from "../report/formatters";
 import { topologyViews } from "../report/topology-view";
 import { checkGraphs } from "../run/pipeline";
 import type { RunSettings } from "../run/settings";
+import { writeFileAtomically } from "./atomic-write";
 import { EXIT } from "./exit-codes";
 import { parseFormatTargets } from "./format-targets";
 import { useColor, type CliIo } from "./io";
+import { refuseUnsafeOutputs, type ReadPath } from "./output-paths";
 import { settingsFromFlags, type SettingsFlags } from "./run-settings-flags";
+import { whyNotWritten } from "./write-failure";
 
 export interface CheckFlags extends SettingsFlags {
   readonly format: string[];
@@ -46,12 +48,12 @@ export function modelCommandInputs(inputs: readonly string[], contexts: readonly
   return [modelInputs(loaded[0], loaded[1])];
 }
 
-function writeFile(file: string, text: string): void {
+/** `shown` is the path as the user gave it. */
+function writeReportFile(file: string, shown: string, text: string): void {
   try {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    fs.writeFileSync(file, text);
+    writeFileAtomically(file, text);
   } catch (error) {
-    throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(`cannot write ${shown}: ${whyNotWritten(error)}; no partial report was left there. Fix that, or write the report to another file`);
   }
 }
 
@@ -69,10 +71,35 @@ export function formatContext(settings: RunSettings, graphs: readonly ResourceGr
   };
 }
 
+/** Every file the run reads, named as on the command line (or as the configuration was found). */
+function readPaths(inputs: readonly string[], flags: CheckFlags, settings: RunSettings): ReadPath[] {
+  return [
+    ...inputs.map((p): ReadPath => ({ path: p, role: "input" })),
+    ...(flags.context ?? []).map((p): ReadPath => ({ path: p, role: "context input" })),
+    ...(settings.configFile !== undefined ? [{ path: settings.configFile, role: "configuration file" } as const] : []),
+    ...(flags.waivers ?? []).map((p): ReadPath => ({ path: p, role: "waivers file" })),
+  ];
+}
+
+/**
+ * The job summary repeats what the annotations and the exit code already say, so a summary file
+ * the runner cannot take is a warning: the check's result stands.
+ */
+function appendJobSummary(markdown: string, io: CliIo): void {
+  const env = io.env ?? process.env;
+  try {
+    appendStepSummary(markdown, env);
+  } catch (error) {
+    io.stderr(`eks-sg-policy: warning: cannot append the job summary to ${env.GITHUB_STEP_SUMMARY}: ${whyNotWritten(error)}; the annotations and the exit code are unaffected. Check what GITHUB_STEP_SUMMARY points at\n`);
+  }
+}
+
 export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo, registry: readonly Policy[]): number {
   // Atlantis reads pass/fail from the text and treats a non-zero exit as a lost output.
   const targets = flags.atlantis ? [{ format: "text" }] : parseFormatTargets(flags.format);
   const settings = settingsFromFlags(flags, io, registry);
+  // Before the (slow) load: a report must never replace what the run reads.
+  refuseUnsafeOutputs(targets, readPaths(inputs, flags, settings), io.cwd ?? process.cwd());
   const graphs = modelCommandInputs(inputs, flags.context ?? [], io);
   const report = checkGraphs(graphs, settings, io.now?.() ?? new Date());
   const context = formatContext(settings, graphs, io, flags.sarifSource);
@@ -80,10 +107,10 @@ export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo
     const toStdout = target.path === undefined;
     const text = FORMATTERS[target.format](report, { ...context, color: toStdout && !flags.atlantis && useColor(io) });
     if (toStdout) io.stdout(text);
-    else writeFile(path.resolve(io.cwd ?? process.cwd(), target.path!), text);
+    else writeReportFile(path.resolve(io.cwd ?? process.cwd(), target.path!), target.path!, text);
   }
   // In GitHub Actions the github format also leaves a table (and the topology) in the job summary.
-  if (targets.some((t) => t.format === "github")) appendStepSummary(githubStepSummary(report, topologyViews(graphs), { failOn: settings.failOn }), io.env ?? process.env);
+  if (targets.some((t) => t.format === "github")) appendJobSummary(githubStepSummary(report, topologyViews(graphs), { failOn: settings.failOn }), io);
   if (flags.atlantis) return EXIT.clean;
   return isFailing(report, settings.failOn) ? EXIT.failed : EXIT.clean;
 }

@@ -1,4 +1,7 @@
+import * as fs from "node:fs";
+import { UsageError } from "../errors";
 import type { CommandRunner, Confirm } from "./command-runner";
+import { whyNotWritten } from "./write-failure";
 
 /** What the CLI reads from and writes to; tests pass their own. */
 export interface CliIo {
@@ -18,8 +21,42 @@ export interface CliIo {
   readonly now?: () => Date;
 }
 
+/**
+ * Standard output redirected to a file (`> report.sarif`): Node's stream for a file ignores a short
+ * write (a full disk, `ulimit -f`), which leaves a truncated report and exit code 0. Writing every
+ * byte here turns that into a one-line error. Pipes and terminals keep Node's stream.
+ */
+function writeStdout(text: string): void {
+  if (!stdoutIsFile()) {
+    process.stdout.write(text);
+    return;
+  }
+  const bytes = Buffer.from(text, "utf8");
+  try {
+    for (let offset = 0; offset < bytes.length; ) {
+      const written = fs.writeSync(1, bytes, offset);
+      if (written === 0) throw Object.assign(new Error("nothing written"), { code: "EIO" });
+      offset += written;
+    }
+  } catch (error) {
+    throw new UsageError(`cannot write to standard output: ${whyNotWritten(error)}; what it holds is cut short. Fix that, or write the report with --format F=file, which is written whole or not at all`);
+  }
+}
+
+let stdoutFile: boolean | undefined;
+function stdoutIsFile(): boolean {
+  if (stdoutFile === undefined) {
+    try {
+      stdoutFile = fs.fstatSync(1).isFile();
+    } catch {
+      stdoutFile = false;
+    }
+  }
+  return stdoutFile;
+}
+
 export const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
+  stdout: writeStdout,
   stderr: (text) => process.stderr.write(text),
   stdoutIsTty: process.stdout.isTTY === true,
   stderrIsTty: process.stderr.isTTY === true,

@@ -22,6 +22,7 @@ import { processIo, type CliIo } from "./io";
 import { policies as builtInPolicies } from "../../policies";
 
 export { EXIT } from "./exit-codes";
+export { endQuietlyOnClosedPipes } from "./closed-pipe";
 export type { CliIo } from "./io";
 
 const collect = (value: string, previous: string[]) => [...previous, value];

@@ -85,15 +85,33 @@ export function loadInput(input: string, readStdin: () => Uint8Array = () => fs.
   } catch {
     throw inputErrors.missing(input);
   }
+  const synthFolder = synthFolderOf(input, stat);
   if (stat.isDirectory()) {
-    for (const candidate of [input, path.join(input, "cdktf.out")]) {
-      const manifest = path.join(candidate, "manifest.json");
-      if (fs.existsSync(manifest)) return loadBytes(readFile(manifest), manifest, candidate, role);
-    }
-    throw inputErrors.noStacks(input);
+    if (synthFolder === undefined) throw inputErrors.noStacks(input);
+    const manifest = path.join(synthFolder, "manifest.json");
+    return loadBytes(readFile(manifest), manifest, synthFolder, role);
   }
-  if (path.basename(input) === "manifest.json") return loadBytes(readFile(input), input, path.dirname(input), role);
-  return loadBytes(readFile(input), input, undefined, role);
+  return loadBytes(readFile(input), input, synthFolder, role);
+}
+
+/**
+ * The synth output folder an input reads its stacks from: a folder holding manifest.json (or its
+ * cdktf.out), or the folder of a manifest.json named directly; undefined for a plan or cdk.tf.json
+ * file, for stdin and for a folder without stacks. The command line keeps report files out of it.
+ */
+export function synthFolderOf(input: string, stat: fs.Stats | undefined = statOrUndefined(input)): string | undefined {
+  if (input === STDIN || stat === undefined) return undefined;
+  if (stat.isDirectory()) return [input, path.join(input, "cdktf.out")].find((candidate) => fs.existsSync(path.join(candidate, "manifest.json")));
+  return path.basename(input) === "manifest.json" ? path.dirname(input) : undefined;
+}
+
+function statOrUndefined(input: string): fs.Stats | undefined {
+  if (input === STDIN) return undefined;
+  try {
+    return fs.statSync(input);
+  } catch {
+    return undefined;
+  }
 }
 
 export function loadInputs(inputs: readonly string[], readStdin?: () => Uint8Array, role: InputRole = "subject"): LoadedInput[] {
