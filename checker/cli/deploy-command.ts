@@ -12,7 +12,6 @@
  * The steps run through a `CommandRunner` and the question through a `Confirm`, so the decision
  * (apply or not, and which file) can be tested without reaching AWS.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputError, UsageError } from "../errors";
 import { isFailing } from "../findings/report";
@@ -23,6 +22,7 @@ import { formatText } from "../report/format-text";
 import { checkLoaded } from "../run/pipeline";
 import type { RunSettings } from "../run/settings";
 import type { CommandResult, CommandRunner, Confirm } from "./command-runner";
+import { deployOrder, readManifest, stackFolder } from "./deploy-order";
 import { EXIT } from "./exit-codes";
 import type { CliIo } from "./io";
 import { settingsFromFlags, type SettingsFlags } from "./run-settings-flags";
@@ -41,53 +41,6 @@ interface StackFolder {
 }
 
 const PLAN_FILE = "eks-sg-policy.tfplan";
-const ALL_STACKS = "*";
-
-interface ManifestStack {
-  readonly workingDirectory?: string;
-  readonly dependencies?: readonly string[];
-}
-
-function readManifest(outdir: string): { file: string; stacks: Record<string, ManifestStack> } {
-  const file = path.join(outdir, "manifest.json");
-  if (!fs.existsSync(file)) throw new UsageError(`${file} not found; run cdktf synth, or drop --skip-synth`);
-  try {
-    const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { stacks?: Record<string, ManifestStack> };
-    return { file, stacks: manifest.stacks ?? {} };
-  } catch (error) {
-    throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); run cdktf synth again`);
-  }
-}
-
-/** The stacks to deploy, each after the stacks it depends on (among those asked for), ties by name. */
-export function deployOrder(stacks: Record<string, ManifestStack>, asked: readonly string[], manifestFile: string): string[] {
-  const names = Object.keys(stacks).sort();
-  let wanted: string[];
-  if (asked.length === 0) {
-    if (names.length !== 1) throw new UsageError(`name the stacks to deploy: one or more of ${names.join(", ") || "(none)"}, or '${ALL_STACKS}' for all`);
-    wanted = names;
-  } else if (asked.includes(ALL_STACKS)) {
-    wanted = names;
-  } else {
-    for (const name of asked) if (!names.includes(name)) throw new UsageError(`no stack "${name}" in ${manifestFile}; stacks: ${names.join(", ")}`);
-    wanted = [...new Set(asked)].sort();
-  }
-  // Depth-first over every dependency (through stacks not asked for too), keeping the asked ones.
-  const order: string[] = [];
-  const done = new Set<string>();
-  const visiting = new Set<string>();
-  const visit = (name: string, chain: readonly string[]) => {
-    if (done.has(name)) return;
-    if (visiting.has(name)) throw new UsageError(`the stacks of ${manifestFile} depend on each other: ${[...chain, name].join(" → ")}`);
-    visiting.add(name);
-    for (const dependency of [...(stacks[name]?.dependencies ?? [])].sort()) visit(dependency, [...chain, name]);
-    visiting.delete(name);
-    done.add(name);
-    if (wanted.includes(name)) order.push(name);
-  };
-  for (const name of wanted) visit(name, []);
-  return order;
-}
 
 function step(runner: CommandRunner, io: CliIo, command: string, args: string[], cwd: string, capture = false): CommandResult {
   if (!capture) io.stderr(`eks-sg-policy deploy: ${command} ${args.join(" ")}\n`);
@@ -143,7 +96,7 @@ export function runDeploy(stacks: readonly string[], flags: DeployFlags, io: Cli
   if (order.length > 1) io.stderr(`eks-sg-policy deploy: stacks in order: ${order.join(", ")}\n`);
   const applied: LoadedInput[] = [];
   for (const [i, name] of order.entries()) {
-    const dir = path.join(outdir, manifest.stacks[name].workingDirectory ?? path.join("stacks", name));
+    const dir = stackFolder(outdir, manifest, name);
     const outcome = deployStack({ name, dir }, applied, settings, flags, io, runner, confirm);
     const rest = order.slice(i + 1);
     if (outcome !== "applied") {
