@@ -33,12 +33,20 @@ function recorder(planJson: string, shown: Record<string, { plan: string; state?
   const runner: CommandRunner = (command, args, { cwd }) => {
     const stack = path.basename(cwd);
     calls.push(`${stack}: ${command} ${args.join(" ")}`);
+    // terraform plan -out writes the plan file.
+    const out = args.find((a) => a.startsWith("-out="));
+    if (out) fs.writeFileSync(path.resolve(cwd, out.slice("-out=".length)), `plan of ${stack}`);
     if (args[0] !== "show") return { status: 0, stdout: "" };
     const answer = shown[stack];
     return { status: 0, stdout: args.length > 2 ? (answer?.plan ?? planJson) : (answer?.state ?? answer?.plan ?? planJson) };
   };
   return { calls, runner };
 }
+
+/** The private plan file of a run, wherever it is, as `<plan>`. */
+const PRIVATE_PLAN = /[^\s=]*eks-sg-policy-plan-[^/\s]+\/[^/\s]+\.tfplan/g;
+const named = (calls: readonly string[]) => calls.map((c) => c.replace(PRIVATE_PLAN, "<plan>"));
+const planFileOf = (calls: readonly string[]) => calls.map((c) => c.match(/ -out=(\S+)$/)?.[1]).find(Boolean);
 
 function deploy(args: string[], runner: CommandRunner, answer = false, cwd?: string) {
   let stdout = "";
@@ -56,7 +64,7 @@ describe("the decision", () => {
     const { calls, runner } = recorder(failing);
     const result = deploy(["--outdir", out, "--auto-approve"], runner);
     expect(result.code).toBe(1);
-    expect(calls).toEqual([`${path.basename(process.cwd())}: npx cdktf synth`, "app: terraform init -input=false", "app: terraform plan -input=false -out=eks-sg-policy.tfplan", "app: terraform show -json eks-sg-policy.tfplan"]);
+    expect(named(calls)).toEqual([`${path.basename(process.cwd())}: npx cdktf synth`, "app: terraform init -input=false", "app: terraform plan -input=false -out=<plan>", "app: terraform show -json <plan>"]);
     expect(result.stderr).toMatch(/fails the check; it was not applied/);
     expect(result.stdout).toMatch(/FAIL - aws_eks_node_group\.workers - node-to-apiserver/);
   });
@@ -65,8 +73,44 @@ describe("the decision", () => {
     const { calls, runner } = recorder(passing);
     const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], runner);
     expect(result.code).toBe(0);
-    expect(calls.at(-1)).toBe("app: terraform apply -input=false eks-sg-policy.tfplan");
+    const file = planFileOf(calls);
+    expect(calls.slice(-2)).toEqual([`app: terraform show -json ${file}`, `app: terraform apply -input=false ${file}`]);
     expect(calls.filter((c) => c.includes(" plan "))).toHaveLength(1);
+  });
+
+  test("each run plans into a folder of its own (mode 0700, outside the stack's folder) and removes it afterwards", () => {
+    const modes: string[] = [];
+    const runs = [recorder(passing), recorder(passing)].map(({ calls, runner }) => {
+      const watching: CommandRunner = (command, args, options) => {
+        const result = runner(command, args, options);
+        if (args[0] === "plan") modes.push((fs.statSync(path.dirname(planFileOf(calls)!)).mode & 0o777).toString(8));
+        return result;
+      };
+      expect(deploy(["--outdir", out, "--skip-synth", "--auto-approve"], watching).code).toBe(0);
+      return planFileOf(calls)!;
+    });
+    // Two deploys of one stack never share a file (they used to share stacks/app/eks-sg-policy.tfplan).
+    expect(runs[0]).not.toBe(runs[1]);
+    for (const file of runs) {
+      expect(path.isAbsolute(file) && !file.startsWith(out)).toBe(true);
+      expect(fs.existsSync(path.dirname(file))).toBe(false);
+    }
+    expect(modes).toEqual(["700", "700"]);
+    expect(fs.readdirSync(path.join(out, "stacks/app"))).toEqual(["cdk.tf.json"]);
+  });
+
+  test("a plan file that changes after its check is not applied: exit 2, saying so", () => {
+    const { calls, runner } = recorder(passing);
+    const swapping: CommandRunner = (command, args, options) => {
+      const result = runner(command, args, options);
+      if (args[0] === "show") fs.writeFileSync(args[2], "another plan");
+      return result;
+    };
+    const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], swapping);
+    expect(result.code).toBe(2);
+    expect(calls.some((c) => c.includes(" apply "))).toBe(false);
+    expect(result.stderr).toMatch(/^eks-sg-policy: the saved plan of stack app changed after it was checked \(sha256 [0-9a-f]{64}, now [0-9a-f]{64}\); it was not applied/m);
+    expect(fs.existsSync(path.dirname(planFileOf(calls)!))).toBe(false);
   });
 
   test("without --auto-approve it asks, and only yes applies", () => {
@@ -75,7 +119,7 @@ describe("the decision", () => {
     expect(no.calls.some((c) => c.includes("apply"))).toBe(false);
     const yes = recorder(passing);
     deploy(["--outdir", out, "--skip-synth"], yes.runner, true);
-    expect(yes.calls.at(-1)).toMatch(/apply -input=false eks-sg-policy\.tfplan$/);
+    expect(named(yes.calls).at(-1)).toBe("app: terraform apply -input=false <plan>");
   });
 
   test("a failing terraform step stops everything with exit 2", () => {
@@ -110,7 +154,7 @@ describe("several stacks", () => {
   const passing = fs.readFileSync(fixturePlan("cdktf-ec2-cluster-sg"), "utf8");
   // zeta ← mid ← alpha: the order is the dependencies', not the names'.
   const out = synthOut({ alpha: {}, mid: {}, zeta: {} }, { alpha: ["mid"], mid: ["zeta"] });
-  const steps = (calls: readonly string[]) => calls.filter((c) => / terraform (plan|apply) /.test(c)).map((c) => c.replace(/ -input=false| -out=\S+| eks-sg-policy\.tfplan/g, ""));
+  const steps = (calls: readonly string[]) => calls.filter((c) => / terraform (plan|apply) /.test(c)).map((c) => c.replace(/ -input=false| -out=\S+| \S+\.tfplan/g, ""));
 
   test("'*' deploys every stack after those it depends on: each planned, checked and applied before the next is planned", () => {
     const { calls, runner } = recorder(passing);
@@ -172,14 +216,53 @@ const { mirror, skipReason } = terraformAvailability();
     return { status: result.status ?? 1, stdout: capture ? result.stdout : "" };
   };
 
-  test("refuses a failing plan: terraform planned it, nothing was applied", () => {
+  /** `quiet`, remembering the arguments of each terraform step. */
+  const recording = (runner: CommandRunner = quiet) => {
+    const calls: string[] = [];
+    const record: CommandRunner = (command, args, options) => (calls.push(args.join(" ")), runner(command, args, options));
+    return { calls, runner: record };
+  };
+
+  test("refuses a failing plan: terraform planned it, nothing was applied, no plan file is left", () => {
     const broken = JSON.parse(fs.readFileSync(path.join(path.dirname(fixturePlan("cdktf-broken")), "cdk.tf.json"), "utf8"));
     const out = synthOut({ broken });
-    const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], quiet);
+    const { calls, runner } = recording();
+    const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], runner);
     expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^FAIL - /m);
     const dir = path.join(out, "stacks/broken");
-    expect(fs.existsSync(path.join(dir, "eks-sg-policy.tfplan"))).toBe(true);
     expect(fs.existsSync(path.join(dir, "terraform.tfstate"))).toBe(false);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tfplan"))).toEqual([]);
+    expect(fs.existsSync(path.dirname(planFileOf(calls)!))).toBe(false);
+  });
+
+  test("a plan swapped between its check and the apply (by a real plan of another configuration) is not applied", () => {
+    const out = synthOut({ local: { resource: { terraform_data: { marker: { input: "checked" } } } } });
+    const dir = path.join(out, "stacks/local");
+    const config = path.join(dir, "cdk.tf.json");
+    // Whoever can write the plan file replaces it, right after `show -json` read it, with a plan of
+    // their own configuration (terraform applies a saved plan's own configuration, not the folder's).
+    const attacker: CommandRunner = (command, args, options) => {
+      const result = quiet(command, args, options);
+      if (args[0] === "show" && args.length > 2) {
+        const checked = fs.readFileSync(config);
+        fs.writeFileSync(config, JSON.stringify({ resource: { terraform_data: { unchecked: { input: "swapped in" } } } }));
+        try {
+          expect(quiet(command, ["plan", "-input=false", `-out=${args[2]}`], options).status).toBe(0);
+        } finally {
+          fs.writeFileSync(config, checked);
+        }
+      }
+      return result;
+    };
+    const { calls, runner } = recording(attacker);
+    const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], runner);
+    const state = path.join(dir, "terraform.tfstate");
+    expect(fs.existsSync(state) ? fs.readFileSync(state, "utf8") : "no state").toBe("no state");
+    expect(calls.filter((c) => c.startsWith("apply"))).toEqual([]);
+    expect(result.stderr).toMatch(/^eks-sg-policy: the saved plan of stack local changed after it was checked \(sha256 [0-9a-f]{64}, now [0-9a-f]{64}\); it was not applied/m);
+    expect(result.code).toBe(2);
+    expect(fs.existsSync(path.dirname(planFileOf(calls)!))).toBe(false);
   });
 
   test("applies a passing plan (terraform_data only: nothing leaves this machine)", () => {
@@ -216,7 +299,7 @@ const { mirror, skipReason } = terraformAvailability();
     // nodes was planned after base was applied: it read base's output from its state.
     expect(consumer?.instances[0].attributes.output.value).toBe("made by base");
     expect(fs.existsSync(stateOf("broken"))).toBe(false);
-    expect(fs.existsSync(path.join(out, "stacks/last/eks-sg-policy.tfplan"))).toBe(false);
+    expect(fs.readdirSync(path.join(out, "stacks/last"))).toEqual(["cdk.tf.json"]);
   });
 
   test("honours the configuration and its waivers, as check does: a waived finding no longer blocks the apply", () => {

@@ -2,7 +2,9 @@
  * `eks-sg-policy deploy [stacks...]`: check, then apply exactly that plan. Unlike `cdktf deploy`,
  * which plans again when it applies, this saves the plan (`terraform plan -out`), checks its JSON,
  * and applies that saved file only when the check passes — what was checked is what gets applied.
- * The check is `check`'s: the same configuration file, waivers, plugins and `--fail-on`.
+ * The file is this run's own, in a private folder, and its digest must not have changed before
+ * the apply (private-plan.ts). The check is `check`'s: the same configuration file, waivers,
+ * plugins and `--fail-on`.
  *
  * Several stacks (or `'*'`) go in the dependency order of `cdktf.out/manifest.json`, one at a
  * time: each is planned after the ones before it were applied (so their outputs are read), checked
@@ -25,6 +27,7 @@ import type { CommandResult, CommandRunner, Confirm } from "./command-runner";
 import { deployOrder, readManifest, stackFolder } from "./deploy-order";
 import { EXIT } from "./exit-codes";
 import type { CliIo } from "./io";
+import { PrivatePlan } from "./private-plan";
 import { settingsFromFlags, type SettingsFlags } from "./run-settings-flags";
 
 export interface DeployFlags extends SettingsFlags {
@@ -39,8 +42,6 @@ interface StackFolder {
   readonly name: string;
   readonly dir: string;
 }
-
-const PLAN_FILE = "eks-sg-policy.tfplan";
 
 function step(runner: CommandRunner, io: CliIo, command: string, args: string[], cwd: string, capture = false): CommandResult {
   if (!capture) io.stderr(`eks-sg-policy deploy: ${command} ${args.join(" ")}\n`);
@@ -62,11 +63,21 @@ function shownInput(text: string, name: string, display: string, role: "subject"
 type Outcome = "applied" | "failed" | "declined";
 
 function deployStack(stack: StackFolder, applied: readonly LoadedInput[], settings: RunSettings, flags: DeployFlags, io: CliIo, runner: CommandRunner, confirm: Confirm): Outcome {
+  const saved = PrivatePlan.create(stack.name);
+  try {
+    return checkAndApply(stack, saved, applied, settings, flags, io, runner, confirm);
+  } finally {
+    saved.remove();
+  }
+}
+
+function checkAndApply(stack: StackFolder, saved: PrivatePlan, applied: readonly LoadedInput[], settings: RunSettings, flags: DeployFlags, io: CliIo, runner: CommandRunner, confirm: Confirm): Outcome {
   const { name, dir } = stack;
   step(runner, io, flags.terraform, ["init", "-input=false"], dir);
-  step(runner, io, flags.terraform, ["plan", "-input=false", `-out=${PLAN_FILE}`], dir);
-  const shown = step(runner, io, flags.terraform, ["show", "-json", PLAN_FILE], dir, true);
-  const plan = shownInput(shown.stdout, name, `${name} (${path.join(dir, PLAN_FILE)})`, "subject");
+  step(runner, io, flags.terraform, ["plan", "-input=false", `-out=${saved.file}`], dir);
+  const checked = saved.seal(name);
+  const shown = step(runner, io, flags.terraform, ["show", "-json", saved.file], dir, true);
+  const plan = shownInput(shown.stdout, name, `${name} (saved plan of ${dir})`, "subject");
   const { report } = checkLoaded(plan, settings, io.now?.() ?? new Date(), applied);
   io.stdout(formatText(report, settings.failOn));
   if (isFailing(report, settings.failOn)) {
@@ -77,8 +88,9 @@ function deployStack(stack: StackFolder, applied: readonly LoadedInput[], settin
     io.stderr(`eks-sg-policy deploy: stack ${name} not applied\n`);
     return "declined";
   }
-  // The saved plan file, not a new plan: what was checked is what is applied.
-  step(runner, io, flags.terraform, ["apply", "-input=false", PLAN_FILE], dir);
+  // The saved plan file, not a new plan, and only while it holds the bytes that were checked.
+  saved.verify(name, checked);
+  step(runner, io, flags.terraform, ["apply", "-input=false", saved.file], dir);
   return "applied";
 }
 
