@@ -129,6 +129,25 @@ describe("the decision", () => {
     expect(result.stderr).toMatch(/terraform plan failed with exit code 1 .*nothing more was applied/);
   });
 
+  test("a failing apply is passed through honestly: what may have changed, terraform's exit code, exit 3", () => {
+    const { calls, runner } = recorder(passing);
+    const failingApply: CommandRunner = (command, args, options) => (args[0] === "apply" ? (runner(command, args, options), { status: 5, stdout: "" }) : runner(command, args, options));
+    const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], failingApply);
+    expect(result.code).toBe(3);
+    expect(calls.at(-1)).toMatch(/^app: terraform apply /);
+    const dir = path.join(out, "stacks/app");
+    expect(result.stderr).toContain(`eks-sg-policy deploy: the apply of stack app failed with terraform's exit code 5; resources may have changed: run \`terraform plan\` in ${dir} to see what is there now\n`);
+    expect(result.stderr).not.toMatch(/nothing (more )?was applied/);
+  });
+
+  test("an apply stopped by a signal says so", () => {
+    const { runner } = recorder(passing);
+    const killed: CommandRunner = (command, args, options) => (args[0] === "apply" ? { status: 1, signal: "SIGINT", stdout: "" } : runner(command, args, options));
+    const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], killed);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/the apply of stack app was stopped by SIGINT; resources may have changed: run `terraform plan` in \S+ to see what is there now\n/);
+  });
+
   test("its report is check's on the same plan with the same configuration, waivers and plugins", () => {
     const config = path.join(out, "eks-sg-policy.config.json");
     fs.writeFileSync(config, JSON.stringify({ policies: { "node-dns": { enabled: false } }, waivers: [{ policy: "public-endpoint", address: "*", reason: "Reachable through the proxy only", owner: "@sec", expires: "2099-01-01" }] }));
@@ -178,6 +197,18 @@ describe("several stacks", () => {
     expect(result.code).toBe(1);
     expect(steps(calls)).toEqual(["zeta: terraform plan", "zeta: terraform apply", "mid: terraform plan"]);
     expect(result.stderr).toMatch(/the plan of stack mid fails the check; it was not applied\n.*not planned or applied: alpha/s);
+  });
+
+  test("a failed apply stops the stacks after it, with exit 3", () => {
+    const { calls, runner } = recorder(passing);
+    const failingMid: CommandRunner = (command, args, options) => {
+      const result = runner(command, args, options);
+      return args[0] === "apply" && path.basename(options.cwd) === "mid" ? { status: 1, stdout: "" } : result;
+    };
+    const result = deploy(["*", "--outdir", out, "--skip-synth", "--auto-approve"], failingMid);
+    expect(result.code).toBe(3);
+    expect(steps(calls)).toEqual(["zeta: terraform plan", "zeta: terraform apply", "mid: terraform plan", "mid: terraform apply"]);
+    expect(result.stderr).toMatch(/the apply of stack mid failed with terraform's exit code 1; resources may have changed: .*\n.*not planned or applied: alpha\n$/);
   });
 
   test("a stack not confirmed stops the ones after it, with exit 0", () => {
@@ -263,6 +294,28 @@ const { mirror, skipReason } = terraformAvailability();
     expect(result.stderr).toMatch(/^eks-sg-policy: the saved plan of stack local changed after it was checked \(sha256 [0-9a-f]{64}, now [0-9a-f]{64}\); it was not applied/m);
     expect(result.code).toBe(2);
     expect(fs.existsSync(path.dirname(planFileOf(calls)!))).toBe(false);
+  });
+
+  test("an apply that fails after it started says what may have changed, with terraform's exit code (exit 3)", () => {
+    // terraform_data.made is created, then the provisioner of terraform_data.fails exits 1.
+    const out = synthOut({
+      half: {
+        resource: {
+          terraform_data: {
+            made: { input: "made" },
+            fails: { input: "fails", depends_on: ["terraform_data.made"], provisioner: [{ "local-exec": { command: "exit 1" } }] },
+          },
+        },
+      },
+    });
+    const dir = path.join(out, "stacks/half");
+    const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], quiet);
+    expect(result.stderr).toContain(`eks-sg-policy deploy: the apply of stack half failed with terraform's exit code 1; resources may have changed: run \`terraform plan\` in ${dir} to see what is there now\n`);
+    expect(result.stderr).not.toMatch(/nothing (more )?was applied/);
+    expect(result.code).toBe(3);
+    // It did change something: the message was right to say so.
+    const state = JSON.parse(fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8"));
+    expect(state.resources.map((r: { name: string }) => r.name)).toContain("made");
   });
 
   test("applies a passing plan (terraform_data only: nothing leaves this machine)", () => {

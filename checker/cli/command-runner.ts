@@ -4,6 +4,8 @@ import { UsageError } from "../errors";
 
 export interface CommandResult {
   readonly status: number;
+  /** Set when a signal ended the command (its status is then not its own). */
+  readonly signal?: NodeJS.Signals;
   readonly stdout: string;
 }
 
@@ -14,5 +16,5 @@ export type Confirm = (question: string) => boolean;
 export const spawnRunner: CommandRunner = (command, args, { cwd, capture }) => {
   const result = spawnSync(command, args, { cwd, stdio: capture ? ["inherit", "pipe", "inherit"] : "inherit", encoding: "utf8", maxBuffer: 1 << 30 });
   if (result.error) throw new UsageError(`cannot run ${command}: ${(result.error as NodeJS.ErrnoException).code ?? result.error.message}`);
-  return { status: result.status ?? 1, stdout: result.stdout ?? "" };
+  return { status: result.status ?? 1, ...(result.signal ? { signal: result.signal } : {}), stdout: result.stdout ?? "" };
 };

@@ -43,9 +43,14 @@ interface StackFolder {
   readonly dir: string;
 }
 
-function step(runner: CommandRunner, io: CliIo, command: string, args: string[], cwd: string, capture = false): CommandResult {
+function run(runner: CommandRunner, io: CliIo, command: string, args: string[], cwd: string, capture = false): CommandResult {
   if (!capture) io.stderr(`eks-sg-policy deploy: ${command} ${args.join(" ")}\n`);
-  const result = runner(command, args, { cwd, capture });
+  return runner(command, args, { cwd, capture });
+}
+
+/** A step before the apply: when it fails, nothing of this stack was applied. */
+function step(runner: CommandRunner, io: CliIo, command: string, args: string[], cwd: string, capture = false): CommandResult {
+  const result = run(runner, io, command, args, cwd, capture);
   if (result.status !== 0) throw new UsageError(`${command} ${args[0]} failed with exit code ${result.status} in ${cwd}; nothing more was applied`);
   return result;
 }
@@ -60,7 +65,10 @@ function shownInput(text: string, name: string, display: string, role: "subject"
   }
 }
 
-type Outcome = "applied" | "failed" | "declined";
+type Outcome = "applied" | "failed" | "declined" | "apply-failed";
+
+/** What the run exits with when a stack ends this way (and stops the stacks after it). */
+const EXIT_OF: Record<Exclude<Outcome, "applied">, number> = { failed: EXIT.failed, declined: EXIT.clean, "apply-failed": EXIT.applyFailed };
 
 function deployStack(stack: StackFolder, applied: readonly LoadedInput[], settings: RunSettings, flags: DeployFlags, io: CliIo, runner: CommandRunner, confirm: Confirm): Outcome {
   const saved = PrivatePlan.create(stack.name);
@@ -90,7 +98,13 @@ function checkAndApply(stack: StackFolder, saved: PrivatePlan, applied: readonly
   }
   // The saved plan file, not a new plan, and only while it holds the bytes that were checked.
   saved.verify(name, checked);
-  step(runner, io, flags.terraform, ["apply", "-input=false", saved.file], dir);
+  const apply = run(runner, io, flags.terraform, ["apply", "-input=false", saved.file], dir);
+  if (apply.status !== 0) {
+    // Terraform may have created, changed or destroyed some resources before it failed.
+    const how = apply.signal ? `was stopped by ${apply.signal}` : `failed with terraform's exit code ${apply.status}`;
+    io.stderr(`eks-sg-policy deploy: the apply of stack ${name} ${how}; resources may have changed: run \`${flags.terraform} plan\` in ${dir} to see what is there now\n`);
+    return "apply-failed";
+  }
   return "applied";
 }
 
@@ -113,7 +127,7 @@ export function runDeploy(stacks: readonly string[], flags: DeployFlags, io: Cli
     const rest = order.slice(i + 1);
     if (outcome !== "applied") {
       if (rest.length > 0) io.stderr(`eks-sg-policy deploy: not planned or applied: ${rest.join(", ")}\n`);
-      return outcome === "failed" ? EXIT.failed : EXIT.clean;
+      return EXIT_OF[outcome];
     }
     // What the stack now is, for the checks of the stacks after it.
     if (rest.length > 0) applied.push(...shownInput(step(runner, io, flags.terraform, ["show", "-json"], dir, true).stdout, name, `${name} (state)`, "context"));
