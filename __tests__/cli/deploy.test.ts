@@ -103,7 +103,7 @@ describe("the decision", () => {
     const { calls, runner } = recorder(passing);
     const swapping: CommandRunner = (command, args, options) => {
       const result = runner(command, args, options);
-      if (args[0] === "show") fs.writeFileSync(args[2], "another plan");
+      if (args[0] === "show") fs.writeFileSync(path.resolve(options.cwd, args[2]), "another plan");
       return result;
     };
     const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], swapping);
