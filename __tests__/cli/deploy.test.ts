@@ -9,20 +9,8 @@ import * as path from "node:path";
 import { runCli } from "../../checker/cli/main";
 import type { CommandRunner } from "../../checker/cli/command-runner";
 import { fixturePlan } from "../helpers/fixtures";
+import { synthOut } from "../helpers/synth-out";
 import { terraformAvailability } from "../helpers/terraform";
-
-/** A cdktf.out with these stacks (`dependencies`: the stacks each depends on, as manifest.json says). */
-function synthOut(stacks: Record<string, object>, dependencies: Record<string, string[]> = {}): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-deploy-"));
-  const entry = (name: string) => ({ name, dependencies: dependencies[name] ?? [], workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json` });
-  const manifest = { version: "0.21.0", stacks: Object.fromEntries(Object.keys(stacks).map((name) => [name, entry(name)])) };
-  fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
-  for (const [name, document] of Object.entries(stacks)) {
-    fs.mkdirSync(path.join(dir, "stacks", name), { recursive: true });
-    fs.writeFileSync(path.join(dir, "stacks", name, "cdk.tf.json"), JSON.stringify(document));
-  }
-  return dir;
-}
 
 /**
  * Records every command; `terraform show -json` answers with a given plan (or, per stack folder,
@@ -48,10 +36,23 @@ const PRIVATE_PLAN = /[^\s=]*eks-sg-policy-plan-[^/\s]+\/[^/\s]+\.tfplan/g;
 const named = (calls: readonly string[]) => calls.map((c) => c.replace(PRIVATE_PLAN, "<plan>"));
 const planFileOf = (calls: readonly string[]) => calls.map((c) => c.match(/ -out=(\S+)$/)?.[1]).find(Boolean);
 
-function deploy(args: string[], runner: CommandRunner, answer = false, cwd?: string) {
+/** What the fake terminal saw: the questions asked, and whether it was closed. */
+interface TerminalLog {
+  opened: number;
+  questions: string[];
+  closed: number;
+}
+
+/** Runs deploy with a terminal that answers yes or no to every question, or with none. */
+function deploy(args: string[], runner: CommandRunner, answer: boolean | "no terminal" = false, cwd?: string, log: TerminalLog = { opened: 0, questions: [], closed: 0 }) {
   let stdout = "";
   let stderr = "";
-  const code = runCli(["deploy", ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), runner, confirm: () => answer, cwd, env: {} });
+  const terminal = () => {
+    if (answer === "no terminal") return undefined;
+    log.opened += 1;
+    return { ask: (question: string) => (log.questions.push(question), answer), close: () => void (log.closed += 1) };
+  };
+  const code = runCli(["deploy", ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), runner, terminal, cwd, env: {} });
   return { code, stdout, stderr };
 }
 
@@ -113,13 +114,31 @@ describe("the decision", () => {
     expect(fs.existsSync(path.dirname(planFileOf(calls)!))).toBe(false);
   });
 
-  test("without --auto-approve it asks, and only yes applies", () => {
+  test("without --auto-approve it asks on the terminal, and only yes applies", () => {
     const no = recorder(passing);
-    expect(deploy(["--outdir", out, "--skip-synth"], no.runner, false).code).toBe(0);
+    const asked: TerminalLog = { opened: 0, questions: [], closed: 0 };
+    expect(deploy(["--outdir", out, "--skip-synth"], no.runner, false, undefined, asked).code).toBe(0);
     expect(no.calls.some((c) => c.includes("apply"))).toBe(false);
+    expect(asked).toEqual({ opened: 1, questions: ['Apply the checked plan of stack app? Only "yes" applies: '], closed: 1 });
     const yes = recorder(passing);
     deploy(["--outdir", out, "--skip-synth"], yes.runner, true);
     expect(named(yes.calls).at(-1)).toBe("app: terraform apply -input=false <plan>");
+  });
+
+  test("without a terminal and without --auto-approve: exit 2 naming --auto-approve, before the synth or any terraform step", () => {
+    const { calls, runner } = recorder(passing);
+    const result = deploy(["--outdir", out], runner, "no terminal");
+    expect([result.code, calls]).toEqual([2, []]);
+    expect(result.stderr).toBe("eks-sg-policy: no terminal to ask before applying (stdin is not a terminal); pass --auto-approve to apply the plans that pass the check without asking, as in CI\n");
+  });
+
+  test("with --auto-approve no terminal is opened or needed", () => {
+    const { calls, runner } = recorder(passing);
+    const asked: TerminalLog = { opened: 0, questions: [], closed: 0 };
+    expect(deploy(["--outdir", out, "--skip-synth", "--auto-approve"], runner, false, undefined, asked).code).toBe(0);
+    expect(asked.opened).toBe(0);
+    expect(named(calls).at(-1)).toBe("app: terraform apply -input=false <plan>");
+    expect(deploy(["--outdir", out, "--skip-synth", "--auto-approve"], recorder(passing).runner, "no terminal").code).toBe(0);
   });
 
   test("a failing terraform step stops everything with exit 2", () => {

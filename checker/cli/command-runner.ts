@@ -1,4 +1,4 @@
-/** How `deploy` runs terraform and asks before applying; tests pass their own. */
+/** How `deploy` runs terraform and the synth command; tests pass their own. */
 import { spawnSync } from "node:child_process";
 import { UsageError } from "../errors";
 
@@ -11,7 +11,6 @@ export interface CommandResult {
 
 /** Runs a command in a folder; `capture` keeps stdout (for `terraform show -json`) instead of streaming it. */
 export type CommandRunner = (command: string, args: readonly string[], options: { cwd: string; capture?: boolean }) => CommandResult;
-export type Confirm = (question: string) => boolean;
 
 export const spawnRunner: CommandRunner = (command, args, { cwd, capture }) => {
   const result = spawnSync(command, args, { cwd, stdio: capture ? ["inherit", "pipe", "inherit"] : "inherit", encoding: "utf8", maxBuffer: 1 << 30 });

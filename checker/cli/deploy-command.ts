@@ -11,7 +11,10 @@
  * with their states as context (so the topology spans the stacks), and applied; nothing is applied
  * after the first stack that fails its check or is not confirmed.
  *
- * The steps run through a `CommandRunner` and the question through a `Confirm`, so the decision
+ * Without --auto-approve each apply waits for a "yes" on the terminal; with no terminal to ask on,
+ * the run stops before anything runs (exit 2) rather than end at a question nobody can answer.
+ *
+ * The steps run through a `CommandRunner` and the question through a `Terminal`, so the decision
  * (apply or not, and which file) can be tested without reaching AWS.
  */
 import * as path from "node:path";
@@ -23,7 +26,8 @@ import type { Policy } from "../policy/contract";
 import { formatText } from "../report/format-text";
 import { checkLoaded } from "../run/pipeline";
 import type { RunSettings } from "../run/settings";
-import type { CommandResult, CommandRunner, Confirm } from "./command-runner";
+import type { CommandResult, CommandRunner } from "./command-runner";
+import type { OpenTerminal, Terminal } from "./confirm";
 import { deployOrder, readManifest, stackFolder } from "./deploy-order";
 import { EXIT } from "./exit-codes";
 import type { CliIo } from "./io";
@@ -43,14 +47,24 @@ interface StackFolder {
   readonly dir: string;
 }
 
-function run(runner: CommandRunner, io: CliIo, command: string, args: string[], cwd: string, capture = false): CommandResult {
-  if (!capture) io.stderr(`eks-sg-policy deploy: ${command} ${args.join(" ")}\n`);
-  return runner(command, args, { cwd, capture });
+/** What every step of one run uses. */
+interface Deployment {
+  readonly flags: DeployFlags;
+  readonly settings: RunSettings;
+  readonly io: CliIo;
+  readonly runner: CommandRunner;
+  /** Where each apply is asked for; undefined with --auto-approve. */
+  readonly terminal: Terminal | undefined;
+}
+
+function run(d: Deployment, command: string, args: string[], cwd: string, capture = false): CommandResult {
+  if (!capture) d.io.stderr(`eks-sg-policy deploy: ${command} ${args.join(" ")}\n`);
+  return d.runner(command, args, { cwd, capture });
 }
 
 /** A step before the apply: when it fails, nothing of this stack was applied. */
-function step(runner: CommandRunner, io: CliIo, command: string, args: string[], cwd: string, capture = false): CommandResult {
-  const result = run(runner, io, command, args, cwd, capture);
+function step(d: Deployment, command: string, args: string[], cwd: string, capture = false): CommandResult {
+  const result = run(d, command, args, cwd, capture);
   if (result.status !== 0) throw new UsageError(`${command} ${args[0]} failed with exit code ${result.status} in ${cwd}; nothing more was applied`);
   return result;
 }
@@ -70,21 +84,22 @@ type Outcome = "applied" | "failed" | "declined" | "apply-failed";
 /** What the run exits with when a stack ends this way (and stops the stacks after it). */
 const EXIT_OF: Record<Exclude<Outcome, "applied">, number> = { failed: EXIT.failed, declined: EXIT.clean, "apply-failed": EXIT.applyFailed };
 
-function deployStack(stack: StackFolder, applied: readonly LoadedInput[], settings: RunSettings, flags: DeployFlags, io: CliIo, runner: CommandRunner, confirm: Confirm): Outcome {
+function deployStack(d: Deployment, stack: StackFolder, applied: readonly LoadedInput[]): Outcome {
   const saved = PrivatePlan.create(stack.name);
   try {
-    return checkAndApply(stack, saved, applied, settings, flags, io, runner, confirm);
+    return checkAndApply(d, stack, saved, applied);
   } finally {
     saved.remove();
   }
 }
 
-function checkAndApply(stack: StackFolder, saved: PrivatePlan, applied: readonly LoadedInput[], settings: RunSettings, flags: DeployFlags, io: CliIo, runner: CommandRunner, confirm: Confirm): Outcome {
+function checkAndApply(d: Deployment, stack: StackFolder, saved: PrivatePlan, applied: readonly LoadedInput[]): Outcome {
+  const { flags, settings, io } = d;
   const { name, dir } = stack;
-  step(runner, io, flags.terraform, ["init", "-input=false"], dir);
-  step(runner, io, flags.terraform, ["plan", "-input=false", `-out=${saved.file}`], dir);
+  step(d, flags.terraform, ["init", "-input=false"], dir);
+  step(d, flags.terraform, ["plan", "-input=false", `-out=${saved.file}`], dir);
   const checked = saved.seal(name);
-  const shown = step(runner, io, flags.terraform, ["show", "-json", saved.file], dir, true);
+  const shown = step(d, flags.terraform, ["show", "-json", saved.file], dir, true);
   const plan = shownInput(shown.stdout, name, `${name} (saved plan of ${dir})`, "subject");
   const { report } = checkLoaded(plan, settings, io.now?.() ?? new Date(), applied);
   io.stdout(formatText(report, settings.failOn));
@@ -92,13 +107,13 @@ function checkAndApply(stack: StackFolder, saved: PrivatePlan, applied: readonly
     io.stderr(`eks-sg-policy deploy: the plan of stack ${name} fails the check; it was not applied\n`);
     return "failed";
   }
-  if (!flags.autoApprove && !confirm(`Apply the checked plan of stack ${name}? Only "yes" applies: `)) {
+  if (d.terminal && !d.terminal.ask(`Apply the checked plan of stack ${name}? Only "yes" applies: `)) {
     io.stderr(`eks-sg-policy deploy: stack ${name} not applied\n`);
     return "declined";
   }
   // The saved plan file, not a new plan, and only while it holds the bytes that were checked.
   saved.verify(name, checked);
-  const apply = run(runner, io, flags.terraform, ["apply", "-input=false", saved.file], dir);
+  const apply = run(d, flags.terraform, ["apply", "-input=false", saved.file], dir);
   if (apply.status !== 0) {
     // Terraform may have created, changed or destroyed some resources before it failed.
     const how = apply.signal ? `was stopped by ${apply.signal}` : `failed with terraform's exit code ${apply.status}`;
@@ -108,13 +123,27 @@ function checkAndApply(stack: StackFolder, saved: PrivatePlan, applied: readonly
   return "applied";
 }
 
-export function runDeploy(stacks: readonly string[], flags: DeployFlags, io: CliIo, registry: readonly Policy[], runner: CommandRunner, confirm: Confirm): number {
-  const cwd = io.cwd ?? process.cwd();
+export function runDeploy(stacks: readonly string[], flags: DeployFlags, io: CliIo, registry: readonly Policy[], runner: CommandRunner, openTerminal: OpenTerminal): number {
   // Settings first: a wrong configuration stops the deploy before anything runs.
   const settings = settingsFromFlags(flags, io, registry);
+  // And the terminal: a run that could only end at a question nobody can answer never starts.
+  const terminal = flags.autoApprove ? undefined : openTerminal();
+  if (!flags.autoApprove && terminal === undefined) {
+    throw new UsageError("no terminal to ask before applying (stdin is not a terminal); pass --auto-approve to apply the plans that pass the check without asking, as in CI");
+  }
+  try {
+    return deployStacks(stacks, { flags, settings, io, runner, terminal });
+  } finally {
+    terminal?.close();
+  }
+}
+
+function deployStacks(stacks: readonly string[], d: Deployment): number {
+  const { flags, io } = d;
+  const cwd = io.cwd ?? process.cwd();
   if (!flags.skipSynth) {
     const [command, ...args] = flags.synthCommand.split(" ").filter(Boolean);
-    step(runner, io, command, args, cwd);
+    step(d, command, args, cwd);
   }
   const outdir = path.resolve(cwd, flags.outdir);
   const manifest = readManifest(outdir);
@@ -123,14 +152,14 @@ export function runDeploy(stacks: readonly string[], flags: DeployFlags, io: Cli
   const applied: LoadedInput[] = [];
   for (const [i, name] of order.entries()) {
     const dir = stackFolder(outdir, manifest, name);
-    const outcome = deployStack({ name, dir }, applied, settings, flags, io, runner, confirm);
+    const outcome = deployStack(d, { name, dir }, applied);
     const rest = order.slice(i + 1);
     if (outcome !== "applied") {
       if (rest.length > 0) io.stderr(`eks-sg-policy deploy: not planned or applied: ${rest.join(", ")}\n`);
       return EXIT_OF[outcome];
     }
     // What the stack now is, for the checks of the stacks after it.
-    if (rest.length > 0) applied.push(...shownInput(step(runner, io, flags.terraform, ["show", "-json"], dir, true).stdout, name, `${name} (state)`, "context"));
+    if (rest.length > 0) applied.push(...shownInput(step(d, flags.terraform, ["show", "-json"], dir, true).stdout, name, `${name} (state)`, "context"));
   }
   return EXIT.clean;
 }

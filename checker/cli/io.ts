@@ -1,4 +1,5 @@
-import type { CommandRunner, Confirm } from "./command-runner";
+import type { CommandRunner } from "./command-runner";
+import type { OpenTerminal } from "./confirm";
 
 /** What the CLI reads from and writes to; tests pass their own. */
 export interface CliIo {
@@ -13,7 +14,7 @@ export interface CliIo {
   readonly cwd?: string;
   /** How `deploy` runs terraform, and asks before applying. */
   readonly runner?: CommandRunner;
-  readonly confirm?: Confirm;
+  readonly terminal?: OpenTerminal;
   /** The clock waiver expiry is judged by. */
   readonly now?: () => Date;
 }

@@ -14,7 +14,7 @@ import { toolVersion } from "../run/tool-version";
 import { explainPolicy, listPolicies, registryWithPlugins } from "./catalogue-commands";
 import { modelCommandInputs, runCheck } from "./check-command";
 import { spawnRunner } from "./command-runner";
-import { askOnTerminal } from "./confirm";
+import { openTerminal } from "./confirm";
 import { runDeploy, type DeployFlags } from "./deploy-command";
 import { EXIT } from "./exit-codes";
 import { processIo, type CliIo } from "./io";
@@ -99,7 +99,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .action((stacks: string[], flags: Omit<DeployFlags, "config"> & { config?: string | boolean }) => {
-      setExit(runDeploy(stacks, { ...flags, config: configFlag(flags.config) }, io, policies, io.runner ?? spawnRunner, io.confirm ?? askOnTerminal));
+      setExit(runDeploy(stacks, { ...flags, config: configFlag(flags.config) }, io, policies, io.runner ?? spawnRunner, io.terminal ?? openTerminal));
     });
 
   const pluginOption = () => new Option("--plugin <module>", "also list the policies of this plugin, repeatable").argParser(collect).default([]);
