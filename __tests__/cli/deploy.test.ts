@@ -141,6 +141,39 @@ describe("the decision", () => {
     expect(deploy(["--outdir", out, "--skip-synth", "--auto-approve"], recorder(passing).runner, "no terminal").code).toBe(0);
   });
 
+  describe("a failed synth", () => {
+    /** A synth command that fails; `gateStops` are what the gate would record before it fails. */
+    const failingSynth = (gateStops: object[]) => {
+      const { calls, runner } = recorder(passing);
+      const synth: CommandRunner = (command, args, options) => {
+        const result = runner(command, args, options);
+        if (command !== "npx") return result;
+        const file = options.env?.EKS_SG_POLICY_GATE_STOPS;
+        for (const stop of gateStops) fs.appendFileSync(file!, `${JSON.stringify(stop)}\n`);
+        return { status: 1, stdout: "" };
+      };
+      return { calls, runner: synth };
+    };
+
+    test("stopped by the synth-time gate is a failing check: exit 1, naming the stacks, nothing planned", () => {
+      const { calls, runner } = failingSynth([{ stack: "app", findings: 5 }, { stack: "app", findings: 5 }, { stack: "net", findings: 1 }]);
+      const result = deploy(["--outdir", out, "--auto-approve"], runner);
+      expect(result.code).toBe(1);
+      expect(calls).toEqual([`${path.basename(process.cwd())}: npx cdktf synth`]);
+      expect(result.stderr).toMatch(
+        /^eks-sg-policy deploy: the synth-time gate \(EksPolicyGate\) stopped the synth on failing checks in stacks app \(5 findings\), net \(1 finding\); fix the resources in its ERROR lines above \(or tune the gate: docs\/gate\.md\); nothing was planned or applied\n$/m,
+      );
+    });
+
+    test("for any other reason is exit 2", () => {
+      const { calls, runner } = failingSynth([]);
+      const result = deploy(["--outdir", out, "--auto-approve"], runner);
+      expect(result.code).toBe(2);
+      expect(calls).toHaveLength(1);
+      expect(result.stderr).toContain(`eks-sg-policy: the synth command (npx cdktf synth) failed with exit code 1 in ${process.cwd()}; nothing was planned or applied\n`);
+    });
+  });
+
   test("a failing terraform step stops everything with exit 2", () => {
     const runner: CommandRunner = (_c, args) => ({ status: args[0] === "plan" ? 1 : 0, stdout: "" });
     const result = deploy(["--outdir", out, "--skip-synth", "--auto-approve"], runner);

@@ -26,13 +26,14 @@ import type { Policy } from "../policy/contract";
 import { formatText } from "../report/format-text";
 import { checkLoaded } from "../run/pipeline";
 import type { RunSettings } from "../run/settings";
-import type { CommandResult, CommandRunner } from "./command-runner";
+import type { CommandResult, CommandRunner, RunOptions } from "./command-runner";
 import type { OpenTerminal, Terminal } from "./confirm";
 import { deployOrder, readManifest, stackFolder } from "./deploy-order";
 import { EXIT } from "./exit-codes";
 import type { CliIo } from "./io";
 import { PrivatePlan } from "./private-plan";
 import { settingsFromFlags, type SettingsFlags } from "./run-settings-flags";
+import { gateStopMessage, synthesize } from "./synth-step";
 
 export interface DeployFlags extends SettingsFlags {
   readonly outdir: string;
@@ -57,14 +58,14 @@ interface Deployment {
   readonly terminal: Terminal | undefined;
 }
 
-function run(d: Deployment, command: string, args: string[], cwd: string, capture = false): CommandResult {
-  if (!capture) d.io.stderr(`eks-sg-policy deploy: ${command} ${args.join(" ")}\n`);
-  return d.runner(command, args, { cwd, capture });
+function run(d: Deployment, command: string, args: string[], options: RunOptions): CommandResult {
+  if (!options.capture) d.io.stderr(`eks-sg-policy deploy: ${command} ${args.join(" ")}\n`);
+  return d.runner(command, args, options);
 }
 
 /** A step before the apply: when it fails, nothing of this stack was applied. */
 function step(d: Deployment, command: string, args: string[], cwd: string, capture = false): CommandResult {
-  const result = run(d, command, args, cwd, capture);
+  const result = run(d, command, args, { cwd, capture });
   if (result.status !== 0) throw new UsageError(`${command} ${args[0]} failed with exit code ${result.status} in ${cwd}; nothing more was applied`);
   return result;
 }
@@ -113,7 +114,7 @@ function checkAndApply(d: Deployment, stack: StackFolder, saved: PrivatePlan, ap
   }
   // The saved plan file, not a new plan, and only while it holds the bytes that were checked.
   saved.verify(name, checked);
-  const apply = run(d, flags.terraform, ["apply", "-input=false", saved.file], dir);
+  const apply = run(d, flags.terraform, ["apply", "-input=false", saved.file], { cwd: dir });
   if (apply.status !== 0) {
     // Terraform may have created, changed or destroyed some resources before it failed.
     const how = apply.signal ? `was stopped by ${apply.signal}` : `failed with terraform's exit code ${apply.status}`;
@@ -142,8 +143,11 @@ function deployStacks(stacks: readonly string[], d: Deployment): number {
   const { flags, io } = d;
   const cwd = io.cwd ?? process.cwd();
   if (!flags.skipSynth) {
-    const [command, ...args] = flags.synthCommand.split(" ").filter(Boolean);
-    step(d, command, args, cwd);
+    const stops = synthesize(flags.synthCommand, cwd, (command, args, options) => run(d, command, args, options));
+    if (stops.length > 0) {
+      io.stderr(`eks-sg-policy deploy: ${gateStopMessage(stops)}\n`);
+      return EXIT.failed;
+    }
   }
   const outdir = path.resolve(cwd, flags.outdir);
   const manifest = readManifest(outdir);
