@@ -93,7 +93,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .option("--skip-synth", "use the existing synth output")
     .option("--synth-command <command>", "how to synthesize", "npx cdktf synth")
     .option("--terraform <binary>", "terraform or tofu", io.env?.TERRAFORM_BINARY_NAME ?? "terraform")
-    .option("--auto-approve", "apply without asking when the check passes")
+    .option("--auto-approve", "apply without asking when the check passes (needed where there is no terminal to ask on, e.g. CI)")
     .addOption(new Option("--fail-on <severity>", "lowest severity of a failing finding that stops the apply (default: error, or failOn in the configuration)").choices(FAIL_ON_CHOICES));
   addSettingsOptions(deploy)
     .exitOverride()
