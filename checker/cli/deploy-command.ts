@@ -4,12 +4,13 @@
  * and applies that saved file only when the check passes — what was checked is what gets applied.
  * The file is this run's own, in a private folder, and its digest must not have changed before
  * the apply (private-plan.ts). The check is `check`'s: the same configuration file, waivers,
- * plugins and `--fail-on`.
+ * plugins and `--fail-on`; a synth stopped by the synth-time gate fails it too (synth-step.ts).
  *
  * Several stacks (or `'*'`) go in the dependency order of `cdktf.out/manifest.json`, one at a
  * time: each is planned after the ones before it were applied (so their outputs are read), checked
  * with their states as context (so the topology spans the stacks), and applied; nothing is applied
- * after the first stack that fails its check or is not confirmed.
+ * after the first stack that fails its check, is not confirmed or fails to apply. Exit codes:
+ * exit-codes.ts; a failed apply is not a failed step before it, since resources may have changed.
  *
  * Without --auto-approve each apply waits for a "yes" on the terminal; with no terminal to ask on,
  * the run stops before anything runs (exit 2) rather than end at a question nobody can answer.
@@ -58,13 +59,13 @@ interface Deployment {
   readonly terminal: Terminal | undefined;
 }
 
-function run(d: Deployment, command: string, args: string[], options: RunOptions): CommandResult {
+function run(d: Deployment, command: string, args: readonly string[], options: RunOptions): CommandResult {
   if (!options.capture) d.io.stderr(`eks-sg-policy deploy: ${command} ${args.join(" ")}\n`);
   return d.runner(command, args, options);
 }
 
 /** A step before the apply: when it fails, nothing of this stack was applied. */
-function step(d: Deployment, command: string, args: string[], cwd: string, capture = false): CommandResult {
+function step(d: Deployment, command: string, args: readonly string[], cwd: string, capture = false): CommandResult {
   const result = run(d, command, args, { cwd, capture });
   if (result.status !== 0) throw new UsageError(`${command} ${args[0]} failed with exit code ${result.status} in ${cwd}; nothing more was applied`);
   return result;

@@ -44,7 +44,7 @@ export class PrivatePlan {
     const now = fs.existsSync(this.file) ? digestOf(this.file) : "(missing)";
     if (now !== checked) {
       throw new UsageError(
-        `the saved plan of stack ${stack} changed after it was checked (sha256 ${checked}, now ${now}); it was not applied and nothing more was — find out what writes to ${this.folder}, then deploy again`,
+        `the saved plan of stack ${stack} changed after it was checked (sha256 ${checked}, now ${now}); it was not applied, nor anything after it: something else wrote to this run's private copy in ${this.folder}; find out what, then deploy again`,
       );
     }
   }

@@ -9,13 +9,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { UsageError } from "../errors";
 import { GATE_STOPS_ENV, readGateStops, type GateStop } from "../run/gate-stops";
-import type { CommandResult, RunOptions } from "./command-runner";
-
-/** Runs one step of the deploy (echoing it); the deploy passes its own. */
-export type RunStep = (command: string, args: string[], options: RunOptions) => CommandResult;
+import type { CommandRunner } from "./command-runner";
 
 /** Runs the synth; returns the stacks the gate stopped, or none when the synth succeeded. Any other failure throws. */
-export function synthesize(synthCommand: string, cwd: string, run: RunStep): readonly GateStop[] {
+export function synthesize(synthCommand: string, cwd: string, run: CommandRunner): readonly GateStop[] {
   const [command, ...args] = synthCommand.split(" ").filter(Boolean);
   if (command === undefined) throw new UsageError("--synth-command is empty; give the command that synthesizes the app, or pass --skip-synth");
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-synth-"));
