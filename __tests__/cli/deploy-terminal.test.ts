@@ -47,6 +47,7 @@ const skipReason = ptySkipReason();
     bin = buildCli();
     terraform = fakeTerraform(path.dirname(bin));
   }, 60_000);
+  afterAll(() => fs.rmSync(path.dirname(path.dirname(bin)), { recursive: true, force: true }));
 
   /** A fresh stack and log; the deploy's arguments and environment. */
   function setup() {
