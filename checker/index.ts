@@ -49,6 +49,7 @@ export { topologyView, topologyViews, type TopologyView } from "./report/topolog
 
 // Settings, the pipeline, configuration and waivers.
 export { checkGraphs, checkLoaded, FLOOR_ENV, resolveSettings, type CheckRun, type PolicyOverrides, type PolicySetup, type RunSettings, type SettingsRequest } from "./run";
+export { GATE_STOPS_ENV, recordGateStop, type GateStop } from "./run";
 export { loadConfig, readConfigFile, parseConfig, type LoadedConfig, type PolicyChoices } from "./config";
 export { applyWaivers, loadWaiversFile, compileAddressGlob, addressGlobProblem, type Waiver, type WaiverResult, type WaivedReport } from "./waivers";
 

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { endQuietlyOnClosedPipes } from "../../checker/cli/closed-pipe";
-import { BIN, testBuiltCli } from "../helpers/built-cli";
+import { builtBin } from "../helpers/built-cli";
 import { cli, fixturePlan } from "../helpers/fixtures";
 
 interface EarlyClose {
@@ -20,7 +20,7 @@ interface EarlyClose {
  * pair whose buffer would take the whole report): head exits after 100 bytes, the CLI writes on.
  */
 function intoHead(args: readonly string[]): EarlyClose {
-  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  const quoted = [process.execPath, builtBin(), ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
   const run = spawnSync("bash", ["-c", `${quoted} | head -c 100; exit "\${PIPESTATUS[0]}"`], { encoding: "utf8" });
   return { code: run.status ?? -1, stderr: run.stderr, bytesRead: Buffer.byteLength(run.stdout) };
 }
@@ -30,7 +30,7 @@ for (const [name, fixture, code] of [
   ["a failing plan: no stack trace, exit 1 as without the pipe", "p-cluster-endpoint-variants", 1],
   ["a clean plan: no stack trace, exit 0 as without the pipe", "p-cluster-hardened", 0],
 ] as const) {
-  testBuiltCli(`check … | head -c 100, ${name}`, () => {
+  test(`check … | head -c 100, ${name}`, () => {
     const args = ["check", fixturePlan(fixture), "--format", "sarif"];
     const whole = cli(args);
     expect(whole.code).toBe(code);

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BIN, testBuiltCli } from "../helpers/built-cli";
+import { builtBin } from "../helpers/built-cli";
 import { runCli } from "../../checker/cli/main";
 import { cli, fixturePlan } from "../helpers/fixtures";
 
@@ -179,9 +179,9 @@ describe("each file is written whole or not at all", () => {
 
   /** The built CLI under `ulimit -f` (in 1024-byte blocks): the SARIF is ~150 kB, the limit 16 kB. */
   const underFileSizeLimit = (dir: string, plan: string) =>
-    spawnSync("bash", ["-c", `ulimit -f 16 && exec "${process.execPath}" "${BIN}" check "${plan}" --format sarif=r.sarif --format json=r.json`], { cwd: dir, encoding: "utf8" });
+    spawnSync("bash", ["-c", `ulimit -f 16 && exec "${process.execPath}" "${builtBin()}" check "${plan}" --format sarif=r.sarif --format json=r.json`], { cwd: dir, encoding: "utf8" });
 
-  testBuiltCli("past the file-size limit (ulimit -f): one line, exit 2, no truncated SARIF and no temporary file", () => {
+  test("past the file-size limit (ulimit -f): one line, exit 2, no truncated SARIF and no temporary file", () => {
     const { dir, plan } = scratch("ulimit");
     const run = underFileSizeLimit(dir, plan);
     expect(run.stderr).toBe("eks-sg-policy: cannot write r.sarif: the file would pass the file-size limit (ulimit -f) (EFBIG); no partial report was left there. Fix that, or write the report to another file\n");
@@ -189,14 +189,14 @@ describe("each file is written whole or not at all", () => {
     expect(leftIn(dir)).toEqual([]);
   });
 
-  testBuiltCli("standard output redirected to a file past the limit: one line and exit 2, not a silent cut", () => {
+  test("standard output redirected to a file past the limit: one line and exit 2, not a silent cut", () => {
     const { dir, plan } = scratch("ulimit-stdout");
-    const run = spawnSync("bash", ["-c", `ulimit -f 16 && exec "${process.execPath}" "${BIN}" check "${plan}" --format sarif > r.sarif`], { cwd: dir, encoding: "utf8" });
+    const run = spawnSync("bash", ["-c", `ulimit -f 16 && exec "${process.execPath}" "${builtBin()}" check "${plan}" --format sarif > r.sarif`], { cwd: dir, encoding: "utf8" });
     expect(run.stderr).toMatch(/^eks-sg-policy: cannot write to standard output: the file would pass the file-size limit \(ulimit -f\) \(EFBIG\); what it holds is cut short\. [^\n]+\n$/);
     expect(run.status).toBe(2);
   });
 
-  testBuiltCli("past the file-size limit, an earlier report is left as it was", () => {
+  test("past the file-size limit, an earlier report is left as it was", () => {
     const { dir, plan } = scratch("ulimit-earlier");
     fs.writeFileSync(path.join(dir, "r.sarif"), "the report of the previous run\n");
     const run = underFileSizeLimit(dir, plan);

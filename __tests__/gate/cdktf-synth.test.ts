@@ -3,15 +3,19 @@
  * tiny projects in a temp dir whose app runs this repo's TypeScript through a transpile-only
  * require hook, so no build is needed.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { CommandRunner } from "../../checker/cli/command-runner";
+import { runCli } from "../../checker/cli/main";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CDKTF = path.join(ROOT, "node_modules/.bin/cdktf");
 const HOOK = path.join(__dirname, "helpers/transpile-ts.js");
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+/** What the apps need: the repo's packages (they sit in a temp dir), and a quiet cdktf. */
+const APP_ENV = { CHECKPOINT_DISABLE: "1", NODE_PATH: path.join(ROOT, "node_modules"), FORCE_COLOR: "0", CI: "1" };
 
 interface Run {
   readonly code: number | null;
@@ -23,7 +27,7 @@ function run(command: string, args: readonly string[], cwd: string): Promise<Run
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd,
-      env: { ...process.env, CHECKPOINT_DISABLE: "1", NODE_PATH: path.join(ROOT, "node_modules"), FORCE_COLOR: "0", CI: "1" },
+      env: { ...process.env, ...APP_ENV },
     });
     let stdout = "";
     let stderr = "";
@@ -172,5 +176,19 @@ describe("the same app run with plain node (app.synth())", () => {
     ]) {
       expect(plainRun.stderr).toContain(line);
     }
+  });
+});
+
+describe("eks-sg-policy deploy, whose synth is cdktf synth", () => {
+  test("exits 1 when the gate stops the synth (a failing check, not a failed synth), naming the stack", () => {
+    const dir = project("deployed", `new BrokenStack(app, "broken");\nnew CleanStack(app, "clean");`);
+    const runner: CommandRunner = (command, args, { cwd, env }) => {
+      const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...APP_ENV, ...env } });
+      return { status: result.status ?? 1, stdout: "" };
+    };
+    let stderr = "";
+    const code = runCli(["deploy", "broken", "--synth-command", `${CDKTF} synth`, "--auto-approve", "--no-config"], { stdout: () => undefined, stderr: (t) => (stderr += t), runner, cwd: dir, env: {} });
+    expect(stderr).toMatch(/^eks-sg-policy deploy: the synth-time gate \(EksPolicyGate\) stopped the synth on failing checks in stack broken \(\d+ findings\); /m);
+    expect(code).toBe(1);
   });
 });

@@ -8,6 +8,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { GATE_STOPS_ENV, readGateStops } from "../../checker/run/gate-stops";
 import { EksPolicyGate, SKIP_GATE_ENV } from "../../modules/policy/gate";
 import { stackDocument } from "../../modules/policy/stack-synthesis";
 import { BrokenStack } from "../fixtures/cdktf/broken-stack";
@@ -387,5 +388,24 @@ describe("two copies of cdktf (the user's app and this package resolve different
     other.Aspects.of(stack as never).add(new EksPolicyGate());
     other.Testing.synth(stack as never, true);
     expect(errorsOf(stack)).toEqual(["ERROR other/nodes node-imdsv2", "ERROR other/cluster public-endpoint"].sort());
+  });
+});
+
+describe("under eks-sg-policy deploy", () => {
+  test("the gate writes each stack it stops, with the number of stopping findings, to the file deploy names; a passing stack is not written", () => {
+    const file = path.join(outdir(), "gate-stops.jsonl");
+    const app = Testing.app();
+    const broken = new BrokenStack(app, "broken");
+    const clean = new CleanStack(app, "clean");
+    EksPolicyGate.of(app);
+    process.env[GATE_STOPS_ENV] = file;
+    try {
+      synthWithValidations(broken);
+      synthWithValidations(clean);
+    } finally {
+      delete process.env[GATE_STOPS_ENV];
+    }
+    expect(readGateStops(file)).toEqual([{ stack: "broken", findings: errorsOf(broken).length }]);
+    expect(errorsOf(broken).length).toBeGreaterThanOrEqual(BROKEN_ERRORS.length);
   });
 });

@@ -1,16 +1,46 @@
 /**
- * The CLI as users run it: `node bin/eks-sg-policy.js` over the compiled dist/ (`npm run build`),
- * for what only a real process shows — signals, pipes, resource limits.
+ * The command line as the package installs it — `bin/eks-sg-policy.js` over compiled `dist/` — built
+ * into a scratch folder from the current sources, for tests that need a real process (a terminal,
+ * signals, pipes, resource limits). Each file is compiled alone with the repo's TypeScript (`isolatedModules` makes that the
+ * same JavaScript as `npm run build`, without its type check, which `npm test` runs): a second or
+ * two instead of a full build, and never a stale `dist/` of an earlier build.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { ROOT } from "./fixtures";
+import * as ts from "typescript";
 
-export const BIN = path.join(ROOT, "bin/eks-sg-policy.js");
+const ROOT = path.resolve(__dirname, "../..");
+const SOURCES = ["checker", "policies"];
 
-/** Why tests of the built CLI skip here, or `undefined` when dist/ is there. */
-export const builtCliMissing: string | undefined = fs.existsSync(path.join(ROOT, "dist/checker/cli/main.js")) ? undefined : "dist/ is not built; run npm run build";
+function sourcesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourcesUnder(file);
+    return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [file] : [];
+  });
+}
 
-/** `test`, or `test.skip` with the reason in the name when the CLI is not built. */
-export const testBuiltCli = (name: string, fn: jest.ProvidesCallback, timeout?: number): void =>
-  builtCliMissing === undefined ? test(name, fn, timeout) : test.skip(`${name} (skipped: ${builtCliMissing})`, fn);
+/** Builds the CLI into a new folder; returns the path of its `bin/eks-sg-policy.js`. */
+export function buildCli(root: string = ROOT): string {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-cli-"));
+  const compilerOptions: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true };
+  for (const file of SOURCES.flatMap((dir) => sourcesUnder(path.join(root, dir)))) {
+    const { outputText } = ts.transpileModule(fs.readFileSync(file, "utf8"), { fileName: file, compilerOptions });
+    const out = path.join(scratch, "dist", path.relative(root, file)).replace(/\.ts$/, ".js");
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, outputText);
+  }
+  fs.mkdirSync(path.join(scratch, "bin"));
+  fs.copyFileSync(path.join(root, "bin/eks-sg-policy.js"), path.join(scratch, "bin/eks-sg-policy.js"));
+  fs.copyFileSync(path.join(root, "package.json"), path.join(scratch, "package.json"));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch, "node_modules"));
+  return path.join(scratch, "bin/eks-sg-policy.js");
+}
+
+let built: string | undefined;
+
+/** The CLI built once per test file, on first use (`bin/eks-sg-policy.js` of the scratch build). */
+export function builtBin(): string {
+  return (built ??= buildCli());
+}

@@ -2,17 +2,22 @@
  * `eks-sg-policy deploy [stacks...]`: check, then apply exactly that plan. Unlike `cdktf deploy`,
  * which plans again when it applies, this saves the plan (`terraform plan -out`), checks its JSON,
  * and applies that saved file only when the check passes — what was checked is what gets applied.
- * The check is `check`'s: the same configuration file, waivers, plugins and `--fail-on`.
+ * The file is this run's own, in a private folder, and its digest must not have changed before
+ * the apply (private-plan.ts). The check is `check`'s: the same configuration file, waivers,
+ * plugins and `--fail-on`; a synth stopped by the synth-time gate fails it too (synth-step.ts).
  *
  * Several stacks (or `'*'`) go in the dependency order of `cdktf.out/manifest.json`, one at a
  * time: each is planned after the ones before it were applied (so their outputs are read), checked
  * with their states as context (so the topology spans the stacks), and applied; nothing is applied
- * after the first stack that fails its check or is not confirmed.
+ * after the first stack that fails its check, is not confirmed or fails to apply. Exit codes:
+ * exit-codes.ts; a failed apply is not a failed step before it, since resources may have changed.
  *
- * The steps run through a `CommandRunner` and the question through a `Confirm`, so the decision
+ * Without --auto-approve each apply waits for a "yes" on the terminal; with no terminal to ask on,
+ * the run stops before anything runs (exit 2) rather than end at a question nobody can answer.
+ *
+ * The steps run through a `CommandRunner` and the question through a `Terminal`, so the decision
  * (apply or not, and which file) can be tested without reaching AWS.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputError, UsageError } from "../errors";
 import { isFailing } from "../findings/report";
@@ -22,10 +27,14 @@ import type { Policy } from "../policy/contract";
 import { formatText } from "../report/format-text";
 import { checkLoaded } from "../run/pipeline";
 import type { RunSettings } from "../run/settings";
-import type { CommandResult, CommandRunner, Confirm } from "./command-runner";
+import type { CommandResult, CommandRunner, RunOptions } from "./command-runner";
+import type { OpenTerminal, Terminal } from "./confirm";
+import { deployOrder, readManifest, stackFolder } from "./deploy-order";
 import { EXIT } from "./exit-codes";
 import type { CliIo } from "./io";
+import { PrivatePlan } from "./private-plan";
 import { settingsFromFlags, type SettingsFlags } from "./run-settings-flags";
+import { gateStopMessage, synthesize } from "./synth-step";
 
 export interface DeployFlags extends SettingsFlags {
   readonly outdir: string;
@@ -40,58 +49,24 @@ interface StackFolder {
   readonly dir: string;
 }
 
-const PLAN_FILE = "eks-sg-policy.tfplan";
-const ALL_STACKS = "*";
-
-interface ManifestStack {
-  readonly workingDirectory?: string;
-  readonly dependencies?: readonly string[];
+/** What every step of one run uses. */
+interface Deployment {
+  readonly flags: DeployFlags;
+  readonly settings: RunSettings;
+  readonly io: CliIo;
+  readonly runner: CommandRunner;
+  /** Where each apply is asked for; undefined with --auto-approve. */
+  readonly terminal: Terminal | undefined;
 }
 
-function readManifest(outdir: string): { file: string; stacks: Record<string, ManifestStack> } {
-  const file = path.join(outdir, "manifest.json");
-  if (!fs.existsSync(file)) throw new UsageError(`${file} not found; run cdktf synth, or drop --skip-synth`);
-  try {
-    const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { stacks?: Record<string, ManifestStack> };
-    return { file, stacks: manifest.stacks ?? {} };
-  } catch (error) {
-    throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); run cdktf synth again`);
-  }
+function run(d: Deployment, command: string, args: readonly string[], options: RunOptions): CommandResult {
+  if (!options.capture) d.io.stderr(`eks-sg-policy deploy: ${command} ${args.join(" ")}\n`);
+  return d.runner(command, args, options);
 }
 
-/** The stacks to deploy, each after the stacks it depends on (among those asked for), ties by name. */
-export function deployOrder(stacks: Record<string, ManifestStack>, asked: readonly string[], manifestFile: string): string[] {
-  const names = Object.keys(stacks).sort();
-  let wanted: string[];
-  if (asked.length === 0) {
-    if (names.length !== 1) throw new UsageError(`name the stacks to deploy: one or more of ${names.join(", ") || "(none)"}, or '${ALL_STACKS}' for all`);
-    wanted = names;
-  } else if (asked.includes(ALL_STACKS)) {
-    wanted = names;
-  } else {
-    for (const name of asked) if (!names.includes(name)) throw new UsageError(`no stack "${name}" in ${manifestFile}; stacks: ${names.join(", ")}`);
-    wanted = [...new Set(asked)].sort();
-  }
-  // Depth-first over every dependency (through stacks not asked for too), keeping the asked ones.
-  const order: string[] = [];
-  const done = new Set<string>();
-  const visiting = new Set<string>();
-  const visit = (name: string, chain: readonly string[]) => {
-    if (done.has(name)) return;
-    if (visiting.has(name)) throw new UsageError(`the stacks of ${manifestFile} depend on each other: ${[...chain, name].join(" → ")}`);
-    visiting.add(name);
-    for (const dependency of [...(stacks[name]?.dependencies ?? [])].sort()) visit(dependency, [...chain, name]);
-    visiting.delete(name);
-    done.add(name);
-    if (wanted.includes(name)) order.push(name);
-  };
-  for (const name of wanted) visit(name, []);
-  return order;
-}
-
-function step(runner: CommandRunner, io: CliIo, command: string, args: string[], cwd: string, capture = false): CommandResult {
-  if (!capture) io.stderr(`eks-sg-policy deploy: ${command} ${args.join(" ")}\n`);
-  const result = runner(command, args, { cwd, capture });
+/** A step before the apply: when it fails, nothing of this stack was applied. */
+function step(d: Deployment, command: string, args: readonly string[], cwd: string, capture = false): CommandResult {
+  const result = run(d, command, args, { cwd, capture });
   if (result.status !== 0) throw new UsageError(`${command} ${args[0]} failed with exit code ${result.status} in ${cwd}; nothing more was applied`);
   return result;
 }
@@ -106,36 +81,74 @@ function shownInput(text: string, name: string, display: string, role: "subject"
   }
 }
 
-type Outcome = "applied" | "failed" | "declined";
+type Outcome = "applied" | "failed" | "declined" | "apply-failed";
 
-function deployStack(stack: StackFolder, applied: readonly LoadedInput[], settings: RunSettings, flags: DeployFlags, io: CliIo, runner: CommandRunner, confirm: Confirm): Outcome {
+/** What the run exits with when a stack ends this way (and stops the stacks after it). */
+const EXIT_OF: Record<Exclude<Outcome, "applied">, number> = { failed: EXIT.failed, declined: EXIT.clean, "apply-failed": EXIT.applyFailed };
+
+function deployStack(d: Deployment, stack: StackFolder, applied: readonly LoadedInput[]): Outcome {
+  const saved = PrivatePlan.create(stack.name);
+  try {
+    return checkAndApply(d, stack, saved, applied);
+  } finally {
+    saved.remove();
+  }
+}
+
+function checkAndApply(d: Deployment, stack: StackFolder, saved: PrivatePlan, applied: readonly LoadedInput[]): Outcome {
+  const { flags, settings, io } = d;
   const { name, dir } = stack;
-  step(runner, io, flags.terraform, ["init", "-input=false"], dir);
-  step(runner, io, flags.terraform, ["plan", "-input=false", `-out=${PLAN_FILE}`], dir);
-  const shown = step(runner, io, flags.terraform, ["show", "-json", PLAN_FILE], dir, true);
-  const plan = shownInput(shown.stdout, name, `${name} (${path.join(dir, PLAN_FILE)})`, "subject");
+  step(d, flags.terraform, ["init", "-input=false"], dir);
+  step(d, flags.terraform, ["plan", "-input=false", `-out=${saved.file}`], dir);
+  const checked = saved.seal(name);
+  const shown = step(d, flags.terraform, ["show", "-json", saved.file], dir, true);
+  const plan = shownInput(shown.stdout, name, `${name} (saved plan of ${dir})`, "subject");
   const { report } = checkLoaded(plan, settings, io.now?.() ?? new Date(), applied);
   io.stdout(formatText(report, settings.failOn));
   if (isFailing(report, settings.failOn)) {
     io.stderr(`eks-sg-policy deploy: the plan of stack ${name} fails the check; it was not applied\n`);
     return "failed";
   }
-  if (!flags.autoApprove && !confirm(`Apply the checked plan of stack ${name}? Only "yes" applies: `)) {
+  if (d.terminal && !d.terminal.ask(`Apply the checked plan of stack ${name}? Only "yes" applies: `)) {
     io.stderr(`eks-sg-policy deploy: stack ${name} not applied\n`);
     return "declined";
   }
-  // The saved plan file, not a new plan: what was checked is what is applied.
-  step(runner, io, flags.terraform, ["apply", "-input=false", PLAN_FILE], dir);
+  // The saved plan file, not a new plan, and only while it holds the bytes that were checked.
+  saved.verify(name, checked);
+  const apply = run(d, flags.terraform, ["apply", "-input=false", saved.file], { cwd: dir });
+  if (apply.status !== 0) {
+    // Terraform may have created, changed or destroyed some resources before it failed.
+    const how = apply.signal ? `was stopped by ${apply.signal}` : `failed with terraform's exit code ${apply.status}`;
+    io.stderr(`eks-sg-policy deploy: the apply of stack ${name} ${how}; resources may have changed: run \`${flags.terraform} plan\` in ${dir} to see what is there now\n`);
+    return "apply-failed";
+  }
   return "applied";
 }
 
-export function runDeploy(stacks: readonly string[], flags: DeployFlags, io: CliIo, registry: readonly Policy[], runner: CommandRunner, confirm: Confirm): number {
-  const cwd = io.cwd ?? process.cwd();
+export function runDeploy(stacks: readonly string[], flags: DeployFlags, io: CliIo, registry: readonly Policy[], runner: CommandRunner, openTerminal: OpenTerminal): number {
   // Settings first: a wrong configuration stops the deploy before anything runs.
   const settings = settingsFromFlags(flags, io, registry);
+  // And the terminal: a run that could only end at a question nobody can answer never starts.
+  const terminal = flags.autoApprove ? undefined : openTerminal();
+  if (!flags.autoApprove && terminal === undefined) {
+    throw new UsageError("no terminal to ask before applying (stdin is not a terminal); pass --auto-approve to apply the plans that pass the check without asking, as in CI");
+  }
+  try {
+    return deployStacks(stacks, { flags, settings, io, runner, terminal });
+  } finally {
+    terminal?.close();
+  }
+}
+
+function deployStacks(stacks: readonly string[], d: Deployment): number {
+  const { flags, io } = d;
+  const cwd = io.cwd ?? process.cwd();
   if (!flags.skipSynth) {
-    const [command, ...args] = flags.synthCommand.split(" ").filter(Boolean);
-    step(runner, io, command, args, cwd);
+    const stops = synthesize(flags.synthCommand, cwd, (command, args, options) => run(d, command, args, options));
+    if (stops.length > 0) {
+      io.stderr(`eks-sg-policy deploy: ${gateStopMessage(stops)}\n`);
+      return EXIT.failed;
+    }
   }
   const outdir = path.resolve(cwd, flags.outdir);
   const manifest = readManifest(outdir);
@@ -143,15 +156,15 @@ export function runDeploy(stacks: readonly string[], flags: DeployFlags, io: Cli
   if (order.length > 1) io.stderr(`eks-sg-policy deploy: stacks in order: ${order.join(", ")}\n`);
   const applied: LoadedInput[] = [];
   for (const [i, name] of order.entries()) {
-    const dir = path.join(outdir, manifest.stacks[name].workingDirectory ?? path.join("stacks", name));
-    const outcome = deployStack({ name, dir }, applied, settings, flags, io, runner, confirm);
+    const dir = stackFolder(outdir, manifest, name);
+    const outcome = deployStack(d, { name, dir }, applied);
     const rest = order.slice(i + 1);
     if (outcome !== "applied") {
       if (rest.length > 0) io.stderr(`eks-sg-policy deploy: not planned or applied: ${rest.join(", ")}\n`);
-      return outcome === "failed" ? EXIT.failed : EXIT.clean;
+      return EXIT_OF[outcome];
     }
     // What the stack now is, for the checks of the stacks after it.
-    if (rest.length > 0) applied.push(...shownInput(step(runner, io, flags.terraform, ["show", "-json"], dir, true).stdout, name, `${name} (state)`, "context"));
+    if (rest.length > 0) applied.push(...shownInput(step(d, flags.terraform, ["show", "-json"], dir, true).stdout, name, `${name} (state)`, "context"));
   }
   return EXIT.clean;
 }

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import { UsageError } from "../errors";
-import type { CommandRunner, Confirm } from "./command-runner";
+import type { CommandRunner } from "./command-runner";
+import type { OpenTerminal } from "./confirm";
 import { whyNotWritten } from "./write-failure";
 
 /** What the CLI reads from and writes to; tests pass their own. */
@@ -16,7 +17,7 @@ export interface CliIo {
   readonly cwd?: string;
   /** How `deploy` runs terraform, and asks before applying. */
   readonly runner?: CommandRunner;
-  readonly confirm?: Confirm;
+  readonly terminal?: OpenTerminal;
   /** The clock waiver expiry is judged by. */
   readonly now?: () => Date;
 }

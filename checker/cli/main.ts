@@ -15,7 +15,7 @@ import { toolVersion } from "../run/tool-version";
 import { explainPolicy, listPolicies, registryWithPlugins } from "./catalogue-commands";
 import { modelCommandInputs, runCheck } from "./check-command";
 import { spawnRunner } from "./command-runner";
-import { askOnTerminal } from "./confirm";
+import { openTerminal } from "./confirm";
 import { runDeploy, type DeployFlags } from "./deploy-command";
 import { EXIT } from "./exit-codes";
 import { processIo, type CliIo } from "./io";
@@ -96,13 +96,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .option("--skip-synth", "use the existing synth output")
     .option("--synth-command <command>", "how to synthesize", "npx cdktf synth")
     .option("--terraform <binary>", "terraform or tofu", io.env?.TERRAFORM_BINARY_NAME ?? "terraform")
-    .option("--auto-approve", "apply without asking when the check passes")
+    .option("--auto-approve", "apply without asking when the check passes (needed where there is no terminal to ask on, e.g. CI)")
     .addOption(new Option("--fail-on <severity>", "lowest severity of a failing finding that stops the apply (default: error, or failOn in the configuration)").choices(FAIL_ON_CHOICES));
   addSettingsOptions(deploy)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .action((stacks: string[], flags: Omit<DeployFlags, "config"> & { config?: string | boolean }) => {
-      setExit(runDeploy(stacks, { ...flags, config: configFlag(flags.config) }, io, policies, io.runner ?? spawnRunner, io.confirm ?? askOnTerminal));
+      setExit(runDeploy(stacks, { ...flags, config: configFlag(flags.config) }, io, policies, io.runner ?? spawnRunner, io.terminal ?? openTerminal));
     });
 
   const pluginOption = () => new Option("--plugin <module>", "also list the policies of this plugin, repeatable").argParser(collect).default([]);

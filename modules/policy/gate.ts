@@ -12,7 +12,7 @@
  */
 import { Aspects, type IAspect, type TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
-import type { FailOn, Report, RunSettings } from "../../checker";
+import { recordGateStop, type FailOn, type Report, type RunSettings } from "../../checker";
 import { resolvePack, runPack, type PackOptions } from "./check-options";
 import { annotate, annotationMessage, levelOf, stopsSynth } from "./gate-annotations";
 import { GateUsageError, noStacksUnder, stacksAddedAfterGate } from "./errors";
@@ -138,5 +138,16 @@ export class EksPolicyGate implements IAspect {
       annotate(target, levelOf(finding, report, this.failOn), annotationMessage(finding));
     }
     annotate(stack, "info", summaryLine(stackName(stack), report, stopping, this.failOn, this.pack.configFile));
+    if (stopping > 0) this.tellDeploy(stack, stopping);
+  }
+
+  /** Under `eks-sg-policy deploy`, says that this stack's synth stops on a failing check (exit 1, not 2). */
+  private tellDeploy(stack: TerraformStack, stopping: number): void {
+    try {
+      recordGateStop({ stack: stackName(stack), findings: stopping });
+    } catch (error) {
+      // The synth stops on the ERROR annotations either way; deploy then reports a failed synth (exit 2).
+      annotate(stack, "warning", `eks-sg-policy: could not tell eks-sg-policy deploy that the gate stopped this stack (${(error as Error).message}).`);
+    }
   }
 }
