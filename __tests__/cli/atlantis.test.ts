@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { cli, fixturePlan, ROOT } from "../helpers/fixtures";
+import { runCli } from "../../checker/cli/main";
 
 /** Atlantis's pass/fail test for custom policy output (server/events/project_command_runner.go). */
 function atlantisPasses(output: string): boolean {
@@ -55,9 +56,22 @@ test("bad input still exits 2 with one line", () => {
 
 test("the example server config runs the command this test runs", () => {
   const config = fs.readFileSync(path.join(ROOT, "examples/atlantis/repos.yaml"), "utf8");
-  expect(config).toContain('run: eks-sg-policy check --atlantis "$SHOWFILE"');
+  expect(config).toContain('run: eks-sg-policy check --atlantis --floor /etc/eks-sg-policy/floor.json "$SHOWFILE"');
+  expect(config).not.toContain("allowed_overrides");
   expect(config).toContain("custom_policy_check: true");
   expect(config).toContain('policy_item_regex: "(?m)^FAIL.*"');
+});
+
+test("with the example's floor, a pull request's configuration cannot switch the check off", () => {
+  const repo = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-atlantis-repo-"));
+  fs.writeFileSync(path.join(repo, "eks-sg-policy.config.json"), JSON.stringify({ failOn: "never", policies: { "*": { enabled: false }, "public-endpoint": { enabled: true, severity: "info" } } }));
+  const floor = path.join(ROOT, "examples/atlantis/floor.json");
+  let stdout = "";
+  const code = runCli(["check", "--atlantis", "--floor", floor, fixturePlan("topo-lt-node-sg-no-rules")], { stdout: (t) => (stdout += t), stderr: () => undefined, cwd: repo, env: {} });
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/^FAIL - aws_eks_node_group\.workers - node-to-apiserver - /m);
+  expect(stdout).toMatch(/^CONFIG REFUSED - .* turning off apiserver-to-kubelet; .*; failOn never$/m);
+  expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/^\d+ tests, \d+ passed, \d+ warnings, [1-9]\d* failures, 0 exceptions$/);
 });
 
 describe("--atlantis with --format F=file, as documented: text on stdout, exit 0 unless the input is bad", () => {
