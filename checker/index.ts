@@ -36,7 +36,7 @@ export { policies };
 
 // Reports.
 export type { Finding, FindingStatus, Report, ReportInput, Summary, FailOn } from "./findings/report";
-export { isFailing } from "./findings/report";
+export { countsOf, describeCounts, isFailing, type FindingCounts } from "./findings/report";
 export { formatJson } from "./report/format-json";
 export { formatText } from "./report/format-text";
 export { formatSarif } from "./report/format-sarif";

@@ -71,7 +71,8 @@ describe("check --format text", () => {
   const lines = run.stdout.trimEnd().split("\n");
 
   test("one sorted line per finding, then conftest's summary line", () => {
-    const findings = lines.slice(0, -1);
+    const findings = lines.slice(0, -2);
+    expect(lines.at(-2)).toMatch(/^eks-sg-policy: \d+ errors?, \d+ warnings?, \d+ infos?, \d+ unknown, 0 waived; \d+ fails? the run \(--fail-on error\)$/);
     expect(findings).toHaveLength(10);
     for (const line of findings) expect(line).toMatch(/^(FAIL|WARN|INFO|UNKNOWN) - \S+ - [a-z0-9-]+ - .+$/);
     expect(findings).toContain(

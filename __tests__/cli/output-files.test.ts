@@ -225,7 +225,7 @@ describe("a job summary that cannot be written is a warning", () => {
     const run = inActions(fixturePlan(fixture), path.join(dir, "not-a-folder", "summary.md"));
     expect(run.code).toBe(code);
     expect(run.stderr).toMatch(warning);
-    expect(run.stdout).toMatch(/^eks-sg-policy: \d+ failed, /m);
+    expect(run.stdout).toMatch(/^eks-sg-policy: \d+ errors?, /m);
   });
 
   test("the summary path is a folder", () => {

@@ -83,7 +83,7 @@ describe("on the broken stack", () => {
   test("the stack gets a summary line that says how to go on", () => {
     const summary = annotationsOf(app).filter((a) => a.path === "broken" && a.level === "INFO");
     expect(summary).toHaveLength(1);
-    expect(summary[0].message).toMatch(/^eks-sg-policy: stack 'broken': \d+ policies, \d+ checks, \d+ passed, 10 failed, 0 unknown; 5 findings at or above 'error' stop the synth\. .*docs\/gate\.md/);
+    expect(summary[0].message).toMatch(/^eks-sg-policy: stack 'broken': \d+ policies, \d+ of \d+ checks passed; 5 errors, 4 warnings, 1 info, 0 unknown, 0 waived; 5 fail the synth \(--fail-on error\)\. .*docs\/gate\.md/);
   });
 
   test("the report is kept for the caller", () => {
@@ -109,7 +109,7 @@ describe("on a clean stack", () => {
     new CleanStack(app, "clean");
     EksPolicyGate.of(app);
     app.synth();
-    expect(annotationsOf(app)).toEqual([{ level: "INFO", path: "clean", message: expect.stringMatching(/^eks-sg-policy: stack 'clean': \d+ policies, (\d+) checks, \1 passed, 0 failed, 0 unknown\.$/) }]);
+    expect(annotationsOf(app)).toEqual([{ level: "INFO", path: "clean", message: expect.stringMatching(/^eks-sg-policy: stack 'clean': \d+ policies, (\d+) of \1 checks passed; 0 errors, 0 warnings, 0 infos, 0 unknown, 0 waived; 0 fail the synth \(--fail-on error\)\.$/) }]);
   });
 });
 
@@ -330,7 +330,7 @@ describe("eks-sg-policy.config.json, as eks-sg-policy check reads it", () => {
     const waived = annotationsOf(app).find((a) => a.message.includes(" public-endpoint "))!;
     expect(waived.message).toMatch(/^eks-sg-policy public-endpoint \(error, waived\) aws_eks_cluster\.open: /);
     const summary = annotationsOf(app).find((a) => a.path === "broken" && a.level === "INFO")!;
-    expect(summary.message).toMatch(/^eks-sg-policy: stack 'broken' \(configuration: .*eks-sg-policy\.config\.json\): .*, 1 waived; \d+ findings at or above 'warning' stop the synth/);
+    expect(summary.message).toMatch(/^eks-sg-policy: stack 'broken' \(configuration: .*eks-sg-policy\.config\.json\): .*, 1 waived; \d+ fail the synth \(--fail-on warning\)/);
   });
 
   test("options in code win over the file's", () => {

@@ -60,7 +60,7 @@ describe("formatGithub", () => {
   test("one command per finding that is not waived, errors first, then a summary line", () => {
     expect(lines).toHaveLength(5);
     expect(lines.slice(0, 4).map((l) => l.split(" ")[0])).toEqual(["::error", "::warning", "::notice", "::notice"]);
-    expect(lines[4]).toBe("eks-sg-policy: 3 failed, 1 unknown, 1 waived; 10 of 15 checks passed");
+    expect(lines[4]).toBe("eks-sg-policy: 1 error, 1 warning, 1 info, 1 unknown, 1 waived; 1 fails the run (--fail-on error); 10 of 15 checks passed");
   });
 
   test("each command is one line with title= and file=, the message escaped", () => {
@@ -96,7 +96,7 @@ describe("job summary", () => {
     fs.writeFileSync(file, "earlier step\n");
     expect(appendStepSummary(githubStepSummary(report), { GITHUB_STEP_SUMMARY: file })).toBe(file);
     const text = fs.readFileSync(file, "utf8");
-    expect(text.startsWith("earlier step\n### ❌ eks-sg-policy: 1 failure")).toBe(true);
+    expect(text.startsWith("earlier step\n### ❌ eks-sg-policy: 1 error · ")).toBe(true);
     expect(text).toContain("| Status | Policy | Resource | Finding |");
     fs.rmSync(dir, { recursive: true });
   });

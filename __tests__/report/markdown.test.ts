@@ -62,7 +62,7 @@ describe("the report", () => {
 
   test("headline and summary line", () => {
     const [head, , summary] = markdown.split("\n");
-    expect(head).toBe("### ❌ eks-sg-policy: 1 failure · 1 unknown · 1 waived");
+    expect(head).toBe("### ❌ eks-sg-policy: 1 error · 0 warnings · 0 infos · 1 unknown · 1 waived — 1 fails the run");
     expect(summary).toBe("10 of 13 checks passed on `infra/plan.json` (16 policies, eks-sg-policy 0.1.0).");
   });
 
@@ -85,9 +85,9 @@ describe("the report", () => {
 
   test("the headline follows --fail-on", () => {
     const warningOnly = reportWith([nastyFinding({ severity: "warning" })]);
-    expect(formatMarkdown(warningOnly).split("\n")[0]).toBe("### ⚠️ eks-sg-policy: 0 failures · 1 warning · 0 unknown · 0 waived");
-    expect(formatMarkdown(warningOnly, [], { failOn: "warning" }).split("\n")[0]).toBe("### ❌ eks-sg-policy: 1 failure · 0 unknown · 0 waived");
-    expect(formatMarkdown(reportWith([])).split("\n")[0]).toBe("### ✅ eks-sg-policy: 0 failures · 0 unknown · 0 waived");
+    expect(formatMarkdown(warningOnly).split("\n")[0]).toBe("### ⚠️ eks-sg-policy: 0 errors · 1 warning · 0 infos · 0 unknown · 0 waived — none fails the run");
+    expect(formatMarkdown(warningOnly, [], { failOn: "warning" }).split("\n")[0]).toBe("### ❌ eks-sg-policy: 0 errors · 1 warning · 0 infos · 0 unknown · 0 waived — 1 fails the run");
+    expect(formatMarkdown(reportWith([])).split("\n")[0]).toBe("### ✅ eks-sg-policy: 0 errors · 0 warnings · 0 infos · 0 unknown · 0 waived — none fails the run");
   });
 
   test("long reports are cut at maxFindings rows", () => {

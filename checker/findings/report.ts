@@ -90,6 +90,43 @@ export function reaches(severity: Severity, failOn: FailOn): boolean {
   return failOn !== "never" && RANK[severity] >= RANK[failOn];
 }
 
+/**
+ * The one set of counts every format shows: failed findings by severity, unknown, waived, and how
+ * many of them fail the run at `failOn`. Text, Markdown, JUnit, SARIF, the GitHub format and the
+ * gate all say these numbers, so they agree on the same input.
+ */
+export interface FindingCounts {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly infos: number;
+  readonly unknown: number;
+  readonly waived: number;
+  /** The failed findings at or above `failOn`: what makes the exit code 1 or stops the synth. */
+  readonly failing: number;
+}
+
+export function countsOf(report: Report, failOn: FailOn): FindingCounts {
+  const failed = report.findings.filter((f) => f.status === "fail");
+  const of = (severity: Severity) => failed.filter((f) => f.severity === severity).length;
+  return {
+    errors: of("error"),
+    warnings: of("warning"),
+    infos: of("info"),
+    unknown: report.findings.filter((f) => f.status === "unknown").length,
+    waived: report.findings.filter((f) => f.status === "waived").length,
+    failing: failed.filter((f) => reaches(f.severity, failOn)).length,
+  };
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** `1 error, 2 warnings, 0 infos, 1 unknown, 0 waived; 1 fails the run (--fail-on error)`. */
+export function describeCounts(counts: FindingCounts, failOn: FailOn, what = "the run"): string {
+  const parts = `${plural(counts.errors, "error")}, ${plural(counts.warnings, "warning")}, ${plural(counts.infos, "info")}, ${counts.unknown} unknown, ${counts.waived} waived`;
+  const verdict = failOn === "never" ? `none fails ${what} (--fail-on never)` : `${counts.failing} ${counts.failing === 1 ? "fails" : "fail"} ${what} (--fail-on ${failOn})`;
+  return `${parts}; ${verdict}`;
+}
+
 /** True when the report has a `fail` finding at or above the threshold: the run fails. */
 export function isFailing(report: Report, failOn: FailOn): boolean {
   return report.findings.some((f) => f.status === "fail" && reaches(f.severity, failOn));

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { statusWord } from "./finding-labels";
 import { formatMarkdown, type MarkdownOptions } from "./format-markdown";
-import type { Finding, Report } from "../findings/report";
+import { countsOf, describeCounts, type FailOn, type Finding, type Report } from "../findings/report";
 import type { TopologyView } from "./topology-view";
 
 /** A command's message, as actions/toolkit `escapeData`: `%`, CR and LF. */
@@ -41,6 +41,8 @@ export interface GithubOptions {
   readonly source?: string | ((finding: Finding) => string);
   /** The folder input paths are made relative to: the repository root. The working folder by default. */
   readonly repoRoot?: string;
+  /** `--fail-on`: the counts say how many findings fail the run. `error` by default. */
+  readonly failOn?: FailOn;
 }
 
 export function annotationLevel(finding: Finding): AnnotationLevel | undefined {
@@ -73,7 +75,7 @@ export function formatGithub(report: Report, options: GithubOptions = {}): strin
     lines.push(workflowCommand(note.kind === "in-force" ? "notice" : "warning", { title: `${report.tool.name} configuration` }, note.text));
   }
   const s = report.summary;
-  lines.push(`${report.tool.name}: ${s.failed} failed, ${s.unknown} unknown, ${s.waived} waived; ${s.passed} of ${s.checks} checks passed`);
+  lines.push(`${report.tool.name}: ${describeCounts(countsOf(report, options.failOn ?? "error"), options.failOn ?? "error")}; ${s.passed} of ${s.checks} checks passed`);
   return `${lines.join("\n")}\n`;
 }
 

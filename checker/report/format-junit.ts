@@ -16,7 +16,7 @@ import { configurationNotes } from "./configuration-lines";
 import { create } from "xmlbuilder2";
 import type { Policy } from "../policy/contract";
 import { waiverJustification } from "./finding-labels";
-import { judgedInputs, type Finding, type Report } from "../findings/report";
+import { countsOf, judgedInputs, type FailOn, type Finding, type Report } from "../findings/report";
 
 type XMLBuilder = ReturnType<typeof create>;
 
@@ -27,6 +27,8 @@ export interface JunitOptions {
   readonly unknownAs?: "skipped" | "failure";
   /** Adds `timestamp` to each suite (left out by default, so the output is the same on every run). */
   readonly now?: Date;
+  /** `--fail-on`, for the counts of what fails the run. `error` by default. */
+  readonly failOn?: FailOn;
 }
 
 interface Case {
@@ -146,6 +148,7 @@ export function formatJunit(report: Report, options: JunitOptions = {}): string 
     const properties = suite.ele("properties");
     properties.ele("property", { name: "tool", value: `${report.tool.name} ${report.tool.version}` });
     for (const [key, value] of Object.entries(report.summary)) properties.ele("property", { name: `report.${key}`, value: String(value) });
+    for (const [key, value] of Object.entries(countsOf(report, options.failOn ?? "error"))) properties.ele("property", { name: `counts.${key}`, value: String(value) });
     for (const note of configurationNotes(report.configuration)) properties.ele("property", { name: `configuration.${note.kind}`, value: note.text });
     for (const c of own) addCase(suite, c, options);
   }

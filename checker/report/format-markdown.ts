@@ -10,7 +10,7 @@
 import { configurationNotes } from "./configuration-lines";
 import { formatMermaid, FLOW_NAMES, LEGEND_LINES } from "./format-mermaid";
 import { waiverOf, waiverResultsOf } from "./finding-labels";
-import { judgedInputs, reaches, type FailOn, type Finding, type Report } from "../findings/report";
+import { countsOf, judgedInputs, type FailOn, type Finding, type Report } from "../findings/report";
 import { clusterTitle, VERDICT_MARKS, type ClusterView, type TopologyView } from "./topology-view";
 
 export interface MarkdownOptions {
@@ -85,15 +85,14 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** The counts every format shows: by severity, unknown, waived, and what fails the run. */
 function headline(report: Report, options: MarkdownOptions): string {
   const failOn = options.failOn ?? "error";
-  const failing = report.findings.filter((f) => f.status === "fail" && reaches(f.severity, failOn)).length;
-  const belowThreshold = report.summary.failed - failing;
-  const icon = failing > 0 ? "❌" : belowThreshold > 0 || report.summary.unknown > 0 ? "⚠️" : "✅";
-  const parts = [plural(failing, "failure")];
-  if (belowThreshold > 0) parts.push(plural(belowThreshold, "warning"));
-  parts.push(`${report.summary.unknown} unknown`, `${report.summary.waived} waived`);
-  return `### ${icon} ${options.title ?? report.tool.name}: ${parts.join(" · ")}`;
+  const c = countsOf(report, failOn);
+  const icon = c.failing > 0 ? "❌" : c.errors + c.warnings + c.unknown > 0 ? "⚠️" : "✅";
+  const parts = [plural(c.errors, "error"), plural(c.warnings, "warning"), plural(c.infos, "info"), `${c.unknown} unknown`, `${c.waived} waived`];
+  const verdict = failOn === "never" ? "none fails the run" : c.failing > 0 ? `${c.failing} ${c.failing === 1 ? "fails" : "fail"} the run` : "none fails the run";
+  return `### ${icon} ${options.title ?? report.tool.name}: ${parts.join(" · ")} — ${verdict}`;
 }
 
 function inputsLine(report: Report): string {
@@ -108,6 +107,17 @@ function messageCell(finding: Finding): string {
   return `${markdownCell(finding.message)}${note}`;
 }
 
+const STATUS_ORDER: Record<Finding["status"], number> = { fail: 0, unknown: 1, waived: 2 };
+const SEVERITY_ORDER: Record<Finding["severity"], number> = { error: 0, warning: 1, info: 2 };
+
+/** Errors first, then warnings and infos, then unknowns and waived findings; the report's order within. */
+function bySeverityFirst(findings: readonly Finding[]): Finding[] {
+  return findings
+    .map((finding, index) => ({ finding, index }))
+    .sort((a, b) => STATUS_ORDER[a.finding.status] - STATUS_ORDER[b.finding.status] || SEVERITY_ORDER[a.finding.severity] - SEVERITY_ORDER[b.finding.severity] || a.index - b.index)
+    .map(({ finding }) => finding);
+}
+
 /** `reserve`: characters kept for what follows the table (the diagrams). */
 function findingsTable(report: Report, options: MarkdownOptions, lines: string[], budget: Budget, reserve: number): void {
   if (report.findings.length === 0) {
@@ -118,7 +128,7 @@ function findingsTable(report: Report, options: MarkdownOptions, lines: string[]
   const max = options.maxFindings ?? 100;
   budget.force(lines, [`| Status | Policy | Resource | Finding |`, `| --- | --- | --- | --- |`]);
   let shown = 0;
-  for (const finding of report.findings.slice(0, max)) {
+  for (const finding of bySeverityFirst(report.findings).slice(0, max)) {
     const resource = several ? `${markdownCode(finding.address)}<br>in ${markdownCode(finding.input)}` : markdownCode(finding.address);
     if (!budget.add(lines, [`| ${statusCell(finding)} | ${markdownCode(finding.policy)} | ${resource} | ${messageCell(finding)} |`], POINTER_ROOM + reserve)) break;
     shown += 1;

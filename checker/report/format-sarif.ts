@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Policy, Severity } from "../policy/contract";
 import { waiverJustification } from "./finding-labels";
-import type { Finding, Report } from "../findings/report";
+import { countsOf, type FailOn, type Finding, type Report } from "../findings/report";
 import { ruleMetadata, type RuleMetadata } from "./rule-metadata";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -25,6 +25,8 @@ export type SarifLevel = "error" | "warning" | "note";
 export interface SarifOptions {
   /** The policies that ran: they become the rules. */
   readonly policies: readonly Policy[];
+  /** `--fail-on`, for the counts of what fails the run. `error` by default. */
+  readonly failOn?: FailOn;
   /** Severity per policy id, replacing the policy's own (as the configuration set it). */
   readonly severities?: { readonly [policyId: string]: Severity };
   /**
@@ -203,7 +205,7 @@ export function sarifLog(report: Report, options: SarifOptions) {
         ],
         results: findings.map((finding) => resultOf(finding, ruleIndex, options)),
         columnKind: "utf16CodeUnits",
-        properties: { summary: report.summary, inputs: report.inputs.map((i) => i.path), ...(report.configuration ? { configuration: report.configuration } : {}) },
+        properties: { summary: report.summary, counts: countsOf(report, options.failOn ?? "error"), inputs: report.inputs.map((i) => i.path), ...(report.configuration ? { configuration: report.configuration } : {}) },
       },
     ],
   };

@@ -5,7 +5,7 @@
 import type { WaivedReport } from "../waivers/waiver";
 import { configurationLines } from "./configuration-lines";
 import { waiverLines } from "./waiver-lines";
-import { judgedInputs, reaches, type FailOn, type Report } from "../findings/report";
+import { countsOf, describeCounts, judgedInputs, reaches, type FailOn, type Report } from "../findings/report";
 import { statusWord } from "./finding-labels";
 
 const COLORS: Record<string, string> = { FAIL: "31", WARN: "33", INFO: "36", UNKNOWN: "35", EXCEPTION: "32" };
@@ -14,12 +14,18 @@ function paint(text: string, color: boolean): string {
   return color ? `\u001b[${COLORS[text] ?? "0"}m${text}\u001b[0m` : text;
 }
 
-/** Counts in conftest's terms: failures are the findings that fail the run, warnings the rest. */
+/**
+ * Counts in conftest's terms, which Atlantis parses: failures are the findings that fail the run,
+ * exceptions the waived ones, warnings the other failed findings of severity warning or error and
+ * the unknowns. An info finding below the threshold is a note, not a failed test: it counts as passed.
+ */
 export function conftestCounts(report: Report, failOn: FailOn) {
-  const failures = report.findings.filter((f) => f.status === "fail" && reaches(f.severity, failOn)).length;
-  const exceptions = report.summary.waived;
-  const warnings = report.findings.length - failures - exceptions;
-  return { tests: report.summary.checks, passed: report.summary.passed, warnings, failures, exceptions };
+  const counts = countsOf(report, failOn);
+  const notes = report.findings.filter((f) => f.status === "fail" && f.severity === "info" && !reaches("info", failOn)).length;
+  const failures = counts.failing;
+  const exceptions = counts.waived;
+  const warnings = report.findings.length - failures - exceptions - notes;
+  return { tests: report.summary.checks, passed: report.summary.passed + notes, warnings, failures, exceptions };
 }
 
 export function formatText(report: Report, failOn: FailOn = "error", options: { color?: boolean } = {}): string {
@@ -28,6 +34,8 @@ export function formatText(report: Report, failOn: FailOn = "error", options: { 
   // Expired and unused waivers are for a person to act on; they start with neither FAIL nor WARN.
   if ("waivers" in report) lines.push(...waiverLines((report as WaivedReport).waivers));
   lines.push(...configurationLines(report));
+  // Our own words first (the counts every format shows), then conftest's line, last, for parsers.
+  lines.push(`${report.tool.name}: ${describeCounts(countsOf(report, failOn), failOn)}`);
   const c = conftestCounts(report, failOn);
   lines.push(`${c.tests} tests, ${c.passed} passed, ${c.warnings} warnings, ${c.failures} failures, ${c.exceptions} exceptions`);
   return `${lines.join("\n")}\n`;

@@ -30,11 +30,11 @@ export interface FormatContext {
 export type Formatter = (report: Report, context: FormatContext) => string;
 
 export const FORMATTERS: Readonly<Record<string, Formatter>> = {
-  github: (report, c) => formatGithub(report, { source: c.sarifSource, repoRoot: c.cwd }),
+  github: (report, c) => formatGithub(report, { source: c.sarifSource, repoRoot: c.cwd, failOn: c.failOn }),
   json: (report) => formatJson(report),
-  junit: (report, c) => formatJunit(report, { policies: c.policies }),
+  junit: (report, c) => formatJunit(report, { policies: c.policies, failOn: c.failOn }),
   markdown: (report, c) => formatMarkdown(report, topologyViews(c.graphs), { failOn: c.failOn }),
-  sarif: (report, c) => formatSarif(report, { policies: c.policies, severities: c.severities, source: c.sarifSource, repoRoot: c.cwd }),
+  sarif: (report, c) => formatSarif(report, { policies: c.policies, severities: c.severities, source: c.sarifSource, repoRoot: c.cwd, failOn: c.failOn }),
   text: (report, { failOn, color }) => formatText(report, failOn, { color }),
 };
 

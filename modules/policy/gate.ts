@@ -12,7 +12,7 @@
  */
 import { Aspects, type IAspect, type TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
-import { recordGateStop, type FailOn, type Report, type RunSettings } from "../../checker";
+import { countsOf, describeCounts, recordGateStop, type FailOn, type Report, type RunSettings } from "../../checker";
 import { resolvePack, runPack, type PackOptions } from "./check-options";
 import { annotate, annotationMessage, levelOf, stopsSynth } from "./gate-annotations";
 import { GateUsageError, noStacksUnder, stacksAddedAfterGate } from "./errors";
@@ -43,12 +43,12 @@ function envSkips(): boolean {
 }
 
 function summaryLine(stack: string, report: Report, stopping: number, failOn: FailOn, configFile: string | undefined): string {
-  const { policies, checks, passed, failed, unknown, waived } = report.summary;
+  const { policies, checks, passed } = report.summary;
   const config = configFile !== undefined ? ` (configuration: ${configFile})` : "";
-  const counts = `eks-sg-policy: stack '${stack}'${config}: ${policies} policies, ${checks} checks, ${passed} passed, ${failed} failed, ${unknown} unknown${waived > 0 ? `, ${waived} waived` : ""}`;
+  const counts = `eks-sg-policy: stack '${stack}'${config}: ${policies} policies, ${passed} of ${checks} checks passed; ${describeCounts(countsOf(report, failOn), failOn, "the synth")}`;
   if (stopping === 0) return `${counts}.`;
   return (
-    `${counts}; ${stopping} finding${stopping === 1 ? "" : "s"} at or above '${failOn}' stop the synth. ` +
+    `${counts}. ` +
     `Fix the resources in the ERROR lines, or tune the gate (failOn, severities, skipPolicies): see docs/gate.md in eks-sg-policy.`
   );
 }
