@@ -70,7 +70,7 @@ export const inputErrors = {
   noStacks: (input: string) =>
     new InputError(
       input,
-      "is a folder without stacks (no cdktf.out/manifest.json listing any)",
+      "is a folder without stacks (no cdk.tf.json, and no manifest.json or cdktf.out/manifest.json listing any)",
       "Run `cdktf synth` first, or pass a plan JSON file",
     ),
   missingStack: (input: string, stack: string, file: string) =>

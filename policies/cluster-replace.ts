@@ -10,8 +10,12 @@ export default definePolicy({
       "Replacing aws_eks_cluster destroys the control plane with everything in etcd — workloads, secrets, RBAC — and a new cluster SG id that every rule and node group must follow; it is rarely what a change meant to do.",
     messages: {
       replaced:
-        "the plan replaces this cluster ({{because}}): the control plane and everything in it are destroyed, and the cluster SG gets a new id; change the plan so the cluster is updated in place, or use lifecycle { prevent_destroy = true }",
-      deleted: "the plan deletes this cluster ({{because}}); if that is not intended, restore its configuration or use a moved block",
+        "the plan replaces this cluster ({{because}}): the control plane and everything in it are destroyed, and the cluster SG gets a new id",
+      deleted: "the plan deletes this cluster ({{because}})",
+    },
+    fixes: {
+      "replaced": "change the plan so the cluster is updated in place, or use lifecycle { prevent_destroy = true }",
+      "deleted": "if that is not intended, restore its configuration or use a moved block",
     },
   },
   check({ graph }) {

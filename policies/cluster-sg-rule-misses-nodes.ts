@@ -19,10 +19,13 @@ export default definePolicy({
       "A rule on the EKS-made cluster SG only applies where that SG is attached. When every node group's launch template names its own SGs, the cluster SG is on the control-plane ENIs alone, and a rule opening, say, a NodePort or webhook port on it does nothing for the workloads it was meant for.",
     messages: {
       "reaches-no-node":
-        "this rule ({{rule}}) is on the cluster SG of {{cluster}}, but no node class carries that SG ({{nodes}} use their launch templates' SGs), so it only reaches the control-plane ENIs; put the rule on the node SG instead",
+        "this rule ({{rule}}) is on the cluster SG of {{cluster}}, but no node class carries that SG ({{nodes}} use their launch templates' SGs), so it only reaches the control-plane ENIs",
       "ports-unknown": "cannot tell whether this rule ({{rule}}) reaches any node: its protocol or ports are decided at apply time",
       "node-sgs-unknown": "cannot tell whether this rule ({{rule}}) reaches any node: the SGs of {{nodes}} are not all known",
       "target-unknown": "this rule's security_group_id is decided at apply time ({{unknown}}); if it is the cluster SG of {{cluster}}, it reaches no node",
+    },
+    fixes: {
+      "reaches-no-node": "put the rule on the node SG instead",
     },
   },
   check({ topology }) {

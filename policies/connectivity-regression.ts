@@ -36,7 +36,10 @@ export default definePolicy({
     rationale:
       "A plan that deletes or changes a rule the nodes depend on (443 to the API server, 10250 to the kubelet, 53 to CoreDNS) breaks a running cluster the moment it is applied.",
     messages: {
-      regressed: "{{flow}} ({{ports}}) is open before this plan and {{after}} after it: {{why}}.{{cause}} Keep the rule, or add its replacement in the same plan.",
+      regressed: "{{flow}} ({{ports}}) is open before this plan and {{after}} after it: {{why}}.{{cause}}",
+    },
+    fixes: {
+      regressed: "keep the rule, or add its replacement in the same plan",
     },
   },
   check({ graph, topology, topologyBefore }) {

@@ -15,9 +15,12 @@ export default definePolicy<Options>({
     title: "Control-plane logs api and audit (or the types you require) are sent to CloudWatch",
     rationale: "EKS enables no control-plane log type by default; without the api and audit logs there is no record of who did what to the cluster.",
     messages: {
-      missing: "control-plane logging lacks {{missing}}; add {{pronoun}} to enabled_cluster_log_types so that calls to the Kubernetes API are recorded in CloudWatch",
+      missing: "control-plane logging lacks {{missing}}",
       "list-unknown": "enabled_cluster_log_types is decided at apply time ({{unknown}})",
       "entry-unknown": "a log type is decided at apply time ({{unknown}}); {{missing}} may be missing",
+    },
+    fixes: {
+      "missing": "add {{pronoun}} to enabled_cluster_log_types so that calls to the Kubernetes API are recorded in CloudWatch",
     },
     optionsSchema: {
       type: "object",

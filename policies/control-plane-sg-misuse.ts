@@ -13,10 +13,14 @@ export default definePolicy({
       "An additional SG is put on the control-plane ENIs only. Reused as a node SG, its rules for the control plane open the nodes too and hide missing node rules; open to 0.0.0.0/0, it exposes the control-plane ENIs. AWS recommends a dedicated control-plane SG per cluster.",
     messages: {
       "on-nodes":
-        "{{sg}} is a control-plane SG of {{cluster}} (it is in vpc_config.security_group_ids, so EKS puts it on the control-plane ENIs) and is also on {{classes}}; its rules then serve both roles, and traffic between nodes and the control plane passes through rules meant for one of them. Give the control plane a dedicated SG that admits TCP 443 from the node SG, and keep node rules on the node SG",
+        "{{sg}} is a control-plane SG of {{cluster}} (it is in vpc_config.security_group_ids, so EKS puts it on the control-plane ENIs) and is also on {{classes}}; its rules then serve both roles, and traffic between nodes and the control plane passes through rules meant for one of them.",
       "open-to-world":
-        "{{sg}} is a control-plane SG of {{cluster}} (in vpc_config.security_group_ids) and admits {{rules}}, the whole internet, on the control-plane ENIs; admit only the node SGs, bastions or CIDRs that need TCP 443",
+        "{{sg}} is a control-plane SG of {{cluster}} (in vpc_config.security_group_ids) and admits {{rules}}, the whole internet, on the control-plane ENIs",
       "nodes-unknown": "cannot tell whether {{sg}}, a control-plane SG of {{cluster}}, is also on nodes: the SGs of {{classes}} are not all known ({{unknown}})",
+    },
+    fixes: {
+      "on-nodes": "give the control plane a dedicated SG that admits TCP 443 from the node SG, and keep node rules on the node SG",
+      "open-to-world": "admit only the node SGs, bastions or CIDRs that need TCP 443",
     },
   },
   check({ topology }) {

@@ -10,7 +10,7 @@ export interface Options {
 
 const messages = {
   "no-metadata-options":
-    'nodes of {{users}} start without metadata_options, so IMDSv1 stays on; set metadata_options { http_tokens = "required", http_put_response_hop_limit = {{suggestedHopLimit}} }',
+    "nodes of {{users}} start without metadata_options, so IMDSv1 stays on",
   weak: "used by {{users}}: {{problems}}",
   "tokens-optional": 'http_tokens is {{tokens}}, so IMDSv1 is allowed; set http_tokens = "required"',
   "hop-limit-high": "http_put_response_hop_limit is {{hopLimit}}, above {{maxHopLimit}}, so pods can reach the node's credentials through extra hops; lower it to {{maxHopLimit}}",
@@ -26,6 +26,9 @@ export default definePolicy<Options>({
     title: "Launch templates of EKS nodes require IMDSv2 and keep the metadata hop limit low",
     rationale: "With IMDSv1 or a high hop limit, any pod can read the node's instance-role credentials from the metadata service and act with the node's permissions.",
     messages,
+    fixes: {
+      "no-metadata-options": 'set metadata_options { http_tokens = "required", http_put_response_hop_limit = {{suggestedHopLimit}} }',
+    },
     optionsSchema: {
       type: "object",
       properties: { maxHopLimit: { type: "integer", minimum: 1, maximum: 64 } },

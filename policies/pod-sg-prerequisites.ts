@@ -16,17 +16,23 @@ export default definePolicy({
       "A SecurityGroupPolicy does nothing unless aws-node runs with ENABLE_POD_ENI=true and the cluster role may manage branch ENIs; in strict mode the pods' SGs must also admit the kubelet's probes from their node, or every probe fails.",
     messages: {
       "pod-eni-off":
-        'the vpc-cni add-on {{addon}} does not set ENABLE_POD_ENI to "true" (it is {{value}}), so the VPC CNI gives pods no branch ENIs and the SecurityGroupPolicies {{policies}} are not applied; add configuration_values = jsonencode({ env = { ENABLE_POD_ENI = "true" } })',
+        'the vpc-cni add-on {{addon}} does not set ENABLE_POD_ENI to "true" (it is {{value}}), so the VPC CNI gives pods no branch ENIs and the SecurityGroupPolicies {{policies}} are not applied',
       "cni-unknown": "cannot tell whether the VPC CNI gives pods their SGs ({{policies}}): {{reason}}",
       "controller-policy-missing":
-        "the cluster role {{role}} lacks the AmazonEKSVPCResourceController policy, which lets EKS manage the branch ENIs of pods with SecurityGroupPolicies ({{policies}}); attach arn:aws:iam::aws:policy/AmazonEKSVPCResourceController",
+        "the cluster role {{role}} lacks the AmazonEKSVPCResourceController policy, which lets EKS manage the branch ENIs of pods with SecurityGroupPolicies ({{policies}})",
       "controller-policy-unknown": "cannot tell whether the cluster role may manage pods' branch ENIs ({{policies}}): {{reason}}",
       "probes-blocked":
-        "in {{mode}} mode the SGs of these pods ({{podSgs}}) judge the kubelet's probes from their node, and no ingress rule on them admits TCP from {{nodes}}: liveness and readiness probes fail; admit the probe ports from the node's SG",
+        "in {{mode}} mode the SGs of these pods ({{podSgs}}) judge the kubelet's probes from their node, and no ingress rule on them admits TCP from {{nodes}}: liveness and readiness probes fail",
       "probes-unknown": "cannot tell whether the SGs of these pods admit the kubelet's probes from {{nodes}}: {{reason}}",
       "auto-mode-version":
-        "EKS Auto Mode applies SecurityGroupPolicies from Kubernetes 1.36 on, and {{cluster}} runs {{version}}: the pods of {{policies}} start without their SGs; upgrade the cluster, or give these pods SGs another way",
+        "EKS Auto Mode applies SecurityGroupPolicies from Kubernetes 1.36 on, and {{cluster}} runs {{version}}: the pods of {{policies}} start without their SGs",
       "auto-mode-version-unknown": "cannot tell whether EKS Auto Mode applies the SecurityGroupPolicies {{policies}}: it does from Kubernetes 1.36 on, and the cluster's version is {{version}}",
+    },
+    fixes: {
+      "pod-eni-off": 'add configuration_values = jsonencode({ env = { ENABLE_POD_ENI = "true" } })',
+      "controller-policy-missing": "attach arn:aws:iam::aws:policy/AmazonEKSVPCResourceController",
+      "probes-blocked": "admit the probe ports from the node's SG",
+      "auto-mode-version": "upgrade the cluster, or give these pods SGs another way",
     },
   },
   check({ topology, world, flows }) {

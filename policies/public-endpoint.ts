@@ -12,13 +12,17 @@ export default definePolicy({
       "EKS opens a public endpoint to 0.0.0.0/0 unless public_access_cidrs says otherwise; anyone on the internet can then reach the Kubernetes API and try credentials against it.",
     messages: {
       "open-by-default":
-        "endpoint_public_access is unset or true and public_access_cidrs is not set, so AWS opens the API endpoint to 0.0.0.0/0; set endpoint_public_access = false, or list the CIDRs that may reach it",
-      "open-to-world": "the API endpoint is public to {{open}}, the whole internet; list only the CIDRs that need it, or set endpoint_public_access = false",
+        "endpoint_public_access is unset or true and public_access_cidrs is not set, so AWS opens the API endpoint to 0.0.0.0/0",
+      "open-to-world": "the API endpoint is public to {{open}}, the whole internet",
       "vpc-config-unknown": "vpc_config is not known before apply ({{unknown}})",
       "access-unknown": "endpoint_public_access is decided at apply time ({{unknown}}); the endpoint may be public",
       "cidrs-unknown": "the endpoint is public and public_access_cidrs is decided at apply time ({{unknown}}); check that it cannot be 0.0.0.0/0",
       "cidr-entry-unknown": "the endpoint is public and a public_access_cidrs entry is decided at apply time ({{unknown}})",
       "cidrs-shape": "public_access_cidrs has an unexpected shape: {{value}}",
+    },
+    fixes: {
+      "open-by-default": "set endpoint_public_access = false, or list the CIDRs that may reach it",
+      "open-to-world": "list only the CIDRs that need it, or set endpoint_public_access = false",
     },
   },
   check({ world, show }) {

@@ -11,11 +11,15 @@ export default definePolicy({
       "The EKS API rejects remote_access together with a launch template, so the apply fails after the cluster is made; and remote_access with an SSH key but no source_security_group_ids opens port 22 to 0.0.0.0/0.",
     messages: {
       "with-launch-template":
-        "remote_access is set together with launch_template, which the EKS API rejects when the node group is created; put the SSH key (key_name) and an SG that allows port 22 from your bastion into the launch template instead",
+        "remote_access is set together with launch_template, which the EKS API rejects when the node group is created",
       "ssh-from-anywhere":
-        "remote_access gives SSH key {{key}} but no source_security_group_ids, so EKS opens port 22 to 0.0.0.0/0; list the security groups allowed to SSH, or use SSM Session Manager",
+        "remote_access gives SSH key {{key}} but no source_security_group_ids, so EKS opens port 22 to 0.0.0.0/0",
       "block-unknown": "remote_access is decided at apply time ({{unknown}})",
       "sources-unknown": "source_security_group_ids is decided at apply time ({{unknown}}); without sources SSH is open to 0.0.0.0/0",
+    },
+    fixes: {
+      "with-launch-template": "put the SSH key (key_name) and an SG that allows port 22 from your bastion into the launch template instead",
+      "ssh-from-anywhere": "list the security groups allowed to SSH, or use SSM Session Manager",
     },
   },
   check({ world, show }) {

@@ -12,10 +12,14 @@ export default definePolicy({
     rationale:
       "With encryption_config for secrets and a key you control, reading secrets from etcd backups needs your key, and you can audit and revoke its use; EKS's default encryption uses a key you cannot manage.",
     messages: {
-      "aws-managed-key": "secrets are encrypted with the AWS-managed key {{key}}; use a customer-managed aws_kms_key",
-      "not-encrypted": 'no encryption_config encrypts "secrets" with a customer-managed KMS key; add encryption_config { resources = ["secrets"], provider { key_arn = aws_kms_key.<name>.arn } }',
+      "aws-managed-key": "secrets are encrypted with the AWS-managed key {{key}}",
+      "not-encrypted": 'no encryption_config encrypts "secrets" with a customer-managed KMS key',
       "config-unknown": "encryption_config is decided at apply time ({{unknown}})",
       "secrets-unknown": "whether secrets are encrypted is decided at apply time ({{unknown}})",
+    },
+    fixes: {
+      "not-encrypted": 'add encryption_config { resources = ["secrets"], provider { key_arn = aws_kms_key.<name>.arn } }',
+      "aws-managed-key": "use a customer-managed aws_kms_key",
     },
   },
   check({ world, show }) {

@@ -10,8 +10,11 @@ export default definePolicy({
       'The AWS Load Balancer Controller picks the one SG of a node ENI tagged kubernetes.io/cluster/<name> to add backend rules to; with two it fails with "expect exactly one securityGroup tagged", or silently skips targets.',
     messages: {
       "several-tagged":
-        "the nodes carry {{count}} SGs tagged kubernetes.io/cluster/{{cluster}}: {{tagged}}; the AWS Load Balancer Controller needs exactly one — remove the tag from every SG but one{{clusterSgNote}}",
+        "the nodes carry {{count}} SGs tagged kubernetes.io/cluster/{{cluster}}: {{tagged}}; the AWS Load Balancer Controller needs exactly one",
       "tags-unknown": "cannot count the tagged SGs: tags of {{undecided}} are not known{{sgsUnknown}}",
+    },
+    fixes: {
+      "several-tagged": "remove the tag from every SG but one{{clusterSgNote}}",
     },
   },
   check({ topology }) {

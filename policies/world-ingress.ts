@@ -20,10 +20,13 @@ export default definePolicy({
     rationale:
       "An SG on nodes or the control plane that admits the whole internet exposes kubelets, NodePorts, SSH or the API to anyone who can route to them; all ports, SSH (22) and RDP (3389) are errors, other ports warnings.",
     messages: {
-      "open-to-world": "{{rules}} on {{sg}}, which is on {{classes}}: anyone on the internet can reach these ports; allow only the SGs or CIDRs that need them",
+      "open-to-world": "{{rules}} on {{sg}}, which is on {{classes}}: anyone on the internet can reach these ports",
       "sources-unknown": "the sources of {{rules}} on {{sg}}, which is on {{classes}} are not known from the plan; check they are not the whole internet",
       "target-unknown":
         "{{rules}} is open to the whole internet, and its security_group_id is decided at apply time ({{unknown}}); if that SG is on an EKS control-plane or node ENI, anyone can reach these ports",
+    },
+    fixes: {
+      "open-to-world": "allow only the SGs or CIDRs that need them",
     },
   },
   check({ topology }) {

@@ -74,31 +74,39 @@ test("with the example's floor, a pull request's configuration cannot switch the
   expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/^\d+ tests, \d+ passed, \d+ warnings, [1-9]\d* failures, 0 exceptions$/);
 });
 
-describe("--atlantis with --format F=file, as documented: text on stdout, exit 0 unless the input is bad", () => {
-  // Today --atlantis prints the text format only and writes no --format target; issue #12 makes it
-  // write them. Until then: nothing written, nothing refused, the output Atlantis reads unchanged.
+describe("--atlantis with --format F=file: text on stdout for Atlantis, every file target written", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-atlantis-"));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const plan = fixturePlan("topo-lt-node-sg-no-rules");
   const plain = cli(["check", "--atlantis", plan]);
 
-  test("a file target is not written, and stdout is the text Atlantis reads", () => {
+  test("sarif=file and json=file are written, stdout stays the text Atlantis reads, exit 0", () => {
     const sarif = path.join(dir, "r.sarif");
-    const run = cli(["check", "--atlantis", "--format", `sarif=${sarif}`, "--format", "json", plan]);
-    expect(run.code).toBe(0);
-    expect(run.stderr).toBe("");
+    const json = path.join(dir, "r.json");
+    const run = cli(["check", "--atlantis", "--format", `sarif=${sarif}`, "--format", `json=${json}`, plan]);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
     expect(run.stdout).toBe(plain.stdout);
     expect(atlantisPasses(run.stdout)).toBe(false);
-    expect(fs.existsSync(sarif)).toBe(false);
+    const sarifLog = JSON.parse(fs.readFileSync(sarif, "utf8")) as { runs: { results: unknown[] }[] };
+    const report = JSON.parse(fs.readFileSync(json, "utf8")) as { summary: { failed: number } };
+    expect(sarifLog.runs[0].results.length).toBeGreaterThan(0);
+    expect(report.summary.failed).toBeGreaterThan(0);
   });
 
-  test("a target naming the input leaves the input as it was", () => {
+  test("another format on stdout would break what Atlantis reads: a one-line usage error, exit 2", () => {
+    const run = cli(["check", "--atlantis", "--format", "json", plan]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^eks-sg-policy: with --atlantis, standard output is the text format Atlantis reads; write json to a file instead \(e\.g\. --format json=report\.json\)\n$/);
+  });
+
+  test("a target naming the input is refused and the input is left as it was", () => {
     const copy = path.join(dir, "plan.json");
     fs.copyFileSync(plan, copy);
     const bytes = fs.readFileSync(copy);
     const run = cli(["check", "--atlantis", "--format", `json=${copy}`, copy]);
-    expect(run.code).toBe(0);
-    expect(run.stdout.match(SUMMARY)?.[0]).toBe(plain.stdout.match(SUMMARY)?.[0]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split("\n").filter(Boolean)).toHaveLength(1);
     expect(fs.readFileSync(copy)).toEqual(bytes);
   });
 });

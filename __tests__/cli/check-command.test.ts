@@ -50,7 +50,7 @@ describe("check --format json", () => {
 
   test("prints the documented shape", () => {
     expect(validateReport(report)).toBe(true);
-    expect(report.inputs).toEqual([{ path: file, kind: "plan", formatVersion: "1.2", terraformVersion: "1.11.4" }]);
+    expect(report.inputs).toEqual([{ path: file, kind: "plan", formatVersion: "1.2", terraformVersion: "1.11.4", eksResources: expect.any(Number) }]);
     expect(report.summary).toMatchObject({ policies: policies.length, failed: 9, unknown: 1, waived: 0 });
     const { checks, passed, failed, unknown } = report.summary;
     expect(passed + failed + unknown).toBe(checks);

@@ -134,7 +134,7 @@ describe("an invalid configuration is rejected with one line: file, JSON path, p
       '{\n  "policies": {\n    "node-dns": {"enabled": false},\n  }\n}',
       `${F}: is not valid JSON (Expected double-quoted property name at line 4, column 3). Fix the syntax there; JSON allows no comments and no trailing commas`,
     ],
-    ["not an object", "[]", `${F}: holds a list, not a JSON object. Write the configuration as a JSON object, e.g. {"policies": {"remote-access": {"enabled": false}}}`],
+    ["not an object", "[]", `${F}: holds a list, not a JSON object. Write the configuration file as a JSON object, e.g. {"policies": {"remote-access": {"enabled": false}}}`],
     ["unknown key", { polices: {} }, `${F}: the top level has an unknown key "polices". Did you mean "policies"? Allowed keys: $schema, failOn, plugins, policies, waivers`],
     ["unknown policy id", { policies: { "node-imds": { enabled: false } } }, `${F}: policies["node-imds"] names no policy. Did you mean "node-imdsv2"? Valid ids: ${VALID_IDS} (or "*" for all)`],
     ["unknown key in a policy entry", { policies: { "node-dns": { enable: false } } }, `${F}: policies["node-dns"] has an unknown key "enable". Did you mean "enabled"? Allowed keys: enabled, severity`],
@@ -225,7 +225,7 @@ describe("an invalid configuration is rejected with one line: file, JSON path, p
 
   test("an explicit file that does not exist is an error; so is a folder without the file", () => {
     const missing = path.join(root, "nowhere.json");
-    expect(messageOf(() => loadConfig({ file: missing }))).toBe(`${missing}: no such file. Check the path`);
+    expect(messageOf(() => loadConfig({ file: missing }))).toBe(`${missing}: no such file (given as the configuration file). Check the path`);
     const empty = path.join(root, "empty-folder");
     fs.mkdirSync(empty);
     expect(messageOf(() => loadConfig({ file: empty }))).toBe(

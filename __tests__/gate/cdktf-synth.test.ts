@@ -128,7 +128,7 @@ describe("cdktf synth with EksPolicyGate.of(app)", () => {
     // The public endpoint exists only through BrokenStack's addOverride escape hatch.
     expect(output).toMatch(/ERROR \[broken\/open\]: eks-sg-policy public-endpoint \(error\) aws_eks_cluster\.open: endpoint_public_access is unset or true/);
     // The clean stack of the same app is checked too, and passes.
-    expect(output).toMatch(/INFO \[clean\]: eks-sg-policy: stack 'clean': \d+ policies, (\d+) checks, \1 passed, 0 failed, 0 unknown\./);
+    expect(output).toMatch(/INFO \[clean\]: eks-sg-policy: stack 'clean': \d+ policies, (\d+) of \1 checks passed; 0 errors, 0 warnings, \d+ infos?, 0 unknown, 0 waived; 0 fail the synth \(--fail-on error\)\./);
     expect(output).not.toMatch(/ERROR \[clean/);
   });
 
@@ -139,7 +139,7 @@ describe("cdktf synth with EksPolicyGate.of(app)", () => {
   test("exits 0 on a clean stack and prints the summary", () => {
     const output = cleanRun.stdout + cleanRun.stderr;
     expect({ code: cleanRun.code, errors: output.match(/^ERROR .*/gm) }).toEqual({ code: 0, errors: null });
-    expect(output).toMatch(/INFO \[clean\]: eks-sg-policy: stack 'clean': \d+ policies, (\d+) checks, \1 passed, 0 failed, 0 unknown\./);
+    expect(output).toMatch(/INFO \[clean\]: eks-sg-policy: stack 'clean': \d+ policies, (\d+) of \1 checks passed; 0 errors, 0 warnings, \d+ infos?, 0 unknown, 0 waived; 0 fail the synth \(--fail-on error\)\./);
     expect(fs.existsSync(path.join(clean, "cdktf.out/stacks/clean/cdk.tf.json"))).toBe(true);
   });
 });
@@ -150,7 +150,7 @@ describe("with an eks-sg-policy.config.json next to cdktf.json", () => {
     expect(configuredRun.code).toBe(0);
     expect(output).toContain("INFO [broken/open]: eks-sg-policy public-endpoint (error, waived) aws_eks_cluster.open: ");
     expect(output).toContain("WARN [broken/workers]: eks-sg-policy node-to-apiserver (error) aws_eks_node_group.workers: ");
-    expect(output).toMatch(/INFO \[broken\]: eks-sg-policy: stack 'broken' \(configuration: eks-sg-policy\.config\.json\): .*, 1 waived\./);
+    expect(output).toMatch(/INFO \[broken\]: eks-sg-policy: stack 'broken' \(configuration: eks-sg-policy\.config\.json\): .*, 1 waived; none fails the synth \(--fail-on never\)\./);
     expect(output).not.toMatch(/^ERROR /m);
   });
 });

@@ -31,6 +31,26 @@ test("a cdktf.out folder loads every stack of its manifest", () => {
   expect(example).toEqual([]);
 });
 
+test("a stack's own folder is that stack, named as the app's manifest names it, with the findings the app gives it", () => {
+  const whole = JSON.parse(cli(["check", outdir, "--format", "json"]).stdout);
+  const run = cli(["check", path.join(outdir, "stacks/broken"), "--format", "json"]);
+  const report = JSON.parse(run.stdout);
+  expect(report.inputs.map((i: { stack: string; kind: string }) => [i.kind, i.stack])).toEqual([["synth", "broken"]]);
+  expect(run.code).toBe(1);
+  const fingerprints = (r: { findings: { stack: string; fingerprint: string }[] }) => r.findings.filter((f) => f.stack === "broken").map((f) => f.fingerprint);
+  expect(fingerprints(report)).toEqual(fingerprints(whole));
+  expect(fingerprints(report).length).toBeGreaterThan(0);
+});
+
+test("a stack folder outside any synth output is named by the folder", () => {
+  const lone = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-stackdir-")), "nodes");
+  fs.mkdirSync(lone);
+  fs.copyFileSync(path.join(outdir, "stacks/broken/cdk.tf.json"), path.join(lone, "cdk.tf.json"));
+  const report = JSON.parse(cli(["check", lone, "--format", "json"]).stdout);
+  fs.rmSync(path.dirname(lone), { recursive: true, force: true });
+  expect(report.inputs.map((i: { stack: string }) => i.stack)).toEqual(["nodes"]);
+});
+
 test("tokens become Unknown values that point at the referenced resource", () => {
   const graph = graphOf(path.join(outdir, "stacks/broken/cdk.tf.json"));
   const group = graph.instances.get("aws_eks_node_group.workers")!;

@@ -52,6 +52,6 @@ describe("connectivity-regression", () => {
 
 test("the wording of its messages", () => {
   expect(wordingOf(policy, "topo-state-delete-rule", "aws_eks_node_group.workers")).toEqual([
-    "nodes → API server (TCP 443) is open before this plan and blocked after it: ingress side missing: no ingress rule on the cluster SG of aws_eks_cluster.this allows TCP 443 from managed(aws_eks_node_group.workers). The plan deletes or replaces aws_security_group_rule.cluster_api_from_nodes, which allowed it. Keep the rule, or add its replacement in the same plan.",
+    "nodes → API server (TCP 443) is open before this plan and blocked after it: ingress side missing: no ingress rule on the cluster SG of aws_eks_cluster.this allows TCP 443 from managed(aws_eks_node_group.workers). The plan deletes or replaces aws_security_group_rule.cluster_api_from_nodes, which allowed it. Fix: keep the rule, or add its replacement in the same plan",
   ]);
 });

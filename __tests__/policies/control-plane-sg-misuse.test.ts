@@ -40,6 +40,6 @@ describe("control-plane-sg-misuse", () => {
 
 test("the wording of its messages", () => {
   expect(wordingOf(policy, "blind-cp-sg-misuse", "aws_security_group.eks")).toEqual([
-    "aws_security_group.eks is a control-plane SG of aws_eks_cluster.main (it is in vpc_config.security_group_ids, so EKS puts it on the control-plane ENIs) and is also on managed(aws_eks_node_group.workers); its rules then serve both roles, and traffic between nodes and the control plane passes through rules meant for one of them. Give the control plane a dedicated SG that admits TCP 443 from the node SG, and keep node rules on the node SG",
+    "aws_security_group.eks is a control-plane SG of aws_eks_cluster.main (it is in vpc_config.security_group_ids, so EKS puts it on the control-plane ENIs) and is also on managed(aws_eks_node_group.workers); its rules then serve both roles, and traffic between nodes and the control plane passes through rules meant for one of them. Fix: give the control plane a dedicated SG that admits TCP 443 from the node SG, and keep node rules on the node SG",
   ]);
 });

@@ -63,6 +63,6 @@ describe("single-cluster-tag", () => {
 
 test("the wording of its messages", () => {
   expect(wordingOf(policy, "topo-cluster-sg-plus-tagged-node-sg", "aws_eks_node_group.workers")).toEqual([
-    "the nodes carry 2 SGs tagged kubernetes.io/cluster/topo-cluster-sg-plus-tagged-node-sg: the cluster SG of aws_eks_cluster.this, aws_security_group.node; the AWS Load Balancer Controller needs exactly one — remove the tag from every SG but one (the cluster SG always has it, so untag the others)",
+    "the nodes carry 2 SGs tagged kubernetes.io/cluster/topo-cluster-sg-plus-tagged-node-sg: the cluster SG of aws_eks_cluster.this, aws_security_group.node; the AWS Load Balancer Controller needs exactly one; remove the tag from every SG but one (the cluster SG always has it, so untag the others)",
   ]);
 });

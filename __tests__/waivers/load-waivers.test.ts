@@ -115,5 +115,5 @@ test.each(CASES)("%s → one line naming the file and the JSON path", (_, text, 
 });
 
 test("a missing file says so", () => {
-  expect(() => loadWaiversFile(path.join(dir, "nope.json"), { registry: policies, display: "nope.json" })).toThrow("nope.json: no such file. Check the path");
+  expect(() => loadWaiversFile(path.join(dir, "nope.json"), { registry: policies, display: "nope.json" })).toThrow("nope.json: no such file (given as the waivers file). Check the path");
 });

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "../errors";
+import { closest } from "../user-files/json-file";
 import type { Policy } from "../policy/contract";
 import { loadPlugin, withPlugins } from "../run/plugins";
 import type { CliIo } from "./io";
@@ -32,7 +33,9 @@ export function listPolicies(policies: readonly Policy[], io: CliIo): void {
 export function explainPolicy(id: string, policies: readonly Policy[], io: CliIo): void {
   const policy = policies.find((p) => p.meta.id === id);
   if (!policy) {
-    const near = policies.map((p) => p.meta.id).filter((candidate) => candidate.includes(id) || id.includes(candidate.split("-")[0]));
+    const ids = policies.map((p) => p.meta.id);
+    const guess = closest(id, ids);
+    const near = guess ? [guess] : ids.filter((candidate) => candidate.includes(id.toLowerCase()) || id.toLowerCase().includes(candidate.split("-")[0]));
     throw new UsageError(`no policy "${id}"${near.length ? `; did you mean ${near.join(", ")}?` : ""} (eks-sg-policy list shows them all)`);
   }
   const folder = docsFolder();

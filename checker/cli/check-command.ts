@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import { UsageError } from "../errors";
-import { isFailing } from "../findings/report";
+import { isFailing, judgedInputs, type Report } from "../findings/report";
 import { loadInput } from "../load/load-inputs";
 import type { LoadedInput } from "../load/plan-document";
 import { modelInputs } from "../model/join-inputs";
@@ -17,7 +17,7 @@ import { checkGraphs } from "../run/pipeline";
 import type { RunSettings } from "../run/settings";
 import { writeFileAtomically } from "./atomic-write";
 import { EXIT } from "./exit-codes";
-import { parseFormatTargets } from "./format-targets";
+import { parseFormatTargets, type FormatTarget } from "./format-targets";
 import { useColor, type CliIo } from "./io";
 import { refuseUnsafeOutputs, type ReadPath } from "./output-paths";
 import { settingsFromFlags, type SettingsFlags } from "./run-settings-flags";
@@ -68,6 +68,7 @@ export function formatContext(settings: RunSettings, graphs: readonly ResourceGr
     severities,
     cwd: io.cwd ?? process.cwd(),
     sarifSource,
+    width: io.columns,
   };
 }
 
@@ -94,9 +95,32 @@ function appendJobSummary(markdown: string, io: CliIo): void {
   }
 }
 
+/**
+ * With `--atlantis`, stdout is the text Atlantis reads (pass/fail from its summary line), so every
+ * other format goes to a file: `--format sarif=report.sarif` is written as usual, `--format json`
+ * on stdout would break what Atlantis reads and is refused.
+ */
+function atlantisTargets(format: readonly string[]): FormatTarget[] {
+  const targets = parseFormatTargets(format);
+  const onStdout = targets.filter((t) => t.path === undefined && t.format !== "text");
+  if (onStdout.length > 0) {
+    throw new UsageError(`with --atlantis, standard output is the text format Atlantis reads; write ${onStdout.map((t) => t.format).join(", ")} to a file instead (e.g. --format ${onStdout[0].format}=report.${onStdout[0].format})`);
+  }
+  return [{ format: "text" }, ...targets.filter((t) => t.path !== undefined)];
+}
+
+/** Warns (on stderr, the exit code unchanged) about judged inputs that hold nothing EKS: likely the wrong file. */
+function warnAboutInputsWithoutEks(report: Report, io: CliIo): void {
+  for (const input of judgedInputs(report)) {
+    if (input.eksResources !== 0) continue;
+    io.stderr(`eks-sg-policy: warning: ${input.path}${input.stack ? ` (stack ${input.stack})` : ""} has no EKS cluster, node group, Fargate profile, NodeClass or EKS-tagged SG, so nothing in it was checked; is it the plan you meant?\n`);
+  }
+}
+
 export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo, registry: readonly Policy[]): number {
   // Atlantis reads pass/fail from the text and treats a non-zero exit as a lost output.
-  const targets = flags.atlantis ? [{ format: "text" }] : parseFormatTargets(flags.format);
+  // A person at a terminal reads the human format; pipes, files and scripts keep the stable text lines.
+  const targets = flags.atlantis ? atlantisTargets(flags.format) : parseFormatTargets(flags.format, io.stdoutIsTty === true ? "human" : "text");
   const settings = settingsFromFlags(flags, io, registry);
   // Before the (slow) load: a report must never replace what the run reads.
   refuseUnsafeOutputs(targets, readPaths(inputs, flags, settings), io.cwd ?? process.cwd());
@@ -111,6 +135,7 @@ export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo
   }
   // In GitHub Actions the github format also leaves a table (and the topology) in the job summary.
   if (targets.some((t) => t.format === "github")) appendJobSummary(githubStepSummary(report, topologyViews(graphs), { failOn: settings.failOn }), io);
+  warnAboutInputsWithoutEks(report, io);
   if (flags.atlantis) return EXIT.clean;
   return isFailing(report, settings.failOn) ? EXIT.failed : EXIT.clean;
 }

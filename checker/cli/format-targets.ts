@@ -8,8 +8,9 @@ export interface FormatTarget {
   readonly path?: string;
 }
 
-export function parseFormatTargets(values: readonly string[]): FormatTarget[] {
-  const targets = (values.length > 0 ? values : ["text"]).map((value) => {
+/** `byDefault`: the format on stdout when no --format is given. */
+export function parseFormatTargets(values: readonly string[], byDefault = "text"): FormatTarget[] {
+  const targets = (values.length > 0 ? values : [byDefault]).map((value) => {
     const at = value.indexOf("=");
     const format = at < 0 ? value : value.slice(0, at);
     const path = at < 0 ? undefined : value.slice(at + 1);

@@ -12,6 +12,8 @@ export interface CliIo {
   /** Whether stdout / stderr are terminals (colours, progress). */
   readonly stdoutIsTty?: boolean;
   readonly stderrIsTty?: boolean;
+  /** The terminal's width, when stdout is one (the human format wraps to it). */
+  readonly columns?: number;
   readonly env?: NodeJS.ProcessEnv;
   /** Working folder, where a configuration file is looked for. */
   readonly cwd?: string;
@@ -61,6 +63,7 @@ export const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
   stdoutIsTty: process.stdout.isTTY === true,
   stderrIsTty: process.stderr.isTTY === true,
+  columns: process.stdout.columns,
   env: process.env,
   cwd: process.cwd(),
 };

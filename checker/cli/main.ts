@@ -10,7 +10,7 @@ import type { Policy } from "../policy/contract";
 import { formatDot } from "../report/format-dot";
 import { formatMermaid } from "../report/format-mermaid";
 import { FORMAT_NAMES } from "../report/formatters";
-import { topologyViews } from "../report/topology-view";
+import { topologyViews, type TopologyView } from "../report/topology-view";
 import { toolVersion } from "../run/tool-version";
 import { explainPolicy, listPolicies, registryWithPlugins } from "./catalogue-commands";
 import { modelCommandInputs, runCheck } from "./check-command";
@@ -45,17 +45,43 @@ function addSettingsOptions(command: Command): Command {
     .addOption(new Option("--plugin <module>", "a module exporting `policies` to run with the built-in ones, repeatable").argParser(collect).default([]));
 }
 
+/** `graph --cluster`: a cluster's address or its name; a usage error listing the clusters when none matches. */
+function clusterAddress(views: readonly TopologyView[], wanted: string): string {
+  const clusters = views.flatMap((view) => view.clusters);
+  const found = clusters.find((c) => c.address === wanted) ?? clusters.find((c) => c.name === wanted);
+  if (found) return found.address;
+  const known = clusters.map((c) => (c.name ? `${c.address} (${c.name})` : c.address));
+  throw new UsageError(`--cluster ${JSON.stringify(wanted)} matches no cluster in the inputs; ${known.length > 0 ? `clusters (address or name): ${known.join(", ")}` : "they hold no EKS cluster"}`);
+}
+
 /** commander gives `config: true` when neither --config nor --no-config is given. */
 const configFlag = (config: string | boolean | undefined): string | false | undefined => (config === true ? undefined : config);
+
+/**
+ * Commander writes "error: unknown command 'chek'" and "(Did you mean check?)" on two lines; the
+ * CLI promises one line with its own prefix, so both become "eks-sg-policy: unknown command 'chek'
+ * (did you mean check?)", and a pointer to --help where commander has no suggestion.
+ */
+export function oneLineUsageError(text: string): string {
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const message = (lines[0] ?? "usage error").replace(/^error: /, "").replace(/\.$/, "");
+  const suggestion = lines.slice(1).find((l) => /^\(Did you mean /.test(l));
+  const hint = suggestion ? ` ${suggestion.replace("(Did you mean", "(did you mean")}` : "; see eks-sg-policy --help";
+  return `eks-sg-policy: ${printable(message)}${hint}\n`;
+}
+
+const outputOf = (io: CliIo) => ({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text: string) => io.stderr(oneLineUsageError(text)) });
+
+function withOneLineErrors(command: Command, io: CliIo): Command {
+  return command.exitOverride().configureOutput(outputOf(io));
+}
 
 function buildProgram(io: CliIo, setExit: (code: number) => void, policies: readonly Policy[]): Command {
   const program = new Command("eks-sg-policy")
     .description("Check EKS security groups and cluster settings in Terraform plans and CDKTF output before apply")
     .version(toolVersion())
-    .option("--debug", "show stack traces of errors")
-    .showHelpAfterError("(add --help for usage)")
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .option("--debug", "show stack traces of errors");
+  withOneLineErrors(program, io);
 
   const check = program
     .command("check")
@@ -69,7 +95,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .option("--atlantis", "Atlantis custom policy check: text output, exit 0 unless the input is bad")
     .option("--debug", "show stack traces of errors")
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput(outputOf(io))
     .action((inputs: string[], flags: { format: string[]; context: string[]; failOn?: FailOn; atlantis?: boolean; config?: string | boolean; waivers: string[]; plugin: string[]; sarifSource?: string; floor?: string }) => {
       setExit(runCheck(inputs, { ...flags, config: configFlag(flags.config) }, io, policies));
     });
@@ -82,10 +108,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .option("--cluster <address>", "only this cluster (its resource address)")
     .addOption(contextOption())
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput(outputOf(io))
     .action((inputs: string[], flags: { format: "mermaid" | "dot"; cluster?: string; context: string[] }) => {
       const views = topologyViews(modelCommandInputs(inputs, flags.context, io));
-      io.stdout(flags.format === "dot" ? formatDot(views, { cluster: flags.cluster }) : formatMermaid(views, { cluster: flags.cluster }));
+      const cluster = flags.cluster === undefined ? undefined : clusterAddress(views, flags.cluster);
+      io.stdout(flags.format === "dot" ? formatDot(views, { cluster }) : formatMermaid(views, { cluster }));
     });
 
   const deploy = program
@@ -100,7 +127,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .addOption(new Option("--fail-on <severity>", "lowest severity of a failing finding that stops the apply (default: error, or failOn in the configuration)").choices(FAIL_ON_CHOICES));
   addSettingsOptions(deploy)
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput(outputOf(io))
     .action((stacks: string[], flags: Omit<DeployFlags, "config"> & { config?: string | boolean }) => {
       setExit(runDeploy(stacks, { ...flags, config: configFlag(flags.config) }, io, policies, io.runner ?? spawnRunner, io.terminal ?? openTerminal));
     });
@@ -111,7 +138,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .description("list the policies: id, severity, what a compliant configuration looks like")
     .addOption(pluginOption())
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput(outputOf(io))
     .action((flags: { plugin: string[] }) => listPolicies(registryWithPlugins(policies, flags.plugin, io), io));
 
   program
@@ -120,7 +147,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .argument("<policy>", "policy id, e.g. node-to-apiserver")
     .addOption(pluginOption())
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput(outputOf(io))
     .action((id: string, flags: { plugin: string[] }) => explainPolicy(id, registryWithPlugins(policies, flags.plugin, io), io));
   return program;
 }

@@ -98,7 +98,7 @@ export function readConfigFile(options: FindConfigOptions = {}): ConfigFileText 
     file = found;
     display = path.relative(process.cwd(), found) || found;
   }
-  return { file: display, dir: path.dirname(path.resolve(file)), data: readJsonObject(file, display, "configuration", EXAMPLE) };
+  return { file: display, dir: path.dirname(path.resolve(file)), data: readJsonObject(file, display, "configuration file", EXAMPLE) };
 }
 
 const configSchemas = new WeakMap<readonly Policy[], object>();

@@ -10,7 +10,10 @@ export interface Finding {
   readonly status: FindingStatus;
   /** The resource the finding is about (for node traffic: the node group, ASG or Fargate profile). */
   readonly address: string;
+  /** One line: what is wrong and, where the policy says, what to change. */
   readonly message: string;
+  /** What to change, also at the end of `message`; the terminal format shows it apart. */
+  readonly fix?: string;
   /** The template the message was made from, and the facts it shows. */
   readonly messageId: string;
   readonly data: Facts;
@@ -31,6 +34,11 @@ export interface ReportInput {
   readonly stack?: string;
   /** Given with `--context`: part of the topology, judged by no policy. */
   readonly context?: boolean;
+  /**
+   * Resources the checker can judge (EKS clusters, node groups, Fargate profiles, NodeClass
+   * manifests, SGs or ASGs tagged for a cluster). 0 means the input was likely the wrong file.
+   */
+  readonly eksResources?: number;
 }
 
 export interface ConfigChange {

@@ -87,11 +87,37 @@ export function loadInput(input: string, readStdin: () => Uint8Array = () => fs.
   }
   const synthFolder = synthFolderOf(input, stat);
   if (stat.isDirectory()) {
-    if (synthFolder === undefined) throw inputErrors.noStacks(input);
+    if (synthFolder === undefined) return loadStackFolder(input, role);
     const manifest = path.join(synthFolder, "manifest.json");
     return loadBytes(readFile(manifest), manifest, synthFolder, role);
   }
   return loadBytes(readFile(input), input, synthFolder, role);
+}
+
+/**
+ * A stack's own folder (`cdktf.out/stacks/<id>`, holding cdk.tf.json): that one stack, named as
+ * the app's manifest names it when the folder sits in a synth output, else by the folder's name.
+ */
+function loadStackFolder(folder: string, role: InputRole): LoadedInput[] {
+  const file = path.join(folder, "cdk.tf.json");
+  if (!fs.existsSync(file)) throw inputErrors.noStacks(folder);
+  const loaded = loadBytes(readFile(file), file, undefined, role);
+  if (loaded.some((l) => l.kind !== "synth")) return loaded;
+  const stack = stackNameInManifest(folder) ?? path.basename(path.resolve(folder));
+  return loaded.map((l): LoadedInput => ({ ...l, stack }));
+}
+
+function stackNameInManifest(folder: string): string | undefined {
+  const outDir = path.resolve(folder, "..", "..");
+  let manifest: SynthManifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(outDir, "manifest.json"), "utf8")) as SynthManifest;
+  } catch {
+    return undefined;
+  }
+  const stacks = typeof manifest?.stacks === "object" && manifest.stacks !== null ? manifest.stacks : {};
+  const own = path.resolve(folder);
+  return Object.keys(stacks).find((name) => typeof stacks[name]?.synthesizedStackPath === "string" && path.resolve(outDir, path.dirname(stacks[name].synthesizedStackPath)) === own);
 }
 
 /**

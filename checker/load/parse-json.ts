@@ -19,9 +19,10 @@ export function parseJsonObject(text: string, input: string): Record<string, unk
     if (HCL_START.test(text)) throw inputErrors.hcl(input);
     const message = error instanceof Error ? error.message : String(error);
     const match = /position (\d+)/.exec(message);
-    const position = match ? Number(match[1]) : text.length;
     const end = text.trimEnd().length;
-    if (/end of (JSON )?input/i.test(message) || position >= end) {
+    // Without a position, V8 names the first bad token (`"hello" is not valid JSON`): it starts the text.
+    const position = match ? Number(match[1]) : text.length - text.trimStart().length;
+    if (/end of (JSON )?input/i.test(message) || (match !== null && position >= end)) {
       throw inputErrors.truncated(input, `at ${lineAndColumn(text, end)}`);
     }
     throw inputErrors.invalidJson(input, `at ${lineAndColumn(text, position)}`);

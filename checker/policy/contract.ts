@@ -32,6 +32,12 @@ export interface PolicyMeta<Options = Record<string, never>, MessageId extends s
    * names its template with `messageId` (or one of the shared ones, see `SHARED_MESSAGES`).
    */
   readonly messages: { readonly [id in MessageId]: string };
+  /**
+   * What to change, by message id, as templates like `messages`. The one-line message is the
+   * message, then the fix (after "; ", or after " Fix: " when the message ends a sentence); the
+   * terminal format shows the fix on a line of its own.
+   */
+  readonly fixes?: { readonly [id in MessageId]?: string };
   /** JSON Schema of the options (validated with ajv) and their defaults. */
   readonly optionsSchema?: object;
   readonly defaultOptions?: Options;

@@ -4,5 +4,5 @@ export { SEVERITIES } from "./contract";
 export { definePolicy, type PolicyDefinition } from "./define-policy";
 export { Analysis, policyContext } from "./context";
 export { describeClass, relatedOf } from "./flow-results";
-export { MessageError, messageOf, placeholdersOf, renderTemplate, SHARED_MESSAGES, templateOf, type SharedMessageId } from "./messages";
+export { fixTemplateOf, MessageError, messageOf, placeholdersOf, renderTemplate, SHARED_FIXES, SHARED_MESSAGES, templateOf, type SharedMessageId } from "./messages";
 export { REDACTED, showValue } from "./show-value";

@@ -6,7 +6,7 @@ import type { Fact, Facts, Policy, PolicyResult } from "./contract";
 
 /** Templates every policy may use, for results made by the shared helpers of the context. */
 export const SHARED_MESSAGES = {
-  "flow-blocked": "{{what}} ({{route}}) is blocked on {{ports}}: {{egress}}; {{ingress}}. {{why}} Fix: {{fix}}",
+  "flow-blocked": "{{what}} ({{route}}) is blocked on {{ports}}: {{egress}}; {{ingress}}. {{why}}",
   "flow-unknown": "cannot tell whether {{what}} ({{route}}) is open on {{ports}}: {{sides}}",
   "cluster-missing": "cannot check {{what}}: {{reason}}",
   "flows-more": "{{what}}: {{count}} more peers are {{state}} as well ({{peers}}); the findings above show how",
@@ -14,6 +14,11 @@ export const SHARED_MESSAGES = {
 } as const;
 
 export type SharedMessageId = keyof typeof SHARED_MESSAGES;
+
+/** The fixes of the shared messages that have one. */
+export const SHARED_FIXES: { readonly [id in SharedMessageId]?: string } = {
+  "flow-blocked": "{{fix}}",
+};
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w]*)\s*\}\}/g;
 
@@ -45,13 +50,41 @@ export function renderTemplate(template: string, data: Facts | undefined, where:
   });
 }
 
-/** The message of a `fail` or `unknown` result. */
-export function messageOf(policy: Policy, result: PolicyResult): string {
+/** The fix template of a message id, from the policy's `meta.fixes` or the shared ones; often none. */
+export function fixTemplateOf(policy: Policy, messageId: string): string | undefined {
+  const own = (policy.meta.fixes as Record<string, string | undefined> | undefined)?.[messageId];
+  return own ?? (SHARED_FIXES as Record<string, string | undefined>)[messageId];
+}
+
+/** A message as one line: the fix follows the problem, after " Fix: " where the problem ends a sentence. */
+export function joinFix(problem: string, fix: string | undefined): string {
+  if (fix === undefined) return problem;
+  const trimmed = problem.trimEnd();
+  return trimmed.endsWith(".") ? `${trimmed} Fix: ${fix}` : `${trimmed}; ${fix}`;
+}
+
+export interface RenderedMessage {
+  /** What is wrong, without the fix. */
+  readonly problem: string;
+  readonly fix?: string;
+}
+
+/** The message of a `fail` or `unknown` result: the problem and, where the policy gives one, the fix. */
+export function renderedMessageOf(policy: Policy, result: PolicyResult): RenderedMessage {
   const id = policy.meta.id;
   if (result.messageId === undefined) throw new MessageError(`policy ${id} returned a ${result.status} result for ${result.address} without a messageId`);
   const template = templateOf(policy, result.messageId);
   if (template === undefined) {
     throw new MessageError(`policy ${id} returned messageId "${result.messageId}", which is neither in its meta.messages (${Object.keys(policy.meta.messages).join(", ") || "none"}) nor a shared message`);
   }
-  return renderTemplate(template, result.data, `message "${result.messageId}" of policy ${id}`);
+  const where = `message "${result.messageId}" of policy ${id}`;
+  const problem = renderTemplate(template, result.data, where);
+  const fixTemplate = fixTemplateOf(policy, result.messageId);
+  return fixTemplate === undefined ? { problem } : { problem, fix: renderTemplate(fixTemplate, result.data, `fix of ${where}`) };
+}
+
+/** The one-line message of a `fail` or `unknown` result, fix included. */
+export function messageOf(policy: Policy, result: PolicyResult): string {
+  const { problem, fix } = renderedMessageOf(policy, result);
+  return joinFix(problem, fix);
 }

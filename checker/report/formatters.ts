@@ -5,6 +5,7 @@
 import type { ResourceGraph } from "../model/resource-graph";
 import type { Policy, Severity } from "../policy/contract";
 import { formatGithub } from "./format-github";
+import { formatHuman } from "./format-human";
 import { formatJson } from "./format-json";
 import { formatJunit } from "./format-junit";
 import { formatMarkdown } from "./format-markdown";
@@ -25,12 +26,15 @@ export interface FormatContext {
   readonly cwd: string;
   /** One file every SARIF / GitHub location points to, instead of the input (`--sarif-source`). */
   readonly sarifSource?: string;
+  /** The terminal's width, for the human format. */
+  readonly width?: number;
 }
 
 export type Formatter = (report: Report, context: FormatContext) => string;
 
 export const FORMATTERS: Readonly<Record<string, Formatter>> = {
   github: (report, c) => formatGithub(report, { source: c.sarifSource, repoRoot: c.cwd, failOn: c.failOn }),
+  human: (report, { failOn, color, width }) => formatHuman(report, failOn, { color, width }),
   json: (report) => formatJson(report),
   junit: (report, c) => formatJunit(report, { policies: c.policies, failOn: c.failOn }),
   markdown: (report, c) => formatMarkdown(report, topologyViews(c.graphs), { failOn: c.failOn }),

@@ -28,6 +28,7 @@ const META_SCHEMA = {
     title: { type: "string", minLength: 1 },
     rationale: { type: "string", minLength: 1 },
     messages: { type: "object", additionalProperties: { type: "string", minLength: 1 } },
+    fixes: { type: "object", additionalProperties: { type: "string", minLength: 1 } },
     optionsSchema: { type: "object" },
     defaultOptions: { type: "object" },
     docsUrl: { type: "string" },
@@ -57,6 +58,10 @@ function checkPolicyShape(spec: string, value: unknown, where: string): Policy {
   const meta = candidate.meta!;
   for (const [id, template] of Object.entries(meta.messages)) {
     if (placeholdersOf(template).length === 0 && /\{\{/.test(template)) throw pluginError(spec, `message "${id}" of ${meta.id} has a malformed {{placeholder}}`, "Write facts as {{name}}");
+  }
+  for (const [id, template] of Object.entries(meta.fixes ?? {})) {
+    if (!(id in meta.messages)) throw pluginError(spec, `fix "${id}" of ${meta.id} has no message of that id`, "Give a fix the id of the message it belongs to");
+    if (placeholdersOf(template!).length === 0 && /\{\{/.test(template!)) throw pluginError(spec, `fix "${id}" of ${meta.id} has a malformed {{placeholder}}`, "Write facts as {{name}}");
   }
   return candidate as Policy;
 }

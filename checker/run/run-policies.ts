@@ -7,9 +7,10 @@ import { UsageError } from "../errors";
 import { printable, printableDeep } from "../printable";
 import { compareFindings, fingerprintOf, withUniqueFingerprints, type Finding, type Report, type ReportInput } from "../findings/report";
 import { LABEL_SEPARATOR, type InputInfo, type ResourceGraph } from "../model/resource-graph";
+import type { ResourceInstance } from "../model/resource-instance";
 import { Analysis, policyContext } from "../policy/context";
 import type { Policy, PolicyResult, Severity } from "../policy/contract";
-import { MessageError, messageOf } from "../policy/messages";
+import { joinFix, MessageError, renderedMessageOf, type RenderedMessage } from "../policy/messages";
 import type { PolicySetup } from "./settings";
 import { toolVersion } from "./tool-version";
 
@@ -26,6 +27,29 @@ function describeInput(input: InputInfo): ReportInput {
     ...(stack ? { stack } : {}),
     ...(context ? { context: true } : {}),
   };
+}
+
+const MANIFEST_TYPES = new Set(["kubernetes_manifest", "kubectl_manifest"]);
+const CLUSTER_TAG = "kubernetes.io/cluster/";
+
+/** Whether an instance is something EKS-related that policies may judge. */
+function isEksResource(instance: ResourceInstance): boolean {
+  if (instance.mode !== "managed") return false;
+  if (instance.type.startsWith("aws_eks_") || MANIFEST_TYPES.has(instance.type)) return true;
+  if (instance.type !== "aws_security_group" && instance.type !== "aws_autoscaling_group") return false;
+  const values = (instance.after ?? instance.before) as { tags?: unknown; tags_all?: unknown; tag?: unknown } | null;
+  return [values?.tags, values?.tags_all, values?.tag].some((tags) => JSON.stringify(tags ?? null).includes(CLUSTER_TAG));
+}
+
+/** How many EKS-related instances each input of a graph holds. */
+function eksResourcesByInput(graph: ResourceGraph): Map<InputInfo, number> {
+  const counts = new Map<InputInfo, number>();
+  for (const instance of graph.instances.values()) {
+    if (!isEksResource(instance)) continue;
+    const { input } = graph.sourceOf(instance.address);
+    counts.set(input, (counts.get(input) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** The inputs of a graph, as plugin errors name them. */
@@ -81,7 +105,7 @@ function runOne(setup: PolicySetup, analysis: Analysis, pluginOf: PluginOf): rea
   return results;
 }
 
-function toFinding(policy: Policy, severity: Severity, result: PolicyResult, graph: ResourceGraph, message: string): Finding {
+function toFinding(policy: Policy, severity: Severity, result: PolicyResult, graph: ResourceGraph, { problem, fix }: RenderedMessage): Finding {
   const instance = graph.instances.get(result.address);
   const { input, address } = graph.sourceOf(result.address);
   // What leaves the checker never holds a value the model knows to be sensitive, and is one
@@ -92,7 +116,8 @@ function toFinding(policy: Policy, severity: Severity, result: PolicyResult, gra
     severity,
     status: result.status === "fail" ? "fail" : "unknown",
     address: printable(address),
-    message: own(message),
+    message: own(joinFix(problem, fix)),
+    ...(fix !== undefined ? { fix: own(fix) } : {}),
     messageId: result.messageId!,
     data: own(result.data ?? {}),
     related: own([...(result.related ?? [])]),
@@ -119,9 +144,9 @@ export function runPolicies(graphs: readonly ResourceGraph[], setups: readonly P
           passed += 1;
           continue;
         }
-        let message: string;
+        let message: RenderedMessage;
         try {
-          message = messageOf(policy, result);
+          message = renderedMessageOf(policy, result);
         } catch (error) {
           const plugin = pluginOf(policy);
           if (plugin === undefined || !(error instanceof MessageError)) throw error;
@@ -136,7 +161,10 @@ export function runPolicies(graphs: readonly ResourceGraph[], setups: readonly P
   return {
     schemaVersion: 1,
     tool: { name: "eks-sg-policy", version: toolVersion() },
-    inputs: graphs.flatMap((graph) => graph.inputs.map(describeInput)),
+    inputs: graphs.flatMap((graph) => {
+      const counts = eksResourcesByInput(graph);
+      return graph.inputs.map((input) => ({ ...describeInput(input), eksResources: counts.get(input) ?? 0 }));
+    }),
     findings: withUniqueFingerprints(findings),
     summary: {
       policies: setups.length,

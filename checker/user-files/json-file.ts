@@ -198,8 +198,8 @@ export function readJsonObject(file: string, display: string, what: string, exam
     bytes = fs.readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw fileError(display, "no such file", "Check the path");
-    if (code === "EISDIR") throw fileError(display, "is a folder, not a file", `Pass the ${what} file itself`);
+    if (code === "ENOENT") throw fileError(display, `no such file (given as the ${what})`, "Check the path");
+    if (code === "EISDIR") throw fileError(display, "is a folder, not a file", `Pass the ${what} itself`);
     throw fileError(display, `cannot be read (${code ?? String(error)})`, "Check its permissions");
   }
   const text = decodeText(bytes);
