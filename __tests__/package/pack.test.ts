@@ -2,12 +2,11 @@
  * The package as users get it: `npm pack`, install the tarball into a scratch project, then use it
  * by name only — the CLI through npx, the three entry points with require, and their types with tsc.
  *
- * The tarball is packed from a staging copy of the package (package.json, README and the `files`
- * entries) built fresh with `tsc -p tsconfig.build.json --outDir <staging>/dist`: what `npm pack`
- * makes after its `prepare` build, without rewriting the repo's dist/ while other tests read it.
- * The scratch project installs the tarball from the registry or npm's cache (its four small
- * dependencies) and links the peer dependencies (cdktf, constructs, @cdktf/provider-aws, 400 MB)
- * from the repo's node_modules.
+ * The tarball is made by a plain `npm pack` (its prepack and postpack scripts included) in a staging
+ * copy of the sources, so that the build it runs does not rewrite the repo's dist/ while other
+ * tests read it. The scratch project installs the tarball as a user does, scripts allowed, from
+ * the registry or npm's cache (its few small dependencies), and links the peer dependencies (cdktf,
+ * constructs, @cdktf/provider-aws, 400 MB) from the repo's node_modules.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
@@ -41,21 +40,27 @@ function ok(result: SpawnSyncReturns<string>, what: string): string {
 let tarball = "";
 let packedFiles: string[] = [];
 
+/** What `npm pack` needs to build: the sources, the build configuration and the scripts. */
+const SOURCES = ["package.json", "package-lock.json", "README.md", "LICENSE", "tsconfig.json", "tsconfig.build.json", "main.ts", "checker", "policies", "modules", "scripts", "bin", "docs", "schemas"];
+
+let installOutput = "";
+
 beforeAll(() => {
-  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { files: string[] };
   fs.mkdirSync(staging);
-  for (const entry of ["package.json", "README.md", "LICENSE", ...manifest.files.filter((f) => !f.startsWith("!") && f !== "dist")]) {
+  for (const entry of SOURCES) {
     if (fs.existsSync(path.join(ROOT, entry))) fs.cpSync(path.join(ROOT, entry), path.join(staging, entry), { recursive: true });
   }
-  ok(sh(process.execPath, [TSC, "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", path.join(staging, "dist")], ROOT), "tsc -p tsconfig.build.json");
-  const packed = JSON.parse(ok(sh("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], staging), "npm pack")) as { filename: string; files: { path: string }[] }[];
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(staging, "node_modules"), "dir");
+  const packed = JSON.parse(ok(sh("npm", ["pack", "--json", "--pack-destination", work], staging), "npm pack")) as { filename: string; files: { path: string }[] }[];
   tarball = path.join(work, packed[0].filename);
   packedFiles = packed[0].files.map((f) => f.path);
 
   fs.mkdirSync(scratch);
   fs.writeFileSync(path.join(scratch, "package.json"), JSON.stringify({ name: "scratch", version: "1.0.0", private: true }));
   // --legacy-peer-deps: leave the peers out (linked below); --prefer-offline: npm ci has cached the rest.
-  ok(sh("npm", ["install", tarball, "--prefer-offline", "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund"], scratch), "npm install <tarball>");
+  const install = sh("npm", ["install", tarball, "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund"], scratch);
+  ok(install, "npm install <tarball>");
+  installOutput = install.stdout + install.stderr;
   for (const peer of PEERS) {
     const link = path.join(scratch, "node_modules", peer);
     fs.mkdirSync(path.dirname(link), { recursive: true });
@@ -66,11 +71,52 @@ beforeAll(() => {
 const installed = () => path.join(scratch, "node_modules/eks-sg-policy");
 const hasModules = () => fs.existsSync(path.join(installed(), "dist/modules/index.js"));
 
-test("the tarball holds the compiled entry points, the bin and the docs, and no tests", () => {
-  for (const file of ["bin/eks-sg-policy.js", "dist/checker/index.js", "dist/checker/index.d.ts", "dist/modules/policy/testing.js", "dist/modules/policy/testing.d.ts", "dist/modules/policy/gate.js", "docs/gate.md"]) {
+test("the tarball holds the compiled entry points, the bin, the docs and the licence, and no tests or example app", () => {
+  for (const file of ["LICENSE", "bin/eks-sg-policy.js", "dist/checker/index.js", "dist/checker/index.d.ts", "dist/modules/policy/testing.js", "dist/modules/policy/testing.d.ts", "dist/modules/policy/gate.js", "docs/gate.md"]) {
     expect(packedFiles).toContain(file);
   }
   expect(packedFiles.filter((f) => f.startsWith("__tests__/") || /\.test\./.test(f))).toEqual([]);
+  // The example CDKTF app (main.ts) is the repository's, not the package's.
+  expect(packedFiles.filter((f) => /(^|\/)main\.(ts|js|d\.ts|js\.map)$/.test(f) && !f.includes("/cli/"))).toEqual([]);
+  expect(packedFiles.filter((f) => f.startsWith("cdktf.out/") || f === "cdktf.json" || f.startsWith("examples/") || f.startsWith("bench/"))).toEqual([]);
+});
+
+test("npm pack leaves package.json as it was, and packs it without scripts", () => {
+  expect(fs.readFileSync(path.join(staging, "package.json"), "utf8")).toBe(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  expect(fs.existsSync(path.join(staging, "package.json.packing"))).toBe(false);
+  const manifest = JSON.parse(fs.readFileSync(path.join(installed(), "package.json"), "utf8")) as { scripts?: object; homepage?: string };
+  expect(manifest.scripts).toBeUndefined();
+  // ... while the repository keeps `prepare`, which builds installs from git.
+  expect((JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.prepare).toBe("npm run build");
+});
+
+test("installing the tarball warns about no install script", () => {
+  expect(installOutput).not.toMatch(/install-scripts|allowScripts|prepare/);
+  expect(installOutput).toMatch(/added \d+ packages?/);
+});
+
+test("every source map in the package points at sources that ship with it", () => {
+  const maps = packedFiles.filter((f) => f.endsWith(".js.map"));
+  expect(maps.length).toBeGreaterThan(0);
+  const missing: string[] = [];
+  for (const map of maps) {
+    const { sources, sourceRoot = "" } = JSON.parse(fs.readFileSync(path.join(installed(), map), "utf8")) as { sources: string[]; sourceRoot?: string };
+    for (const source of sources) {
+      const file = path.resolve(path.dirname(path.join(installed(), map)), sourceRoot, source);
+      if (!fs.existsSync(file)) missing.push(`${map} → ${source}`);
+    }
+  }
+  expect(missing).toEqual([]);
+  // And every compiled file with a map names it (the map is not left behind by a stale build).
+  for (const map of maps) expect(packedFiles).toContain(map.replace(/\.map$/, ""));
+});
+
+test("SARIF's tool.driver.informationUri is the package's homepage", () => {
+  const run = sh("npx", ["--offline", "--no-install", "eks-sg-policy", "check", PLAN, "--format", "sarif", "--fail-on", "never"], scratch);
+  expect(run.status).toBe(0);
+  const homepage = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { homepage: string }).homepage;
+  expect(homepage).toMatch(/^https:\/\//);
+  expect(JSON.parse(run.stdout).runs[0].tool.driver.informationUri).toBe(homepage);
 });
 
 test("npx eks-sg-policy check <plan> runs the installed CLI", () => {
