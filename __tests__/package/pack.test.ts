@@ -8,53 +8,31 @@
  * the registry or npm's cache (its few small dependencies), and links the peer dependencies (cdktf,
  * constructs, @cdktf/provider-aws, 400 MB) from the repo's node_modules.
  */
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import type { SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { docBlock } from "../helpers/doc-blocks";
+import { ok, packTarball, sh } from "../helpers/pack";
 
 const ROOT = path.resolve(__dirname, "../..");
 const TSC = path.join(ROOT, "node_modules/typescript/bin/tsc");
 const PEERS = ["cdktf", "constructs", "@cdktf/provider-aws"];
 const PLAN = path.join(ROOT, "__tests__/fixtures/tf/p-cluster-defaults/plan.json");
 
-jest.setTimeout(150_000);
+jest.setTimeout(300_000);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-pack-"));
-const staging = path.join(work, "staging");
 const scratch = path.join(work, "scratch");
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-const env = { ...process.env, CHECKPOINT_DISABLE: "1", npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false" };
-
-function sh(command: string, args: readonly string[], cwd: string, timeout = 120_000): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd, env, encoding: "utf8", timeout });
-}
-
-function ok(result: SpawnSyncReturns<string>, what: string): string {
-  if (result.status !== 0) throw new Error(`${what} exited ${result.status ?? result.signal}:\n${result.stdout}\n${result.stderr}`);
-  return result.stdout;
-}
-
+let staging = "";
 let tarball = "";
-let packedFiles: string[] = [];
-
-/** What `npm pack` needs to build: the sources, the build configuration and the scripts. */
-const SOURCES = ["package.json", "package-lock.json", "README.md", "LICENSE", "tsconfig.json", "tsconfig.build.json", "main.ts", "checker", "policies", "modules", "scripts", "bin", "docs", "schemas"];
-
+let packedFiles: readonly string[] = [];
 let installOutput = "";
 
 beforeAll(() => {
-  fs.mkdirSync(staging);
-  for (const entry of SOURCES) {
-    if (fs.existsSync(path.join(ROOT, entry))) fs.cpSync(path.join(ROOT, entry), path.join(staging, entry), { recursive: true });
-  }
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(staging, "node_modules"), "dir");
-  const packed = JSON.parse(ok(sh("npm", ["pack", "--json", "--pack-destination", work], staging), "npm pack")) as { filename: string; files: { path: string }[] }[];
-  tarball = path.join(work, packed[0].filename);
-  packedFiles = packed[0].files.map((f) => f.path);
-
+  ({ tarball, files: packedFiles, staging } = packTarball(work));
   fs.mkdirSync(scratch);
   fs.writeFileSync(path.join(scratch, "package.json"), JSON.stringify({ name: "scratch", version: "1.0.0", private: true }));
   // --legacy-peer-deps: leave the peers out (linked below); --prefer-offline: npm ci has cached the rest.
