@@ -243,3 +243,75 @@ describe("the types resolve by package name", () => {
     expect(result.status).toBe(0);
   });
 });
+
+/** cdktn and @cdktn/provider-aws in the repo's node_modules (npm ci installs them). */
+const CDKTN_PEERS = ["cdktn", "@cdktn/provider-aws"];
+const cdktnHere = CDKTN_PEERS.every((peer) => fs.existsSync(path.join(ROOT, "node_modules", peer, "package.json")));
+
+(cdktnHere ? describe : describe.skip)(`eks-sg-policy/cdktn/* for CDK Terrain apps${cdktnHere ? "" : " (skipped: cdktn is not installed here; npm ci installs it)"}`, () => {
+  beforeAll(() => {
+    for (const peer of CDKTN_PEERS) {
+      const link = path.join(scratch, "node_modules", peer);
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      if (!fs.existsSync(link)) fs.symlinkSync(path.join(ROOT, "node_modules", peer), link, "dir");
+    }
+  });
+
+  test("the package holds the CDK Terrain build, its maps pointing at the shipped sources", () => {
+    for (const file of ["dist/modules-cdktn/index.js", "dist/modules-cdktn/index.d.ts", "dist/modules-cdktn/policy/testing.js", "dist/modules-cdktn/policy/gate.js.map"]) expect(packedFiles).toContain(file);
+  });
+
+  test("require by name: the constructs, the gate stopping a cdktn app.synth(), Findings.of on a cdktn stack", () => {
+    const script = `
+      const { EksCluster, ManagedNodeGroup, NodeSecurityGroup, EksPolicyGate } = require("eks-sg-policy/cdktn/modules");
+      const { Findings } = require("eks-sg-policy/cdktn/testing");
+      const { App, TerraformStack } = require("cdktn");
+      const { AwsProvider } = require("@cdktn/provider-aws/lib/provider");
+      const { EksCluster: RawCluster } = require("@cdktn/provider-aws/lib/eks-cluster");
+      const subnetIds = ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"];
+      const app = new App({ outdir: require("node:path").join(__dirname, "cdktn.out") });
+      const good = new TerraformStack(app, "good");
+      new AwsProvider(good, "aws", { region: "ap-northeast-1" });
+      const cluster = new EksCluster(good, "cluster", { name: "c", subnetIds });
+      const nodes = new NodeSecurityGroup(good, "nodes", { cluster, vpcId: "vpc-0a1b2c3d4e5f60718" });
+      new ManagedNodeGroup(good, "workers", { cluster, subnetIds, securityGroups: { kind: "node-sg", nodeSecurityGroup: nodes } });
+      Findings.of(good).hasNoErrors();
+      const bad = new TerraformStack(app, "bad");
+      new AwsProvider(bad, "aws", { region: "ap-northeast-1" });
+      new RawCluster(bad, "open", { name: "open", roleArn: "arn:aws:iam::111122223333:role/eks", vpcConfig: { subnetIds } });
+      Findings.of(bad).hasFinding("public-endpoint", "bad/open");
+      EksPolicyGate.of(app);
+      let gate = "synth passed";
+      try { app.synth(); } catch (e) { gate = e.message; }
+      console.log(JSON.stringify({ gate }));
+    `;
+    fs.writeFileSync(path.join(scratch, "use-cdktn.js"), script);
+    const out = JSON.parse(ok(sh(process.execPath, ["use-cdktn.js"], scratch), "node use-cdktn.js")) as { gate: string };
+    expect(out.gate).toMatch(/\[bad\/open\] eks-sg-policy public-endpoint \(error\) aws_eks_cluster\.open: /);
+    expect(out.gate).not.toMatch(/good\//);
+  });
+
+  test.each([
+    ["node16", { module: "node16", moduleResolution: "node16" }],
+    ["cdktf-init", { module: "CommonJS", target: "ES2018" }],
+  ])("the types resolve against cdktn (%s)", (name, compilerOptions) => {
+    const file = [
+      `import { TerraformStack } from "cdktn";`,
+      `import { EksCluster, EksPolicyGate } from "eks-sg-policy/cdktn/modules";`,
+      `import { Findings } from "eks-sg-policy/cdktn/testing";`,
+      `export function build(stack: TerraformStack): EksCluster {`,
+      `  EksPolicyGate.of(stack, { failOn: "warning" });`,
+      `  const cluster = new EksCluster(stack, "cluster", { name: "c", subnetIds: ["subnet-1"] });`,
+      `  Findings.of(stack).hasNoErrors();`,
+      `  return cluster;`,
+      `}`,
+      ``,
+    ].join("\n");
+    fs.writeFileSync(path.join(scratch, "check-cdktn.ts"), file);
+    const config = path.join(scratch, `tsconfig.cdktn-${name}.json`);
+    fs.writeFileSync(config, JSON.stringify({ compilerOptions: { target: "ES2022", strict: true, noEmit: true, skipLibCheck: true, types: [], ...compilerOptions }, files: ["check-cdktn.ts"] }));
+    const result = sh(process.execPath, [TSC, "-p", config], scratch);
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+});
