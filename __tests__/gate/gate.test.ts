@@ -376,7 +376,7 @@ describe("two copies of cdktf (the user's app and this package resolve different
 
   test("EksPolicyGate.of() refuses, and says what to do, rather than add an aspect nobody runs", () => {
     const stack = otherStack();
-    expect(() => EksPolicyGate.of(stack.node.root)).toThrow(/different copy of cdktf .*npm dedupe.*Aspects\.of\(stack\)\.add\(new EksPolicyGate\(\)\)/);
+    expect(() => EksPolicyGate.of(stack.node.root)).toThrow(/different copy of cdkt[fn] .*npm dedupe.*Aspects\.of\(stack\)\.add\(new EksPolicyGate\(\)\)\. An app on CDK Terrain \(cdktn\) imports eks-sg-policy\/cdktn\/modules/);
     // What would have happened: our Aspects registry is not the one the other copy reads.
     Aspects.of(stack).add(new EksPolicyGate());
     other.Testing.synth(stack as never, true);

@@ -2,60 +2,43 @@
  * The package as users get it: `npm pack`, install the tarball into a scratch project, then use it
  * by name only — the CLI through npx, the three entry points with require, and their types with tsc.
  *
- * The tarball is packed from a staging copy of the package (package.json, README and the `files`
- * entries) built fresh with `tsc -p tsconfig.build.json --outDir <staging>/dist`: what `npm pack`
- * makes after its `prepare` build, without rewriting the repo's dist/ while other tests read it.
- * The scratch project installs the tarball from the registry or npm's cache (its four small
- * dependencies) and links the peer dependencies (cdktf, constructs, @cdktf/provider-aws, 400 MB)
- * from the repo's node_modules.
+ * The tarball is made by a plain `npm pack` (its prepack and postpack scripts included) in a staging
+ * copy of the sources, so that the build it runs does not rewrite the repo's dist/ while other
+ * tests read it. The scratch project installs the tarball as a user does, scripts allowed, from
+ * the registry or npm's cache (its few small dependencies), and links the peer dependencies (cdktf,
+ * constructs, @cdktf/provider-aws, 400 MB) from the repo's node_modules.
  */
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import type { SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { docBlock } from "../helpers/doc-blocks";
+import { ok, packTarball, sh } from "../helpers/pack";
 
 const ROOT = path.resolve(__dirname, "../..");
 const TSC = path.join(ROOT, "node_modules/typescript/bin/tsc");
 const PEERS = ["cdktf", "constructs", "@cdktf/provider-aws"];
 const PLAN = path.join(ROOT, "__tests__/fixtures/tf/p-cluster-defaults/plan.json");
 
-jest.setTimeout(150_000);
+jest.setTimeout(300_000);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-pack-"));
-const staging = path.join(work, "staging");
 const scratch = path.join(work, "scratch");
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-const env = { ...process.env, CHECKPOINT_DISABLE: "1", npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false" };
-
-function sh(command: string, args: readonly string[], cwd: string, timeout = 120_000): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd, env, encoding: "utf8", timeout });
-}
-
-function ok(result: SpawnSyncReturns<string>, what: string): string {
-  if (result.status !== 0) throw new Error(`${what} exited ${result.status ?? result.signal}:\n${result.stdout}\n${result.stderr}`);
-  return result.stdout;
-}
-
+let staging = "";
 let tarball = "";
-let packedFiles: string[] = [];
+let packedFiles: readonly string[] = [];
+let installOutput = "";
 
 beforeAll(() => {
-  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { files: string[] };
-  fs.mkdirSync(staging);
-  for (const entry of ["package.json", "README.md", "LICENSE", ...manifest.files.filter((f) => !f.startsWith("!") && f !== "dist")]) {
-    if (fs.existsSync(path.join(ROOT, entry))) fs.cpSync(path.join(ROOT, entry), path.join(staging, entry), { recursive: true });
-  }
-  ok(sh(process.execPath, [TSC, "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", path.join(staging, "dist")], ROOT), "tsc -p tsconfig.build.json");
-  const packed = JSON.parse(ok(sh("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], staging), "npm pack")) as { filename: string; files: { path: string }[] }[];
-  tarball = path.join(work, packed[0].filename);
-  packedFiles = packed[0].files.map((f) => f.path);
-
+  ({ tarball, files: packedFiles, staging } = packTarball(work));
   fs.mkdirSync(scratch);
   fs.writeFileSync(path.join(scratch, "package.json"), JSON.stringify({ name: "scratch", version: "1.0.0", private: true }));
   // --legacy-peer-deps: leave the peers out (linked below); --prefer-offline: npm ci has cached the rest.
-  ok(sh("npm", ["install", tarball, "--prefer-offline", "--legacy-peer-deps", "--ignore-scripts", "--no-audit", "--no-fund"], scratch), "npm install <tarball>");
+  const install = sh("npm", ["install", tarball, "--prefer-offline", "--legacy-peer-deps", "--no-audit", "--no-fund"], scratch);
+  ok(install, "npm install <tarball>");
+  installOutput = install.stdout + install.stderr;
   for (const peer of PEERS) {
     const link = path.join(scratch, "node_modules", peer);
     fs.mkdirSync(path.dirname(link), { recursive: true });
@@ -66,11 +49,52 @@ beforeAll(() => {
 const installed = () => path.join(scratch, "node_modules/eks-sg-policy");
 const hasModules = () => fs.existsSync(path.join(installed(), "dist/modules/index.js"));
 
-test("the tarball holds the compiled entry points, the bin and the docs, and no tests", () => {
-  for (const file of ["bin/eks-sg-policy.js", "dist/checker/index.js", "dist/checker/index.d.ts", "dist/modules/policy/testing.js", "dist/modules/policy/testing.d.ts", "dist/modules/policy/gate.js", "docs/gate.md"]) {
+test("the tarball holds the compiled entry points, the bin, the docs and the licence, and no tests or example app", () => {
+  for (const file of ["LICENSE", "bin/eks-sg-policy.js", "dist/checker/index.js", "dist/checker/index.d.ts", "dist/modules/policy/testing.js", "dist/modules/policy/testing.d.ts", "dist/modules/policy/gate.js", "docs/gate.md", "schemas/config.schema.json"]) {
     expect(packedFiles).toContain(file);
   }
   expect(packedFiles.filter((f) => f.startsWith("__tests__/") || /\.test\./.test(f))).toEqual([]);
+  // The example CDKTF app (main.ts) is the repository's, not the package's.
+  expect(packedFiles.filter((f) => /(^|\/)main\.(ts|js|d\.ts|js\.map)$/.test(f) && !f.includes("/cli/"))).toEqual([]);
+  expect(packedFiles.filter((f) => f.startsWith("cdktf.out/") || f === "cdktf.json" || f.startsWith("examples/") || f.startsWith("bench/"))).toEqual([]);
+});
+
+test("npm pack leaves package.json as it was, and packs it without scripts", () => {
+  expect(fs.readFileSync(path.join(staging, "package.json"), "utf8")).toBe(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  expect(fs.existsSync(path.join(staging, "package.json.packing"))).toBe(false);
+  const manifest = JSON.parse(fs.readFileSync(path.join(installed(), "package.json"), "utf8")) as { scripts?: object; homepage?: string };
+  expect(manifest.scripts).toBeUndefined();
+  // ... while the repository keeps `prepare`, which builds installs from git.
+  expect((JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.prepare).toBe("npm run build");
+});
+
+test("installing the tarball warns about no install script", () => {
+  expect(installOutput).not.toMatch(/install-scripts|allowScripts|prepare/);
+  expect(installOutput).toMatch(/added \d+ packages?/);
+});
+
+test("every source map in the package points at sources that ship with it", () => {
+  const maps = packedFiles.filter((f) => f.endsWith(".js.map"));
+  expect(maps.length).toBeGreaterThan(0);
+  const missing: string[] = [];
+  for (const map of maps) {
+    const { sources, sourceRoot = "" } = JSON.parse(fs.readFileSync(path.join(installed(), map), "utf8")) as { sources: string[]; sourceRoot?: string };
+    for (const source of sources) {
+      const file = path.resolve(path.dirname(path.join(installed(), map)), sourceRoot, source);
+      if (!fs.existsSync(file)) missing.push(`${map} → ${source}`);
+    }
+  }
+  expect(missing).toEqual([]);
+  // And every compiled file with a map names it (the map is not left behind by a stale build).
+  for (const map of maps) expect(packedFiles).toContain(map.replace(/\.map$/, ""));
+});
+
+test("SARIF's tool.driver.informationUri is the package's homepage", () => {
+  const run = sh("npx", ["--offline", "--no-install", "eks-sg-policy", "check", PLAN, "--format", "sarif", "--fail-on", "never"], scratch);
+  expect(run.status).toBe(0);
+  const homepage = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { homepage: string }).homepage;
+  expect(homepage).toMatch(/^https:\/\//);
+  expect(JSON.parse(run.stdout).runs[0].tool.driver.informationUri).toBe(homepage);
 });
 
 test("npx eks-sg-policy check <plan> runs the installed CLI", () => {
@@ -215,6 +239,78 @@ describe("the types resolve by package name", () => {
       return;
     }
     const result = typeCheck("cdktf-init", { module: "CommonJS", target: "ES2018" });
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+});
+
+/** cdktn and @cdktn/provider-aws in the repo's node_modules (npm ci installs them). */
+const CDKTN_PEERS = ["cdktn", "@cdktn/provider-aws"];
+const cdktnHere = CDKTN_PEERS.every((peer) => fs.existsSync(path.join(ROOT, "node_modules", peer, "package.json")));
+
+(cdktnHere ? describe : describe.skip)(`eks-sg-policy/cdktn/* for CDK Terrain apps${cdktnHere ? "" : " (skipped: cdktn is not installed here; npm ci installs it)"}`, () => {
+  beforeAll(() => {
+    for (const peer of CDKTN_PEERS) {
+      const link = path.join(scratch, "node_modules", peer);
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      if (!fs.existsSync(link)) fs.symlinkSync(path.join(ROOT, "node_modules", peer), link, "dir");
+    }
+  });
+
+  test("the package holds the CDK Terrain build, its maps pointing at the shipped sources", () => {
+    for (const file of ["dist/modules-cdktn/index.js", "dist/modules-cdktn/index.d.ts", "dist/modules-cdktn/policy/testing.js", "dist/modules-cdktn/policy/gate.js.map"]) expect(packedFiles).toContain(file);
+  });
+
+  test("require by name: the constructs, the gate stopping a cdktn app.synth(), Findings.of on a cdktn stack", () => {
+    const script = `
+      const { EksCluster, ManagedNodeGroup, NodeSecurityGroup, EksPolicyGate } = require("eks-sg-policy/cdktn/modules");
+      const { Findings } = require("eks-sg-policy/cdktn/testing");
+      const { App, TerraformStack } = require("cdktn");
+      const { AwsProvider } = require("@cdktn/provider-aws/lib/provider");
+      const { EksCluster: RawCluster } = require("@cdktn/provider-aws/lib/eks-cluster");
+      const subnetIds = ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"];
+      const app = new App({ outdir: require("node:path").join(__dirname, "cdktn.out") });
+      const good = new TerraformStack(app, "good");
+      new AwsProvider(good, "aws", { region: "ap-northeast-1" });
+      const cluster = new EksCluster(good, "cluster", { name: "c", subnetIds });
+      const nodes = new NodeSecurityGroup(good, "nodes", { cluster, vpcId: "vpc-0a1b2c3d4e5f60718" });
+      new ManagedNodeGroup(good, "workers", { cluster, subnetIds, securityGroups: { kind: "node-sg", nodeSecurityGroup: nodes } });
+      Findings.of(good).hasNoErrors();
+      const bad = new TerraformStack(app, "bad");
+      new AwsProvider(bad, "aws", { region: "ap-northeast-1" });
+      new RawCluster(bad, "open", { name: "open", roleArn: "arn:aws:iam::111122223333:role/eks", vpcConfig: { subnetIds } });
+      Findings.of(bad).hasFinding("public-endpoint", "bad/open");
+      EksPolicyGate.of(app);
+      let gate = "synth passed";
+      try { app.synth(); } catch (e) { gate = e.message; }
+      console.log(JSON.stringify({ gate }));
+    `;
+    fs.writeFileSync(path.join(scratch, "use-cdktn.js"), script);
+    const out = JSON.parse(ok(sh(process.execPath, ["use-cdktn.js"], scratch), "node use-cdktn.js")) as { gate: string };
+    expect(out.gate).toMatch(/\[bad\/open\] eks-sg-policy public-endpoint \(error\) aws_eks_cluster\.open: /);
+    expect(out.gate).not.toMatch(/good\//);
+  });
+
+  test.each([
+    ["node16", { module: "node16", moduleResolution: "node16" }],
+    ["cdktf-init", { module: "CommonJS", target: "ES2018" }],
+  ])("the types resolve against cdktn (%s)", (name, compilerOptions) => {
+    const file = [
+      `import { TerraformStack } from "cdktn";`,
+      `import { EksCluster, EksPolicyGate } from "eks-sg-policy/cdktn/modules";`,
+      `import { Findings } from "eks-sg-policy/cdktn/testing";`,
+      `export function build(stack: TerraformStack): EksCluster {`,
+      `  EksPolicyGate.of(stack, { failOn: "warning" });`,
+      `  const cluster = new EksCluster(stack, "cluster", { name: "c", subnetIds: ["subnet-1"] });`,
+      `  Findings.of(stack).hasNoErrors();`,
+      `  return cluster;`,
+      `}`,
+      ``,
+    ].join("\n");
+    fs.writeFileSync(path.join(scratch, "check-cdktn.ts"), file);
+    const config = path.join(scratch, `tsconfig.cdktn-${name}.json`);
+    fs.writeFileSync(config, JSON.stringify({ compilerOptions: { target: "ES2022", strict: true, noEmit: true, skipLibCheck: true, types: [], ...compilerOptions }, files: ["check-cdktn.ts"] }));
+    const result = sh(process.execPath, [TSC, "-p", config], scratch);
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);
   });

@@ -3,6 +3,8 @@
  * what to do, as cdktf's own `errors.ts` does.
  */
 
+import { name as FRAMEWORK } from "cdktf/package.json";
+
 const DOCS = "see docs/gate.md in the eks-sg-policy package";
 
 export class GateUsageError extends Error {
@@ -15,12 +17,18 @@ export const noStacksUnder = (call: string, path: string) =>
       `Call it after the stacks are created (just before app.synth()), or pass a stack.`,
   );
 
+/**
+ * `FRAMEWORK` is the package this build of the constructs loads: `cdktf`, or `cdktn` in the CDK
+ * Terrain build (eks-sg-policy/cdktn/*), whose imports name cdktn instead.
+ */
 export const twoCopiesOfCdktf = (path: string) =>
   new GateUsageError(
-    `The stack '${path}' was built with a different copy of cdktf than the one eks-sg-policy loads, so ` +
-      `aspects and synthesis would not see each other. Make sure one copy is installed (\`npm ls cdktf\`, then ` +
-      `\`npm dedupe\`; eks-sg-policy lists cdktf as a peer dependency), or add the gate with your own import: ` +
-      `Aspects.of(stack).add(new EksPolicyGate()).`,
+    `The stack '${path}' was built with a different copy of ${FRAMEWORK} than the one eks-sg-policy loads, so ` +
+      `aspects and synthesis would not see each other. Make sure one copy is installed (\`npm ls ${FRAMEWORK}\`, then ` +
+      `\`npm dedupe\`; eks-sg-policy lists ${FRAMEWORK} as a peer dependency), or add the gate with your own import: ` +
+      `Aspects.of(stack).add(new EksPolicyGate()). ` +
+      `An app on CDK Terrain (cdktn) imports eks-sg-policy/cdktn/modules and eks-sg-policy/cdktn/testing; ` +
+      `one on CDKTF, eks-sg-policy/modules and eks-sg-policy/testing.`,
   );
 
 export const stacksAddedAfterGate = (paths: readonly string[]) =>
