@@ -28,7 +28,7 @@ module.exports = {
     layer("eks", "^checker/eks/", ["^checker/model/", "^checker/load/"]),
     layer("policy", "^checker/policy/", ["^checker/eks/", "^checker/model/", "^checker/load/", ERRORS]),
     layer("findings", "^checker/findings/", ["^checker/policy/contract\\.ts$"]),
-    layer("user-files", "^checker/user-files/", ["^checker/load/decode-bytes\\.ts$", ERRORS]),
+    layer("user-files", "^checker/user-files/", ["^checker/load/(decode-bytes|bound-depth)\\.ts$", ERRORS]),
     layer("waivers", "^checker/waivers/", ["^checker/findings/", "^checker/policy/contract\\.ts$", "^checker/user-files/", ERRORS]),
     layer("config", "^checker/config/", ["^checker/findings/", "^checker/policy/", "^checker/user-files/", "^checker/waivers/", ERRORS]),
     layer("run", "^checker/run/", [

@@ -7,6 +7,7 @@
  * `yaml_body` is marked sensitive by the kubectl provider; its text is read, never printed.
  */
 import { parseAllDocuments } from "yaml";
+import { boundDepth } from "../load/bound-depth";
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { isObject, isUnknown, Unknown, valueAt, type Ref, type Template, type Value } from "../model/value";
@@ -72,6 +73,7 @@ function parseYaml(text: string, template: Template | undefined): { documents: V
     const errors = documents.flatMap((d) => d.errors);
     if (errors.length > 0) return { error: `yaml_body is not valid YAML (${errors[0].message.split("\n")[0]})` };
     const values = documents.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown).filter((v) => v !== null && v !== undefined);
+    for (const value of values) boundDepth(value);
     return { documents: values.map((v) => (template ? restoreTokens(v, template) : (v as Value))) };
   } catch (error) {
     return { error: `yaml_body cannot be read (${(error as Error).message.split("\n")[0]})` };

@@ -3,6 +3,7 @@
  * of `aws-node` it configures (`configuration_values = jsonencode({ env = { ENABLE_POD_ENI = "true" } })`,
  * string values, as the add-on's schema and the chart's values.yaml have them).
  */
+import { boundDepth } from "../load/bound-depth";
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { isUnknown } from "../model/value";
@@ -37,6 +38,7 @@ export function vpcCniSettings(world: World, cluster: Cluster): VpcCniSettings {
   let parsed: unknown;
   try {
     parsed = JSON.parse(values);
+    boundDepth(parsed);
   } catch {
     return { state: "unknown", address: addon.address, reason: "configuration_values is not JSON" };
   }

@@ -5,7 +5,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { InputError, inputErrors } from "../errors";
+import { getHeapStatistics } from "node:v8";
+import { InputError, inputErrors, MEMORY_PER_INPUT_BYTE } from "../errors";
+import { boundDepth } from "./bound-depth";
 import { classifyDocument } from "./classify-document";
 import { decodeText, looksLikeZip } from "./decode-bytes";
 import { parseJsonObject } from "./parse-json";
@@ -16,9 +18,19 @@ export const STDIN = "-";
 /** A subject gets findings; a context only takes part in the topology (and may be a state). */
 export type InputRole = "subject" | "context";
 
+/**
+ * V8 ends a process that runs out of heap with its own trace (exit 134), which no handler can
+ * catch; an input too large for the heap is refused before it is read, with a line that says what to do.
+ */
+export function refuseOversized(input: string, bytes: number, heapLimit = getHeapStatistics().heap_size_limit): void {
+  if (bytes * MEMORY_PER_INPUT_BYTE <= heapLimit) return;
+  throw inputErrors.tooLarge(input, Math.ceil(bytes / 1e6), Math.floor(heapLimit / 2 ** 20));
+}
+
 /** Loads bytes already read (from a file or stdin); `input` is the name used in messages. */
 export function loadBytes(bytes: Uint8Array, input: string, baseDir?: string, role: InputRole = "subject"): LoadedInput[] {
   if (bytes.length === 0) throw inputErrors.empty(input);
+  refuseOversized(input, bytes.length);
   if (looksLikeZip(bytes)) throw inputErrors.binaryPlan(input);
   const text = decodeText(bytes);
   if (text === undefined || text.includes("\u0000")) throw inputErrors.binary(input);
@@ -26,7 +38,9 @@ export function loadBytes(bytes: Uint8Array, input: string, baseDir?: string, ro
 }
 
 export function loadText(text: string, input: string, baseDir?: string, role: InputRole = "subject"): LoadedInput[] {
-  const classified = classifyDocument(parseJsonObject(text, input), input);
+  const document = parseJsonObject(text, input);
+  boundDepth(document);
+  const classified = classifyDocument(document, input);
   switch (classified.kind) {
     case "state": {
       if (role === "subject") throw inputErrors.state(input);
@@ -67,6 +81,7 @@ function loadStacks(manifest: SynthManifest, outDir: string, input: string, role
 }
 
 function readFile(input: string): Uint8Array {
+  refuseOversized(input, statOrUndefined(input)?.size ?? 0);
   try {
     return fs.readFileSync(input);
   } catch (error) {

@@ -6,61 +6,14 @@ import type { ChangeJson, JsonValue, PlanDocument, ResourceChangeJson, StateModu
 import { ConfigModule, indexConfiguration } from "./config-index";
 import { lookupExpression } from "./expression-lookup";
 import { navigate, ReferenceResolver, withPath, type Resolution, type Scope } from "./reference-resolver";
-import { actionFromList, type ResourceInstance, type SensitiveTree } from "./resource-instance";
+import { actionFromList, type ResourceInstance } from "./resource-instance";
+import { mergeUnknown, sensitiveTree } from "./merge-unknown";
 import { secretsOf } from "./sensitive-values";
 import { formatModuleAddress, moduleCallPath, parseModuleAddress, type ModuleSegment } from "./traversal";
 import { formatRef, Unknown, type Path, type Value } from "./value";
 
 const COMPUTED = "not set in the configuration; the provider decides it at apply time";
 const AFTER_APPLY = "known only after apply";
-
-function isPlainObject(value: unknown): value is { [key: string]: JsonValue } {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function containsTrue(value: JsonValue | undefined): boolean {
-  if (value === true) return true;
-  if (Array.isArray(value)) return value.some(containsTrue);
-  if (isPlainObject(value)) return Object.values(value).some(containsTrue);
-  return false;
-}
-
-/** Merges `after` with `after_unknown`; a key missing from both stays missing. */
-function mergeUnknown(
-  after: JsonValue | undefined,
-  unknown: JsonValue | undefined,
-  path: Path,
-  makeUnknown: (path: Path) => Unknown,
-): Value | undefined {
-  if (unknown === true) return makeUnknown(path);
-  if (after === undefined && !containsTrue(unknown)) return undefined;
-  if (Array.isArray(after) || (after === undefined && Array.isArray(unknown))) {
-    const known = Array.isArray(after) ? after : [];
-    const marks = Array.isArray(unknown) ? unknown : [];
-    const length = Math.max(known.length, marks.length);
-    const list: Value[] = [];
-    for (let i = 0; i < length; i++) list.push(mergeUnknown(known[i], marks[i], [...path, i], makeUnknown) ?? null);
-    return list;
-  }
-  if (isPlainObject(after) || (after === undefined && isPlainObject(unknown))) {
-    const known = isPlainObject(after) ? after : {};
-    const marks = isPlainObject(unknown) ? unknown : {};
-    const object: { [key: string]: Value } = {};
-    for (const key of new Set([...Object.keys(known), ...Object.keys(marks)])) {
-      const merged = mergeUnknown(known[key], marks[key], [...path, key], makeUnknown);
-      if (merged !== undefined) object[key] = merged;
-    }
-    return object;
-  }
-  return after as Value | undefined;
-}
-
-function sensitiveTree(value: JsonValue | undefined): SensitiveTree {
-  if (value === true) return true;
-  if (Array.isArray(value)) return value.map(sensitiveTree);
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sensitiveTree(v)]));
-  return false;
-}
 
 /** Plans without `resource_changes` (hand-made or very old) still list what exists in `planned_values`. */
 function changesFromPlannedValues(root: StateModuleJson | undefined): ResourceChangeJson[] {

@@ -206,7 +206,7 @@ function instancesOf(entries: readonly { mode: "managed" | "data"; type: string;
   };
   const instances: ResourceInstance[] = [];
   for (const { mode, type, name, config } of entries) {
-    const metadata = (config["//"] as { metadata?: { path?: string } } | undefined)?.metadata;
+    const metadata = (config["//"] as { metadata?: { path?: unknown } } | null | undefined)?.metadata;
     const attributes: { [k: string]: Value } = {};
     const sensitive: { [k: string]: SensitiveTree } = {};
     for (const [key, value] of Object.entries(config)) {
@@ -230,7 +230,7 @@ function instancesOf(entries: readonly { mode: "managed" | "data"; type: string;
         after: attributes,
         beforeSensitive: false,
         afterSensitive,
-        constructPath: metadata?.path,
+        constructPath: typeof metadata?.path === "string" ? metadata.path : undefined,
       });
     }
   }

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import type { ErrorObject } from "ajv";
 import { InputError } from "../errors";
+import { boundDepth } from "../load/bound-depth";
 import { decodeText } from "../load/decode-bytes";
 
 /** Where a JSON path leads in the text of an error: `waivers[2].expires`, `policies["node-dns"]`. */
@@ -213,6 +214,7 @@ export function parseJsonObject(text: string, display: string, what: string, exa
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
+    boundDepth(parsed);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const match = /at position (\d+)/.exec(message);

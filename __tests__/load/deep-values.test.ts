@@ -1,0 +1,86 @@
+/**
+ * Values thousands of levels deep: a real plan (a terraform_data holding a 4,000-level
+ * jsondecode, planned by terraform) checks normally, and the walks over a value's whole depth use
+ * no recursion.
+ */
+import { boundDepth, MAX_DEPTH } from "../../checker/load/bound-depth";
+import { mergeUnknown, sensitiveTree } from "../../checker/model/merge-unknown";
+import { Unknown, type Path } from "../../checker/model/value";
+import type { JsonValue } from "../../checker/load/plan-document";
+import { cli, fixturePlan } from "../helpers/fixtures";
+
+function nested(depth: number, leaf: unknown, key = "a"): Record<string, unknown> {
+  let value: unknown = leaf;
+  for (let i = 0; i < depth; i++) value = i % 2 === 0 ? { [key]: value } : [value];
+  return value as Record<string, unknown>;
+}
+
+function depthOf(value: unknown): number {
+  let depth = 0;
+  for (let at = value; at !== null && typeof at === "object"; depth++) at = Array.isArray(at) ? at[0] : Object.values(at as object)[0];
+  return depth;
+}
+
+test("the real plan with a 4,000-level value checks normally: the verdicts of its cluster, no error", () => {
+  const run = cli(["check", "--format", "json", fixturePlan("hostile-deep-values")]);
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: "" });
+  const report = JSON.parse(run.stdout) as { findings: { policy: string; address: string; status: string }[] };
+  const failed = report.findings.filter((f) => f.status === "fail" && f.address === "aws_eks_node_group.workers").map((f) => f.policy);
+  expect(failed).toEqual(expect.arrayContaining(["apiserver-to-kubelet", "node-dns", "node-to-apiserver"]));
+  expect(report.findings.filter((f) => f.address.startsWith("terraform_data."))).toEqual([]);
+});
+
+describe("boundDepth", () => {
+  test("reads containers below MAX_DEPTH as null, and leaves shallower documents as they are", () => {
+    const deep = nested(5000, 1);
+    expect(boundDepth(deep)).toBe(1);
+    expect(depthOf(deep)).toBe(MAX_DEPTH);
+    const shallow = nested(MAX_DEPTH, 1);
+    const before = JSON.stringify(shallow);
+    expect(boundDepth(shallow)).toBe(0);
+    expect(JSON.stringify(shallow)).toBe(before);
+  });
+
+  test("a key named __proto__ stays an own key, and no prototype changes", () => {
+    const document = JSON.parse(`{"x": ${JSON.stringify(nested(10, 1, "__proto__"))}}`) as Record<string, unknown>;
+    expect(boundDepth(document, 3)).toBe(1);
+    const second = (document.x as unknown[])[0] as Record<string, unknown>;
+    expect(Object.prototype.hasOwnProperty.call(second, "__proto__")).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(second, "__proto__")?.value).toBeNull();
+    expect(Object.getPrototypeOf(second)).toBe(Object.prototype);
+  });
+});
+
+describe("mergeUnknown and sensitiveTree walk any depth", () => {
+  const makeUnknown = (path: Path) => new Unknown("computed", path.join("."));
+
+  test("an unknown mark 20,000 levels down becomes an Unknown that knows its path", () => {
+    const merged = mergeUnknown(nested(20000, {}) as JsonValue, nested(20000, { id: true }) as JsonValue, ["root"], makeUnknown);
+    let at: unknown = merged;
+    for (let i = 0; i < 20000; i++) at = Array.isArray(at) ? at[0] : (at as Record<string, unknown>).a;
+    const leaf = (at as Record<string, unknown>).id as Unknown;
+    expect(leaf).toBeInstanceOf(Unknown);
+    expect(leaf.reason.split(".")).toHaveLength(20002);
+    expect(leaf.reason.startsWith("root.")).toBe(true);
+  });
+
+  test("the same results as the plan's own semantics on small cases", () => {
+    const cases: [JsonValue | undefined, JsonValue | undefined, unknown][] = [
+      [{ a: 1, b: [1, 2] }, { b: [false, true] }, { a: 1, b: [1, "U:b.1"] }],
+      [undefined, { a: { b: false } }, undefined],
+      [undefined, [false, true], [null, "U:1"]],
+      [[], [], []],
+      [undefined, [], undefined],
+      [{ x: null }, { y: true }, { x: null, y: "U:y" }],
+      [5, { a: true }, 5],
+    ];
+    const show = (v: unknown): unknown => (v instanceof Unknown ? `U:${v.reason}` : Array.isArray(v) ? v.map(show) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, show(x)])) : v);
+    for (const [after, unknown, expected] of cases) expect(show(mergeUnknown(after, unknown, [], makeUnknown))).toEqual(expected);
+  });
+
+  test("sensitiveTree keeps the marks' shape at any depth", () => {
+    const tree = sensitiveTree(nested(20000, true) as JsonValue);
+    expect(depthOf(tree)).toBe(20000);
+    expect(sensitiveTree({ a: [true, false, { b: true }], c: 1 })).toEqual({ a: [true, false, { b: true }], c: false });
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * The two walks over a planned value's whole depth: `after` merged with `after_unknown`, and the
+ * `*_sensitive` marks. Plans can hold values thousands of levels deep (a `jsondecode` in a
+ * `terraform_data`), so both walk with an explicit stack instead of recursion, and a path is
+ * built only for an unknown leaf.
+ */
+import type { JsonValue } from "../load/plan-document";
+import type { SensitiveTree } from "./resource-instance";
+import type { Path, Unknown, Value } from "./value";
+
+function isPlainObject(value: unknown): value is { [key: string]: JsonValue } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Sets an own property, even one named `__proto__` (JSON.parse makes those; `=` would set the prototype). */
+function setOwn<T>(object: { [key: string]: T }, key: string, value: T): void {
+  if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
+
+/** A key on the way down, linked to its parent: paths cost nothing until one is needed. */
+interface PathLink {
+  readonly parent: PathLink | undefined;
+  readonly key: string | number;
+}
+
+/** A list or object being filled; it is done when its last child is placed. */
+interface Container {
+  readonly value: Value[] | { [key: string]: Value };
+  /** Where it goes in its own container (undefined: it is the result). */
+  readonly parent: Container | undefined;
+  readonly key: string | number;
+  /** With no `after` here, the container exists only if an unknown mark lies below it. */
+  readonly afterGiven: boolean;
+  hasUnknown: boolean;
+  remaining: number;
+}
+
+interface Pending {
+  readonly after: JsonValue | undefined;
+  readonly unknown: JsonValue | undefined;
+  readonly at: PathLink | undefined;
+  readonly parent: Container | undefined;
+  readonly key: string | number;
+}
+
+/**
+ * `after` with `after_unknown` merged in: each `true` mark becomes the `Unknown` that
+ * `makeUnknown` makes for its path; a key missing from both stays missing; a list element that is
+ * missing from `after` (and not unknown) is null.
+ */
+export function mergeUnknown(after: JsonValue | undefined, unknown: JsonValue | undefined, path: Path, makeUnknown: (path: Path) => Unknown): Value | undefined {
+  const pathOf = (at: PathLink | undefined): Path => {
+    const keys: (string | number)[] = [];
+    for (let link = at; link !== undefined; link = link.parent) keys.push(link.key);
+    return [...path, ...keys.reverse()];
+  };
+  let result: Value | undefined;
+  // Places a finished value, then finishes every container it completes, up to the result.
+  const place = (into: Container | undefined, key: string | number, value: Value | undefined, hasUnknown: boolean): void => {
+    for (;;) {
+      if (into === undefined) {
+        result = value;
+        return;
+      }
+      if (Array.isArray(into.value)) into.value[key as number] = value ?? null;
+      else if (value !== undefined) setOwn(into.value, key as string, value);
+      else delete into.value[key];
+      if (hasUnknown) into.hasUnknown = true;
+      into.remaining -= 1;
+      if (into.remaining > 0) return;
+      value = into.afterGiven || into.hasUnknown ? into.value : undefined;
+      hasUnknown = into.hasUnknown;
+      key = into.key;
+      into = into.parent;
+    }
+  };
+  const stack: Pending[] = [{ after, unknown, at: undefined, parent: undefined, key: 0 }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (item.unknown === true) {
+      place(item.parent, item.key, makeUnknown(pathOf(item.at)), true);
+      continue;
+    }
+    const afterGiven = item.after !== undefined;
+    if (Array.isArray(item.after) || (!afterGiven && Array.isArray(item.unknown))) {
+      const known = Array.isArray(item.after) ? item.after : [];
+      const marks = Array.isArray(item.unknown) ? item.unknown : [];
+      const length = Math.max(known.length, marks.length);
+      const container: Container = { value: new Array<Value>(length).fill(null), parent: item.parent, key: item.key, afterGiven, hasUnknown: false, remaining: length };
+      if (length === 0) place(item.parent, item.key, afterGiven ? container.value : undefined, false);
+      for (let i = length - 1; i >= 0; i--) stack.push({ after: known[i], unknown: marks[i], at: { parent: item.at, key: i }, parent: container, key: i });
+      continue;
+    }
+    if (isPlainObject(item.after) || (!afterGiven && isPlainObject(item.unknown))) {
+      const known = isPlainObject(item.after) ? item.after : {};
+      const marks = isPlainObject(item.unknown) ? item.unknown : {};
+      const keys = [...new Set([...Object.keys(known), ...Object.keys(marks)])];
+      // Keys are laid out now, in order; those whose value turns out missing are removed.
+      const value: { [key: string]: Value } = {};
+      for (const key of keys) setOwn(value, key, null);
+      const container: Container = { value, parent: item.parent, key: item.key, afterGiven, hasUnknown: false, remaining: keys.length };
+      if (keys.length === 0) place(item.parent, item.key, afterGiven ? value : undefined, false);
+      for (let i = keys.length - 1; i >= 0; i--) stack.push({ after: known[keys[i]], unknown: marks[keys[i]], at: { parent: item.at, key: keys[i] }, parent: container, key: keys[i] });
+      continue;
+    }
+    place(item.parent, item.key, item.after as Value | undefined, false);
+  }
+  return result;
+}
+
+/** The `*_sensitive` marks as a tree of booleans (`true`: sensitive from here down). */
+export function sensitiveTree(marks: JsonValue | undefined): SensitiveTree {
+  if (marks === true) return true;
+  if (!Array.isArray(marks) && !isPlainObject(marks)) return false;
+  const root: SensitiveTree[] | { [key: string]: SensitiveTree } = Array.isArray(marks) ? [] : {};
+  const stack: { from: JsonValue[] | { [key: string]: JsonValue }; to: SensitiveTree[] | { [key: string]: SensitiveTree } }[] = [{ from: marks, to: root }];
+  while (stack.length > 0) {
+    const { from, to } = stack.pop()!;
+    for (const [key, mark] of Object.entries(from)) {
+      let tree: SensitiveTree;
+      if (mark === true) tree = true;
+      else if (Array.isArray(mark) || isPlainObject(mark)) {
+        tree = Array.isArray(mark) ? [] : {};
+        stack.push({ from: mark, to: tree });
+      } else tree = false;
+      if (Array.isArray(to)) to[Number(key)] = tree;
+      else setOwn(to, key, tree);
+    }
+  }
+  return root;
+}
