@@ -21,7 +21,9 @@ export function classifyDocument(json: Record<string, unknown>, input: string): 
 
   if (has("format_version")) {
     if (json.errored === true) throw inputErrors.errored(input);
-    const version = String(json.format_version);
+    if (typeof json.format_version !== "string") throw inputErrors.schema(input, "plan", `format_version is ${Array.isArray(json.format_version) ? "a list" : json.format_version === null ? "null" : `a ${typeof json.format_version}`}, not a version string like "1.2"`);
+    // Shown in messages: a version is short, whatever a hostile plan writes there.
+    const version = json.format_version.length > 24 ? `${json.format_version.slice(0, 24)}…` : json.format_version;
     const major = Number.parseInt(version, 10);
     if (!Number.isFinite(major)) throw inputErrors.schema(input, "plan", `format_version "${version}" is not a version`);
     // `terraform show -json` of a state: only as context (load-inputs says so when it is a subject).
