@@ -6,7 +6,6 @@
  *
  * `yaml_body` is marked sensitive by the kubectl provider; its text is read, never printed.
  */
-import { parseAllDocuments } from "yaml";
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { isObject, isUnknown, Unknown, valueAt, type Ref, type Template, type Value } from "../model/value";
@@ -67,6 +66,8 @@ function parseYaml(text: string, template: Template | undefined): { documents: V
     source = text.replace(/\$\{[^}]*\}/g, () => `\u0000eks-sg-policy-token-${i++}\u0000`);
   }
   try {
+    // Required on the first YAML manifest: most plans have none, and loading yaml costs ~50 ms of start-up (issue #13).
+    const { parseAllDocuments } = require("yaml") as typeof import("yaml");
     const documents = parseAllDocuments(source);
     if (!Array.isArray(documents)) return { documents: [] };
     const errors = documents.flatMap((d) => d.errors);
