@@ -130,11 +130,23 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks): PreparedPlan 
   const changes = plan.resource_changes ?? changesFromPlannedValues(plan.planned_values?.root_module);
   const config = indexConfiguration(plan.configuration?.root_module);
 
+  // One segment list per module address, shared by its resources: the resolver's caches key on it.
+  const segmentLists = new Map<string, ModuleSegment[]>();
+  const segmentsOf = (moduleAddress: string | undefined): ModuleSegment[] => {
+    const key = moduleAddress ?? "";
+    let segments = segmentLists.get(key);
+    if (segments === undefined) {
+      segments = parseModuleAddress(moduleAddress);
+      segmentLists.set(key, segments);
+    }
+    return segments;
+  };
+
   const instancesByBase = new Map<string, { address: string; index?: string | number }[]>();
   const moduleInstances = new Map<string, ModuleSegment[][]>();
   const seenModules = new Set<string>();
   for (const change of changes) {
-    const segments = parseModuleAddress(change.module_address);
+    const segments = segmentsOf(change.module_address);
     const base = `${change.module_address ? `${change.module_address}.` : ""}${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
     const list = instancesByBase.get(base) ?? [];
     if (!list.some((i) => i.address === change.address)) list.push({ address: change.address, index: change.index });
@@ -160,7 +172,7 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks): PreparedPlan 
 
   const instances = (): ResourceInstance[] =>
     changes.map((change): ResourceInstance => {
-      const segments = parseModuleAddress(change.module_address);
+      const segments = segmentsOf(change.module_address);
       const module = config?.descend(moduleCallPath(segments));
       const local = `${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
       const resourceConfig = module?.resources.get(local);
