@@ -14,6 +14,12 @@ import { formatRef, Unknown, type Path, type Value } from "./value";
 const COMPUTED = "not set in the configuration; the provider decides it at apply time";
 const AFTER_APPLY = "known only after apply";
 
+// Most unknown leaves of a plan (ids, ARNs, every attribute the provider fills in) carry nothing of
+// their own: one shared value each instead of an object and four empty lists per leaf, which the
+// garbage collector had to copy as the model grew (issue #13). Unknowns are immutable (readonly).
+const COMPUTED_UNKNOWN = new Unknown("computed", COMPUTED);
+const NO_CONFIG_UNKNOWN = new Unknown("no-config", AFTER_APPLY);
+
 function isPlainObject(value: unknown): value is { [key: string]: JsonValue } {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -183,14 +189,14 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks): PreparedPlan 
         forEach: resourceConfig?.for_each_expression,
       };
       const makeUnknown = (path: Path): Unknown => {
-        if (!resourceConfig || !scope) return new Unknown("no-config", AFTER_APPLY);
+        if (!resourceConfig || !scope) return NO_CONFIG_UNKNOWN;
         const lookup = lookupExpression(resourceConfig.expressions, path);
-        if (lookup.found === "unset") return new Unknown("computed", COMPUTED);
-        if (lookup.found === "not-shown") return new Unknown("no-config", AFTER_APPLY);
+        if (lookup.found === "unset") return COMPUTED_UNKNOWN;
+        if (lookup.found === "not-shown") return NO_CONFIG_UNKNOWN;
         const resolution = resolver.resolveExpression(lookup.expression, scope);
         // An argument set to null (often a module input left at its default) is unset.
         if (resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.oneOf.length === 0 && resolution.constants.every((c) => c === null)) {
-          return new Unknown("computed", COMPUTED);
+          return COMPUTED_UNKNOWN;
         }
         const refs = [...new Map(resolution.refs.map((r) => [formatRef(r), r])).values()];
         const oneOf = [...new Map(resolution.oneOf.map((r) => [formatRef(r), r])).values()];
