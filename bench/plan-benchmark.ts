@@ -7,7 +7,7 @@
  * Pairwise policies (node-dns, node-to-node) compare the node classes of one cluster with each
  * other, so their work grows with the square of node groups per cluster — kept at a realistic four.
  *
- *   npm run bench [-- 10 50 200 400]
+ *   npm run bench:synthetic [-- 10 50 200 400]   (npm run bench is the real-plan benchmark, bench/real)
  */
 import { performance } from "node:perf_hooks";
 import { loadText } from "../checker/load/load-inputs";

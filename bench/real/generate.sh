@@ -126,7 +126,7 @@ for n in "${sizes[@]}"; do
       echo "generate: N=$n MODE=$mode: inputs unchanged (key $key), reusing $plans/$old_file"
       grep -E '^(init|plan|show)_seconds' "$plans/$old_file.meta" | tr '\n' ' ' | sed 's/^/generate:   generated earlier in: /'; echo
       printf 'PLAN %s %s %s %s %s\n' "$n" "$mode" "$plans/$old_file" \
-        "$(grep '^resources=' "$plans/$old_file.meta" | cut -d= -f2)" "$(stat -c %s "$plans/$old_file")"
+        "$(grep '^resources=' "$plans/$old_file.meta" | cut -d= -f2)" "$(stat -L -c %s "$plans/$old_file")"
       continue
     fi
   fi

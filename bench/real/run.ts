@@ -35,9 +35,11 @@ const CLI = path.join(ROOT, "bin", "eks-sg-policy.js");
 const JQ_FILTER = '[.resource_changes[] | select(.type=="aws_security_group")] | length';
 const FLOOR_JS = "JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'))";
 const TARGETS = { cpuVsFloor: 3.0, cpuVsJq: 1.0, memVsFloor: 2.0 };
+/** The issue holds the real 756 KB plan of /work/shared/plans to a tighter CPU bound (start-up dominates there). */
+const SHARED_CPU_VS_FLOOR = 2.0;
 
 interface Options { reps: number; sizes: number[]; timer: "gnu" | "python"; shared: boolean; extra: string[] }
-interface Plan { label: string; file: string; resources: number; bytes: number; copies?: number }
+interface Plan { label: string; file: string; resources: number; bytes: number; copies?: number; cpuVsFloor?: number }
 interface Sample { wall: number; cpu: number; user: number; sys: number; rssKb: number; exit: number; othersBusy: number }
 type Tool = "checker" | "floor" | "jq";
 interface Result { plan: Plan; samples: Record<Tool, Sample[]>; outputBytes: number; outputHash: string; exits: number[]; jqOut?: string }
@@ -119,7 +121,7 @@ function largestShared(): Plan | string {
   const files = fs.readdirSync(SHARED_PLANS).filter((f) => f.endsWith(".json")).map((f) => path.join(SHARED_PLANS, f));
   if (files.length === 0) return `skipped: no .json file in ${SHARED_PLANS}`;
   files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size);
-  return planInfo(files[0], `shared largest (${path.basename(files[0]).slice(0, 24)}…)`);
+  return { ...planInfo(files[0], `shared largest (${path.basename(files[0]).slice(0, 24)}…)`), cpuVsFloor: SHARED_CPU_VS_FLOOR };
 }
 
 const scratch = path.join(PLANS, "run-tmp");
@@ -258,11 +260,11 @@ function report(results: Result[], o: Options, jq: boolean): void {
     rows.push([
       r.plan.label, String(r.plan.resources), (r.plan.bytes / 1e6).toFixed(1),
       sec(c), mib(cm), sec(f), mib(fm), jq ? sec(j) : "n/a", jq ? mib(med(r, "jq", "rssKb")) : "n/a",
-      verdict(c / f, TARGETS.cpuVsFloor), verdict(cm / fm, TARGETS.memVsFloor), jq ? verdict(c / j, TARGETS.cpuVsJq) : "n/a",
+      verdict(c / f, r.plan.cpuVsFloor ?? TARGETS.cpuVsFloor), verdict(cm / fm, TARGETS.memVsFloor), jq ? verdict(c / j, TARGETS.cpuVsJq) : "n/a",
     ]);
   }
   table(rows, head.map((_, i) => i > 0)).forEach((l) => console.log(l));
-  console.log(`targets: checker cpu ≤ ${TARGETS.cpuVsFloor}× floor and ≤ ${TARGETS.cpuVsJq}× jq; checker memory ≤ ${TARGETS.memVsFloor}× floor ("OVER" = misses it)`);
+  console.log(`targets: checker cpu ≤ ${TARGETS.cpuVsFloor}× floor (the shared plan: ≤ ${SHARED_CPU_VS_FLOOR}×) and ≤ ${TARGETS.cpuVsJq}× jq; checker memory ≤ ${TARGETS.memVsFloor}× floor ("OVER" = misses it)`);
 
   console.log("\nDetails (median [min–max]; wall = elapsed seconds; others busy = share of all cores that other processes (incl. this runner) kept busy during the run; n/a under 0.5 s):");
   for (const r of results) {

@@ -10,9 +10,7 @@ import type { LoadedInput } from "../load/plan-document";
 import { modelInputs } from "../model/join-inputs";
 import type { ResourceGraph } from "../model/resource-graph";
 import type { Policy } from "../policy/contract";
-import { appendStepSummary, githubStepSummary } from "../report/format-github";
 import { FORMATTERS, type FormatContext } from "../report/formatters";
-import { topologyViews } from "../report/topology-view";
 import { checkGraphs } from "../run/pipeline";
 import type { RunSettings } from "../run/settings";
 import { writeFileAtomically } from "./atomic-write";
@@ -89,7 +87,7 @@ function readPaths(inputs: readonly string[], flags: CheckFlags, settings: RunSe
 function appendJobSummary(markdown: string, io: CliIo): void {
   const env = io.env ?? process.env;
   try {
-    appendStepSummary(markdown, env);
+    (require("../report/format-github") as typeof import("../report/format-github")).appendStepSummary(markdown, env);
   } catch (error) {
     io.stderr(`eks-sg-policy: warning: cannot append the job summary to ${env.GITHUB_STEP_SUMMARY}: ${whyNotWritten(error)}; the annotations and the exit code are unaffected. Check what GITHUB_STEP_SUMMARY points at\n`);
   }
@@ -134,7 +132,12 @@ export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo
     else writeReportFile(path.resolve(io.cwd ?? process.cwd(), target.path!), target.path!, text);
   }
   // In GitHub Actions the github format also leaves a table (and the topology) in the job summary.
-  if (targets.some((t) => t.format === "github")) appendJobSummary(githubStepSummary(report, topologyViews(graphs), { failOn: settings.failOn }), io);
+  if (targets.some((t) => t.format === "github")) {
+    // Required here, not at the top: only a github run draws the summary (start-up, issue #13).
+    const { githubStepSummary } = require("../report/format-github") as typeof import("../report/format-github");
+    const { topologyViews } = require("../report/topology-view") as typeof import("../report/topology-view");
+    appendJobSummary(githubStepSummary(report, topologyViews(graphs), { failOn: settings.failOn }), io);
+  }
   warnAboutInputsWithoutEks(report, io);
   if (flags.atlantis) return EXIT.clean;
   return isFailing(report, settings.failOn) ? EXIT.failed : EXIT.clean;

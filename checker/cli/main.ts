@@ -7,16 +7,11 @@ import { InputError, UsageError } from "../errors";
 import { printable } from "../printable";
 import type { FailOn } from "../findings/report";
 import type { Policy } from "../policy/contract";
-import { formatDot } from "../report/format-dot";
-import { formatMermaid } from "../report/format-mermaid";
 import { FORMAT_NAMES } from "../report/formatters";
-import { topologyViews, type TopologyView } from "../report/topology-view";
+import type { TopologyView } from "../report/topology-view";
 import { toolVersion } from "../run/tool-version";
-import { explainPolicy, listPolicies, registryWithPlugins } from "./catalogue-commands";
 import { modelCommandInputs, runCheck } from "./check-command";
-import { spawnRunner } from "./command-runner";
-import { openTerminal } from "./confirm";
-import { runDeploy, type DeployFlags } from "./deploy-command";
+import type { DeployFlags } from "./deploy-command";
 import { EXIT } from "./exit-codes";
 import { processIo, type CliIo } from "./io";
 import { policies as builtInPolicies } from "../../policies";
@@ -110,9 +105,12 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .exitOverride()
     .configureOutput(outputOf(io))
     .action((inputs: string[], flags: { format: "mermaid" | "dot"; cluster?: string; context: string[] }) => {
+      // The other commands' modules load when they run: a check never pays for them (issue #13).
+      const { topologyViews } = require("../report/topology-view") as typeof import("../report/topology-view");
       const views = topologyViews(modelCommandInputs(inputs, flags.context, io));
       const cluster = flags.cluster === undefined ? undefined : clusterAddress(views, flags.cluster);
-      io.stdout(flags.format === "dot" ? formatDot(views, { cluster }) : formatMermaid(views, { cluster }));
+      if (flags.format === "dot") io.stdout((require("../report/format-dot") as typeof import("../report/format-dot")).formatDot(views, { cluster }));
+      else io.stdout((require("../report/format-mermaid") as typeof import("../report/format-mermaid")).formatMermaid(views, { cluster }));
     });
 
   const deploy = program
@@ -129,7 +127,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .exitOverride()
     .configureOutput(outputOf(io))
     .action((stacks: string[], flags: Omit<DeployFlags, "config"> & { config?: string | boolean }) => {
-      setExit(runDeploy(stacks, { ...flags, config: configFlag(flags.config) }, io, policies, io.runner ?? spawnRunner, io.terminal ?? openTerminal));
+      const { runDeploy } = require("./deploy-command") as typeof import("./deploy-command");
+      const runner = io.runner ?? (require("./command-runner") as typeof import("./command-runner")).spawnRunner;
+      const terminal = io.terminal ?? (require("./confirm") as typeof import("./confirm")).openTerminal;
+      setExit(runDeploy(stacks, { ...flags, config: configFlag(flags.config) }, io, policies, runner, terminal));
     });
 
   const pluginOption = () => new Option("--plugin <module>", "also list the policies of this plugin, repeatable").argParser(collect).default([]);
@@ -139,7 +140,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .addOption(pluginOption())
     .exitOverride()
     .configureOutput(outputOf(io))
-    .action((flags: { plugin: string[] }) => listPolicies(registryWithPlugins(policies, flags.plugin, io), io));
+    .action((flags: { plugin: string[] }) => {
+      const { listPolicies, registryWithPlugins } = require("./catalogue-commands") as typeof import("./catalogue-commands");
+      listPolicies(registryWithPlugins(policies, flags.plugin, io), io);
+    });
 
   program
     .command("explain")
@@ -148,7 +152,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, policies: read
     .addOption(pluginOption())
     .exitOverride()
     .configureOutput(outputOf(io))
-    .action((id: string, flags: { plugin: string[] }) => explainPolicy(id, registryWithPlugins(policies, flags.plugin, io), io));
+    .action((id: string, flags: { plugin: string[] }) => {
+      const { explainPolicy, registryWithPlugins } = require("./catalogue-commands") as typeof import("./catalogue-commands");
+      explainPolicy(id, registryWithPlugins(policies, flags.plugin, io), io);
+    });
   return program;
 }
 

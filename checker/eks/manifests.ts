@@ -6,7 +6,6 @@
  *
  * `yaml_body` is marked sensitive by the kubectl provider; its text is read, never printed.
  */
-import { parseAllDocuments } from "yaml";
 import { boundDepth } from "../load/bound-depth";
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
@@ -68,6 +67,8 @@ function parseYaml(text: string, template: Template | undefined): { documents: V
     source = text.replace(/\$\{[^}]*\}/g, () => `\u0000eks-sg-policy-token-${i++}\u0000`);
   }
   try {
+    // Required on the first YAML manifest: most plans have none, and loading yaml costs ~50 ms of start-up (issue #13).
+    const { parseAllDocuments } = require("yaml") as typeof import("yaml");
     const documents = parseAllDocuments(source);
     if (!Array.isArray(documents)) return { documents: [] };
     const errors = documents.flatMap((d) => d.errors);

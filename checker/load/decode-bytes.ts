@@ -3,6 +3,8 @@
  * and such plans are common in the wild.
  */
 
+import { isUtf8 } from "node:buffer";
+
 export type TextEncoding = "utf-8" | "utf-16le" | "utf-16be";
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
@@ -21,6 +23,20 @@ export function detectEncoding(bytes: Uint8Array): { encoding: TextEncoding; bom
   return { encoding: "utf-8", bomLength: 0 };
 }
 
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * What `new TextDecoder("utf-8", { fatal: true }).decode(body)` returns, at a fraction of the cost
+ * on large plans (issue #13: ~0.25 s on a 36 MB plan): `isUtf8` validates (simdutf) and
+ * `Buffer#toString` decodes in one native pass. Like TextDecoder (ignoreBOM false), a BOM at the
+ * start of `body` is dropped; invalid bytes throw, as `fatal` does.
+ */
+function decodeUtf8(body: Uint8Array): string {
+  if (!isUtf8(body)) throw new TypeError("The encoded data was not valid for encoding utf-8");
+  const start = UTF8_BOM.every((b, i) => body[i] === b) ? UTF8_BOM.length : 0;
+  return Buffer.from(body.buffer, body.byteOffset + start, body.byteLength - start).toString("utf8");
+}
+
 /** Returns the text, or `undefined` when the bytes are not text in any encoding we accept. */
 export function decodeText(bytes: Uint8Array): string | undefined {
   const { encoding, bomLength } = detectEncoding(bytes);
@@ -31,6 +47,7 @@ export function decodeText(bytes: Uint8Array): string | undefined {
       swapped.swap16();
       return new TextDecoder("utf-16le", { fatal: true }).decode(swapped);
     }
+    if (encoding === "utf-8") return decodeUtf8(body);
     return new TextDecoder(encoding, { fatal: true }).decode(body);
   } catch {
     return undefined;

@@ -29,12 +29,30 @@ export function refuseOversized(input: string, bytes: number, heapLimit = getHea
 
 /** Loads bytes already read (from a file or stdin); `input` is the name used in messages. */
 export function loadBytes(bytes: Uint8Array, input: string, baseDir?: string, role: InputRole = "subject"): LoadedInput[] {
+  return loadText(textOf(bytes, input), input, baseDir, role);
+}
+
+function textOf(bytes: Uint8Array, input: string): string {
   if (bytes.length === 0) throw inputErrors.empty(input);
   refuseOversized(input, bytes.length);
   if (looksLikeZip(bytes)) throw inputErrors.binaryPlan(input);
   const text = decodeText(bytes);
   if (text === undefined || text.includes("\u0000")) throw inputErrors.binary(input);
-  return loadText(text, input, baseDir, role);
+  return text;
+}
+
+/**
+ * Reads and decodes in one frame, so that nothing holds the bytes while the text is parsed and
+ * modelled: a caller's argument register keeps a buffer passed down alive until the call returns,
+ * which cost a whole file's size of peak memory (issue #13).
+ */
+function readText(read: () => Uint8Array, input: string): string {
+  return textOf(read(), input);
+}
+
+/** What `loadBytes(read(), ...)` does, without keeping the bytes alive (see readText). */
+function loadRead(read: () => Uint8Array, input: string, baseDir?: string, role: InputRole = "subject"): LoadedInput[] {
+  return loadText(readText(read, input), input, baseDir, role);
 }
 
 export function loadText(text: string, input: string, baseDir?: string, role: InputRole = "subject"): LoadedInput[] {
@@ -76,7 +94,7 @@ function loadStacks(manifest: SynthManifest, outDir: string, input: string, role
     const file = path.join(outDir, manifest.stacks[name].synthesizedStackPath);
     const display = path.join(path.dirname(input), manifest.stacks[name].synthesizedStackPath);
     if (!fs.existsSync(file)) throw inputErrors.missingStack(input, name, display);
-    return loadBytes(fs.readFileSync(file), display, undefined, role).map((loaded): LoadedInput => ({ ...loaded, stack: name }));
+    return loadRead(() => fs.readFileSync(file), display, undefined, role).map((loaded): LoadedInput => ({ ...loaded, stack: name }));
   });
 }
 
@@ -93,7 +111,7 @@ function readFile(input: string): Uint8Array {
 
 /** Loads one command-line input (a path or `-`). */
 export function loadInput(input: string, readStdin: () => Uint8Array = () => fs.readFileSync(0), role: InputRole = "subject"): LoadedInput[] {
-  if (input === STDIN) return loadBytes(readStdin(), "<stdin>", undefined, role);
+  if (input === STDIN) return loadRead(readStdin, "<stdin>", undefined, role);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(input);
@@ -104,9 +122,9 @@ export function loadInput(input: string, readStdin: () => Uint8Array = () => fs.
   if (stat.isDirectory()) {
     if (synthFolder === undefined) return loadStackFolder(input, role);
     const manifest = path.join(synthFolder, "manifest.json");
-    return loadBytes(readFile(manifest), manifest, synthFolder, role);
+    return loadRead(() => readFile(manifest), manifest, synthFolder, role);
   }
-  return loadBytes(readFile(input), input, synthFolder, role);
+  return loadRead(() => readFile(input), input, synthFolder, role);
 }
 
 /**
@@ -116,7 +134,7 @@ export function loadInput(input: string, readStdin: () => Uint8Array = () => fs.
 function loadStackFolder(folder: string, role: InputRole): LoadedInput[] {
   const file = path.join(folder, "cdk.tf.json");
   if (!fs.existsSync(file)) throw inputErrors.noStacks(folder);
-  const loaded = loadBytes(readFile(file), file, undefined, role);
+  const loaded = loadRead(() => readFile(file), file, undefined, role);
   if (loaded.some((l) => l.kind !== "synth")) return loaded;
   const stack = stackNameInManifest(folder) ?? path.basename(path.resolve(folder));
   return loaded.map((l): LoadedInput => ({ ...l, stack }));

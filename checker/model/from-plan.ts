@@ -15,6 +15,12 @@ import { formatRef, Unknown, type Path, type Value } from "./value";
 const COMPUTED = "not set in the configuration; the provider decides it at apply time";
 const AFTER_APPLY = "known only after apply";
 
+// Most unknown leaves of a plan (ids, ARNs, every attribute the provider fills in) carry nothing of
+// their own: one shared value each instead of an object and four empty lists per leaf, which the
+// garbage collector had to copy as the model grew (issue #13). Unknowns are immutable (readonly).
+const COMPUTED_UNKNOWN = new Unknown("computed", COMPUTED);
+const NO_CONFIG_UNKNOWN = new Unknown("no-config", AFTER_APPLY);
+
 /** Plans without `resource_changes` (hand-made or very old) still list what exists in `planned_values`. */
 function changesFromPlannedValues(root: StateModuleJson | undefined): ResourceChangeJson[] {
   const out: ResourceChangeJson[] = [];
@@ -83,11 +89,23 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks): PreparedPlan 
   const changes = plan.resource_changes ?? changesFromPlannedValues(plan.planned_values?.root_module);
   const config = indexConfiguration(plan.configuration?.root_module);
 
+  // One segment list per module address, shared by its resources: the resolver's caches key on it.
+  const segmentLists = new Map<string, ModuleSegment[]>();
+  const segmentsOf = (moduleAddress: string | undefined): ModuleSegment[] => {
+    const key = moduleAddress ?? "";
+    let segments = segmentLists.get(key);
+    if (segments === undefined) {
+      segments = parseModuleAddress(moduleAddress);
+      segmentLists.set(key, segments);
+    }
+    return segments;
+  };
+
   const instancesByBase = new Map<string, { address: string; index?: string | number }[]>();
   const moduleInstances = new Map<string, ModuleSegment[][]>();
   const seenModules = new Set<string>();
   for (const change of changes) {
-    const segments = parseModuleAddress(change.module_address);
+    const segments = segmentsOf(change.module_address);
     const base = `${change.module_address ? `${change.module_address}.` : ""}${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
     const list = instancesByBase.get(base) ?? [];
     if (!list.some((i) => i.address === change.address)) list.push({ address: change.address, index: change.index });
@@ -113,7 +131,7 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks): PreparedPlan 
 
   const instances = (): ResourceInstance[] =>
     changes.map((change): ResourceInstance => {
-      const segments = parseModuleAddress(change.module_address);
+      const segments = segmentsOf(change.module_address);
       const module = config?.descend(moduleCallPath(segments));
       const local = `${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
       const resourceConfig = module?.resources.get(local);
@@ -124,14 +142,14 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks): PreparedPlan 
         forEach: resourceConfig?.for_each_expression,
       };
       const makeUnknown = (path: Path): Unknown => {
-        if (!resourceConfig || !scope) return new Unknown("no-config", AFTER_APPLY);
+        if (!resourceConfig || !scope) return NO_CONFIG_UNKNOWN;
         const lookup = lookupExpression(resourceConfig.expressions, path);
-        if (lookup.found === "unset") return new Unknown("computed", COMPUTED);
-        if (lookup.found === "not-shown") return new Unknown("no-config", AFTER_APPLY);
+        if (lookup.found === "unset") return COMPUTED_UNKNOWN;
+        if (lookup.found === "not-shown") return NO_CONFIG_UNKNOWN;
         const resolution = resolver.resolveExpression(lookup.expression, scope);
         // An argument set to null (often a module input left at its default) is unset.
         if (resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.oneOf.length === 0 && resolution.constants.every((c) => c === null)) {
-          return new Unknown("computed", COMPUTED);
+          return COMPUTED_UNKNOWN;
         }
         const refs = [...new Map(resolution.refs.map((r) => [formatRef(r), r])).values()];
         const oneOf = [...new Map(resolution.oneOf.map((r) => [formatRef(r), r])).values()];

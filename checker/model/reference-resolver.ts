@@ -104,8 +104,18 @@ export function withPath(res: Resolution, rest: Path): Resolution {
   };
 }
 
+interface ParsedReferences {
+  /** The traversals that say the most (prefixes dropped), with their text. */
+  readonly kept: readonly { readonly steps: TraversalStep[]; readonly text: string }[];
+  /** Entries that are not plain traversals. */
+  readonly invalid: readonly string[];
+  /** Whether the expression reads `each.key` or `count.index`. */
+  readonly usesKey: boolean;
+}
+
 export class ReferenceResolver {
   private readonly memo = new Map<string, Resolution>();
+  private readonly parsed = new WeakMap<readonly string[], ParsedReferences>();
 
   constructor(private readonly sources: ResolverSources) {}
 
@@ -140,29 +150,44 @@ export class ReferenceResolver {
 
   resolveReferences(references: readonly string[], scope: Scope, pick?: Pick, depth = 0): Resolution {
     const result = empty();
+    const { kept, invalid, usesKey } = this.parse(references);
+    result.unresolved.push(...invalid);
+    for (const { steps, text } of kept) merge(result, this.resolveReference(steps, text, scope, pick, usesKey, depth));
+    return result;
+  }
+
+  /**
+   * A configuration's `references` list parsed once: each module instance (1,000 of them in a
+   * plan with `for_each` over a module) resolves the same expressions again (issue #13).
+   */
+  private parse(references: readonly string[]): ParsedReferences {
+    const cached = this.parsed.get(references);
+    if (cached) return cached;
+    const invalid: string[] = [];
     const parsed: TraversalStep[][] = [];
     for (const text of references) {
       // A hand-edited or damaged plan may hold anything here; only text is a reference.
       if (typeof text !== "string") continue;
       const steps = parseTraversal(text);
       if (steps) parsed.push(steps);
-      else result.unresolved.push(text);
+      else invalid.push(text);
     }
     // Terraform ≥ 1.0.1 lists every prefix of a traversal; the longest one says the most.
     const seen = new Set<string>();
-    const kept = parsed.filter((steps) => {
+    const kept: { steps: TraversalStep[]; text: string }[] = [];
+    for (const steps of parsed) {
       const text = formatSteps(steps);
-      if (seen.has(text) || parsed.some((other) => isStrictPrefix(steps, other))) return false;
+      if (seen.has(text) || parsed.some((other) => isStrictPrefix(steps, other))) continue;
       seen.add(text);
-      return true;
-    });
-    const usesKey = kept.some((s) => isRoot(s, "each", "key") || isRoot(s, "count", "index"));
-    for (const steps of kept) merge(result, this.resolveReference(steps, scope, pick, usesKey, depth));
+      kept.push({ steps, text });
+    }
+    const usesKey = kept.some(({ steps }) => isRoot(steps, "each", "key") || isRoot(steps, "count", "index"));
+    const result = { kept, invalid, usesKey };
+    this.parsed.set(references, result);
     return result;
   }
 
-  private resolveReference(steps: TraversalStep[], scope: Scope, pick: Pick | undefined, usesKey: boolean, depth: number): Resolution {
-    const text = formatSteps(steps);
+  private resolveReference(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, usesKey: boolean, depth: number): Resolution {
     if (depth > MAX_DEPTH) return { ...empty(), unresolved: [`${text} (reference chain too deep)`] };
     const memoKey = `${formatModuleAddress(scope.instance)}|${scope.key ?? ""}|${text}|${pick ? `${pick.key}:${pick.rest.join(".")}` : ""}|${usesKey}`;
     const cached = this.memo.get(memoKey);

@@ -90,8 +90,19 @@ export function parseModuleAddress(address: string | undefined): ModuleSegment[]
   return segments;
 }
 
+const formatted = new WeakMap<readonly ModuleSegment[], string>();
+
+/**
+ * Remembered per segment list: the resolver asks for the address of the same module instance
+ * (one list per module address, shared by its resources) for every reference it follows (issue #13).
+ */
 export function formatModuleAddress(segments: readonly ModuleSegment[]): string {
-  return segments.map((s) => `module.${s.name}${s.key === undefined ? "" : formatKey(s.key)}`).join(".");
+  let text = formatted.get(segments);
+  if (text === undefined) {
+    text = segments.map((s) => `module.${s.name}${s.key === undefined ? "" : formatKey(s.key)}`).join(".");
+    formatted.set(segments, text);
+  }
+  return text;
 }
 
 /** `module.a.module.b` style path without instance keys, as configuration uses. */

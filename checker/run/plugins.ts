@@ -35,7 +35,6 @@ const META_SCHEMA = {
   },
 };
 
-const validateMeta = validatorOf(META_SCHEMA);
 
 function pluginError(spec: string, problem: string, remedy: string): UsageError {
   return new UsageError(`plugin ${spec}: ${problem}. ${remedy}`);
@@ -51,6 +50,8 @@ function checkPolicyShape(spec: string, value: unknown, where: string): Policy {
   if (value === null || typeof value !== "object") throw pluginError(spec, `${where} is not a policy object`, "Export policies made with definePolicy({ meta, check })");
   const candidate = value as Partial<Policy>;
   if (typeof candidate.check !== "function") throw pluginError(spec, `${where}.check is not a function`, "Give each policy a check(context) function that returns results");
+  // Compiled when a plugin is loaded, not when the command starts (issue #13).
+  const validateMeta = validatorOf(META_SCHEMA);
   if (!validateMeta(candidate.meta)) {
     const { problem, remedy } = describeAjvError(validateMeta.errors![0], candidate.meta, [], "See docs/writing-policies.md", [where.replace(/^policies/, ""), "meta"].filter(Boolean));
     throw pluginError(spec, problem.replace(/^\[(\d+)\]/, `${where}`), remedy);

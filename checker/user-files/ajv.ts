@@ -3,11 +3,21 @@
  * metadata: strict schemas and a UTC date format. All errors are collected so that `firstError`
  * can prefer the most telling one; messages name one at a time.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import type Ajv from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { isUtcDate } from "./utc-date";
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-ajv.addFormat("utc-date", { type: "string", validate: isUtcDate });
+let instance: Ajv | undefined;
+
+/** Made on first use: a run without configuration, waivers or plugins never loads ajv (start-up, issue #13). */
+function ajv(): Ajv {
+  if (instance === undefined) {
+    const { default: AjvClass } = require("ajv") as typeof import("ajv");
+    instance = new AjvClass({ allErrors: true, strict: true });
+    instance.addFormat("utc-date", { type: "string", validate: isUtcDate });
+  }
+  return instance;
+}
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
@@ -15,7 +25,7 @@ const compiled = new WeakMap<object, ValidateFunction>();
 export function validatorOf(schema: object): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = ajv().compile(schema);
     compiled.set(schema, validate);
   }
   return validate;
