@@ -18,6 +18,16 @@ function setOwn<T>(object: { [key: string]: T }, key: string, value: T): void {
   else object[key] = value;
 }
 
+/**
+ * No `true` below: absent, false, or an empty list or object (what after_unknown holds for a known
+ * value). Deeper structures without a `true` are walked, and shared leaf by leaf.
+ */
+function unmarked(marks: JsonValue | undefined): boolean {
+  if (marks === undefined || marks === false || marks === null) return true;
+  if (Array.isArray(marks)) return marks.length === 0;
+  return typeof marks === "object" && Object.keys(marks).length === 0;
+}
+
 /** A key on the way down, linked to its parent: paths cost nothing until one is needed. */
 interface PathLink {
   readonly parent: PathLink | undefined;
@@ -75,6 +85,8 @@ export function mergeUnknown(after: JsonValue | undefined, unknown: JsonValue | 
       into = into.parent;
     }
   };
+  // Most of a plan has no unknown mark: such a subtree is the planned value itself, shared, not copied.
+  if (unmarked(unknown)) return after as Value | undefined;
   const stack: Pending[] = [{ after, unknown, at: undefined, parent: undefined, key: 0 }];
   while (stack.length > 0) {
     const item = stack.pop()!;
@@ -87,9 +99,16 @@ export function mergeUnknown(after: JsonValue | undefined, unknown: JsonValue | 
       const known = Array.isArray(item.after) ? item.after : [];
       const marks = Array.isArray(item.unknown) ? item.unknown : [];
       const length = Math.max(known.length, marks.length);
-      const container: Container = { value: new Array<Value>(length).fill(null), parent: item.parent, key: item.key, afterGiven, hasUnknown: false, remaining: length };
-      if (length === 0) place(item.parent, item.key, afterGiven ? container.value : undefined, false);
-      for (let i = length - 1; i >= 0; i--) stack.push({ after: known[i], unknown: marks[i], at: { parent: item.at, key: i }, parent: container, key: i });
+      const container: Container = { value: new Array<Value>(length).fill(null), parent: item.parent, key: item.key, afterGiven, hasUnknown: false, remaining: 0 };
+      const list = container.value as Value[];
+      for (let i = length - 1; i >= 0; i--) {
+        if (unmarked(marks[i])) list[i] = (known[i] as Value | undefined) ?? null;
+        else {
+          container.remaining += 1;
+          stack.push({ after: known[i], unknown: marks[i], at: { parent: item.at, key: i }, parent: container, key: i });
+        }
+      }
+      if (container.remaining === 0) place(item.parent, item.key, afterGiven ? list : undefined, false);
       continue;
     }
     if (isPlainObject(item.after) || (!afterGiven && isPlainObject(item.unknown))) {
@@ -99,9 +118,16 @@ export function mergeUnknown(after: JsonValue | undefined, unknown: JsonValue | 
       // Keys are laid out now, in order; those whose value turns out missing are removed.
       const value: { [key: string]: Value } = {};
       for (const key of keys) setOwn(value, key, null);
-      const container: Container = { value, parent: item.parent, key: item.key, afterGiven, hasUnknown: false, remaining: keys.length };
-      if (keys.length === 0) place(item.parent, item.key, afterGiven ? value : undefined, false);
-      for (let i = keys.length - 1; i >= 0; i--) stack.push({ after: known[keys[i]], unknown: marks[keys[i]], at: { parent: item.at, key: keys[i] }, parent: container, key: keys[i] });
+      const container: Container = { value, parent: item.parent, key: item.key, afterGiven, hasUnknown: false, remaining: 0 };
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i];
+        if (!unmarked(marks[key])) {
+          container.remaining += 1;
+          stack.push({ after: known[key], unknown: marks[key], at: { parent: item.at, key }, parent: container, key });
+        } else if (known[key] !== undefined) setOwn(value, key, known[key] as Value);
+        else delete value[key];
+      }
+      if (container.remaining === 0) place(item.parent, item.key, afterGiven ? value : undefined, false);
       continue;
     }
     place(item.parent, item.key, item.after as Value | undefined, false);
