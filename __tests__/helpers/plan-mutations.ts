@@ -49,7 +49,7 @@ export function serialize(root: Json): string {
   const stack: (Json | { text: string })[] = [root];
   while (stack.length > 0) {
     const item = stack.pop()!;
-    if (item !== null && typeof item === "object" && !Array.isArray(item) && Object.keys(item).length === 1 && "text" in item && typeof (item as { text: unknown }).text === "string" && TEXT_MARK.has(item)) {
+    if (item !== null && typeof item === "object" && TEXT_MARK.has(item)) {
       out.push((item as { text: string }).text);
       continue;
     }

@@ -63,6 +63,13 @@ export function joinFix(problem: string, fix: string | undefined): string {
   return trimmed.endsWith(".") ? `${trimmed} Fix: ${fix}` : `${trimmed}; ${fix}`;
 }
 
+/** The problem part of a one-line message that `joinFix` made (the whole message when it has no fix). */
+export function problemOf(message: string, fix: string | undefined): string {
+  if (fix === undefined) return message;
+  for (const joiner of [" Fix: ", "; "]) if (message.endsWith(joiner + fix)) return message.slice(0, message.length - joiner.length - fix.length);
+  return message;
+}
+
 export interface RenderedMessage {
   /** What is wrong, without the fix. */
   readonly problem: string;

@@ -27,6 +27,14 @@ export function waiverJustification(finding: Finding): string {
   return waiver && waiver.status === "applied" ? `waived: ${describeWaiver(waiver)}` : "waived";
 }
 
+/** The SGR colour of each status word on a terminal. */
+export const STATUS_COLORS: Readonly<Record<string, string>> = { FAIL: "31", WARN: "33", INFO: "36", UNKNOWN: "35", EXCEPTION: "32" };
+
+/** `text` in the SGR colour `code` when `color` is on (a terminal without NO_COLOR). */
+export function paint(text: string, code: string | undefined, color: boolean): string {
+  return color ? `\u001b[${code ?? "0"}m${text}\u001b[0m` : text;
+}
+
 /** One word for a finding, as the text format says it: FAIL, WARN, INFO, UNKNOWN, EXCEPTION. */
 export function statusWord(finding: Finding): string {
   if (finding.status === "unknown") return "UNKNOWN";

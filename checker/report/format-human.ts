@@ -8,9 +8,9 @@ import type { WaivedReport } from "../waivers/waiver";
 import { configurationLines } from "./configuration-lines";
 import { waiverLines } from "./waiver-lines";
 import { countsOf, describeCounts, judgedInputs, type FailOn, type Finding, type Report } from "../findings/report";
-import { statusWord } from "./finding-labels";
+import { paint as paintIf, STATUS_COLORS, statusWord } from "./finding-labels";
+import { problemOf } from "../policy/messages";
 
-const COLOR_OF: Record<string, string> = { FAIL: "31", WARN: "33", INFO: "36", UNKNOWN: "35", EXCEPTION: "32" };
 const RANK_OF: Record<string, number> = { FAIL: 0, WARN: 1, UNKNOWN: 2, INFO: 3, EXCEPTION: 4 };
 
 export interface HumanOptions {
@@ -36,7 +36,7 @@ function wrap(text: string, width: number, indent: string): string[] {
 export function formatHuman(report: Report, failOn: FailOn = "error", options: HumanOptions = {}): string {
   const color = options.color === true;
   const width = Math.max(40, options.width ?? 80);
-  const paint = (text: string, code: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const paint = (text: string, code: string | undefined) => paintIf(text, code, color);
   const several = judgedInputs(report).length > 1;
   const groups = new Map<string, Finding[]>();
   for (const f of report.findings) {
@@ -50,9 +50,8 @@ export function formatHuman(report: Report, failOn: FailOn = "error", options: H
     lines.push(paint(resource, "1"));
     for (const f of [...findings].sort((x, y) => RANK_OF[statusWord(x)] - RANK_OF[statusWord(y)])) {
       const word = statusWord(f);
-      lines.push(`  ${paint(word.padEnd(9), COLOR_OF[word])} ${f.severity.padEnd(7)} ${f.policy}`);
-      const problem = f.fix !== undefined && f.message.endsWith(f.fix) ? f.message.slice(0, f.message.length - f.fix.length).replace(/(; | Fix: )$/, "") : f.message;
-      lines.push(...wrap(problem, width, "    "));
+      lines.push(`  ${paint(word.padEnd(9), STATUS_COLORS[word])} ${f.severity.padEnd(7)} ${f.policy}`);
+      lines.push(...wrap(problemOf(f.message, f.fix), width, "    "));
       if (f.fix !== undefined) lines.push(...wrap(`${paint("Fix:", "1")} ${f.fix}`, width + (color ? 8 : 0), "    "));
     }
     lines.push("");

@@ -6,13 +6,7 @@ import type { WaivedReport } from "../waivers/waiver";
 import { configurationLines } from "./configuration-lines";
 import { waiverLines } from "./waiver-lines";
 import { countsOf, describeCounts, judgedInputs, reaches, type FailOn, type Report } from "../findings/report";
-import { statusWord } from "./finding-labels";
-
-const COLORS: Record<string, string> = { FAIL: "31", WARN: "33", INFO: "36", UNKNOWN: "35", EXCEPTION: "32" };
-
-function paint(text: string, color: boolean): string {
-  return color ? `\u001b[${COLORS[text] ?? "0"}m${text}\u001b[0m` : text;
-}
+import { paint, STATUS_COLORS, statusWord } from "./finding-labels";
 
 /**
  * Counts in conftest's terms, which Atlantis parses: failures are the findings that fail the run,
@@ -30,7 +24,7 @@ export function conftestCounts(report: Report, failOn: FailOn) {
 
 export function formatText(report: Report, failOn: FailOn = "error", options: { color?: boolean } = {}): string {
   const several = judgedInputs(report).length > 1;
-  const lines = report.findings.map((f) => `${paint(statusWord(f), options.color === true)} - ${several ? `${f.input}: ` : ""}${f.address} - ${f.policy} - ${f.message}`);
+  const lines = report.findings.map((f) => `${paint(statusWord(f), STATUS_COLORS[statusWord(f)], options.color === true)} - ${several ? `${f.input}: ` : ""}${f.address} - ${f.policy} - ${f.message}`);
   // Expired and unused waivers are for a person to act on; they start with neither FAIL nor WARN.
   if ("waivers" in report) lines.push(...waiverLines((report as WaivedReport).waivers));
   lines.push(...configurationLines(report));
