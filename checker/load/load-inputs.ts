@@ -11,6 +11,7 @@ import { boundDepth } from "./bound-depth";
 import { classifyDocument } from "./classify-document";
 import { decodeText, looksLikeZip } from "./decode-bytes";
 import { parseJsonObject } from "./parse-json";
+import { blankUnreadPlanSections } from "./plan-sections";
 import type { LoadedInput, SynthManifest } from "./plan-document";
 
 export const STDIN = "-";
@@ -47,7 +48,10 @@ function textOf(bytes: Uint8Array, input: string): string {
  * which cost a whole file's size of peak memory (issue #13).
  */
 function readText(read: () => Uint8Array, input: string): string {
-  return textOf(read(), input);
+  const bytes = read();
+  // Only bytes read here are ours to change: a caller's own (loadBytes) are left as they are.
+  blankUnreadPlanSections(bytes);
+  return textOf(bytes, input);
 }
 
 /** What `loadBytes(read(), ...)` does, without keeping the bytes alive (see readText). */

@@ -135,10 +135,27 @@ export function mergeUnknown(after: JsonValue | undefined, unknown: JsonValue | 
   return result;
 }
 
-/** The `*_sensitive` marks as a tree of booleans (`true`: sensitive from here down). */
+/** Whether a `true` lies anywhere in the marks. */
+function anyMark(marks: JsonValue[] | { [key: string]: JsonValue }): boolean {
+  const stack = [marks];
+  while (stack.length > 0) {
+    for (const mark of Object.values(stack.pop()!)) {
+      if (mark === true) return true;
+      if (typeof mark === "object" && mark !== null) stack.push(mark);
+    }
+  }
+  return false;
+}
+
+/**
+ * The `*_sensitive` marks as a tree of booleans (`true`: sensitive from here down). Marks without
+ * a `true` (most resources: empty lists and objects) are `false`, so that nothing walks the value
+ * looking for secrets that are not there.
+ */
 export function sensitiveTree(marks: JsonValue | undefined): SensitiveTree {
   if (marks === true) return true;
   if (!Array.isArray(marks) && !isPlainObject(marks)) return false;
+  if (!anyMark(marks)) return false;
   const root: SensitiveTree[] | { [key: string]: SensitiveTree } = Array.isArray(marks) ? [] : {};
   const stack: { from: JsonValue[] | { [key: string]: JsonValue }; to: SensitiveTree[] | { [key: string]: SensitiveTree } }[] = [{ from: marks, to: root }];
   while (stack.length > 0) {
