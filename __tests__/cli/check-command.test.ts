@@ -129,7 +129,7 @@ describe("sensitive values", () => {
 
 describe("the installed entry point", () => {
   const bin = path.join(ROOT, "bin/eks-sg-policy.js");
-  const built = fs.existsSync(path.join(ROOT, "dist/checker/cli/main.js"));
+  const built = fs.existsSync(path.join(ROOT, "dist/cli.js"));
   (built ? test : test.skip)("node bin/eks-sg-policy.js check works after the build", () => {
     const result = spawnSync(process.execPath, [bin, "check", fixturePlan("p-cluster-defaults"), "--format", "json"], { encoding: "utf8" });
     expect(result.status).toBe(1);

@@ -2,8 +2,9 @@
  * The command line as the package installs it — `bin/eks-sg-policy.js` over compiled `dist/` — built
  * into a scratch folder from the current sources, for tests that need a real process (a terminal,
  * signals, pipes, resource limits). Each file is compiled alone with the repo's TypeScript (`isolatedModules` makes that the
- * same JavaScript as `npm run build`, without its type check, which `npm test` runs): a second or
- * two instead of a full build, and never a stale `dist/` of an earlier build.
+ * same JavaScript as `npm run build`, without its type check, which `npm test` runs), then bundled
+ * into `dist/cli.js` by scripts/bundle-cli.js as the build does: a second or two instead of a full
+ * build, and never a stale `dist/` of an earlier build.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -31,10 +32,12 @@ export function buildCli(root: string = ROOT): string {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, outputText);
   }
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch, "node_modules"));
+  // The bin loads the bundle, made as `npm run build` makes it.
+  (require(path.join(ROOT, "scripts/bundle-cli.js")) as { bundleCli: (dist: string) => void }).bundleCli(path.join(scratch, "dist"));
   fs.mkdirSync(path.join(scratch, "bin"));
   fs.copyFileSync(path.join(root, "bin/eks-sg-policy.js"), path.join(scratch, "bin/eks-sg-policy.js"));
   fs.copyFileSync(path.join(root, "package.json"), path.join(scratch, "package.json"));
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch, "node_modules"));
   return path.join(scratch, "bin/eks-sg-policy.js");
 }
 

@@ -50,7 +50,7 @@ const installed = () => path.join(scratch, "node_modules/eks-sg-policy");
 const hasModules = () => fs.existsSync(path.join(installed(), "dist/modules/index.js"));
 
 test("the tarball holds the compiled entry points, the bin, the docs and the licence, and no tests or example app", () => {
-  for (const file of ["LICENSE", "bin/eks-sg-policy.js", "dist/checker/index.js", "dist/checker/index.d.ts", "dist/modules/policy/testing.js", "dist/modules/policy/testing.d.ts", "dist/modules/policy/gate.js", "docs/gate.md", "schemas/config.schema.json"]) {
+  for (const file of ["LICENSE", "bin/eks-sg-policy.js", "dist/cli.js", "dist/checker/index.js", "dist/checker/index.d.ts", "dist/modules/policy/testing.js", "dist/modules/policy/testing.d.ts", "dist/modules/policy/gate.js", "docs/gate.md", "schemas/config.schema.json"]) {
     expect(packedFiles).toContain(file);
   }
   expect(packedFiles.filter((f) => f.startsWith("__tests__/") || /\.test\./.test(f))).toEqual([]);

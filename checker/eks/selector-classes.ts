@@ -14,7 +14,7 @@
  *
  * Sources are in docs/policies (node-to-apiserver, node-dns, pod-sg-prerequisites).
  */
-import picomatch from "picomatch";
+import { picomatch } from "../picomatch";
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { isObject, isUnknown, valueAt, type Ref, type Value } from "../model/value";
@@ -60,7 +60,7 @@ function matchesTags(tags: Value | undefined, wanted: Record<string, Value>): bo
       continue;
     }
     if (typeof value !== "string" || typeof pattern !== "string") return false;
-    if (pattern !== "*" && !(pattern === value || (/[*?]/.test(pattern) && picomatch.isMatch(value, pattern, { dot: true, nobracket: true })))) return false;
+    if (pattern !== "*" && !(pattern === value || (/[*?]/.test(pattern) && picomatch().isMatch(value, pattern, { dot: true, nobracket: true })))) return false;
   }
   return undecided ? undefined : true;
 }

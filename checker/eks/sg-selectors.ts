@@ -9,14 +9,14 @@
  * Only SGs the plan knows can be matched: a selector that picks none of them, or whose pick depends
  * on tags or names decided at apply time, leaves the set unknown.
  */
-import picomatch from "picomatch";
+import { picomatch } from "../picomatch";
 import { isObject, isUnknown, type Value } from "../model/value";
 import type { SecurityGroup, SgDirectory, SgKey, SgSet, UndecidedText } from "./security-groups";
 
 type Match = "yes" | "no" | { readonly undecided: string };
 
 function globMatches(pattern: string, text: string): boolean {
-  return /[*?]/.test(pattern) ? picomatch.isMatch(text, pattern, { dot: true, nobracket: true, noextglob: true, nonegate: true }) : pattern === text;
+  return /[*?]/.test(pattern) ? picomatch().isMatch(text, pattern, { dot: true, nobracket: true, noextglob: true, nonegate: true }) : pattern === text;
 }
 
 /**

@@ -4,7 +4,7 @@
  * cluster — control plane, managed node groups, self-managed node groups (tagged ASGs), Fargate
  * profiles — with their effective SG sets and subnets, and every SG rule indexed by SG.
  */
-import picomatch from "picomatch";
+import { picomatch } from "../picomatch";
 import type { ResourceGraph, Side, World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { firstBlock, isObject, isUnknown, type Unknown, type Value, type ValueObject } from "../model/value";
@@ -128,10 +128,10 @@ function selectsCoreDns(world: World, profile: ResourceInstance): boolean {
   if (!Array.isArray(selectors)) return false;
   return selectors.some((selector) => {
     if (!isObject(selector) || typeof selector.namespace !== "string") return false;
-    if (!picomatch.isMatch("kube-system", selector.namespace, { dot: true })) return false;
+    if (!picomatch().isMatch("kube-system", selector.namespace, { dot: true })) return false;
     // Label keys and values may hold wildcards too (`k8s-app = "kube-*"`).
     const labels = selector.labels;
-    const matches = (pattern: string, text: string) => picomatch.isMatch(text, pattern, { dot: true });
+    const matches = (pattern: string, text: string) => picomatch().isMatch(text, pattern, { dot: true });
     return !isObject(labels) || Object.entries(labels).every(([k, v]) => typeof v === "string" && Object.entries(COREDNS_LABELS).some(([key, value]) => matches(k, key) && matches(v, value)));
   });
 }

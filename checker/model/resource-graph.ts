@@ -5,7 +5,6 @@
 import type { InputKind, LoadedInput } from "../load/plan-document";
 import { preparePlan, type JoinHooks, type PreparedInput } from "./from-plan";
 import { prepareState } from "./from-state";
-import { prepareSynth } from "./from-synth";
 import { instanceSecrets, redactorOf, type Redact } from "./sensitive-values";
 import { existedBefore, existsAfter, type ResourceInstance, type SensitiveTree } from "./resource-instance";
 import { isUnknown, valueAt, type Path, type Ref, type Value } from "./value";
@@ -229,7 +228,8 @@ export function prepareInput(input: LoadedInput, join?: JoinHooks): PreparedInpu
     case "plan":
       return preparePlan(input.document, join);
     case "synth":
-      return prepareSynth(input.document, join);
+      // Loaded when a run has synth output: a plan check does without it (issue #13, start-up).
+      return (require("./from-synth") as typeof import("./from-synth")).prepareSynth(input.document, join);
     case "state":
       return prepareState(input.document, join);
   }

@@ -36,7 +36,18 @@ export interface Template {
   readonly tokens: readonly TemplateToken[];
 }
 
+/**
+ * What marks an `Unknown`, registered so that every copy of this code agrees: the command line runs
+ * a bundle of the checker while a plugin imports the library, and values pass between the two
+ * (scripts/bundle-cli.js). `isUnknown` and `instanceof Unknown` read it.
+ */
+const UNKNOWN_MARK = Symbol.for("eks-sg-policy.unknown");
+
 export class Unknown {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isUnknown(value);
+  }
+
   constructor(
     readonly origin: UnknownOrigin,
     readonly reason: string,
@@ -71,12 +82,14 @@ export class Unknown {
 export type Value = null | boolean | number | string | Unknown | Value[] | { [key: string]: Value };
 export type ValueObject = { [key: string]: Value };
 
+Object.defineProperty(Unknown.prototype, UNKNOWN_MARK, { value: true });
+
 export function isUnknown(value: unknown): value is Unknown {
-  return value instanceof Unknown;
+  return typeof value === "object" && value !== null && (value as { [UNKNOWN_MARK]?: boolean })[UNKNOWN_MARK] === true;
 }
 
 export function isObject(value: Value | undefined): value is ValueObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Unknown);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !isUnknown(value);
 }
 
 /**
@@ -87,7 +100,7 @@ export function valueAt(value: Value | undefined, path: Path): Value | undefined
   let current: Value | undefined = value;
   for (const step of path) {
     if (current === undefined || current === null) return undefined;
-    if (current instanceof Unknown) return current;
+    if (isUnknown(current)) return current;
     if (typeof step === "number") {
       if (!Array.isArray(current)) return undefined;
       current = current[step];
@@ -102,10 +115,10 @@ export function valueAt(value: Value | undefined, path: Path): Value | undefined
 /** The first element of a nested block list (`vpc_config[0]`), or the block itself when unknown. */
 export function firstBlock(value: Value | undefined, key: string): ValueObject | Unknown | undefined {
   const block = valueAt(value, [key]);
-  if (block instanceof Unknown) return block;
+  if (isUnknown(block)) return block;
   if (Array.isArray(block)) {
     const first = block[0];
-    if (first instanceof Unknown || isObject(first)) return first;
+    if (isUnknown(first) || isObject(first)) return first;
     return undefined;
   }
   return isObject(block) ? block : undefined;

@@ -20,10 +20,10 @@
  * with a backslash, and `/` is replaced by a private-use character in both the pattern and the
  * address.
  */
-import picomatch from "picomatch";
+import { picomatch, type PicomatchOptions } from "../picomatch";
 
 const SLASH = "\uE000";
-const ADDRESS_OPTIONS: picomatch.PicomatchOptions = { dot: true, nobracket: true, noextglob: true, nonegate: true, windows: false };
+const ADDRESS_OPTIONS: PicomatchOptions = { dot: true, nobracket: true, noextglob: true, nonegate: true, windows: false };
 
 export interface GlobProblem {
   readonly problem: string;
@@ -93,11 +93,11 @@ export type Matcher = (text: string) => boolean;
 
 /** A matcher for one address pattern. Call `addressGlobProblem` first for a message on bad patterns. */
 export function compileAddressGlob(pattern: string): Matcher {
-  const isMatch = picomatch(toPicomatchGlob(pattern), ADDRESS_OPTIONS);
+  const isMatch = picomatch()(toPicomatchGlob(pattern), ADDRESS_OPTIONS);
   return (address) => isMatch(address.split("/").join(SLASH));
 }
 
-const INPUT_OPTIONS: picomatch.PicomatchOptions = { dot: true, windows: false };
+const INPUT_OPTIONS: PicomatchOptions = { dot: true, windows: false };
 
 const stripDotSlash = (p: string) => p.replace(/^(\.\/)+/, "");
 
@@ -107,6 +107,6 @@ const stripDotSlash = (p: string) => p.replace(/^(\.\/)+/, "");
  * Backslashes in the path are read as `/`.
  */
 export function compileInputGlob(pattern: string): Matcher {
-  const isMatch = picomatch(stripDotSlash(pattern), INPUT_OPTIONS);
+  const isMatch = picomatch()(stripDotSlash(pattern), INPUT_OPTIONS);
   return (input) => isMatch(stripDotSlash(input.replace(/\\/g, "/")));
 }

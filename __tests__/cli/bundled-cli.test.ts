@@ -1,0 +1,52 @@
+/**
+ * The installed command runs one bundled file (scripts/bundle-cli.js) while a plugin imports the
+ * library, a second copy of the same code: the values the bundle hands a plugin are still what the
+ * library's helpers say they are.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { buildCli } from "../helpers/built-cli";
+import { fixturePlan } from "../helpers/fixtures";
+
+let bin: string;
+let scratch: string;
+beforeAll(() => {
+  bin = buildCli();
+  scratch = path.dirname(path.dirname(bin));
+}, 60_000);
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+test("the command loads the bundle, not the checker's files one by one", () => {
+  const hook = path.join(scratch, "list-loaded.js");
+  fs.writeFileSync(hook, 'process.on("exit", () => console.error(Object.keys(require.cache).filter((f) => f.includes("/dist/")).map((f) => f.slice(f.indexOf("/dist/") + 1)).join(" ")));');
+  const run = spawnSync(process.execPath, ["-r", hook, bin, "check", fixturePlan("heldout-a-child-module-nodegroups"), "--format", "json"], { encoding: "utf8" });
+  expect(run.stdout).toContain('"findings"');
+  expect(run.stderr.trim().split(" ")).toEqual(["dist/cli.js"]);
+});
+
+test("a plugin's isUnknown, isObject and instanceof Unknown recognise the bundle's values", () => {
+  const plugin = path.join(scratch, "copy-plugin.js");
+  fs.writeFileSync(
+    plugin,
+    `const { definePolicy, isUnknown, isObject, Unknown } = require(${JSON.stringify(path.join(scratch, "dist/checker/index.js"))});
+module.exports = { policies: [definePolicy({
+  meta: { id: "copy-check", severity: "info", title: "t", rationale: "r", messages: { seen: "{{sg}} id: isUnknown {{unknown}}, instanceof {{instance}}, isObject {{object}}; tags: isObject {{tags}}" } },
+  check({ world }) {
+    return world.ofType("aws_security_group").map((sg) => {
+      const id = world.read(sg, ["id"]);
+      const tags = world.read(sg, ["tags_all"]);
+      return { address: sg.address, status: "fail", messageId: "seen", data: { sg: sg.address, unknown: String(isUnknown(id)), instance: String(id instanceof Unknown), object: String(isObject(id)), tags: String(isObject(tags)) } };
+    });
+  },
+})] };
+`,
+  );
+  const run = spawnSync(process.execPath, [bin, "check", fixturePlan("heldout-a-child-module-nodegroups"), "--plugin", plugin, "--format", "json", "--fail-on", "never"], { encoding: "utf8" });
+  expect(run.stderr).toBe("");
+  const messages = (JSON.parse(run.stdout) as { findings: { policy: string; message: string }[] }).findings.filter((f) => f.policy === "copy-check").map((f) => f.message);
+  expect(messages).toEqual([
+    "aws_security_group.alb id: isUnknown true, instanceof true, isObject false; tags: isObject false",
+    "aws_security_group.apps id: isUnknown true, instanceof true, isObject false; tags: isObject true",
+  ]);
+});

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+"use strict";
+/**
+ * Bundles the command line into one file, `dist/cli.js`, which `bin/eks-sg-policy.js` loads (issue
+ * #13): resolving, reading and compiling the ~100 modules of dist/checker one by one cost ~0.1 s
+ * of every run, more than a small plan's whole check. The library (`require("eks-sg-policy")`,
+ * the CDKTF gate, the Jest helpers) stays dist/checker, file by file.
+ *
+ * Packages loaded only by some commands or formats (ajv for user files, yaml, xmlbuilder2) stay
+ * outside the bundle and load from node_modules when used, as they did. A plugin imports the
+ * library, a second copy of the checker's code: values cross between the two (an `Unknown` is
+ * recognised by a registered symbol, not by its class), and nothing else is shared.
+ *
+ *   node scripts/bundle-cli.js [dist folder]     # after tsc (npm run build)
+ */
+const path = require("node:path");
+
+/** Loaded when used: not part of every run's start-up. */
+const EXTERNAL = ["ajv", "ajv/*", "yaml", "xmlbuilder2"];
+
+function bundleCli(dist) {
+  const esbuild = require("esbuild");
+  esbuild.buildSync({
+    entryPoints: [path.join(dist, "checker", "cli", "main.js")],
+    outfile: path.join(dist, "cli.js"),
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    external: EXTERNAL,
+    logLevel: "warning",
+    legalComments: "eof",
+  });
+}
+
+if (require.main === module) bundleCli(path.resolve(process.argv[2] ?? path.join(__dirname, "..", "dist")));
+
+module.exports = { bundleCli };
