@@ -30,6 +30,8 @@ function bundleCli(dist) {
     external: EXTERNAL,
     logLevel: "warning",
     legalComments: "eof",
+    // Through the compiled files' own maps to the TypeScript sources: `--debug` traces name them.
+    sourcemap: "linked",
   });
 }
 

@@ -25,6 +25,15 @@ test("the command loads the bundle, not the checker's files one by one", () => {
   expect(run.stderr.trim().split(" ")).toEqual(["dist/cli.js"]);
 });
 
+test("--debug traces name the TypeScript sources, not lines of the bundle", () => {
+  const run = spawnSync(process.execPath, [bin, "check", path.join(scratch, "nothere.json"), "--debug"], { encoding: "utf8" });
+  expect(run.status).toBe(2);
+  const at = run.stderr.split("\n").filter((line) => line.trimStart().startsWith("at "));
+  expect(at[0]).toMatch(/checker\/errors\.ts:\d+:\d+\)$/);
+  expect(run.stderr).toMatch(/checker\/load\/load-inputs\.ts:\d+:\d+\)/);
+  expect(run.stderr).not.toContain("cli.js");
+});
+
 test("a plugin's isUnknown, isObject and instanceof Unknown recognise the bundle's values", () => {
   const plugin = path.join(scratch, "copy-plugin.js");
   fs.writeFileSync(

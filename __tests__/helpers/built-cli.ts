@@ -25,12 +25,13 @@ function sourcesUnder(dir: string): string[] {
 /** Builds the CLI into a new folder; returns the path of its `bin/eks-sg-policy.js`. */
 export function buildCli(root: string = ROOT): string {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-cli-"));
-  const compilerOptions: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true };
+  const compilerOptions: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true, sourceMap: true };
   for (const file of SOURCES.flatMap((dir) => sourcesUnder(path.join(root, dir)))) {
-    const { outputText } = ts.transpileModule(fs.readFileSync(file, "utf8"), { fileName: file, compilerOptions });
     const out = path.join(scratch, "dist", path.relative(root, file)).replace(/\.ts$/, ".js");
+    const { outputText, sourceMapText } = ts.transpileModule(fs.readFileSync(file, "utf8"), { fileName: path.relative(path.dirname(out), file), compilerOptions });
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, outputText);
+    fs.writeFileSync(`${out}.map`, sourceMapText!);
   }
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch, "node_modules"));
   // The bin loads the bundle, made as `npm run build` makes it.
