@@ -13,6 +13,7 @@
  *
  *   node scripts/bundle-cli.js [dist folder]     # after tsc (npm run build)
  */
+const fs = require("node:fs");
 const path = require("node:path");
 
 /** Loaded when used: not part of every run's start-up. */
@@ -33,6 +34,16 @@ function bundleCli(dist) {
     // Through the compiled files' own maps to the TypeScript sources: `--debug` traces name them.
     sourcemap: "linked",
   });
+  // Our sources ship beside dist/ and are named as they are; a bundled dependency is named by its
+  // path inside node_modules (not this machine's) and its text stays in the map.
+  const mapFile = path.join(dist, "cli.js.map");
+  const map = JSON.parse(fs.readFileSync(mapFile, "utf8"));
+  map.sources = map.sources.map((source, i) => {
+    const at = source.lastIndexOf("node_modules/");
+    if (at < 0) map.sourcesContent[i] = null;
+    return at < 0 ? source : `../${source.slice(at)}`;
+  });
+  fs.writeFileSync(mapFile, JSON.stringify(map));
 }
 
 if (require.main === module) bundleCli(path.resolve(process.argv[2] ?? path.join(__dirname, "..", "dist")));

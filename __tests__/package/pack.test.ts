@@ -78,11 +78,13 @@ test("every source map in the package points at sources that ship with it", () =
   expect(maps.length).toBeGreaterThan(0);
   const missing: string[] = [];
   for (const map of maps) {
-    const { sources, sourceRoot = "" } = JSON.parse(fs.readFileSync(path.join(installed(), map), "utf8")) as { sources: string[]; sourceRoot?: string };
-    for (const source of sources) {
+    const { sources, sourceRoot = "", sourcesContent = [] } = JSON.parse(fs.readFileSync(path.join(installed(), map), "utf8")) as { sources: string[]; sourceRoot?: string; sourcesContent?: (string | null)[] };
+    sources.forEach((source, i) => {
+      // The command's bundle carries the text of the packages it holds (commander, ipaddr.js, picomatch).
+      if (source.startsWith("../node_modules/") && typeof sourcesContent[i] === "string") return;
       const file = path.resolve(path.dirname(path.join(installed(), map)), sourceRoot, source);
       if (!fs.existsSync(file)) missing.push(`${map} → ${source}`);
-    }
+    });
   }
   expect(missing).toEqual([]);
   // And every compiled file with a map names it (the map is not left behind by a stale build).
