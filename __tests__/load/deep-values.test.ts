@@ -83,4 +83,10 @@ describe("mergeUnknown and sensitiveTree walk any depth", () => {
     expect(depthOf(tree)).toBe(20000);
     expect(sensitiveTree({ a: [true, false, { b: true }], c: 1 })).toEqual({ a: [true, false, { b: true }], c: false });
   });
+
+  test("sensitiveTree: marks without a true anywhere are false, however deep their empty lists and objects", () => {
+    expect(sensitiveTree({ tags: {}, ingress: [{ cidr_blocks: [] }, {}], timeouts: null } as JsonValue)).toBe(false);
+    expect(sensitiveTree(nested(5000, false) as JsonValue)).toBe(false);
+    expect(sensitiveTree([[], [{ a: [false, true] }]] as JsonValue)).toEqual([[], [{ a: [false, true] }]]);
+  });
 });

@@ -138,7 +138,8 @@ function memberSpan(members: readonly Member[], index: number): [number, number]
 function blank(bytes: Uint8Array, [start, end]: [number, number]): void {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // Terraform writes one line: one native fill. Newlines of an indented plan stay where they are.
-  if (buffer.indexOf(NEWLINE, start) < 0 || buffer.indexOf(NEWLINE, start) >= end) buffer.fill(SPACE, start, end);
+  const newline = buffer.indexOf(NEWLINE, start);
+  if (newline < 0 || newline >= end) buffer.fill(SPACE, start, end);
   else for (let i = start; i < end; i++) if (bytes[i] !== NEWLINE) bytes[i] = SPACE;
 }
 
