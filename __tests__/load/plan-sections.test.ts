@@ -73,6 +73,7 @@ describe("blankUnreadPlanSections", () => {
     ["resource_changes that is not a list", { format_version: "1.2", planned_values: { root_module: {} }, resource_changes: null }],
     ["resource_changes before planned_values (not terraform's order)", { format_version: "1.2", resource_changes: [], planned_values: { root_module: {} } }],
     ["a list at the top", [{ planned_values: { root_module: {} }, resource_changes: [] }]],
+    ["format_version not first (terraform writes it first; a cdk.tf.json is not scanned)", { planned_values: { root_module: {} }, format_version: "1.2", resource_changes: [] }],
   ])("leaves the text as it is: %s", (_name, document) => {
     const text = JSON.stringify(document);
     expect(blanked(text)).toBe(text);

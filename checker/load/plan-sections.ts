@@ -5,9 +5,9 @@
  * in them. Every byte but a newline becomes a space, so the text keeps its length and its lines,
  * and an error elsewhere is reported where it was.
  *
- * Terraform writes the top-level sections in a fixed order, both of these before
- * `resource_changes`: the scan walks the members up to it (strings skipped, brackets counted) and
- * leaves the rest unread. Anything unusual — not an object, no `resource_changes` list after them,
+ * Terraform writes the top-level sections in a fixed order, `format_version` first and both of
+ * these before `resource_changes`: the scan walks the members up to it (strings skipped, brackets
+ * counted) and leaves the rest unread. Anything unusual — not an object, no `resource_changes` list after them,
  * a section that does not end, a byte outside ASCII or a NUL — leaves the bytes as they are; the
  * whole text is parsed, and its errors are `JSON.parse`'s.
  */
@@ -161,9 +161,13 @@ export function blankUnreadPlanSections(bytes: Uint8Array, minBytes = MIN_PLAN_B
     planned = inner?.members ?? [];
     return inner?.end ?? -1;
   };
-  const top = membersOf(bytes, skipSpace(bytes, 0), (key, start) =>
-    key === "resource_changes" ? STOP : key === "planned_values" ? endOfPlannedValues(start) : endOfValue(bytes, start),
-  )?.members;
+  // Terraform writes format_version first: anything else (a cdk.tf.json, a manifest) is not scanned.
+  let first = true;
+  const top = membersOf(bytes, skipSpace(bytes, 0), (key, start) => {
+    if (first && key !== "format_version") return -1;
+    first = false;
+    return key === "resource_changes" ? STOP : key === "planned_values" ? endOfPlannedValues(start) : endOfValue(bytes, start);
+  })?.members;
   const changes = top?.at(-1);
   // Without a list of resource changes, the model reads what exists from planned_values.
   if (top === undefined || changes?.key !== "resource_changes" || bytes[changes.valueStart] !== OPEN_BRACKET) return;
