@@ -135,12 +135,11 @@ function memberSpan(members: readonly Member[], index: number): [number, number]
   return [member.keyStart, member.valueEnd];
 }
 
-function blank(bytes: Uint8Array, [start, end]: [number, number]): void {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function blank(buffer: Buffer, [start, end]: [number, number]): void {
   // Terraform writes one line: one native fill. Newlines of an indented plan stay where they are.
   const newline = buffer.indexOf(NEWLINE, start);
   if (newline < 0 || newline >= end) buffer.fill(SPACE, start, end);
-  else for (let i = start; i < end; i++) if (bytes[i] !== NEWLINE) bytes[i] = SPACE;
+  else for (let i = start; i < end; i++) if (buffer[i] !== NEWLINE) buffer[i] = SPACE;
 }
 
 /**
@@ -178,5 +177,5 @@ export function blankUnreadPlanSections(bytes: Uint8Array, minBytes = MIN_PLAN_B
     ...top.flatMap((m, i) => (m.key === "resource_drift" ? [memberSpan(top, i)] : [])),
     ...planned.flatMap((m, i) => (m.key === "root_module" ? [memberSpan(planned, i)] : [])),
   ];
-  for (const span of spans) blank(bytes, span);
+  for (const span of spans) blank(buffer, span);
 }
