@@ -9,6 +9,7 @@ module.exports = {
   // Plugins written as users write them require the package by name: the source stands in for it.
   moduleNameMapper: { "^eks-sg-policy$": "<rootDir>/checker/index.ts" },
   globalSetup: "<rootDir>/__tests__/helpers/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/helpers/global-teardown.ts",
   testTimeout: 120000,
   reporters: ["default", "<rootDir>/__tests__/helpers/summary-reporter.js"],
 };
