@@ -19,8 +19,8 @@ const TMP_VARIABLES = ["TMPDIR", "TEMP", "TMP"] as const;
 
 export function startScratchRoot(env: NodeJS.ProcessEnv = process.env, base: string = os.tmpdir()): string {
   const root = fs.mkdtempSync(path.join(base, "eks-sg-policy-test-run-"));
-  // Set-up and tear-down run in Jest's own process, as separate module loads: the values to put
-  // back travel in the environment too.
+  // Set-up and tear-down are separate hooks: what the tear-down puts back travels in the
+  // environment, beside the folder's path (which the workers read too).
   env[SAVED_ENV] = JSON.stringify(Object.fromEntries(TMP_VARIABLES.map((name) => [name, env[name] ?? null])));
   env[ROOT_ENV] = root;
   for (const name of TMP_VARIABLES) env[name] = root;
