@@ -25,6 +25,12 @@ test("the command loads the bundle, not the checker's files one by one", () => {
   expect(run.stderr.trim().split(" ")).toEqual(["dist/cli.js"]);
 });
 
+test("the one function the command lets TurboFan compile is in the bundle under the name its flag gives", () => {
+  const filter = /--turbo-filter=([A-Za-z_$][\w$]*)/.exec(fs.readFileSync(bin, "utf8"))?.[1];
+  expect(filter).toBe("endOfValue");
+  expect(fs.readFileSync(path.join(scratch, "dist/cli.js"), "utf8")).toContain(`function ${filter}(`);
+});
+
 test("--debug traces name the TypeScript sources, not lines of the bundle", () => {
   const run = spawnSync(process.execPath, [bin, "check", path.join(scratch, "nothere.json"), "--debug"], { encoding: "utf8" });
   expect(run.status).toBe(2);

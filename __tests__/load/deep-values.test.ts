@@ -78,6 +78,17 @@ describe("mergeUnknown and sensitiveTree walk any depth", () => {
     for (const [after, unknown, expected] of cases) expect(show(mergeUnknown(after, unknown, [], makeUnknown))).toEqual(expected);
   });
 
+  test("keys keep the plan's order (known first, then those only the marks hold), a key named __proto__ stays a key, and marks-only keys without a true are left out", () => {
+    const after = JSON.parse('{"__proto__":{"a":1},"b":2,"c":null}') as JsonValue;
+    const merged = mergeUnknown(after, { d: { e: true }, b: true, f: {}, g: false }, [], makeUnknown) as Record<string, unknown>;
+    expect(Object.keys(merged)).toEqual(["__proto__", "b", "c", "d"]);
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(merged, "__proto__")?.value).toEqual({ a: 1 });
+    expect((merged.b as Unknown).reason).toBe("b");
+    expect(((merged.d as Record<string, unknown>).e as Unknown).reason).toBe("d.e");
+    expect(after).toEqual(JSON.parse('{"__proto__":{"a":1},"b":2,"c":null}'));
+  });
+
   test("sensitiveTree keeps the marks' shape at any depth", () => {
     const tree = sensitiveTree(nested(20000, true) as JsonValue);
     expect(depthOf(tree)).toBe(20000);

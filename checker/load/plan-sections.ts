@@ -47,7 +47,8 @@ function endOfString(bytes: Uint8Array, at: number): number {
 
 /**
  * `at` starts a value; the index after it, or -1. One loop, strings skipped inline: it runs over
- * megabytes, and a tight loop is what V8 optimises soonest.
+ * megabytes. It is the one function the command lets TurboFan compile, by this name
+ * (bin/eks-sg-policy.js): in baseline code the scan cost twice as much.
  */
 function endOfValue(bytes: Uint8Array, at: number): number {
   const first = bytes[at];
