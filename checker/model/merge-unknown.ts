@@ -67,10 +67,14 @@ interface Pending {
  * missing from `after` (and not unknown) is null.
  */
 export function mergeUnknown(after: JsonValue | undefined, unknown: JsonValue | undefined, path: Path, makeUnknown: (path: Path) => Unknown): Value | undefined {
+  // Filled from its end, at its final length: spreads and a reverse made several arrays per leaf.
   const pathOf = (at: PathLink | undefined): Path => {
-    const keys: (string | number)[] = [];
-    for (let link = at; link !== undefined; link = link.parent) keys.push(link.key);
-    return [...path, ...keys.reverse()];
+    let depth = 0;
+    for (let link = at; link !== undefined; link = link.parent) depth += 1;
+    const full = new Array<string | number>(path.length + depth);
+    for (let i = 0; i < path.length; i++) full[i] = path[i];
+    for (let link = at, i = full.length - 1; link !== undefined; link = link.parent, i--) full[i] = link.key;
+    return full;
   };
   let result: Value | undefined;
   // Places a finished value, then finishes every container it completes, up to the result.
