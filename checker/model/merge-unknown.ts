@@ -18,10 +18,6 @@ function setOwn<T>(object: { [key: string]: T }, key: string, value: T): void {
   else object[key] = value;
 }
 
-function hasOwn(object: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key);
-}
-
 /**
  * No `true` below: absent, false, or an empty list or object (what after_unknown holds for a known
  * value). Deeper structures without a `true` are walked, and shared leaf by leaf.
@@ -31,7 +27,7 @@ function unmarked(marks: JsonValue | undefined): boolean {
   if (Array.isArray(marks)) return marks.length === 0;
   if (typeof marks !== "object") return false;
   // A for-in that stops at the first key: Object.keys would make an array for every mark checked.
-  for (const key in marks) if (hasOwn(marks, key)) return false;
+  for (const key in marks) if (Object.hasOwn(marks, key)) return false;
   return true;
 }
 
@@ -129,7 +125,7 @@ export function mergeUnknown(after: JsonValue | undefined, unknown: JsonValue | 
       // order, for each key only the marks have and that holds a mark; a slot whose value turns out
       // missing is removed when it is placed.
       const value = { ...known } as { [key: string]: Value };
-      for (const key in marks) if (hasOwn(marks, key) && !hasOwn(known, key) && !unmarked(marks[key])) setOwn(value, key, null);
+      for (const key in marks) if (Object.hasOwn(marks, key) && !Object.hasOwn(known, key) && !unmarked(marks[key])) setOwn(value, key, null);
       const container: Container = { value, parent: item.parent, key: item.key, afterGiven, hasUnknown: false, remaining: 0 };
       const keys = Object.keys(value);
       for (let i = keys.length - 1; i >= 0; i--) {
