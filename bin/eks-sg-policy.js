@@ -6,8 +6,8 @@
 // whole-process (issue #13): a 7 MB plan 1.13 -> 0.93 s CPU and 118 -> 93 MiB, a 36 MB plan
 // 3.3 -> 3.1 s and 233 -> 163 MiB, a 756 KB plan 0.32 -> 0.29 s. Set here, for the command only:
 // a program that imports the checker keeps its own settings.
-// TurboFan compiles one function only, the byte loop that skips the plan's unread sections
-// (endOfValue in checker/load/plan-sections.ts; __tests__/cli/bundled-cli.test.ts checks the name):
+// TurboFan compiles one function only, the byte loop that finds where each piece of a plan ends
+// (endOfValue in checker/load/plan-pieces.ts; __tests__/cli/bundled-cli.test.ts checks the name):
 // a check is one short pass, and optimising every hot function on a helper thread cost more CPU
 // than the optimised code saved. Everything else runs in the baseline compiler (Sparkplug).
 // Measured the same way, medians of 7 interleaved runs (3 at 45 MB), byte-identical output: a 7 MB plan

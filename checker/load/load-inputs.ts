@@ -11,7 +11,7 @@ import { boundDepth } from "./bound-depth";
 import { classifyDocument } from "./classify-document";
 import { decodeText, looksLikeZip } from "./decode-bytes";
 import { parseJsonObject } from "./parse-json";
-import { blankUnreadPlanSections } from "./plan-sections";
+import { fileSource, memorySource, MIN_PLAN_BYTES, parsePlanInPieces } from "./plan-pieces";
 import type { LoadedInput, SynthManifest } from "./plan-document";
 
 export const STDIN = "-";
@@ -43,24 +43,57 @@ function textOf(bytes: Uint8Array, input: string): string {
 }
 
 /**
- * Reads and decodes in one frame, so that nothing holds the bytes while the text is parsed and
- * modelled: a caller's argument register keeps a buffer passed down alive until the call returns,
- * which cost a whole file's size of peak memory (issue #13).
+ * Reads, then parses in pieces or decodes, in one frame, so that nothing holds the bytes while the
+ * document is modelled: a caller's argument register keeps a buffer passed down alive until the
+ * call returns, which cost a whole file's size of peak memory (issue #13).
  */
-function readText(read: () => Uint8Array, input: string): string {
+function readDocumentOrText(read: () => Uint8Array, input: string): { document: Record<string, unknown> } | { text: string } {
   const bytes = read();
-  // Only bytes read here are ours to change: a caller's own (loadBytes) are left as they are.
-  blankUnreadPlanSections(bytes);
-  return textOf(bytes, input);
+  if (bytes.length >= MIN_PLAN_BYTES) {
+    refuseOversized(input, bytes.length);
+    const document = parsePlanInPieces(memorySource(bytes), { whole: bytes });
+    if (document !== undefined) return { document };
+  }
+  return { text: textOf(bytes, input) };
 }
 
-/** What `loadBytes(read(), ...)` does, without keeping the bytes alive (see readText). */
+/** What `loadBytes(read(), ...)` does, without keeping the bytes alive (see readDocumentOrText). */
 function loadRead(read: () => Uint8Array, input: string, baseDir?: string, role: InputRole = "subject"): LoadedInput[] {
-  return loadText(readText(read, input), input, baseDir, role);
+  const got = readDocumentOrText(read, input);
+  return "document" in got ? loadDocument(got.document, input, baseDir, role) : loadText(got.text, input, baseDir, role);
+}
+
+/**
+ * A plan file of MIN_PLAN_BYTES or more, parsed in pieces straight from the file (plan-pieces.ts);
+ * `undefined` when it must be read and parsed whole, which also reports any read error.
+ */
+function planInPieces(file: string, size: number): Record<string, unknown> | undefined {
+  if (size < MIN_PLAN_BYTES) return undefined;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, "r");
+    return parsePlanInPieces(fileSource(fd, size));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function loadFile(file: string, baseDir: string | undefined, role: InputRole): LoadedInput[] {
+  const size = statOrUndefined(file)?.size ?? 0;
+  refuseOversized(file, size);
+  const document = planInPieces(file, size);
+  if (document !== undefined) return loadDocument(document, file, baseDir, role);
+  return loadRead(() => readFile(file), file, baseDir, role);
 }
 
 export function loadText(text: string, input: string, baseDir?: string, role: InputRole = "subject"): LoadedInput[] {
-  const document = parseJsonObject(text, input);
+  return loadDocument(parseJsonObject(text, input), input, baseDir, role);
+}
+
+function loadDocument(document: Record<string, unknown>, input: string, baseDir: string | undefined, role: InputRole): LoadedInput[] {
   boundDepth(document);
   const classified = classifyDocument(document, input);
   switch (classified.kind) {
@@ -128,7 +161,7 @@ export function loadInput(input: string, readStdin: () => Uint8Array = () => fs.
     const manifest = path.join(synthFolder, "manifest.json");
     return loadRead(() => readFile(manifest), manifest, synthFolder, role);
   }
-  return loadRead(() => readFile(input), input, synthFolder, role);
+  return loadFile(input, synthFolder, role);
 }
 
 /**

@@ -1,0 +1,208 @@
+/**
+ * A large plan is parsed in pieces: the result is what `JSON.parse` gives for the whole text, less
+ * `planned_values.root_module` and `resource_drift`, whatever the size of the window the bytes pass
+ * through; anything unusual gives `undefined`, and the loader then parses the text whole.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadBytes, loadInput, loadInputs, loadText } from "../../checker/load/load-inputs";
+import { fileSource, memorySource, MIN_PLAN_BYTES, parsePlanInPieces } from "../../checker/load/plan-pieces";
+import { buildGraph } from "../../checker/model/resource-graph";
+import { instancesFromPlan } from "../../checker/model/from-plan";
+import type { PlanDocument } from "../../checker/load/plan-document";
+import { corpusPlans, FIXTURES } from "../helpers/fixtures";
+
+type Json = Record<string, unknown>;
+
+/** Windows of one byte up: every piece, key and escape straddles a window somewhere. */
+const WINDOWS = [1, 2, 3, 7, 64, undefined];
+
+/** Bytes already in memory (stdin): one window. */
+function fromMemory(text: string): Json | undefined {
+  const bytes = Buffer.from(text, "utf8");
+  return parsePlanInPieces(memorySource(bytes), { whole: bytes });
+}
+
+/** Read at offsets through a window, as from a file. */
+function fromOffsets(text: string, windowBytes?: number): Json | undefined {
+  return parsePlanInPieces(memorySource(Buffer.from(text, "utf8")), { windowBytes });
+}
+
+/** What the pieces must give: the document without the two unread sections, keys in order. */
+function withoutUnread(document: Json): Json {
+  const { resource_drift: _drift, ...rest } = document;
+  const planned = document.planned_values as Json | undefined;
+  if (planned === undefined || planned === null || typeof planned !== "object") return rest;
+  const { root_module: _root, ...keptPlanned } = planned;
+  return { ...rest, planned_values: keptPlanned };
+}
+
+function expectSameDocument(actual: Json | undefined, expected: Json): void {
+  expect(actual).toEqual(expected);
+  expect(Object.keys(actual!)).toEqual(Object.keys(expected));
+}
+
+const plan: Json = {
+  format_version: "1.2",
+  terraform_version: "1.11.4 \"dev\" }",
+  variables: { name: { value: "a \"quoted\" {[ name \\" } },
+  planned_values: { outputs: { ids: { sensitive: true, value: ["sg-1"] } }, root_module: { resources: [{ address: "aws_security_group.a", values: { description: "}]\\\"{" } }] } },
+  resource_drift: [{ address: "aws_security_group.old", change: { actions: ["update"] } }],
+  resource_changes: [
+    { address: "aws_security_group.a", mode: "managed", type: "aws_security_group", name: "a", change: { actions: ["create"], before: null, after: { name: "a\\", description: "}\"]" }, after_unknown: { id: true } } },
+    { address: "aws_security_group.b", mode: "managed", type: "aws_security_group", name: "b", index: 0, change: { actions: ["no-op"], before: { port: -1.5e3 }, after: { port: -1.5e3 } } },
+  ],
+  configuration: { root_module: {} },
+  relevant_attributes: [],
+  applyable: true,
+  errored: false,
+};
+
+describe("parsePlanInPieces", () => {
+  test("bytes in memory: the plan without root_module and resource_drift, keys in order", () => {
+    expectSameDocument(fromMemory(JSON.stringify(plan)), withoutUnread(plan));
+  });
+
+  describe.each(WINDOWS)("window of %s bytes", (windowBytes) => {
+    test.each([
+      ["compact, as terraform writes it", JSON.stringify(plan)],
+      ["indented", JSON.stringify(plan, null, 2)],
+      ["indented with every kind of white space", JSON.stringify(plan, null, " \t\r\n")],
+    ])("%s: the plan without root_module and resource_drift, keys in order", (_name, text) => {
+      expect(JSON.parse(text)).toEqual(plan);
+      expectSameDocument(fromOffsets(text, windowBytes), withoutUnread(plan));
+    });
+  });
+
+  test.each([
+    ["root_module alone", { root_module: { resources: [] } }, {}],
+    ["root_module first", { root_module: { resources: [] }, outputs: { a: { value: 1 } } }, { outputs: { a: { value: 1 } } }],
+    ["root_module last", { outputs: { a: { value: 1 } }, root_module: { resources: [] } }, { outputs: { a: { value: 1 } } }],
+    ["root_module in the middle", { outputs: {}, root_module: { child_modules: [] }, other: [1] }, { outputs: {}, other: [1] }],
+  ])("planned_values with %s stays an object", (_name, planned, kept) => {
+    const text = JSON.stringify({ format_version: "1.2", planned_values: planned, resource_changes: [] });
+    expectSameDocument(fromOffsets(text, 3), { format_version: "1.2", planned_values: kept, resource_changes: [] });
+  });
+
+  test("white space around every token", () => {
+    const text = ' \n{ "format_version" : "1.2" ,\t"planned_values" : { "root_module" : { } , "outputs" : { } } , "resource_changes" : [ { "a" : [ 1 , true ] } , null ] } \r\n';
+    for (const windowBytes of WINDOWS) expectSameDocument(fromOffsets(text, windowBytes), { format_version: "1.2", planned_values: { outputs: {} }, resource_changes: [{ a: [1, true] }, null] });
+  });
+
+  test("resource_changes before planned_values: still a plan whose changes are listed", () => {
+    const text = JSON.stringify({ format_version: "1.2", resource_changes: [], planned_values: { root_module: {} } });
+    expectSameDocument(fromMemory(text), { format_version: "1.2", resource_changes: [], planned_values: {} });
+  });
+
+  test("a member named __proto__ stays an own member, as JSON.parse makes it", () => {
+    const text = '{"format_version":"1.2","__proto__":{"polluted":true},"resource_changes":[]}';
+    const document = fromOffsets(text, 2)!;
+    expect(Object.getPrototypeOf(document)).toBe(Object.prototype);
+    expect(Object.keys(document)).toEqual(["format_version", "__proto__", "resource_changes"]);
+    expect(document).toEqual(JSON.parse(text));
+  });
+
+  test.each([
+    ["no resource_changes (the model reads planned_values)", JSON.stringify({ format_version: "1.2", planned_values: { root_module: {} } })],
+    ["resource_changes that is not a list", JSON.stringify({ format_version: "1.2", planned_values: { root_module: {} }, resource_changes: null })],
+    ["a list at the top", JSON.stringify([{ format_version: "1.2", resource_changes: [] }])],
+    ["an empty object", "{}"],
+    ["format_version not first (terraform writes it first; a cdk.tf.json is not read this way)", JSON.stringify({ planned_values: { root_module: {} }, format_version: "1.2", resource_changes: [] })],
+    ["a key written twice", '{"format_version":"1.2","resource_changes":[],"resource_changes":[{}]}'],
+    ["text outside ASCII", '{"format_version":"1.2","planned_values":{"root_module":{"d":"café"}},"resource_changes":[]}'],
+    ["a NUL byte", '{"format_version":"1.2","planned_values":{"root_module":{"d":"a\u0000b"}},"resource_changes":[]}'],
+    ["a section that does not end", '{"format_version":"1.2","planned_values":{"root_module":{"d":"a}'],
+    ["a string that does not end", '{"format_version":"1.2","planned_values":{"root_module":{"d":"a'],
+    ["a member without a colon", '{"format_version" "1.2","resource_changes":[]}'],
+    ["members without a comma", '{"format_version":"1.2" "resource_changes":[]}'],
+    ["an entry that does not parse", '{"format_version":"1.2","resource_changes":[{"a":[1,,2]}]}'],
+    ["a bracket that closes nothing", '{"format_version":"1.2","resource_drift":]],"resource_changes":[]}'],
+    ["a number that does not parse", '{"format_version":"1.2","applyable":tru,"resource_changes":[]}'],
+    ["text after the object", '{"format_version":"1.2","resource_changes":[]} {}'],
+    ["no object after a BOM", '\ufeff{"format_version":"1.2","resource_changes":[]}'],
+    ["nothing", ""],
+  ])("undefined, so the text is parsed whole: %s", (_name, text) => {
+    expect(fromMemory(text)).toBeUndefined();
+    for (const windowBytes of WINDOWS) expect(fromOffsets(text, windowBytes)).toBeUndefined();
+  });
+});
+
+/** Plans made here by terraform (ASCII, in terraform's order: every one is read in pieces). */
+const fixturePlans = fs
+  .readdirSync(path.join(FIXTURES, "tf"))
+  .map((name) => path.join(FIXTURES, "tf", name, "plan.json"))
+  .filter((file) => fs.existsSync(file));
+
+describe.each([...fixturePlans, ...corpusPlans()].map((file) => [path.relative(FIXTURES, file), file]))("real plan %s", (_name, file) => {
+  test("in pieces, it is the plan without the unread sections and models to the same instances", () => {
+    const text = fs.readFileSync(file, "latin1");
+    const full = JSON.parse(text) as Json;
+    const pieces = fromMemory(text);
+    // Terraform's ASCII plans are read in pieces; text outside ASCII and old plans are not.
+    const piecewise = /^[\x01-\x7f]*$/.test(text) && typeof full.format_version === "string" && Object.keys(full)[0] === "format_version" && Array.isArray(full.resource_changes);
+    expect(pieces !== undefined).toBe(piecewise);
+    if (pieces === undefined) return;
+    expectSameDocument(pieces, withoutUnread(full));
+    expect(fromOffsets(text, 61)).toEqual(pieces);
+    if (full.errored === true) return;
+    expect(instancesFromPlan(pieces as unknown as PlanDocument)).toEqual(instancesFromPlan(full as unknown as PlanDocument));
+  });
+});
+
+describe("loading a plan of MIN_PLAN_BYTES or more", () => {
+  const document = JSON.parse(fs.readFileSync(path.join(FIXTURES, "tf", "heldout-a-child-module-nodegroups", "plan.json"), "utf8")) as Json;
+  const planned = document.planned_values as { root_module: Json };
+  // Past the size where pieces pay off: more of what root_module holds.
+  planned.root_module = { ...planned.root_module, padding: Array.from({ length: MIN_PLAN_BYTES / 32 }, (_, i) => ({ address: `padding.${i}`, values: {} })) };
+  const text = JSON.stringify(document);
+  let dir: string;
+  const write = (name: string, content: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, content);
+    return file;
+  };
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-pieces-"));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("from a file or stdin: read in pieces, it models as its bytes given whole do", () => {
+    expect(text.length).toBeGreaterThan(MIN_PLAN_BYTES);
+    const file = write("plan.json", text);
+    const [fromFile] = loadInputs([file]);
+    const [fromStdin] = loadInput("-", () => Buffer.from(text));
+    const [whole] = loadBytes(Buffer.from(text), file);
+    expect((fromFile.document as unknown as Json).planned_values).toEqual({ outputs: (document.planned_values as Json).outputs });
+    expect(fromStdin.document).toEqual(fromFile.document);
+    expect(((whole.document as unknown as Json).planned_values as Json).root_module).toBeDefined();
+    expect([...buildGraph(fromFile).instances.values()]).toEqual([...buildGraph(whole).instances.values()]);
+    const fd = fs.openSync(file, "r");
+    try {
+      expect(parsePlanInPieces(fileSource(fd, text.length))).toEqual(fromFile.document);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+
+  test.each([
+    ["cut short", text.slice(0, -40)],
+    ["with a broken entry", text.replace('"change":{', '"change":{,')],
+    ["with a byte outside ASCII in a section that is not read", text.replace('"padding.7"', '"padding.\u00e9"')],
+  ])("%s: the same result or error as the text parsed whole, line and column included", (_name, broken) => {
+    const file = write("broken.json", broken);
+    const whole = () => loadText(broken, file);
+    let expected: string | undefined;
+    try {
+      whole();
+    } catch (error) {
+      expected = (error as Error).message;
+    }
+    if (expected === undefined) expect(loadInputs([file])).toEqual(whole());
+    else {
+      expect(expected).toMatch(/line \d+, column \d+|outside/);
+      expect(() => loadInputs([file])).toThrow(expected);
+      expect(() => loadInput("-", () => Buffer.from(broken))).toThrow(expected.replace(file, "<stdin>"));
+    }
+  });
+});

@@ -1,0 +1,297 @@
+/**
+ * Parses a large plan piece by piece instead of as one text (issue #13). On the machines we measured,
+ * a fresh page of memory costs about as much as parsing it: reading a 36 MB plan whole and turning
+ * it into one string touched 73 MB before `JSON.parse` began. Here the bytes pass through one small
+ * window that is used again and again; each member of the top level and each entry of
+ * `resource_changes` becomes a short string that `JSON.parse` reads and the young generation drops.
+ *
+ * Two sections are not parsed at all: `planned_values.root_module` — about 40 % of a plan, the
+ * same resources `resource_changes` lists — and `resource_drift`. The document is what
+ * `JSON.parse` gives for the whole text, less those two.
+ *
+ * Anything unusual gives `undefined`, and the caller parses the whole text as it is (with
+ * `JSON.parse`'s errors): not an object, `format_version` not first (terraform writes it first; a
+ * cdk.tf.json is not read this way), no list of `resource_changes` (the model then reads what exists
+ * from `planned_values`), a key written twice, a byte outside ASCII or a NUL, a piece that does not
+ * parse or does not end.
+ */
+import { isAscii } from "node:buffer";
+import * as fs from "node:fs";
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+
+/**
+ * Below this size, parsing the whole text costs less than the piecewise read, whose byte loop
+ * has not been optimised yet (measured: see the README's Performance section).
+ */
+export const MIN_PLAN_BYTES = 2 ** 21;
+
+/** Big enough that few pieces straddle two windows, small enough to stay in the CPU's cache. */
+const WINDOW_BYTES = 2 ** 18;
+
+/** Where the bytes come from: a file read at offsets, or bytes already in memory (stdin). */
+export interface ByteSource {
+  readonly size: number;
+  /** Copies bytes from `position` into `into` at `offset`; how many (fewer only at the end). */
+  read(into: Uint8Array, offset: number, length: number, position: number): number;
+}
+
+export function fileSource(fd: number, size: number): ByteSource {
+  return {
+    size,
+    read(into, offset, length, position) {
+      let done = 0;
+      while (done < length) {
+        const n = fs.readSync(fd, into, offset + done, length - done, position + done);
+        if (n === 0) break;
+        done += n;
+      }
+      return done;
+    },
+  };
+}
+
+export function memorySource(bytes: Uint8Array): ByteSource {
+  return {
+    size: bytes.length,
+    read(into, offset, length, position) {
+      const n = Math.max(0, Math.min(length, bytes.length - position));
+      into.set(bytes.subarray(position, position + n), offset);
+      return n;
+    },
+  };
+}
+
+/** The text is not as expected: parse it whole. */
+class NotPiecewise extends Error {}
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+function isDelimiter(byte: number): boolean {
+  return byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || isSpace(byte);
+}
+
+// The scan's state between windows: how deep, and whether it is in a string or just after a backslash.
+const DEPTH = 0;
+const IN_STRING = 1;
+const ESCAPED = 2;
+const MALFORMED = -2;
+
+/**
+ * Scans `bytes[from, to)` for the end of a string, object or list whose first byte was scanned
+ * with the same `state`; the index after it, -1 when the window ends first (the state then says
+ * where the scan is), or MALFORMED. One loop, strings skipped inline: it runs over megabytes. It
+ * is the one function the command lets TurboFan compile, by this name (bin/eks-sg-policy.js): in
+ * baseline code the scan cost twice as much.
+ */
+function endOfValue(bytes: Uint8Array, from: number, to: number, state: Int32Array): number {
+  let depth = state[DEPTH];
+  let i = from;
+  if (state[IN_STRING] === 1 && state[ESCAPED] === 1 && i < to) {
+    state[ESCAPED] = 0;
+    i += 1;
+  }
+  let inString = state[IN_STRING] === 1;
+  for (; i < to; i++) {
+    const byte = bytes[i];
+    if (!inString) {
+      if (byte === QUOTE) inString = true;
+      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
+      else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+        depth--;
+        if (depth === 0) return i + 1;
+        if (depth < 0) return MALFORMED;
+      }
+      continue;
+    }
+    for (; i < to; i++) {
+      const inner = bytes[i];
+      if (inner === QUOTE) break;
+      if (inner === BACKSLASH) {
+        i++;
+        if (i === to) {
+          state[ESCAPED] = 1;
+          break;
+        }
+      }
+    }
+    if (i >= to) break;
+    inString = false;
+    if (depth === 0) return i + 1;
+  }
+  state[DEPTH] = depth;
+  state[IN_STRING] = inString ? 1 : 0;
+  return -1;
+}
+
+/** A run of the source's bytes held in memory, absolute positions `[start, end)`. */
+class Window {
+  private readonly bytes: Buffer;
+  start = 0;
+  end = 0;
+  private readonly state = new Int32Array(3);
+
+  constructor(private readonly source: ByteSource, capacity: number, whole?: Uint8Array) {
+    if (whole !== undefined) {
+      // Bytes already in memory are one window.
+      this.bytes = Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength);
+      this.end = whole.length;
+      this.check(this.bytes);
+    } else {
+      this.bytes = Buffer.allocUnsafeSlow(Math.min(capacity, Math.max(source.size, 1)));
+    }
+  }
+
+  private check(bytes: Buffer): void {
+    if (!isAscii(bytes) || bytes.includes(0)) throw new NotPiecewise();
+  }
+
+  /** Makes `at` readable; false at the end of the source. */
+  private hold(at: number): boolean {
+    if (at >= this.start && at < this.end) return true;
+    if (at >= this.source.size) return false;
+    const n = this.source.read(this.bytes, 0, this.bytes.length, at);
+    this.start = at;
+    this.end = at + n;
+    this.check(this.bytes.subarray(0, n));
+    return n > 0;
+  }
+
+  /** The byte at `at`, or -1 past the end. */
+  byte(at: number): number {
+    return this.hold(at) ? this.bytes[at - this.start] : -1;
+  }
+
+  skipSpace(at: number): number {
+    let i = at;
+    while (isSpace(this.byte(i))) i += 1;
+    return i;
+  }
+
+  /** `at` starts a value; the position after it. */
+  endOf(at: number): number {
+    const first = this.byte(at);
+    if (first === -1) throw new NotPiecewise();
+    if (first !== QUOTE && first !== OPEN_BRACE && first !== OPEN_BRACKET) {
+      // A number, true, false or null: it ends where the member does.
+      let end = at;
+      for (let byte = first; byte !== -1 && !isDelimiter(byte); byte = this.byte(end)) end += 1;
+      return end;
+    }
+    this.state.fill(0);
+    let from = at;
+    for (;;) {
+      const end = endOfValue(this.bytes, from - this.start, this.end - this.start, this.state);
+      if (end === MALFORMED) throw new NotPiecewise();
+      if (end >= 0) return this.start + end;
+      from = this.end;
+      if (!this.hold(from)) throw new NotPiecewise();
+    }
+  }
+
+  /** The text of `[start, end)`, from the window when it is there, else read for itself. */
+  text(start: number, end: number): string {
+    if (start >= this.start && end <= this.end) return this.bytes.toString("latin1", start - this.start, end - this.start);
+    const own = Buffer.allocUnsafeSlow(end - start);
+    if (this.source.read(own, 0, own.length, start) !== own.length) throw new NotPiecewise();
+    return own.toString("latin1");
+  }
+
+  /** The value that starts at `at`, parsed, and the position after it. */
+  value(at: number): { value: unknown; end: number } {
+    const end = this.endOf(at);
+    try {
+      return { value: JSON.parse(this.text(at, end)), end };
+    } catch {
+      throw new NotPiecewise();
+    }
+  }
+
+  expect(at: number, byte: number): number {
+    if (this.byte(at) !== byte) throw new NotPiecewise();
+    return at + 1;
+  }
+}
+
+/** JSON.parse makes `__proto__` an own key; `=` would set the prototype instead. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * Walks the members of the object at `at`: `member(key, valueStart)` gives the value (or
+ * `undefined` to leave the member out) and the position after it. The position after the object.
+ */
+function members(window: Window, at: number, member: (key: string, start: number) => { value?: unknown; end: number }, into: Record<string, unknown>): number {
+  let i = window.skipSpace(window.expect(at, OPEN_BRACE));
+  if (window.byte(i) === CLOSE_BRACE) return i + 1;
+  for (;;) {
+    if (window.byte(i) !== QUOTE) throw new NotPiecewise();
+    const { value: key, end: keyEnd } = window.value(i);
+    if (typeof key !== "string" || Object.hasOwn(into, key)) throw new NotPiecewise();
+    const start = window.skipSpace(window.expect(window.skipSpace(keyEnd), COLON));
+    const { value, end } = member(key, start);
+    if (value !== undefined) setOwn(into, key, value);
+    i = window.skipSpace(end);
+    if (window.byte(i) === CLOSE_BRACE) return i + 1;
+    i = window.skipSpace(window.expect(i, COMMA));
+  }
+}
+
+/** The entries of the list at `at`, each parsed on its own. */
+function entries(window: Window, at: number): { value: unknown[]; end: number } {
+  const list: unknown[] = [];
+  let i = window.skipSpace(window.expect(at, OPEN_BRACKET));
+  if (window.byte(i) === CLOSE_BRACKET) return { value: list, end: i + 1 };
+  for (;;) {
+    const { value, end } = window.value(i);
+    list.push(value);
+    i = window.skipSpace(end);
+    if (window.byte(i) === CLOSE_BRACKET) return { value: list, end: i + 1 };
+    i = window.skipSpace(window.expect(i, COMMA));
+  }
+}
+
+const SKIPPED = (window: Window, start: number) => ({ end: window.endOf(start) });
+
+/**
+ * The plan in `source` parsed piece by piece, without `planned_values.root_module` and
+ * `resource_drift`; `undefined` when the text is not a plan as terraform writes it (see above).
+ * `whole` is the source's bytes when they are already in memory.
+ */
+export function parsePlanInPieces(source: ByteSource, { whole, windowBytes = WINDOW_BYTES }: { whole?: Uint8Array; windowBytes?: number } = {}): Record<string, unknown> | undefined {
+  try {
+    const window = new Window(source, windowBytes, whole);
+    const document: Record<string, unknown> = {};
+    let first = true;
+    const end = members(
+      window,
+      window.skipSpace(0),
+      (key, start) => {
+        if (first && key !== "format_version") throw new NotPiecewise();
+        first = false;
+        if (key === "resource_drift") return SKIPPED(window, start);
+        if (key === "resource_changes") return entries(window, start);
+        if (key !== "planned_values" || window.byte(start) !== OPEN_BRACE) return window.value(start);
+        const planned: Record<string, unknown> = {};
+        const plannedEnd = members(window, start, (inner, at) => (inner === "root_module" ? SKIPPED(window, at) : window.value(at)), planned);
+        return { value: planned, end: plannedEnd };
+      },
+      document,
+    );
+    if (window.byte(window.skipSpace(end)) !== -1 || !Array.isArray(document.resource_changes)) return undefined;
+    return document;
+  } catch (error) {
+    if (error instanceof NotPiecewise) return undefined;
+    throw error;
+  }
+}
