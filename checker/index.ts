@@ -90,7 +90,9 @@ function settingsOf(options: CheckOptions) {
 export function checkPlan(inputs: string | readonly string[] | readonly LoadedInput[], options: CheckOptions = {}): WaivedReport {
   const list = typeof inputs === "string" ? [inputs] : inputs;
   const loaded = list.map((i) => (typeof i === "string" ? loadInputs([i]) : [i])).flat();
-  return checkLoaded(loaded, settingsOf(options), options.now).report;
+  // Documents loaded here are read no more; those the caller loaded stay as they are.
+  const consume = list.every((i) => typeof i === "string");
+  return checkLoaded(loaded, settingsOf(options), options.now, [], { consume }).report;
 }
 
 /**

@@ -64,29 +64,48 @@ describe("mergeUnknown and sensitiveTree walk any depth", () => {
     expect(leaf.reason.startsWith("root.")).toBe(true);
   });
 
-  test("the same results as the plan's own semantics on small cases", () => {
-    const cases: [JsonValue | undefined, JsonValue | undefined, unknown][] = [
-      [{ a: 1, b: [1, 2] }, { b: [false, true] }, { a: 1, b: [1, "U:b.1"] }],
-      [undefined, { a: { b: false } }, undefined],
-      [undefined, [false, true], [null, "U:1"]],
-      [[], [], []],
-      [undefined, [], undefined],
-      [{ x: null }, { y: true }, { x: null, y: "U:y" }],
-      [5, { a: true }, 5],
-    ];
-    const show = (v: unknown): unknown => (v instanceof Unknown ? `U:${v.reason}` : Array.isArray(v) ? v.map(show) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, show(x)])) : v);
-    for (const [after, unknown, expected] of cases) expect(show(mergeUnknown(after, unknown, [], makeUnknown))).toEqual(expected);
+  const show = (v: unknown): unknown => (v instanceof Unknown ? `U:${v.reason}` : Array.isArray(v) ? v.map(show) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, show(x)])) : v);
+  /** Key order counts: toEqual ignores it. */
+  const keysDeep = (v: unknown): unknown => (Array.isArray(v) ? v.map(keysDeep) : v !== null && typeof v === "object" && !(v instanceof Unknown) ? Object.entries(v).map(([k, x]) => [k, keysDeep(x)]) : null);
+
+  test.each([
+    [{ a: 1, b: [1, 2] }, { b: [false, true] }, { a: 1, b: [1, "U:b.1"] }],
+    [undefined, { a: { b: false } }, undefined],
+    [undefined, [false, true], [null, "U:1"]],
+    [[], [], []],
+    [undefined, [], undefined],
+    [{ x: null }, { y: true }, { x: null, y: "U:y" }],
+    [5, { a: true }, 5],
+    // Keys only the marks hold: built from the marks when a true lies below, left out when none does.
+    [{ a: 1 }, { n: { m: true }, o: { p: false } }, { a: 1, n: { m: "U:n.m" } }],
+    [{ l: [1] }, { l: [false, false, true] }, { l: [1, null, "U:l.2"] }],
+    [{ l: [{ a: 1 }, { b: 2 }] }, { l: [{ c: true }, {}] }, { l: [{ a: 1, c: "U:l.0.c" }, { b: 2 }] }],
+    [{ a: null, b: 1 }, { a: { c: true } }, { a: null, b: 1 }],
+  ] as [JsonValue | undefined, JsonValue | undefined, unknown][])("%j with marks %j: %j, copied or filled in place", (after, unknown, expected) => {
+    const clone = () => (after === undefined ? undefined : (JSON.parse(JSON.stringify(after)) as JsonValue));
+    const own = clone();
+    const copied = mergeUnknown(after, unknown, [], makeUnknown);
+    expect(show(copied)).toEqual(expected);
+    // Copied: the plan's value is left as it was.
+    expect(after).toEqual(own);
+    const filled = mergeUnknown(own, unknown, [], makeUnknown, true);
+    expect(show(filled)).toEqual(expected);
+    expect(keysDeep(filled)).toEqual(keysDeep(copied));
+    // In place: the result is the plan's own list or object, filled.
+    if (own !== null && typeof own === "object") expect(filled).toBe(own);
   });
 
-  test("keys keep the plan's order (known first, then those only the marks hold), a key named __proto__ stays a key, and marks-only keys without a true are left out", () => {
-    const after = JSON.parse('{"__proto__":{"a":1},"b":2,"c":null}') as JsonValue;
-    const merged = mergeUnknown(after, { d: { e: true }, b: true, f: {}, g: false }, [], makeUnknown) as Record<string, unknown>;
+  test.each([false, true])("keys keep the plan's order (known first, then those only the marks hold), a key named __proto__ stays a key, and marks-only keys without a true are left out (in place: %s)", (inPlace) => {
+    const text = '{"__proto__":{"a":1},"b":2,"c":null}';
+    const after = JSON.parse(text) as JsonValue;
+    const merged = mergeUnknown(after, { d: { e: true }, b: true, f: {}, g: false }, [], makeUnknown, inPlace) as Record<string, unknown>;
     expect(Object.keys(merged)).toEqual(["__proto__", "b", "c", "d"]);
     expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(merged, "__proto__")?.value).toEqual({ a: 1 });
     expect((merged.b as Unknown).reason).toBe("b");
     expect(((merged.d as Record<string, unknown>).e as Unknown).reason).toBe("d.e");
-    expect(after).toEqual(JSON.parse('{"__proto__":{"a":1},"b":2,"c":null}'));
+    if (inPlace) expect(merged).toBe(after);
+    else expect(after).toEqual(JSON.parse(text));
   });
 
   test("sensitiveTree keeps the marks' shape at any depth", () => {

@@ -1,10 +1,14 @@
 /** The model: addresses, actions, Unknown markers and where unknown values come from. */
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadInputs } from "../../checker/load/load-inputs";
+import type { LoadedInput } from "../../checker/load/plan-document";
+import { modelInputs } from "../../checker/model/join-inputs";
 import { preparePlan } from "../../checker/model/from-plan";
 import { isSensitive } from "../../checker/model/resource-graph";
 import { formatRef, isUnknown, Unknown, valueAt } from "../../checker/model/value";
 import type { PlanDocument } from "../../checker/load/plan-document";
-import { corpusPlan, fixturePlan, graphOf, sharedCorpusMissing } from "../helpers/fixtures";
+import { corpusPlan, corpusPlans, FIXTURES, fixturePlan, graphOf, sharedCorpusMissing } from "../helpers/fixtures";
 
 function unknownAt(file: string, address: string, path: (string | number)[]): Unknown {
   const graph = graphOf(file);
@@ -113,5 +117,29 @@ describe("sensitive values", () => {
     expect(isSensitive(ops.afterSensitive, ["vpc_config", 0, "public_access_cidrs"])).toBe(true);
     expect(isSensitive(ops.afterSensitive, ["vpc_config", 0, "public_access_cidrs", 1])).toBe(true);
     expect(isSensitive(ops.afterSensitive, ["name"])).toBe(false);
+  });
+});
+
+describe.each([...fs.readdirSync(path.join(FIXTURES, "tf")).map((name) => path.join(FIXTURES, "tf", name, "plan.json")).filter((file) => fs.existsSync(file)), ...corpusPlans()].map((file) => [path.relative(FIXTURES, file), file]))("documents given away: %s", (_name, file) => {
+  test("models to the same instances as documents the caller keeps, which are left as they were", () => {
+    let kept: LoadedInput[];
+    try {
+      kept = loadInputs([file]);
+    } catch {
+      return; // The errored corpus plan: an input error, tested where inputs are loaded.
+    }
+    const untouched = JSON.stringify(kept.map((input) => input.document));
+    const givenInputs = loadInputs([file]);
+    const given = modelInputs(givenInputs, [], { consume: true });
+    expect([...given.instances.values()]).toEqual([...modelInputs(kept).instances.values()]);
+    // Given away, a planned value is the document's own, filled in place.
+    for (const input of givenInputs) {
+      if (input.kind !== "plan" || givenInputs.length > 1) continue;
+      for (const { address, change } of input.document.resource_changes ?? []) {
+        const after = given.instances.get(address)?.after;
+        if (typeof change.after === "object" && change.after !== null && after !== null) expect(after).toBe(change.after);
+      }
+    }
+    expect(JSON.stringify(kept.map((input) => input.document))).toBe(untouched);
   });
 });

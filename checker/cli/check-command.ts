@@ -43,7 +43,8 @@ export function modelCommandInputs(inputs: readonly string[], contexts: readonly
     loaded[context ? 1 : 0].push(...loadInput(input, io.readStdin, context ? "context" : "subject"));
   });
   if (progress) io.stderr("\r\u001b[2K");
-  return [modelInputs(loaded[0], loaded[1])];
+  // The documents were loaded here and are read no more.
+  return [modelInputs(loaded[0], loaded[1], { consume: true })];
 }
 
 /** `shown` is the path as the user gave it. */

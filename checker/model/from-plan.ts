@@ -79,13 +79,22 @@ function dataValuesOf(plan: PlanDocument): Map<string, JsonValue> {
   return values;
 }
 
+/** How inputs are modelled. */
+export interface ModelOptions {
+  /**
+   * The caller gives the documents away: it loaded them for this model and reads them no more. The
+   * planned values then take their unknowns in place instead of being copied (issue #13).
+   */
+  readonly consume?: boolean;
+}
+
 /** A plan ready to be modelled, with its configuration tree and resolver. */
 export interface PreparedPlan extends PreparedInput {
   readonly config?: ConfigModule;
   readonly resolver: ReferenceResolver;
 }
 
-export function preparePlan(plan: PlanDocument, join?: JoinHooks): PreparedPlan {
+export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = false }: ModelOptions = {}): PreparedPlan {
   const changes = plan.resource_changes ?? changesFromPlannedValues(plan.planned_values?.root_module);
   const config = indexConfiguration(plan.configuration?.root_module);
 
@@ -155,7 +164,7 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks): PreparedPlan 
         const oneOf = [...new Map(resolution.oneOf.map((r) => [formatRef(r), r])).values()];
         return new Unknown("expression", AFTER_APPLY, refs, [...new Set(resolution.unresolved)], resolution.constants, undefined, oneOf);
       };
-      const instance = buildInstance(change, change.change, makeUnknown);
+      const instance = buildInstance(change, change.change, makeUnknown, consume);
       return join ? { ...instance, address: join.qualify(instance.address) } : instance;
     });
 
@@ -199,9 +208,11 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks): PreparedPlan 
   };
 }
 
-function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: (path: Path) => Unknown): ResourceInstance {
+function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: (path: Path) => Unknown, consume: boolean): ResourceInstance {
   const action = actionFromList(change.actions);
-  const after = change.after === undefined && change.after_unknown === undefined ? null : mergeUnknown(change.after ?? undefined, change.after_unknown, [], makeUnknown);
+  // A change made from planned_values (a state, an old plan) has one value for before and after.
+  const inPlace = consume && change.after !== change.before;
+  const after = change.after === undefined && change.after_unknown === undefined ? null : mergeUnknown(change.after ?? undefined, change.after_unknown, [], makeUnknown, inPlace);
   return {
     address: rc.address,
     moduleAddress: rc.module_address ?? "",

@@ -12,9 +12,9 @@
  */
 import * as path from "node:path";
 import type { JsonValue, LoadedInput } from "../load/plan-document";
-import type { JoinHooks, PreparedInput, RemoteStateConfig } from "./from-plan";
+import type { JoinHooks, ModelOptions, PreparedInput, RemoteStateConfig } from "./from-plan";
 import type { Resolution } from "./reference-resolver";
-import { buildGraph, infoOf, LABEL_SEPARATOR, prepareInput, ResourceGraph, type InputInfo } from "./resource-graph";
+import { buildGraphWith, infoOf, LABEL_SEPARATOR, prepareInput, ResourceGraph, type InputInfo } from "./resource-graph";
 import type { Path } from "./value";
 
 /** The name CDKTF gives the remote state through which one stack reads another's outputs. */
@@ -90,10 +90,10 @@ function writes(producer: LoadedInput, consumer: LoadedInput, dataAddress: strin
 
 /**
  * Models the inputs of a run as one world. `contexts` take part in the topology but get no
- * findings (`--context`); a state may only be a context.
+ * findings (`--context`); a state may only be a context. `options.consume`: see ModelOptions.
  */
-export function modelInputs(subjects: readonly LoadedInput[], contexts: readonly LoadedInput[] = []): ResourceGraph {
-  if (subjects.length === 1 && contexts.length === 0) return buildGraph(subjects[0]);
+export function modelInputs(subjects: readonly LoadedInput[], contexts: readonly LoadedInput[] = [], options?: ModelOptions): ResourceGraph {
+  if (subjects.length === 1 && contexts.length === 0) return buildGraphWith(subjects[0], options ?? {});
   if (subjects.length === 0 && contexts.length === 0) return new ResourceGraph([], []);
   const all = [...subjects, ...contexts];
   const labels = labelsOf(all);
@@ -124,7 +124,7 @@ export function modelInputs(subjects: readonly LoadedInput[], contexts: readonly
       qualify: (address) => `${labels[i]}${LABEL_SEPARATOR}${address}`,
       remoteState: (dataAddress, output, rest) => remoteState(i, dataAddress, output, rest),
     };
-    prepared.push(prepareInput(input, join));
+    prepared.push(prepareInput(input, join, options));
   });
   return new ResourceGraph(infos, prepared.flatMap((p) => p.instances()), {
     secrets: prepared.flatMap((p) => [...p.secrets()]),

@@ -3,7 +3,7 @@
  * type, with the world as it stands before the plan and as it will stand after it.
  */
 import type { InputKind, LoadedInput } from "../load/plan-document";
-import { preparePlan, type JoinHooks, type PreparedInput } from "./from-plan";
+import { preparePlan, type JoinHooks, type ModelOptions, type PreparedInput } from "./from-plan";
 import { prepareState } from "./from-state";
 import { instanceSecrets, redactorOf, type Redact } from "./sensitive-values";
 import { existedBefore, existsAfter, type ResourceInstance, type SensitiveTree } from "./resource-instance";
@@ -223,10 +223,10 @@ export function infoOf(input: LoadedInput): InputInfo {
 }
 
 /** Reads an input so that others can ask it for outputs before its instances are built. */
-export function prepareInput(input: LoadedInput, join?: JoinHooks): PreparedInput {
+export function prepareInput(input: LoadedInput, join?: JoinHooks, options?: ModelOptions): PreparedInput {
   switch (input.kind) {
     case "plan":
-      return preparePlan(input.document, join);
+      return preparePlan(input.document, join, options);
     case "synth":
       // Loaded when a run has synth output: a plan check does without it (issue #13, start-up).
       return (require("./from-synth") as typeof import("./from-synth")).prepareSynth(input.document, join);
@@ -237,7 +237,12 @@ export function prepareInput(input: LoadedInput, join?: JoinHooks): PreparedInpu
 
 /** The model of one input checked alone. */
 export function buildGraph(input: LoadedInput): ResourceGraph {
-  const prepared = prepareInput(input);
+  return buildGraphWith(input, {});
+}
+
+/** `buildGraph` as the options say (a second parameter of its own would take `map`'s index). */
+export function buildGraphWith(input: LoadedInput, options: ModelOptions): ResourceGraph {
+  const prepared = prepareInput(input, undefined, options);
   return new ResourceGraph(infoOf(input), prepared.instances(), { secrets: prepared.secrets(), remoteStates: prepared.remoteStates() });
 }
 

@@ -3,6 +3,7 @@
  * modelled inputs → policies (as the settings say) → waivers → report.
  */
 import type { LoadedInput } from "../load/plan-document";
+import type { ModelOptions } from "../model/from-plan";
 import { modelInputs } from "../model/join-inputs";
 import type { ResourceGraph } from "../model/resource-graph";
 import type { Policy } from "../policy/contract";
@@ -23,8 +24,11 @@ export interface CheckRun {
   readonly graphs: readonly ResourceGraph[];
 }
 
-/** Checks the inputs of one run as one world; `contexts` shape it but get no findings. */
-export function checkLoaded(inputs: readonly LoadedInput[], settings: RunSettings, now?: Date, contexts: readonly LoadedInput[] = []): CheckRun {
-  const graphs = [modelInputs(inputs, contexts)];
+/**
+ * Checks the inputs of one run as one world; `contexts` shape it but get no findings. With
+ * `consume`, the caller gives the documents away (the model may fill them in place).
+ */
+export function checkLoaded(inputs: readonly LoadedInput[], settings: RunSettings, now?: Date, contexts: readonly LoadedInput[] = [], options?: ModelOptions): CheckRun {
+  const graphs = [modelInputs(inputs, contexts, options)];
   return { report: checkGraphs(graphs, settings, now), graphs };
 }
