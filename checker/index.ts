@@ -53,7 +53,11 @@ export { GATE_STOPS_ENV, recordGateStop, type GateStop } from "./run";
 export { loadConfig, readConfigFile, parseConfig, type LoadedConfig, type PolicyChoices } from "./config";
 export { applyWaivers, loadWaiversFile, compileAddressGlob, addressGlobProblem, type Waiver, type WaiverResult, type WaivedReport } from "./waivers";
 
-/** Loads plan JSON files, cdk.tf.json files or cdktf.out folders; throws `InputError` on bad input. */
+/**
+ * Loads plan JSON files, cdk.tf.json files or cdktf.out folders; throws `InputError` on bad input.
+ * A plan of 2 MB or more comes without `planned_values.root_module` and `resource_drift`, which
+ * nothing in the checker reads (`resource_changes` lists the same resources).
+ */
 export function loadPlan(...paths: string[]): LoadedInput[] {
   return loadInputs(paths);
 }

@@ -196,6 +196,20 @@ describe("each file is written whole or not at all", () => {
     expect(run.status).toBe(2);
   });
 
+  test("standard output redirected to a file gets every byte, a piece at a time, surrogate pairs whole", () => {
+    const { dir } = scratch("stdout-pieces");
+    const io = path.join(path.dirname(path.dirname(builtBin())), "dist/checker/cli/io.js");
+    // The first piece ends inside the pair: 16,384 UTF-16 units per write.
+    const make = `"a".repeat(16383) + "\u{1F600}" + "é→".repeat(30000) + "\u{1F600}".repeat(9000) + "end\\n"`;
+    const out = fs.openSync(path.join(dir, "out.txt"), "w");
+    const run = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(io)}).processIo.stdout(${make})`], { stdio: ["ignore", out, "pipe"], encoding: "utf8" });
+    fs.closeSync(out);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const expected = Buffer.from(eval(make) as string, "utf8");
+    expect(fs.readFileSync(path.join(dir, "out.txt")).equals(expected)).toBe(true);
+  });
+
   test("past the file-size limit, an earlier report is left as it was", () => {
     const { dir, plan } = scratch("ulimit-earlier");
     fs.writeFileSync(path.join(dir, "r.sarif"), "the report of the previous run\n");

@@ -28,8 +28,8 @@ const COLON = 0x3a;
 const COMMA = 0x2c;
 
 /**
- * Below this size, parsing the whole text costs less than the piecewise read, whose byte loop
- * has not been optimised yet (measured: see the README's Performance section).
+ * Below this size, parsing the whole text costs a little less: the byte loop has not been
+ * optimised yet (measured whole-process: the 756 KB plan 0.25 s whole, 0.26 s in pieces).
  */
 export const MIN_PLAN_BYTES = 2 ** 21;
 
