@@ -5,6 +5,8 @@
  * dozen levels, so containers below `MAX_DEPTH` are read as null: the plan checks normally, and
  * every walk after this one is bounded. This walk itself uses an explicit stack.
  */
+import { setOwn } from "./own-member";
+
 export const MAX_DEPTH = 256;
 
 type Container = { [key: string]: unknown } | unknown[];
@@ -36,8 +38,7 @@ export function boundDepth(root: unknown, max = MAX_DEPTH): number {
       const child = container[key];
       if (child === null || typeof child !== "object") continue;
       if (depth >= max) {
-        // JSON.parse makes `__proto__` an own key; `=` would set the prototype instead.
-        Object.defineProperty(container, key, { value: null, enumerable: true, writable: true, configurable: true });
+        setOwn(container, key, null);
         cut += 1;
       } else {
         containers.push(child as Container);

@@ -17,6 +17,7 @@
  */
 import { isAscii } from "node:buffer";
 import * as fs from "node:fs";
+import { setOwn } from "./own-member";
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -220,11 +221,6 @@ class Window {
     if (this.byte(at) !== byte) throw new NotPiecewise();
     return at + 1;
   }
-}
-
-/** JSON.parse makes `__proto__` an own key; `=` would set the prototype instead. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /**

@@ -4,18 +4,13 @@
  * `terraform_data`), so both walk with an explicit stack instead of recursion, and a path is
  * built only for an unknown leaf.
  */
+import { setOwn } from "../load/own-member";
 import type { JsonValue } from "../load/plan-document";
 import type { SensitiveTree } from "./resource-instance";
 import type { Path, Unknown, Value } from "./value";
 
 function isPlainObject(value: unknown): value is { [key: string]: JsonValue } {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Sets an own property, even one named `__proto__` (JSON.parse makes those; `=` would set the prototype). */
-function setOwn<T>(object: { [key: string]: T }, key: string, value: T): void {
-  if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-  else object[key] = value;
 }
 
 /**
@@ -61,8 +56,8 @@ interface Pending {
  * `after` with `after_unknown` merged in: each `true` mark becomes the `Unknown` that
  * `makeUnknown` makes for its path; a key missing from both stays missing; a list element that is
  * missing from `after` (and not unknown) is null. With `inPlace`, `after` is the caller's to give
- * away: its lists and objects are filled where they are instead of copied (the copies were a
- * third of the model of a large plan, issue #13), with the same result.
+ * away: its lists and objects are filled where they are instead of copied (19,000 resources:
+ * the live model 57 -> 50 MB, issue #13), with the same result.
  */
 export function mergeUnknown(after: JsonValue | undefined, unknown: JsonValue | undefined, path: Path, makeUnknown: (path: Path) => Unknown, inPlace = false): Value | undefined {
   // Filled from its end, at its final length: spreads and a reverse made several arrays per leaf.
