@@ -47,9 +47,9 @@ function textOf(bytes: Uint8Array, input: string): string {
  * document is modelled: a caller's argument register keeps a buffer passed down alive until the
  * call returns, which cost a whole file's size of peak memory (issue #13).
  */
-function readDocumentOrText(read: () => Uint8Array, input: string): { document: Record<string, unknown> } | { text: string } {
+function readDocumentOrText(read: () => Uint8Array, input: string, inPieces: boolean): { document: Record<string, unknown> } | { text: string } {
   const bytes = read();
-  if (bytes.length >= MIN_PLAN_BYTES) {
+  if (inPieces && bytes.length >= MIN_PLAN_BYTES) {
     refuseOversized(input, bytes.length);
     const document = parsePlanInPieces(memorySource(bytes), { whole: bytes });
     if (document !== undefined) return { document };
@@ -57,9 +57,13 @@ function readDocumentOrText(read: () => Uint8Array, input: string): { document: 
   return { text: textOf(bytes, input) };
 }
 
-/** What `loadBytes(read(), ...)` does, without keeping the bytes alive (see readDocumentOrText). */
-function loadRead(read: () => Uint8Array, input: string, baseDir?: string, role: InputRole = "subject"): LoadedInput[] {
-  const got = readDocumentOrText(read, input);
+/**
+ * What `loadBytes(read(), ...)` does, without keeping the bytes alive (see readDocumentOrText).
+ * `inPieces: false` when the file was already tried in pieces, so that a plan that fell back is not
+ * scanned twice; a pipe (`<(terraform show -json …)`) has no size and is tried from its bytes.
+ */
+function loadRead(read: () => Uint8Array, input: string, baseDir?: string, role: InputRole = "subject", inPieces = true): LoadedInput[] {
+  const got = readDocumentOrText(read, input, inPieces);
   return "document" in got ? loadDocument(got.document, input, baseDir, role) : loadText(got.text, input, baseDir, role);
 }
 
@@ -86,7 +90,7 @@ function loadFile(file: string, baseDir: string | undefined, role: InputRole): L
   refuseOversized(file, size);
   const document = planInPieces(file, size);
   if (document !== undefined) return loadDocument(document, file, baseDir, role);
-  return loadRead(() => readFile(file), file, baseDir, role);
+  return loadRead(() => readFile(file), file, baseDir, role, size < MIN_PLAN_BYTES);
 }
 
 export function loadText(text: string, input: string, baseDir?: string, role: InputRole = "subject"): LoadedInput[] {
