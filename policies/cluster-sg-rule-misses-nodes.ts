@@ -1,6 +1,7 @@
 import { definePolicy } from "../checker/policy";
 import type { PolicyResult } from "../checker/policy";
 import { describeRule, type SgRule } from "../checker/eks/sg-rules";
+import { addToList } from "../checker/model/add-to-list";
 
 /** True when the rule opens something besides TCP 443 (the one port the control plane itself serves). */
 function opensMoreThan443(rule: SgRule): boolean | undefined {
@@ -38,7 +39,7 @@ export default definePolicy({
       // One verdict per rule resource, though a rule with several peers is several rules here.
       const byAddress = new Map<string, SgRule[]>();
       for (const rule of topology.rules.of(cluster.clusterSg, "ingress")) {
-        if (rule.origin === "rule-resource") byAddress.set(rule.address, [...(byAddress.get(rule.address) ?? []), rule]);
+        if (rule.origin === "rule-resource") addToList(byAddress, rule.address, rule);
       }
       for (const [address, rules] of byAddress) {
         const opens = rules.map(opensMoreThan443);

@@ -2,6 +2,7 @@ import { definePolicy } from "../checker/policy";
 import type { PolicyResult } from "../checker/policy";
 import { isWholeInternet } from "../checker/eks/cidr";
 import type { EniClass } from "../checker/eks/topology";
+import { addToList } from "../checker/model/add-to-list";
 import { describeRule } from "../checker/eks/sg-rules";
 
 export default definePolicy({
@@ -25,7 +26,15 @@ export default definePolicy({
   },
   check({ topology }) {
     const results: PolicyResult[] = [];
-    const classes = topology.clusters.flatMap((c): EniClass[] => [...c.nodes, ...c.pods]);
+    // Any cluster's nodes or pods may carry the SG: indexed once, not scanned for every SG of every cluster.
+    const carriersOf = new Map<string, EniClass[]>();
+    const undecided: EniClass[] = [];
+    for (const c of topology.clusters) {
+      for (const cls of [...c.nodes, ...c.pods]) {
+        for (const key of new Set(cls.sgs.members)) addToList(carriersOf, key, cls);
+        if (cls.sgs.unknown) undecided.push(cls);
+      }
+    }
     for (const cluster of topology.clusters) {
       for (const key of cluster.controlPlane.sgs.members) {
         if (key === cluster.clusterSg) continue;
@@ -33,14 +42,13 @@ export default definePolicy({
         const label = sg?.label ?? key;
         const common = { address: sg?.address ?? cluster.address, key: `${cluster.address}>${key}`, related: [key, cluster.address] };
         const facts = { sg: label, cluster: cluster.address };
-        const carriers = classes.filter((c) => c.sgs.members.includes(key));
+        const carriers = carriersOf.get(key) ?? [];
         const open = topology.rules.of(key, "ingress").filter((r) => r.peer.kind === "cidr" && isWholeInternet(r.peer.cidr));
         if (carriers.length > 0) {
           results.push({ ...common, status: "fail", messageId: "on-nodes", data: { ...facts, classes: carriers.map((c) => c.id) } });
         } else if (open.length > 0) {
           results.push({ ...common, status: "fail", messageId: "open-to-world", data: { ...facts, rules: open.map(describeRule).join("; "), ruleAddresses: [...new Set(open.map((r) => r.address))] } });
         } else {
-          const undecided = classes.filter((c) => c.sgs.unknown);
           if (undecided.length > 0) {
             results.push({ ...common, status: "unknown", messageId: "nodes-unknown", data: { ...facts, classes: undecided.map((c) => c.id), unknown: undecided.map((c) => c.sgs.unknown!).join("; ") } });
           } else results.push({ ...common, status: "pass", data: facts });

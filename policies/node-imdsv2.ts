@@ -2,6 +2,7 @@ import { definePolicy, renderTemplate } from "../checker/policy";
 import type { PolicyResult } from "../checker/policy";
 import type { ResourceInstance } from "../checker/model/resource-instance";
 import { firstBlock, isUnknown } from "../checker/model/value";
+import { addToList } from "../checker/model/add-to-list";
 
 export interface Options {
   /** The highest `http_put_response_hop_limit` allowed: 1 keeps pods off the node role, 2 lets containers use IMDSv2. */
@@ -43,7 +44,7 @@ export default definePolicy<Options>({
       if (use.templates.length === 0 && use.unknown) {
         results.push({ address: use.user.address, status: "unknown", messageId: "template-unknown", data: { unknown: use.unknown }, key: "launch-template" });
       }
-      for (const template of use.templates) usersByTemplate.set(template, [...(usersByTemplate.get(template) ?? []), use.user.address]);
+      for (const template of use.templates) addToList(usersByTemplate, template, use.user.address);
     }
     for (const [template, users] of usersByTemplate) {
       const address = template.address;

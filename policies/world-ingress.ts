@@ -2,6 +2,7 @@ import { definePolicy } from "../checker/policy";
 import type { PolicyResult, Severity } from "../checker/policy";
 import { isWholeInternet } from "../checker/eks/cidr";
 import { describeRule, type SgRule } from "../checker/eks/sg-rules";
+import { addToList } from "../checker/model/add-to-list";
 
 const CRITICAL_PORTS = [22, 3389];
 
@@ -37,7 +38,7 @@ export default definePolicy({
     const onEnis = new Map<string, string[]>();
     for (const cluster of topology.clusters) {
       for (const cls of [cluster.controlPlane, ...cluster.nodes, ...cluster.pods]) {
-        for (const key of cls.sgs.members) onEnis.set(key, [...(onEnis.get(key) ?? []), cls.id]);
+        for (const key of cls.sgs.members) addToList(onEnis, key, cls.id);
       }
     }
     const results: PolicyResult[] = [];
@@ -46,7 +47,7 @@ export default definePolicy({
       const rules = topology.rules.of(key, "ingress");
       // Inline rules and EKS's own are reported on the SG (or the node group for its remote-access SG); rule resources on themselves.
       const byAddress = new Map<string, SgRule[]>();
-      for (const rule of rules) byAddress.set(rule.address, [...(byAddress.get(rule.address) ?? []), rule]);
+      for (const rule of rules) addToList(byAddress, rule.address, rule);
       if (rules.length === 0 && sg?.address) results.push({ address: sg.address, status: "pass", key, related: [key] });
       for (const [address, list] of byAddress) {
         const open = list.filter(isWorld);
@@ -68,7 +69,7 @@ export default definePolicy({
     for (const rule of topology.rules.withUnknownSg) {
       const candidates = rule.sgUnknown?.candidates ?? [];
       if (rule.direction !== "ingress" || !isWorld(rule) || (candidates.length > 0 && !candidates.some((c) => onEnis.has(c)))) continue;
-      undecided.set(rule.address, [...(undecided.get(rule.address) ?? []), rule]);
+      addToList(undecided, rule.address, rule);
     }
     for (const [address, list] of undecided) {
       results.push({

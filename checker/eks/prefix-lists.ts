@@ -8,6 +8,7 @@ import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { isObject, isUnknown, type Value } from "../model/value";
 import { parseCidr, type ParsedCidr } from "./cidr";
+import { addToList } from "../model/add-to-list";
 
 export type PrefixListPeer =
   | { readonly decided: true; readonly label: string; readonly cidrs: readonly ParsedCidr[] }
@@ -20,7 +21,7 @@ export class PrefixListDirectory {
   constructor(private readonly world: World) {
     for (const entry of world.ofType("aws_ec2_managed_prefix_list_entry")) {
       const found = world.designated("aws_ec2_managed_prefix_list", ["id"], world.read(entry, ["prefix_list_id"]));
-      if (found.instances.length === 1 && !found.unknown) this.entriesOf.set(found.instances[0], [...(this.entriesOf.get(found.instances[0]) ?? []), entry]);
+      if (found.instances.length === 1 && !found.unknown) addToList(this.entriesOf, found.instances[0], entry);
       else this.undecidedEntries.push(entry);
     }
   }

@@ -8,6 +8,7 @@ import { cidrContains, isWholeInternet, type IpFamily } from "./cidr";
 import type { SecurityGroup } from "./security-groups";
 import { describeRule, type Direction, type RulePeer, type SgRule } from "./sg-rules";
 import type { EniClass, Topology } from "./topology";
+import { addToList } from "../model/add-to-list";
 
 export type Verdict = "allowed" | "denied" | "unknown";
 export type FlowProtocol = "tcp" | "udp";
@@ -142,7 +143,7 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
       }
       allowing.push(rule);
       if (reach === "all") opened.push(part);
-      else for (const i of reach) openedBySubnet.set(i, [...(openedBySubnet.get(i) ?? []), part]);
+      else for (const i of reach) addToList(openedBySubnet, i, part);
     }
   }
   const subnets = family === 4 ? other.subnets.ipv4 : other.subnets.ipv6;
@@ -187,7 +188,30 @@ export function egressSide(topology: Topology, from: EniClass, to: EniClass, pro
  */
 export function flow(topology: Topology, from: EniClass, to: EniClass, protocol: FlowProtocol, ports: number | PortRange, family: FlowFamily = to.cluster.ipFamily): FlowResult {
   const range = typeof ports === "number" ? { from: ports, to: ports } : ports;
+  const judgedHere = judgedFlows(topology, from, to);
+  const key = `${protocol} ${range.from}-${range.to} ${family}`;
+  const known = judgedHere.get(key);
+  if (known !== undefined) return known;
   const egress = side(topology, from, to, "egress", protocol, range, family);
   const ingress = side(topology, to, from, "ingress", protocol, range, family);
-  return { verdict: both(egress.verdict, ingress.verdict), from, to, protocol, ports: range, egress, ingress };
+  const result: FlowResult = { verdict: both(egress.verdict, ingress.verdict), from, to, protocol, ports: range, egress, ingress };
+  judgedHere.set(key, result);
+  return result;
+}
+
+/**
+ * The flows judged so far between two classes of a finished topology, by protocol, ports and
+ * family. Policies ask for the same ones (the kubelet and DNS ports, the API server) again and
+ * again: a quarter of the flows a check asked for were asked before (issue #13).
+ */
+const judged = new WeakMap<Topology, Map<EniClass, Map<EniClass, Map<string, FlowResult>>>>();
+
+function judgedFlows(topology: Topology, from: EniClass, to: EniClass): Map<string, FlowResult> {
+  let byFrom = judged.get(topology);
+  if (byFrom === undefined) judged.set(topology, (byFrom = new Map()));
+  let byTo = byFrom.get(from);
+  if (byTo === undefined) byFrom.set(from, (byTo = new Map()));
+  let byKey = byTo.get(to);
+  if (byKey === undefined) byTo.set(to, (byKey = new Map()));
+  return byKey;
 }

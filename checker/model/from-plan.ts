@@ -9,8 +9,9 @@ import { navigate, ReferenceResolver, withPath, type Resolution, type Scope } fr
 import { actionFromList, type ResourceInstance } from "./resource-instance";
 import { mergeUnknown, sensitiveTree } from "./merge-unknown";
 import { secretsOf } from "./sensitive-values";
+import { addToList } from "./add-to-list";
 import { formatModuleAddress, moduleCallPath, parseModuleAddress, type ModuleSegment } from "./traversal";
-import { formatRef, Unknown, type Path, type Value } from "./value";
+import { formatRef, Unknown, type Path, type Ref, type Value } from "./value";
 
 const COMPUTED = "not set in the configuration; the provider decides it at apply time";
 const AFTER_APPLY = "known only after apply";
@@ -111,21 +112,28 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
   };
 
   const instancesByBase = new Map<string, { address: string; index?: string | number }[]>();
+  const listedAddresses = new Set<string>();
   const moduleInstances = new Map<string, ModuleSegment[][]>();
   const seenModules = new Set<string>();
+  // Module addresses whose instances (and their parents') are listed: each is walked once, not once per resource in it.
+  const listedModules = new Set<string>();
   for (const change of changes) {
-    const segments = segmentsOf(change.module_address);
     const base = `${change.module_address ? `${change.module_address}.` : ""}${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
-    const list = instancesByBase.get(base) ?? [];
-    if (!list.some((i) => i.address === change.address)) list.push({ address: change.address, index: change.index });
-    instancesByBase.set(base, list);
+    // A deposed object repeats its address.
+    if (!listedAddresses.has(change.address)) {
+      listedAddresses.add(change.address);
+      addToList(instancesByBase, base, { address: change.address, index: change.index });
+    }
+    const moduleAddress = change.module_address ?? "";
+    if (listedModules.has(moduleAddress)) continue;
+    listedModules.add(moduleAddress);
+    const segments = segmentsOf(change.module_address);
     for (let depth = 1; depth <= segments.length; depth++) {
       const instance = segments.slice(0, depth);
       const address = formatModuleAddress(instance);
       if (seenModules.has(address)) continue;
       seenModules.add(address);
-      const parentKey = `${formatModuleAddress(instance.slice(0, -1))}|${instance[depth - 1].name}`;
-      moduleInstances.set(parentKey, [...(moduleInstances.get(parentKey) ?? []), instance]);
+      addToList(moduleInstances, `${formatModuleAddress(instance.slice(0, -1))}|${instance[depth - 1].name}`, instance);
     }
   }
   const rootVariables: { [name: string]: JsonValue | undefined } = {};
@@ -160,9 +168,7 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
         if (resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.oneOf.length === 0 && resolution.constants.every((c) => c === null)) {
           return COMPUTED_UNKNOWN;
         }
-        const refs = [...new Map(resolution.refs.map((r) => [formatRef(r), r])).values()];
-        const oneOf = [...new Map(resolution.oneOf.map((r) => [formatRef(r), r])).values()];
-        return new Unknown("expression", AFTER_APPLY, refs, [...new Set(resolution.unresolved)], resolution.constants, undefined, oneOf);
+        return new Unknown("expression", AFTER_APPLY, distinctRefs(resolution.refs), [...new Set(resolution.unresolved)], resolution.constants, undefined, distinctRefs(resolution.oneOf));
       };
       const instance = buildInstance(change, change.change, makeUnknown, consume);
       return join ? { ...instance, address: join.qualify(instance.address) } : instance;
@@ -206,6 +212,12 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
       return { backend: constant("backend"), config: constant("config") };
     },
   };
+}
+
+/** The refs without repeats, first kept. Most unknowns have one ref or none: no map for those (issue #13). */
+function distinctRefs(refs: readonly Ref[]): Ref[] {
+  if (refs.length < 2) return refs.slice();
+  return [...new Map(refs.map((r) => [formatRef(r), r])).values()];
 }
 
 function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: (path: Path) => Unknown, consume: boolean): ResourceInstance {

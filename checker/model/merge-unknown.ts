@@ -149,13 +149,24 @@ export function mergeUnknown(after: JsonValue | undefined, unknown: JsonValue | 
   return result;
 }
 
-/** Whether a `true` lies anywhere in the marks. */
+/**
+ * Whether a `true` lies anywhere in the marks. It runs on both marks of every resource, nearly
+ * always to find none: indexes and a for-in, not `Object.values`, which made an array per
+ * container (19,000 resources: 24 of 480 MB allocated, issue #13).
+ */
 function anyMark(marks: JsonValue[] | { [key: string]: JsonValue }): boolean {
   const stack = [marks];
+  const found = (mark: JsonValue): boolean => {
+    if (mark === true) return true;
+    if (typeof mark === "object" && mark !== null) stack.push(mark);
+    return false;
+  };
   while (stack.length > 0) {
-    for (const mark of Object.values(stack.pop()!)) {
-      if (mark === true) return true;
-      if (typeof mark === "object" && mark !== null) stack.push(mark);
+    const container = stack.pop()!;
+    if (Array.isArray(container)) {
+      for (let i = 0; i < container.length; i++) if (found(container[i])) return true;
+    } else {
+      for (const key in container) if (Object.hasOwn(container, key) && found(container[key])) return true;
     }
   }
   return false;

@@ -10,6 +10,7 @@ import { waiverLines } from "./waiver-lines";
 import { countsOf, describeCounts, judgedInputs, type FailOn, type Finding, type Report } from "../findings/report";
 import { paint as paintIf, STATUS_COLORS, statusWord } from "./finding-labels";
 import { problemOf } from "../policy/messages";
+import { addToList } from "../model/add-to-list";
 
 const RANK_OF: Record<string, number> = { FAIL: 0, WARN: 1, UNKNOWN: 2, INFO: 3, EXCEPTION: 4 };
 
@@ -41,7 +42,7 @@ export function formatHuman(report: Report, failOn: FailOn = "error", options: H
   const groups = new Map<string, Finding[]>();
   for (const f of report.findings) {
     const key = several ? `${f.input}: ${f.address}` : f.address;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
+    addToList(groups, key, f);
   }
   const worst = (list: readonly Finding[]) => Math.min(...list.map((f) => RANK_OF[statusWord(f)]));
   const ordered = [...groups].sort(([a, x], [b, y]) => worst(x) - worst(y) || (a < b ? -1 : a > b ? 1 : 0));

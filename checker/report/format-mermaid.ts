@@ -19,6 +19,7 @@ import {
   type TopologyView,
   type Verdict,
 } from "./topology-view";
+import { addToList } from "../model/add-to-list";
 
 /** Characters that would end a quoted label or start markup, as Mermaid entity codes (decimal). */
 const ENTITIES: Record<string, string> = { "#": "#35;", '"': "#34;", "&": "#38;", "<": "#60;", ">": "#62;", "|": "#124;", "`": "#96;", "\\": "#92;", "%": "#37;", "{": "#123;", "}": "#125;" };
@@ -143,7 +144,7 @@ export function arrowsOf(flows: readonly FlowView[]): Arrow[] {
   const ends = (from: string, to: string, verdict: Verdict) => `${from}\u0000${to}\u0000${verdict}`;
   for (const flow of flows) {
     const key = ends(flow.from, flow.to, flow.verdict);
-    byEnds.set(key, [...(byEnds.get(key) ?? []), flow]);
+    addToList(byEnds, key, flow);
   }
   for (const flow of flows) {
     if (merged.has(flow)) continue;
