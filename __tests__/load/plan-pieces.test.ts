@@ -1,12 +1,14 @@
 /**
  * A large plan is parsed in pieces: the result is what `JSON.parse` gives for the whole text, less
- * `planned_values.root_module` and `resource_drift`, whatever the size of the window the bytes pass
- * through; anything unusual gives `undefined`, and the loader then parses the text whole.
+ * `planned_values.root_module`, `resource_drift` and `relevant_attributes`, whatever the size of
+ * the window the bytes pass through; anything unusual gives `undefined`, and the loader then parses
+ * the text whole.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadBytes, loadInput, loadInputs, loadText } from "../../checker/load/load-inputs";
+import { boundDepth, MAX_DEPTH } from "../../checker/load/bound-depth";
 import { fileSource, memorySource, MIN_PLAN_BYTES, parsePlanInPieces } from "../../checker/load/plan-pieces";
 import { buildGraph } from "../../checker/model/resource-graph";
 import { instancesFromPlan } from "../../checker/model/from-plan";
@@ -31,7 +33,7 @@ function fromOffsets(text: string, windowBytes?: number): Json | undefined {
 
 /** What the pieces must give: the document without the two unread sections, keys in order. */
 function withoutUnread(document: Json): Json {
-  const { resource_drift: _drift, ...rest } = document;
+  const { resource_drift: _drift, relevant_attributes: _relevant, ...rest } = document;
   const planned = document.planned_values as Json | undefined;
   if (planned === undefined || planned === null || typeof planned !== "object") return rest;
   const { root_module: _root, ...keptPlanned } = planned;
@@ -54,13 +56,13 @@ const plan: Json = {
     { address: "aws_security_group.b", mode: "managed", type: "aws_security_group", name: "b", index: 0, change: { actions: ["no-op"], before: { port: -1.5e3 }, after: { port: -1.5e3 } } },
   ],
   configuration: { root_module: {} },
-  relevant_attributes: [],
+  relevant_attributes: [{ resource: "aws_security_group.a", attribute: ["id"] }],
   applyable: true,
   errored: false,
 };
 
 describe("parsePlanInPieces", () => {
-  test("bytes in memory: the plan without root_module and resource_drift, keys in order", () => {
+  test("bytes in memory: the plan without the unread sections, keys in order", () => {
     expectSameDocument(fromMemory(JSON.stringify(plan)), withoutUnread(plan));
   });
 
@@ -69,7 +71,7 @@ describe("parsePlanInPieces", () => {
       ["compact, as terraform writes it", JSON.stringify(plan)],
       ["indented", JSON.stringify(plan, null, 2)],
       ["indented with every kind of white space", JSON.stringify(plan, null, " \t\r\n")],
-    ])("%s: the plan without root_module and resource_drift, keys in order", (_name, text) => {
+    ])("%s: the plan without the unread sections, keys in order", (_name, text) => {
       expect(JSON.parse(text)).toEqual(plan);
       expectSameDocument(fromOffsets(text, windowBytes), withoutUnread(plan));
     });
@@ -126,6 +128,30 @@ describe("parsePlanInPieces", () => {
     expect(fromMemory(text)).toBeUndefined();
     for (const windowBytes of WINDOWS) expect(fromOffsets(text, windowBytes)).toBeUndefined();
   });
+
+  describe("depth: bounded as boundDepth bounds a whole document, however deep the pieces' values lie", () => {
+    /** A value `levels` containers deep (objects and lists in turn), with a string at the bottom. */
+    const deep = (levels: number): unknown => {
+      let value: unknown = "bottom";
+      for (let i = 0; i < levels; i++) value = i % 2 === 0 ? { v: value } : [value];
+      return value;
+    };
+    // The plan's object is depth 1; an entry of resource_changes is 3, `after` in it 5; `configuration` is 2.
+    const inChange = (levels: number): Json => ({ ...plan, resource_changes: [{ ...(plan.resource_changes as Json[])[0], change: { actions: ["create"], after: deep(levels) } }] });
+    const inConfiguration = (levels: number): Json => ({ ...plan, configuration: deep(levels) });
+    test.each([
+      ["an entry of resource_changes, deepest container at MAX_DEPTH", 0, inChange(MAX_DEPTH - 4)],
+      ["an entry of resource_changes, one level deeper", 1, inChange(MAX_DEPTH - 3)],
+      ["an entry of resource_changes, far deeper", 1, inChange(MAX_DEPTH + 100)],
+      ["configuration, deepest container at MAX_DEPTH", 0, inConfiguration(MAX_DEPTH - 1)],
+      ["configuration, one level deeper", 1, inConfiguration(MAX_DEPTH)],
+    ])("%s: %s container(s) read as null", (_name, cut, document) => {
+      const whole = withoutUnread(JSON.parse(JSON.stringify(document)) as Json);
+      expect(boundDepth(whole)).toBe(cut);
+      for (const windowBytes of [7, undefined]) expectSameDocument(fromOffsets(JSON.stringify(document), windowBytes), whole);
+      expectSameDocument(fromMemory(JSON.stringify(document)), whole);
+    });
+  });
 });
 
 /** Plans made here by terraform (ASCII, in terraform's order: every one is read in pieces). */
@@ -135,9 +161,11 @@ const fixturePlans = fs
   .filter((file) => fs.existsSync(file));
 
 describe.each([...fixturePlans, ...corpusPlans()].map((file) => [path.relative(FIXTURES, file), file]))("real plan %s", (_name, file) => {
-  test("in pieces, it is the plan without the unread sections and models to the same instances", () => {
+  test("in pieces, it is the plan without the unread sections, bounded in depth, and models to the same instances", () => {
     const text = fs.readFileSync(file, "latin1");
     const full = JSON.parse(text) as Json;
+    // As the loader bounds every document it parses whole.
+    boundDepth(full);
     const pieces = fromMemory(text);
     // Terraform's ASCII plans are read in pieces; text outside ASCII and old plans are not.
     const piecewise = /^[\x01-\x7f]*$/.test(text) && typeof full.format_version === "string" && Object.keys(full)[0] === "format_version" && Array.isArray(full.resource_changes);

@@ -64,7 +64,7 @@ function readDocumentOrText(read: () => Uint8Array, input: string, inPieces: boo
  */
 function loadRead(read: () => Uint8Array, input: string, baseDir?: string, role: InputRole = "subject", inPieces = true): LoadedInput[] {
   const got = readDocumentOrText(read, input, inPieces);
-  return "document" in got ? loadDocument(got.document, input, baseDir, role) : loadText(got.text, input, baseDir, role);
+  return "document" in got ? loadDocument(got.document, input, baseDir, role, true) : loadText(got.text, input, baseDir, role);
 }
 
 /**
@@ -89,16 +89,17 @@ function loadFile(file: string, baseDir: string | undefined, role: InputRole): L
   const size = statOrUndefined(file)?.size ?? 0;
   refuseOversized(file, size);
   const document = planInPieces(file, size);
-  if (document !== undefined) return loadDocument(document, file, baseDir, role);
+  if (document !== undefined) return loadDocument(document, file, baseDir, role, true);
   return loadRead(() => readFile(file), file, baseDir, role, size < MIN_PLAN_BYTES);
 }
 
 export function loadText(text: string, input: string, baseDir?: string, role: InputRole = "subject"): LoadedInput[] {
-  return loadDocument(parseJsonObject(text, input), input, baseDir, role);
+  return loadDocument(parseJsonObject(text, input), input, baseDir, role, false);
 }
 
-function loadDocument(document: Record<string, unknown>, input: string, baseDir: string | undefined, role: InputRole): LoadedInput[] {
-  boundDepth(document);
+/** `bounded`: parsed in pieces, which bounds the depth already (plan-pieces.ts). */
+function loadDocument(document: Record<string, unknown>, input: string, baseDir: string | undefined, role: InputRole, bounded: boolean): LoadedInput[] {
+  if (!bounded) boundDepth(document);
   const classified = classifyDocument(document, input);
   switch (classified.kind) {
     case "state": {

@@ -5,9 +5,11 @@
  * window that is used again and again; each member of the top level and each entry of
  * `resource_changes` becomes a short string that `JSON.parse` reads and the young generation drops.
  *
- * Two sections are not parsed at all: `planned_values.root_module` — about 40 % of a plan, the
- * same resources `resource_changes` lists — and `resource_drift`. The document is what
- * `JSON.parse` gives for the whole text, less those two.
+ * Three sections, which nothing reads, are not parsed at all: `planned_values.root_module` — about
+ * 40 % of a plan, the same resources `resource_changes` lists — `resource_drift` and
+ * `relevant_attributes` (3 % of the benchmark's plans). The document is what `JSON.parse` gives
+ * for the whole text, less those three, bounded in depth (bound-depth.ts); the
+ * scan measures the depth, so the bound walks the document only when something lies that deep.
  *
  * Anything unusual gives `undefined`, and the caller parses the whole text as it is (with
  * `JSON.parse`'s errors): not an object, `format_version` not first (terraform writes it first; a
@@ -17,6 +19,7 @@
  */
 import { isAscii } from "node:buffer";
 import * as fs from "node:fs";
+import { boundDepth, MAX_DEPTH } from "./bound-depth";
 import { setOwn } from "./own-member";
 
 const QUOTE = 0x22;
@@ -81,10 +84,12 @@ function isDelimiter(byte: number): boolean {
   return byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || isSpace(byte);
 }
 
-// The scan's state between windows: how deep, and whether it is in a string or just after a backslash.
+// The scan's state between windows: how deep, whether it is in a string or just after a backslash,
+// and the deepest it has been.
 const DEPTH = 0;
 const IN_STRING = 1;
 const ESCAPED = 2;
+const DEEPEST = 3;
 const MALFORMED = -2;
 
 /**
@@ -106,7 +111,9 @@ function endOfValue(bytes: Uint8Array, from: number, to: number, state: Int32Arr
     const byte = bytes[i];
     if (!inString) {
       if (byte === QUOTE) inString = true;
-      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
+      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+        if (++depth > state[DEEPEST]) state[DEEPEST] = depth;
+      }
       else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         depth--;
         if (depth === 0) return i + 1;
@@ -139,7 +146,7 @@ class Window {
   private readonly bytes: Buffer;
   start = 0;
   end = 0;
-  private readonly state = new Int32Array(3);
+  private readonly state = new Int32Array(4);
 
   constructor(private readonly source: ByteSource, capacity: number, whole?: Uint8Array) {
     if (whole !== undefined) {
@@ -188,7 +195,8 @@ class Window {
       for (let byte = first; byte !== -1 && !isDelimiter(byte); byte = this.byte(end)) end += 1;
       return end;
     }
-    this.state.fill(0);
+    // Each piece scans from the start; DEEPEST is kept across pieces.
+    this.state.fill(0, 0, DEEPEST);
     let from = at;
     for (;;) {
       const end = endOfValue(this.bytes, from - this.start, this.end - this.start, this.state);
@@ -215,6 +223,11 @@ class Window {
     } catch {
       throw new NotPiecewise();
     }
+  }
+
+  /** The deepest nesting inside any piece scanned, the piece itself counted as 1. */
+  get deepest(): number {
+    return this.state[DEEPEST];
   }
 
   expect(at: number, byte: number): number {
@@ -259,9 +272,13 @@ function entries(window: Window, at: number): { value: unknown[]; end: number } 
 
 const SKIPPED = (window: Window, start: number) => ({ end: window.endOf(start) });
 
+/** The deepest a piece starts, counting the plan's object as 1: an entry of `resource_changes`, a member of `planned_values`. */
+const PIECE_DEPTH = 3;
+
 /**
- * The plan in `source` parsed piece by piece, without `planned_values.root_module` and
- * `resource_drift`; `undefined` when the text is not a plan as terraform writes it (see above).
+ * The plan in `source` parsed piece by piece, without `planned_values.root_module`,
+ * `resource_drift` and `relevant_attributes`, and bounded in depth as `boundDepth` bounds it; `undefined` when the text is
+ * not a plan as terraform writes it (see above).
  * `whole` is the source's bytes when they are already in memory.
  */
 export function parsePlanInPieces(source: ByteSource, { whole, windowBytes = WINDOW_BYTES }: { whole?: Uint8Array; windowBytes?: number } = {}): Record<string, unknown> | undefined {
@@ -275,7 +292,7 @@ export function parsePlanInPieces(source: ByteSource, { whole, windowBytes = WIN
       (key, start) => {
         if (first && key !== "format_version") throw new NotPiecewise();
         first = false;
-        if (key === "resource_drift") return SKIPPED(window, start);
+        if (key === "resource_drift" || key === "relevant_attributes") return SKIPPED(window, start);
         if (key === "resource_changes") return entries(window, start);
         if (key !== "planned_values" || window.byte(start) !== OPEN_BRACE) return window.value(start);
         const planned: Record<string, unknown> = {};
@@ -285,6 +302,8 @@ export function parsePlanInPieces(source: ByteSource, { whole, windowBytes = WIN
       document,
     );
     if (window.byte(window.skipSpace(end)) !== -1 || !Array.isArray(document.resource_changes)) return undefined;
+    // A walk of the whole document only when the scan saw nesting deep enough to need it.
+    if (PIECE_DEPTH + window.deepest - 1 > MAX_DEPTH) boundDepth(document);
     return document;
   } catch (error) {
     if (error instanceof NotPiecewise) return undefined;
