@@ -4,6 +4,7 @@
  * library's helpers say they are.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildCli } from "../helpers/built-cli";
@@ -20,9 +21,72 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 test("the command loads the bundle, not the checker's files one by one", () => {
   const hook = path.join(scratch, "list-loaded.js");
   fs.writeFileSync(hook, 'process.on("exit", () => console.error(Object.keys(require.cache).filter((f) => f.includes("/dist/")).map((f) => f.slice(f.indexOf("/dist/") + 1)).join(" ")));');
-  const run = spawnSync(process.execPath, ["-r", hook, bin, "check", fixturePlan("heldout-a-child-module-nodegroups"), "--format", "json"], { encoding: "utf8" });
-  expect(run.stdout).toContain('"findings"');
-  expect(run.stderr.trim().split(" ")).toEqual(["dist/cli.js"]);
+  const loaded = (...extra: string[]) => {
+    const run = spawnSync(process.execPath, ["-r", hook, bin, "check", fixturePlan("heldout-a-child-module-nodegroups"), "--format", "json", ...extra], { encoding: "utf8" });
+    expect(run.stdout).toContain('"findings"');
+    return run.stderr.trim();
+  };
+  // The bin compiles the bundle itself (with the code cache), so no module of dist/ is required...
+  expect(loaded()).toBe("");
+  // ...but with --debug, which requires the bundle as a module for its source map.
+  expect(loaded("--debug")).toBe("dist/cli.js");
+});
+
+test("a check does not load child_process: commander's copy in the bundle loads it on first use", () => {
+  const hook = path.join(scratch, "list-builtins.js");
+  fs.writeFileSync(hook, 'process.on("exit", () => console.error(process.moduleLoadList.includes("NativeModule child_process") ? "child_process loaded" : "child_process not loaded"));');
+  const check = spawnSync(process.execPath, ["-r", hook, bin, "check", fixturePlan("heldout-a-child-module-nodegroups"), "--format", "json"], { encoding: "utf8" });
+  expect(check.stdout).toContain('"findings"');
+  expect(check.stderr.trim()).toBe("child_process not loaded");
+});
+
+describe("the code cache the build makes (scripts/code-cache.js)", () => {
+  const cacheFile = () => path.join(scratch, "dist/cli.js.cache");
+  const bundleFile = () => path.join(scratch, "dist/cli.js");
+  const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest();
+  const message = () => {
+    const run = spawnSync(process.execPath, [bin, "check", fixturePlan("blind-asg-launch-configuration"), "--format", "json"], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    return (JSON.parse(run.stdout) as { findings: { policy: string; message: string }[] }).findings.find((f) => f.policy === "control-plane-logging")!.message;
+  };
+  let original: Buffer;
+  beforeAll(() => {
+    original = fs.readFileSync(bundleFile());
+    const made = spawnSync(process.execPath, [path.join(__dirname, "../../scripts/code-cache.js"), scratch], { encoding: "utf8" });
+    expect(made.status).toBe(0);
+  }, 60_000);
+  afterAll(() => fs.writeFileSync(bundleFile(), original));
+
+  test("it begins with the SHA-256 of the bundle, and the command gives the same report with it as without it", () => {
+    const cache = fs.readFileSync(cacheFile());
+    expect(cache.subarray(0, 32).equals(sha256(original))).toBe(true);
+    expect(cache.length).toBeGreaterThan(100_000);
+    const withCache = message();
+    fs.renameSync(cacheFile(), `${cacheFile()}.aside`);
+    try {
+      expect(message()).toBe(withCache);
+    } finally {
+      fs.renameSync(`${cacheFile()}.aside`, cacheFile());
+    }
+    expect(withCache).toMatch(/^control-plane logging lacks /);
+  });
+
+  // V8 checks a cache against the source's length only: a bundle changed in place, same length, would run the old code.
+  test("a bundle changed after the build runs as it now reads: the cache, made for the old one, is left alone", () => {
+    const edited = Buffer.from(original.toString("utf8").replace('"control-plane logging lacks {{missing}}"', '"control-plane LOGGING lacks {{missing}}"'), "utf8");
+    expect(edited.length).toBe(original.length);
+    fs.writeFileSync(bundleFile(), edited);
+    try {
+      expect(message()).toMatch(/^control-plane LOGGING lacks /);
+      // The same cache labelled for the edited bundle is taken by V8 under the command's flags: the old code runs.
+      const cache = fs.readFileSync(cacheFile());
+      fs.writeFileSync(cacheFile(), Buffer.concat([sha256(edited), cache.subarray(32)]));
+      expect(message()).toMatch(/^control-plane logging lacks /);
+      fs.writeFileSync(cacheFile(), cache);
+    } finally {
+      fs.writeFileSync(bundleFile(), original);
+    }
+  });
 });
 
 test("the one function the command lets TurboFan compile is in the bundle under the name its flag gives", () => {

@@ -6,6 +6,7 @@
  * into `dist/cli.js` by scripts/bundle-cli.js as the build does: a second or two instead of a full
  * build, and never a stale `dist/` of an earlier build.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -35,7 +36,8 @@ export function buildCli(root: string = ROOT): string {
   }
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch, "node_modules"));
   // The bin loads the bundle, made as `npm run build` makes it.
-  (require(path.join(ROOT, "scripts/bundle-cli.js")) as { bundleCli: (dist: string) => void }).bundleCli(path.join(scratch, "dist"));
+  const bundled = spawnSync(process.execPath, [path.join(ROOT, "scripts/bundle-cli.js"), path.join(scratch, "dist")], { encoding: "utf8" });
+  if (bundled.status !== 0) throw new Error(`scripts/bundle-cli.js failed: ${bundled.stderr}`);
   fs.mkdirSync(path.join(scratch, "bin"));
   fs.copyFileSync(path.join(root, "bin/eks-sg-policy.js"), path.join(scratch, "bin/eks-sg-policy.js"));
   fs.copyFileSync(path.join(root, "package.json"), path.join(scratch, "package.json"));

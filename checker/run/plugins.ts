@@ -3,7 +3,6 @@
  * `policies` (an array of `{ meta, check }`, usually made with `definePolicy`). They run with the
  * built-in policies. Anything wrong with a plugin is a one-line `UsageError` that names it.
  */
-import { createRequire } from "node:module";
 import * as path from "node:path";
 import { UsageError } from "../errors";
 import type { Policy } from "../policy/contract";
@@ -69,6 +68,8 @@ function checkPolicyShape(spec: string, value: unknown, where: string): Policy {
 
 /** Loads one plugin module, resolved from `from` (the working folder, or the configuration's folder). */
 export function loadPlugin(spec: string, from: string): LoadedPlugin {
+  // Loaded here, not with the command: the public `module` brings the ES module loader with it (issue #13).
+  const { createRequire } = require("node:module") as typeof import("node:module");
   const request = createRequire(path.join(path.resolve(from), "eks-sg-policy-plugins.js"));
   let file: string;
   try {
