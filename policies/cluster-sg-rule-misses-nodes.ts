@@ -63,11 +63,10 @@ export default definePolicy({
       // A rule whose SG is decided at apply time may be on the cluster SG.
       if (carriers.length > 0) continue;
       const reported = new Set<string>();
-      for (const rule of topology.rules.withUnknownSg) {
-        const candidates = rule.sgUnknown?.candidates ?? [];
-        if (rule.direction !== "ingress" || opensMoreThan443(rule) === false || reported.has(rule.address)) continue;
+      // The candidates come from the rule resource's security_group_id: every rule of one address has the same.
+      for (const rule of topology.rules.withUnknownSgOn([cluster.clusterSg], "ingress")) {
+        if (opensMoreThan443(rule) === false || reported.has(rule.address)) continue;
         reported.add(rule.address);
-        if (candidates.length > 0 && !candidates.includes(cluster.clusterSg)) continue;
         results.push({ address: rule.address, status: "unknown", related: [cluster.clusterSg], messageId: "target-unknown", data: { unknown: rule.sgUnknown?.reason ?? "unknown", cluster: cluster.address }, key: cluster.address });
       }
     }

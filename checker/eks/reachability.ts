@@ -149,10 +149,7 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
   const subnets = family === 4 ? other.subnets.ipv4 : other.subnets.ipv6;
   const everySubnet = openedBySubnet.size > 0 && !other.subnets.unknown && subnets.every((_, i) => covers([...opened, ...(openedBySubnet.get(i) ?? [])], ports));
   if (covers(opened, ports) || everySubnet) return { verdict: "allowed", rules: allowing, reasons: [] };
-  for (const rule of topology.rules.withUnknownSg) {
-    if (rule.direction !== direction) continue;
-    const candidates = rule.sgUnknown?.candidates ?? [];
-    if (candidates.length > 0 && !candidates.some((c) => own.sgs.members.includes(c))) continue;
+  for (const rule of topology.rules.withUnknownSgOn(own.sgs.members, direction)) {
     const part = portsOpened(rule, protocol, ports);
     if (part === "none" || peerReach(rule.peer, other, family) === "none") continue;
     undecided(part, `${rule.address} may be on these SGs: its security_group_id is decided at apply time (${rule.sgUnknown?.reason ?? "unknown"})`);

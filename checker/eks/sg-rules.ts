@@ -3,6 +3,7 @@
  * `aws_security_group_rule`, `aws_vpc_security_group_ingress_rule` / `_egress_rule` — and the
  * rules EKS gives its own SGs, normalised into one shape and indexed by SG.
  */
+import { addToList } from "../model/add-to-list";
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { isObject, isUnknown, type Unknown, type Value, type ValueObject } from "../model/value";
@@ -80,10 +81,16 @@ export function describeRule(rule: SgRule): string {
 export class RuleIndex {
   private readonly bySg = new Map<string, SgRule[]>();
   readonly withUnknownSg: SgRule[] = [];
+  // Positions in withUnknownSg: by the SGs a rule may be on, and the rules that may be on any SG.
+  private readonly unknownByCandidate = new Map<SgKey, number[]>();
+  private readonly unknownOnAny: number[] = [];
 
   add(rule: SgRule): void {
     if (rule.sg === undefined) {
-      this.withUnknownSg.push(rule);
+      const at = this.withUnknownSg.push(rule) - 1;
+      const candidates = rule.sgUnknown?.candidates ?? [];
+      if (candidates.length === 0) this.unknownOnAny.push(at);
+      for (const sg of new Set(candidates)) addToList(this.unknownByCandidate, sg, at);
       return;
     }
     const key = `${rule.direction}|${rule.sg}`;
@@ -94,6 +101,20 @@ export class RuleIndex {
 
   of(sg: SgKey, direction: Direction): readonly SgRule[] {
     return this.bySg.get(`${direction}|${sg}`) ?? [];
+  }
+
+  /**
+   * The rules of `withUnknownSg` in one direction that may be on one of `sgs` (those that name no
+   * candidates may be on any), in their order there. Found through the candidates, not by reading
+   * every such rule of every cluster for each flow (issue #13).
+   */
+  withUnknownSgOn(sgs: readonly SgKey[], direction: Direction): SgRule[] {
+    const positions = new Set(this.unknownOnAny);
+    for (const sg of sgs) for (const at of this.unknownByCandidate.get(sg) ?? []) positions.add(at);
+    return [...positions]
+      .sort((a, b) => a - b)
+      .map((at) => this.withUnknownSg[at])
+      .filter((rule) => rule.direction === direction);
   }
 }
 
