@@ -24,13 +24,14 @@ const EXTERNAL = ["ajv", "ajv/*", "yaml", "xmlbuilder2"];
  * this command line has none of; loading it (with `net` and `dgram` behind it) cost every run about
  * 10 ms. Its copy in the bundle loads it on first use instead. Our own code already does.
  */
+const LAZY_NAMESPACE = "lazy-builtin";
 const lazyChildProcessForCommander = {
   name: "lazy-child-process-for-commander",
   setup(build) {
     build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: "child_process", namespace: "lazy-builtin" } : undefined,
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: "child_process", namespace: LAZY_NAMESPACE } : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, () => ({
+    build.onLoad({ filter: /.*/, namespace: LAZY_NAMESPACE }, () => ({
       contents: 'let loaded;\nmodule.exports = new Proxy({}, { get: (_, key) => (loaded ??= require("node:child_process"))[key] });\n',
       loader: "js",
     }));
@@ -55,10 +56,12 @@ async function bundleCli(dist) {
     sourcemap: "linked",
   });
   // Our sources ship beside dist/ and are named as they are; a bundled dependency is named by its
-  // path inside node_modules (not this machine's) and its text stays in the map.
+  // path inside node_modules (not this machine's), and it and the module the plugin writes keep
+  // their text in the map.
   const mapFile = path.join(dist, "cli.js.map");
   const map = JSON.parse(fs.readFileSync(mapFile, "utf8"));
   map.sources = map.sources.map((source, i) => {
+    if (source.startsWith(`${LAZY_NAMESPACE}:`)) return source;
     const at = source.lastIndexOf("node_modules/");
     if (at < 0) map.sourcesContent[i] = null;
     return at < 0 ? source : `../${source.slice(at)}`;

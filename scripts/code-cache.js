@@ -8,8 +8,9 @@
  *
  *   node scripts/code-cache.js [package folder]     # after bundle-cli.js (npm run build)
  *
- * Where the plans are not there (a copy without __tests__), no cache is made and the command
- * compiles as it runs.
+ * Where the plans are not there (a copy without __tests__, such as the folder `npm pack` builds a
+ * tarball from), no cache is made and the command compiles as it runs. A cache is worth having only
+ * on the machine that made it anyway: V8 takes it only from the same V8 version.
  */
 const fs = require("node:fs");
 const path = require("node:path");
@@ -23,7 +24,8 @@ function makeCodeCache(root) {
   fs.rmSync(out, { force: true });
   const plans = WARM_UP.map((name) => path.join(__dirname, "..", "__tests__", "fixtures", "tf", name, "plan.json")).filter((file) => fs.existsSync(file));
   if (plans.length === 0) {
-    process.stdout.write("code-cache: no plans to warm up with; the command compiles as it runs\n");
+    // On stderr: `npm pack --json` (prepack builds) prints its JSON on stdout.
+    process.stderr.write("code-cache: no plans to warm up with; the command compiles as it runs\n");
     return;
   }
   const env = { ...process.env, EKS_SG_POLICY_WRITE_CODE_CACHE: out };
