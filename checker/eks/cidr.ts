@@ -6,16 +6,29 @@ export type IpFamily = 4 | 6;
 export interface ParsedCidr {
   readonly text: string;
   readonly family: IpFamily;
-  readonly range: [ipaddr.IPv4 | ipaddr.IPv6, number];
+  readonly range: readonly [ipaddr.IPv4 | ipaddr.IPv6, number];
 }
 
+/**
+ * The same few CIDRs come back in every cluster of a plan (`0.0.0.0/0`, the VPC's), and ipaddr.js
+ * tries an IPv4 CIDR as IPv6 first, through an exception: each text is parsed once (issue #13).
+ * Bounded, for a process that checks plan after plan.
+ */
+const parsed = new Map<string, ParsedCidr | undefined>();
+const MAX_REMEMBERED = 10_000;
+
 export function parseCidr(text: string): ParsedCidr | undefined {
+  if (parsed.has(text)) return parsed.get(text);
+  let cidr: ParsedCidr | undefined;
   try {
     const range = ipaddr.parseCIDR(text);
-    return { text, family: range[0].kind() === "ipv4" ? 4 : 6, range };
+    cidr = { text, family: range[0].kind() === "ipv4" ? 4 : 6, range };
   } catch {
-    return undefined;
+    cidr = undefined;
   }
+  if (parsed.size >= MAX_REMEMBERED) parsed.clear();
+  parsed.set(text, cidr);
+  return cidr;
 }
 
 /** True when every address of `inner` is in `outer` (same family). */
