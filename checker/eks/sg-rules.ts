@@ -249,7 +249,7 @@ export function ruleResources(world: World, sources: RuleSources): SgRule[] {
  * (from both sides of the plan) so that they are not counted twice — and a rule resource that the
  * plan deletes does not survive in the SG's stale inline list.
  */
-export function inlineRules(world: World, sources: RuleSources, managedElsewhere: ReadonlySet<string>): SgRule[] {
+export function inlineRules(world: World, sources: RuleSources, managedElsewhere: Pick<ReadonlySet<string>, "has">): SgRule[] {
   const rules: SgRule[] = [];
   for (const instance of world.ofType("aws_security_group")) {
     for (const direction of ["ingress", "egress"] as const) {

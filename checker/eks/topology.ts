@@ -298,7 +298,7 @@ function collect(world: World): Collected {
   return { world, sgs, subnets, prefixLists, clusters, classes, orphans, undecidedManifests, launchTemplateUses, rules: [...extraRules, ...resourceRules], resourceRules };
 }
 
-function finish(parts: Collected, managedElsewhere: ReadonlySet<string>): Topology {
+function finish(parts: Collected, managedElsewhere: Pick<ReadonlySet<string>, "has">): Topology {
   const rules = new RuleIndex();
   for (const rule of [...parts.rules, ...inlineRules(parts.world, parts, managedElsewhere)]) rules.add(rule);
   const { world, clusters, sgs, subnets, orphans, undecidedManifests, classes, launchTemplateUses } = parts;
@@ -316,7 +316,9 @@ export function topologiesOf(graph: ResourceGraph): { before: Topology; after: T
   if (cached) return cached;
   const after = collect(graph.after);
   const before = collect(graph.before);
-  const managed = signaturesOf([...after.resourceRules, ...before.resourceRules]);
+  // Made when an SG lists inline rules: new SGs list none, and every rule resource has a signature to make.
+  let signatures: Set<string> | undefined;
+  const managed = { has: (signature: string) => (signatures ??= signaturesOf([...after.resourceRules, ...before.resourceRules])).has(signature) };
   const built = { after: finish(after, managed), before: finish(before, managed) };
   cache.set(graph, built);
   return built;
