@@ -71,6 +71,19 @@ describe("the code cache the build makes (scripts/code-cache.js)", () => {
     expect(withCache).toMatch(/^control-plane logging lacks /);
   });
 
+  test("a damaged cache, or one cut short, is not an error: the bundle compiles as it runs", () => {
+    const cache = fs.readFileSync(cacheFile());
+    const expected = message();
+    try {
+      fs.writeFileSync(cacheFile(), Buffer.concat([cache.subarray(0, 32), Buffer.alloc(cache.length - 32, 0x5a)]));
+      expect(message()).toBe(expected);
+      fs.writeFileSync(cacheFile(), cache.subarray(0, 20));
+      expect(message()).toBe(expected);
+    } finally {
+      fs.writeFileSync(cacheFile(), cache);
+    }
+  });
+
   // V8 checks a cache against the source's length only: a bundle changed in place, same length, would run the old code.
   test("a bundle changed after the build runs as it now reads: the cache, made for the old one, is left alone", () => {
     const edited = Buffer.from(original.toString("utf8").replace('"control-plane logging lacks {{missing}}"', '"control-plane LOGGING lacks {{missing}}"'), "utf8");
