@@ -26,7 +26,8 @@ export default definePolicy({
   },
   check({ topology }) {
     const results: PolicyResult[] = [];
-    // Any cluster's nodes or pods may carry the SG: indexed once, not scanned for every SG of every cluster.
+    // Any cluster's nodes or pods may carry the SG: indexed once, not scanned for every SG of
+    // every cluster.
     const carriersOf = new Map<string, EniClass[]>();
     const undecided: EniClass[] = [];
     for (const c of topology.clusters) {

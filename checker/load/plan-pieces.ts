@@ -8,8 +8,8 @@
  * Three sections, which nothing reads, are not parsed at all: `planned_values.root_module` — about
  * 40 % of a plan, the same resources `resource_changes` lists — `resource_drift` and
  * `relevant_attributes` (3 % of the benchmark's plans). The document is what `JSON.parse` gives
- * for the whole text, less those three, bounded in depth (bound-depth.ts); the
- * scan measures the depth, so the bound walks the document only when something lies that deep.
+ * for the whole text, less those three, bounded in depth (bound-depth.ts); the scan measures the
+ * depth, so the bound walks the document only when something lies that deep.
  *
  * Anything unusual gives `undefined`, and the caller parses the whole text as it is (with
  * `JSON.parse`'s errors): not an object, `format_version` not first (terraform writes it first; a
@@ -113,8 +113,7 @@ function endOfValue(bytes: Uint8Array, from: number, to: number, state: Int32Arr
       if (byte === QUOTE) inString = true;
       else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         if (++depth > state[DEEPEST]) state[DEEPEST] = depth;
-      }
-      else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+      } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         depth--;
         if (depth === 0) return i + 1;
         if (depth < 0) return MALFORMED;
@@ -272,14 +271,17 @@ function entries(window: Window, at: number): { value: unknown[]; end: number } 
 
 const SKIPPED = (window: Window, start: number) => ({ end: window.endOf(start) });
 
-/** The deepest a piece starts, counting the plan's object as 1: an entry of `resource_changes`, a member of `planned_values`. */
+/**
+ * The deepest a piece starts, counting the plan's object as 1: an entry of `resource_changes` or a
+ * member of `planned_values`.
+ */
 const PIECE_DEPTH = 3;
 
 /**
  * The plan in `source` parsed piece by piece, without `planned_values.root_module`,
- * `resource_drift` and `relevant_attributes`, and bounded in depth as `boundDepth` bounds it; `undefined` when the text is
- * not a plan as terraform writes it (see above).
- * `whole` is the source's bytes when they are already in memory.
+ * `resource_drift` and `relevant_attributes`, and bounded in depth as `boundDepth` bounds it;
+ * `undefined` when the text is not a plan as terraform writes it (see above). `whole` is the
+ * source's bytes when they are already in memory.
  */
 export function parsePlanInPieces(source: ByteSource, { whole, windowBytes = WINDOW_BYTES }: { whole?: Uint8Array; windowBytes?: number } = {}): Record<string, unknown> | undefined {
   try {

@@ -115,7 +115,8 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
   const listedAddresses = new Set<string>();
   const moduleInstances = new Map<string, ModuleSegment[][]>();
   const seenModules = new Set<string>();
-  // Module addresses whose instances (and their parents') are listed: each is walked once, not once per resource in it.
+  // Module addresses whose instances (and their parents') are listed: each is walked once, not
+  // once for every resource in it.
   const listedModules = new Set<string>();
   for (const change of changes) {
     const base = `${change.module_address ? `${change.module_address}.` : ""}${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
