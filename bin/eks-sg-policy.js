@@ -16,7 +16,8 @@
 // took twice as long: a 36 MB plan 3.05 s against 2.70 s.
 require("node:v8").setFlagsFromString("--semi-space-growth-factor=1 --no-parallel-scavenge --turbo-filter=endOfValue");
 // Stack traces (--debug) point at the TypeScript sources, not at lines of the bundle.
-if (process.argv.includes("--debug")) process.setSourceMapsEnabled(true);
+const debug = process.argv.includes("--debug");
+if (debug) process.setSourceMapsEnabled(true);
 // The compiled CLI, bundled into one file (scripts/bundle-cli.js); `npm ci` builds it (the
 // `prepare` script).
 let cli;
@@ -43,7 +44,7 @@ function loadBundle() {
   const fs = require("node:fs");
   const path = require("node:path");
   const file = path.join(__dirname, "..", "dist", "cli.js");
-  if (process.argv.includes("--debug")) return require(file);
+  if (debug) return require(file);
   const source = fs.readFileSync(file);
   const digest = require("node:crypto").createHash("sha256").update(source).digest();
   const writeTo = process.env.EKS_SG_POLICY_WRITE_CODE_CACHE;
@@ -56,6 +57,7 @@ function loadBundle() {
       // No cache (a build without one): compiled as it runs.
     }
   }
+  // The wrapper `require("node:module").wrap` would make; that module brings the ES module loader with it.
   const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source.toString("utf8")}\n});`;
   const script = new (require("node:vm").Script)(wrapped, { filename: file, cachedData });
   const bundle = { exports: {} };

@@ -31,7 +31,7 @@ function fromOffsets(text: string, windowBytes?: number): Json | undefined {
   return parsePlanInPieces(memorySource(Buffer.from(text, "utf8")), { windowBytes });
 }
 
-/** What the pieces must give: the document without the two unread sections, keys in order. */
+/** What the pieces must give: the document without the unread sections, keys in order. */
 function withoutUnread(document: Json): Json {
   const { resource_drift: _drift, relevant_attributes: _relevant, ...rest } = document;
   const planned = document.planned_values as Json | undefined;
