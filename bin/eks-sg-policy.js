@@ -6,15 +6,18 @@
 // whole-process (issue #13): a 7 MB plan 1.13 -> 0.93 s CPU and 118 -> 93 MiB, a 36 MB plan
 // 3.3 -> 3.1 s and 233 -> 163 MiB, a 756 KB plan 0.32 -> 0.29 s. Set here, for the command only:
 // a program that imports the checker keeps its own settings.
-// TurboFan compiles one function only, the byte loop that finds where each piece of a plan ends
-// (endOfValue in checker/load/plan-pieces.ts; __tests__/cli/bundled-cli.test.ts checks the name):
-// a check is one short pass, and optimising every hot function on a helper thread cost more CPU
-// than the optimised code saved. Everything else runs in the baseline compiler (Sparkplug).
+// TurboFan compiles only the functions whose names begin with `hot` (__tests__/cli/bundled-cli.test.ts
+// lists them): the byte loop that finds where each piece of a plan ends (hotEndOfValue in
+// checker/load/plan-pieces.ts) and the walk that merges each planned value with its unknown marks
+// (hotMergeUnknown in checker/model/merge-unknown.ts). A check is one short pass, and optimising
+// every hot function on a helper thread cost more CPU than the optimised code saved.
+// Everything else runs in the baseline compiler (Sparkplug).
 // Measured the same way, medians of 7 interleaved runs (3 at 45 MB), byte-identical output: a 7 MB plan
 // 0.95 -> 0.73 s CPU and 86 -> 76 MiB, a 36 MB plan 3.13 -> 2.69 s, a 45 MB plan 4.05 -> 3.24 s and
 // 258 -> 205 MiB, a 756 KB plan 0.27 -> 0.25 s. With TurboFan off altogether (--no-opt) the scan
-// took twice as long: a 36 MB plan 3.05 s against 2.70 s.
-require("node:v8").setFlagsFromString("--semi-space-growth-factor=1 --no-parallel-scavenge --turbo-filter=endOfValue");
+// took twice as long: a 36 MB plan 3.05 s against 2.70 s. Adding the merge walk (instructions
+// counted under valgrind, 3 runs each): a 36 MB plan 10.8 -> 10.0 G.
+require("node:v8").setFlagsFromString("--semi-space-growth-factor=1 --no-parallel-scavenge --turbo-filter=hot*");
 // Stack traces (--debug) point at the TypeScript sources, not at lines of the bundle.
 const debug = process.argv.includes("--debug");
 if (debug) process.setSourceMapsEnabled(true);

@@ -4,7 +4,7 @@
  * no recursion.
  */
 import { boundDepth, MAX_DEPTH } from "../../checker/load/bound-depth";
-import { mergeUnknown, sensitiveTree } from "../../checker/model/merge-unknown";
+import { hotMergeUnknown, sensitiveTree } from "../../checker/model/merge-unknown";
 import { Unknown, type Path } from "../../checker/model/value";
 import type { JsonValue } from "../../checker/load/plan-document";
 import { cli, fixturePlan } from "../helpers/fixtures";
@@ -51,11 +51,11 @@ describe("boundDepth", () => {
   });
 });
 
-describe("mergeUnknown and sensitiveTree walk any depth", () => {
+describe("hotMergeUnknown and sensitiveTree walk any depth", () => {
   const makeUnknown = (path: Path) => new Unknown("computed", path.join("."));
 
   test("an unknown mark 20,000 levels down becomes an Unknown that knows its path", () => {
-    const merged = mergeUnknown(nested(20000, {}) as JsonValue, nested(20000, { id: true }) as JsonValue, ["root"], makeUnknown);
+    const merged = hotMergeUnknown(nested(20000, {}) as JsonValue, nested(20000, { id: true }) as JsonValue, ["root"], makeUnknown);
     let at: unknown = merged;
     for (let i = 0; i < 20000; i++) at = Array.isArray(at) ? at[0] : (at as Record<string, unknown>).a;
     const leaf = (at as Record<string, unknown>).id as Unknown;
@@ -84,11 +84,11 @@ describe("mergeUnknown and sensitiveTree walk any depth", () => {
   ] as [JsonValue | undefined, JsonValue | undefined, unknown][])("%j with marks %j: %j, copied or filled in place", (after, unknown, expected) => {
     const clone = () => (after === undefined ? undefined : (JSON.parse(JSON.stringify(after)) as JsonValue));
     const own = clone();
-    const copied = mergeUnknown(after, unknown, [], makeUnknown);
+    const copied = hotMergeUnknown(after, unknown, [], makeUnknown);
     expect(show(copied)).toEqual(expected);
     // Copied: the plan's value is left as it was.
     expect(after).toEqual(own);
-    const filled = mergeUnknown(own, unknown, [], makeUnknown, true);
+    const filled = hotMergeUnknown(own, unknown, [], makeUnknown, true);
     expect(show(filled)).toEqual(expected);
     expect(keysDeep(filled)).toEqual(keysDeep(copied));
     // In place: the result is the plan's own list or object, filled.
@@ -98,7 +98,7 @@ describe("mergeUnknown and sensitiveTree walk any depth", () => {
   test.each([false, true])("keys keep the plan's order (known first, then those only the marks hold), a key named __proto__ stays a key, and marks-only keys without a true are left out (in place: %s)", (inPlace) => {
     const text = '{"__proto__":{"a":1},"b":2,"c":null}';
     const after = JSON.parse(text) as JsonValue;
-    const merged = mergeUnknown(after, { d: { e: true }, b: true, f: {}, g: false }, [], makeUnknown, inPlace) as Record<string, unknown>;
+    const merged = hotMergeUnknown(after, { d: { e: true }, b: true, f: {}, g: false }, [], makeUnknown, inPlace) as Record<string, unknown>;
     expect(Object.keys(merged)).toEqual(["__proto__", "b", "c", "d"]);
     expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(merged, "__proto__")?.value).toEqual({ a: 1 });

@@ -7,7 +7,7 @@ import { ConfigModule, indexConfiguration } from "./config-index";
 import { lookupExpression } from "./expression-lookup";
 import { navigate, ReferenceResolver, withPath, type Resolution, type Scope } from "./reference-resolver";
 import { actionFromList, type ResourceInstance } from "./resource-instance";
-import { mergeUnknown, sensitiveTree } from "./merge-unknown";
+import { hotMergeUnknown, sensitiveTree } from "./merge-unknown";
 import { secretsOf } from "./sensitive-values";
 import { addToList } from "./add-to-list";
 import { formatModuleAddress, moduleCallPath, parseModuleAddress, type ModuleSegment } from "./traversal";
@@ -225,7 +225,7 @@ function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: 
   const action = actionFromList(change.actions);
   // A change made from planned_values (a state, an old plan) has one value for before and after.
   const inPlace = consume && change.after !== change.before;
-  const after = change.after === undefined && change.after_unknown === undefined ? null : mergeUnknown(change.after ?? undefined, change.after_unknown, [], makeUnknown, inPlace);
+  const after = change.after === undefined && change.after_unknown === undefined ? null : hotMergeUnknown(change.after ?? undefined, change.after_unknown, [], makeUnknown, inPlace);
   return {
     address: rc.address,
     moduleAddress: rc.module_address ?? "",
