@@ -87,6 +87,38 @@ describe("parsePlanInPieces", () => {
     expectSameDocument(fromOffsets(text, 3), { format_version: "1.2", planned_values: kept, resource_changes: [] });
   });
 
+  describe("planned_values.root_module is skipped by finding what terraform writes after it", () => {
+    /** A plan whose root_module holds `values`, compact as terraform writes it. */
+    const holding = (values: unknown): string =>
+      JSON.stringify({ format_version: "1.2", planned_values: { root_module: { resources: [{ address: "x.y", values }] } }, resource_changes: [{ address: "x.y" }], applyable: true });
+    /** Windows from the 13 bytes of `}},"resource_` up (in some, it straddles two); smaller ones are scanned instead. */
+    const finding = [...Array.from({ length: 28 }, (_, i) => 13 + i), 64, undefined];
+    const scanning = [1, 2, 3, 7];
+    const kept = { format_version: "1.2", planned_values: {}, resource_changes: [{ address: "x.y" }], applyable: true };
+
+    test("its content is not looked into: brackets there that would stop a scan go unseen", () => {
+      const text = holding("]").replace('"]"', "]");
+      expectSameDocument(fromMemory(text), kept);
+      for (const windowBytes of finding) expectSameDocument(fromOffsets(text, windowBytes), kept);
+      for (const windowBytes of scanning) expect(fromOffsets(text, windowBytes)).toBeUndefined();
+    });
+
+    test("the same words inside it, naming a list: the rest would end inside root_module, so the text is parsed whole", () => {
+      const text = holding({ a: { b: {} }, resource_changes: [{ address: "fake" }] });
+      expect(text).toContain('}},"resource_changes":[{"address":"fake"}]');
+      expect(fromMemory(text)).toBeUndefined();
+      for (const windowBytes of finding) expect(fromOffsets(text, windowBytes)).toBeUndefined();
+      for (const windowBytes of scanning) expectSameDocument(fromOffsets(text, windowBytes), kept);
+    });
+
+    test("the same words inside it, naming something else: scanned", () => {
+      const text = holding({ a: { b: {} }, resource_count: 1 });
+      expect(text).toContain('}},"resource_count":1');
+      expectSameDocument(fromMemory(text), kept);
+      for (const windowBytes of WINDOWS) expectSameDocument(fromOffsets(text, windowBytes), kept);
+    });
+  });
+
   test("white space around every token", () => {
     const text = ' \n{ "format_version" : "1.2" ,\t"planned_values" : { "root_module" : { } , "outputs" : { } } , "resource_changes" : [ { "a" : [ 1 , true ] } , null ] } \r\n';
     for (const windowBytes of WINDOWS) expectSameDocument(fromOffsets(text, windowBytes), { format_version: "1.2", planned_values: { outputs: {} }, resource_changes: [{ a: [1, true] }, null] });

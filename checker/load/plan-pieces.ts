@@ -7,9 +7,10 @@
  *
  * Three sections, which nothing reads, are not parsed at all: `planned_values.root_module` — about
  * 40 % of a plan, the same resources `resource_changes` lists — `resource_drift` and
- * `relevant_attributes` (3 % of the benchmark's plans). The document is what `JSON.parse` gives
- * for the whole text, less those three, bounded in depth (bound-depth.ts); the scan measures the
- * depth, so the bound walks the document only when something lies that deep.
+ * `relevant_attributes` (3 % of the benchmark's plans). root_module is not even scanned when what
+ * terraform writes after it is found (skipRootModule). The document is what `JSON.parse` gives for
+ * the whole text, less those three, bounded in depth (bound-depth.ts); the scan measures the depth
+ * of what it keeps, so the bound walks the document only when something lies that deep.
  *
  * Anything unusual gives `undefined`, and the caller parses the whole text as it is (with
  * `JSON.parse`'s errors): not an object, `format_version` not first (terraform writes it first; a
@@ -177,11 +178,29 @@ class Window {
   private hold(at: number): boolean {
     if (at >= this.start && at < this.end) return true;
     if (at >= this.source.size) return false;
+    return this.readFrom(at);
+  }
+
+  private readFrom(at: number): boolean {
     const n = this.source.read(this.bytes, 0, this.bytes.length, at);
     this.start = at;
     this.end = at + n;
     this.check(this.bytes.subarray(0, n));
     return n > 0;
+  }
+
+  /** Where `pattern` first occurs at or after `from`; -1 when nowhere, or when a window is too small to hold it. */
+  find(pattern: Uint8Array, from: number): number {
+    if (this.bytes.length < pattern.length) return -1;
+    for (let at = from; this.hold(at); ) {
+      const found = this.bytes.indexOf(pattern, at - this.start);
+      if (found >= 0 && this.start + found + pattern.length <= this.end) return this.start + found;
+      if (this.end >= this.source.size) return -1;
+      // An occurrence may straddle the window's end: the next window starts just before it.
+      at = this.end - pattern.length + 1;
+      this.readFrom(at);
+    }
+    return -1;
   }
 
   /** The byte at `at`, or -1 past the end. */
@@ -283,6 +302,31 @@ function entries(window: Window, at: number): { value: unknown[]; end: number } 
 const SKIPPED = (window: Window, start: number) => ({ end: window.endOf(start) });
 
 /**
+ * What terraform writes after `planned_values.root_module`: the end of root_module (its last
+ * member) and of `planned_values`, then `resource_drift` or `resource_changes`.
+ */
+const AFTER_ROOT_MODULE = Buffer.from('}},"resource_', "latin1");
+const KEYS_AFTER_ROOT_MODULE = ['drift":[', 'changes":['];
+
+/**
+ * Skips `planned_values.root_module`, 40 % of a plan, by finding what terraform writes after it
+ * (`Buffer.indexOf`) instead of scanning it (instructions per check, counted under valgrind: 3,800
+ * resources 2.74 -> 2.61 G, 19,000 resources 9.9 -> 9.3 G). Only the first
+ * occurrence can be the end, and a wrong guess cannot give a wrong document: the `"` after the
+ * comma opens a key, so an occurrence inside root_module names a member of an object that closes
+ * before the text ends. The plan's top level would then end there, short of the end of the text,
+ * and the plan is parsed whole. Not found (an indented plan, one without changes): scanned.
+ */
+function skipRootModule(window: Window, start: number): { end: number } {
+  if (window.byte(start) === OPEN_BRACE) {
+    const found = window.find(AFTER_ROOT_MODULE, start);
+    const next = found + AFTER_ROOT_MODULE.length;
+    if (found >= 0 && KEYS_AFTER_ROOT_MODULE.some((key) => window.text(next, next + key.length) === key)) return { end: found + 1 };
+  }
+  return SKIPPED(window, start);
+}
+
+/**
  * The deepest a piece starts, counting the plan's object as 1: an entry of `resource_changes` or a
  * member of `planned_values`.
  */
@@ -309,7 +353,7 @@ export function parsePlanInPieces(source: ByteSource, { whole, windowBytes = WIN
         if (key === "resource_changes") return entries(window, start);
         if (key !== "planned_values" || window.byte(start) !== OPEN_BRACE) return window.value(start);
         const planned: Record<string, unknown> = {};
-        const plannedEnd = members(window, start, (inner, at) => (inner === "root_module" ? SKIPPED(window, at) : window.value(at)), planned);
+        const plannedEnd = members(window, start, (inner, at) => (inner === "root_module" ? skipRootModule(window, at) : window.value(at)), planned);
         return { value: planned, end: plannedEnd };
       },
       document,
