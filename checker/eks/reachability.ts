@@ -62,8 +62,13 @@ function portsOpened(rule: SgRule, protocol: FlowProtocol, ports: PortRange): Po
 
 /** True when the ranges together cover every port of `ports`. */
 function covers(ranges: PortRange[], ports: PortRange): boolean {
+  // Nearly always one range or none: no copy to sort.
+  if (ranges.length === 0) return ports.from > ports.to;
+  if (ranges.length === 1) return ranges[0].from <= ports.from && Math.max(ports.from, ranges[0].to + 1) > ports.to;
   let next = ports.from;
-  for (const r of [...ranges].sort((a, b) => a.from - b.from)) {
+  const sorted = [...ranges].sort((a, b) => a.from - b.from);
+  for (let i = 0; i < sorted.length; i++) {
+    const r = sorted[i];
     if (r.from > next) return false;
     next = Math.max(next, r.to + 1);
     if (next > ports.to) return true;
@@ -129,10 +134,16 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
     mightOpen.push(range === "unknown" ? ports : range);
     unknown.push(reason);
   };
-  for (const sg of own.sgs.members) {
+  // Indexed loops here and below: in baseline code a for-of allocates a result for every step, and
+  // this runs for every side of every flow (issue #13).
+  const members = own.sgs.members;
+  for (let m = 0; m < members.length; m++) {
+    const sg = members[m];
     const group: SecurityGroup | undefined = topology.sgs.get(sg);
     if (group?.kind === "external") undecided(ports, `the rules of ${group.label} are not in ${topology.world.joined ? "any input" : "this plan"}`);
-    for (const rule of topology.rules.of(sg, direction)) {
+    const rules = topology.rules.of(sg, direction);
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r];
       const part = portsOpened(rule, protocol, ports);
       if (part === "none") continue;
       const reach = peerReach(rule.peer, other, family);

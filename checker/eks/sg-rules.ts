@@ -79,7 +79,8 @@ export function describeRule(rule: SgRule): string {
 
 /** Rules by SG and direction, plus the rules whose SG is not known (they can make a flow unknown). */
 export class RuleIndex {
-  private readonly bySg = new Map<string, SgRule[]>();
+  // By direction, then SG: a key string made for each lookup cost an allocation per flow side.
+  private readonly bySg: Readonly<Record<Direction, Map<SgKey, SgRule[]>>> = { ingress: new Map(), egress: new Map() };
   readonly withUnknownSg: SgRule[] = [];
   // Positions in withUnknownSg: by the SGs a rule may be on, and the rules that may be on any SG.
   private readonly unknownByCandidate = new Map<SgKey, number[]>();
@@ -93,14 +94,11 @@ export class RuleIndex {
       for (const sg of new Set(candidates)) addToList(this.unknownByCandidate, sg, at);
       return;
     }
-    const key = `${rule.direction}|${rule.sg}`;
-    const list = this.bySg.get(key);
-    if (list) list.push(rule);
-    else this.bySg.set(key, [rule]);
+    addToList(this.bySg[rule.direction], rule.sg, rule);
   }
 
   of(sg: SgKey, direction: Direction): readonly SgRule[] {
-    return this.bySg.get(`${direction}|${sg}`) ?? [];
+    return this.bySg[direction].get(sg) ?? [];
   }
 
   /**

@@ -98,7 +98,9 @@ export function isObject(value: Value | undefined): value is ValueObject {
  */
 export function valueAt(value: Value | undefined, path: Path): Value | undefined {
   let current: Value | undefined = value;
-  for (const step of path) {
+  // Indexed: in baseline code a for-of allocates a result for every step, and every read of a value goes through here.
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i];
     if (current === undefined || current === null) return undefined;
     if (isUnknown(current)) return current;
     if (typeof step === "number") {
