@@ -83,10 +83,18 @@ function allowingRules(side: SideResult): string[] {
   return [...new Set(side.rules.map((r) => (r.origin === "eks" ? `the built-in rules of the SG EKS made for ${r.address}` : r.address)))];
 }
 
-/** SGs of both classes and the rules that decided the flow. */
+/**
+ * SGs of both classes and the rules that decided the flow, in that order, each once. One Set filled
+ * by index: this runs for every flow a policy reports, and spreads made four lists each time.
+ */
 export function relatedOf(result: FlowResult): string[] {
-  const rules = [...result.egress.rules, ...result.ingress.rules].map((r) => r.address);
-  return [...new Set([...result.from.sgs.members, ...result.to.sgs.members, ...rules])];
+  const related = new Set<string>();
+  const { members: from } = result.from.sgs;
+  const { members: to } = result.to.sgs;
+  for (let i = 0; i < from.length; i++) related.add(from[i]);
+  for (let i = 0; i < to.length; i++) related.add(to[i]);
+  for (const side of [result.egress, result.ingress]) for (let i = 0; i < side.rules.length; i++) related.add(side.rules[i].address);
+  return Array.from(related);
 }
 
 const portList = (list: readonly FlowResult[]) => list.map((r) => formatPorts(r.protocol, r.ports));
