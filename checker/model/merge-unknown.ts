@@ -26,30 +26,28 @@ function unmarked(marks: JsonValue | undefined): boolean {
   return true;
 }
 
-/** A key on the way down, linked to its parent: paths cost nothing until one is needed. */
-interface PathLink {
-  readonly parent: PathLink | undefined;
+/**
+ * A marked value on the way down: where it goes (its parent's `value`, at `key`) and, once taken
+ * from the stack, the list or object it is filled into. One record per marked value, which is also
+ * the link its children's paths are read through: paths cost nothing until an unknown leaf needs one.
+ */
+interface Marked {
+  readonly after: JsonValue | undefined;
+  readonly unknown: JsonValue | undefined;
+  /** The container it goes in (undefined: it is the result). */
+  readonly parent: Marked | undefined;
   readonly key: string | number;
-}
-
-/** A list or object being filled; it is done when its last child is placed. */
-interface Container {
-  readonly value: Value[] | { [key: string]: Value };
-  /** Where it goes in its own container (undefined: it is the result). */
-  readonly parent: Container | undefined;
-  readonly key: string | number;
+  /** Set when it is a list or object: what is filled, and whether it holds an unknown yet. */
+  value: Value[] | { [key: string]: Value } | undefined;
   /** With no `after` here, the container exists only if an unknown mark lies below it. */
-  readonly afterGiven: boolean;
+  afterGiven: boolean;
   hasUnknown: boolean;
+  /** Children not placed yet: the container is done when the last one is. */
   remaining: number;
 }
 
-interface Pending {
-  readonly after: JsonValue | undefined;
-  readonly unknown: JsonValue | undefined;
-  readonly at: PathLink | undefined;
-  readonly parent: Container | undefined;
-  readonly key: string | number;
+function marked(after: JsonValue | undefined, unknown: JsonValue | undefined, parent: Marked | undefined, key: string | number): Marked {
+  return { after, unknown, parent, key, value: undefined, afterGiven: false, hasUnknown: false, remaining: 0 };
 }
 
 /**
@@ -63,29 +61,30 @@ interface Pending {
  */
 export function hotMergeUnknown(after: JsonValue | undefined, unknown: JsonValue | undefined, path: Path, makeUnknown: (path: Path) => Unknown, inPlace = false): Value | undefined {
   // Filled from its end, at its final length: spreads and a reverse made several arrays per leaf.
-  const pathOf = (at: PathLink | undefined): Path => {
+  const pathOf = (at: Marked): Path => {
     let depth = 0;
-    for (let link = at; link !== undefined; link = link.parent) depth += 1;
+    for (let node = at; node.parent !== undefined; node = node.parent) depth += 1;
     const full = new Array<string | number>(path.length + depth);
     for (let i = 0; i < path.length; i++) full[i] = path[i];
-    for (let link = at, i = full.length - 1; link !== undefined; link = link.parent, i--) full[i] = link.key;
+    for (let node = at, i = full.length - 1; node.parent !== undefined; node = node.parent, i--) full[i] = node.key;
     return full;
   };
   let result: Value | undefined;
   // Places a finished value, then finishes every container it completes, up to the result.
-  const place = (into: Container | undefined, key: string | number, value: Value | undefined, hasUnknown: boolean): void => {
+  const place = (into: Marked | undefined, key: string | number, value: Value | undefined, hasUnknown: boolean): void => {
     for (;;) {
       if (into === undefined) {
         result = value;
         return;
       }
-      if (Array.isArray(into.value)) into.value[key as number] = value ?? null;
-      else if (value !== undefined) setOwn(into.value, key as string, value);
-      else delete into.value[key];
+      const filled = into.value!;
+      if (Array.isArray(filled)) filled[key as number] = value ?? null;
+      else if (value !== undefined) setOwn(filled, key as string, value);
+      else delete filled[key];
       if (hasUnknown) into.hasUnknown = true;
       into.remaining -= 1;
       if (into.remaining > 0) return;
-      value = into.afterGiven || into.hasUnknown ? into.value : undefined;
+      value = into.afterGiven || into.hasUnknown ? filled : undefined;
       hasUnknown = into.hasUnknown;
       key = into.key;
       into = into.parent;
@@ -93,14 +92,15 @@ export function hotMergeUnknown(after: JsonValue | undefined, unknown: JsonValue
   };
   // Most of a plan has no unknown mark: such a subtree is the planned value itself, shared, not copied.
   if (unmarked(unknown)) return after as Value | undefined;
-  const stack: Pending[] = [{ after, unknown, at: undefined, parent: undefined, key: 0 }];
+  const stack: Marked[] = [marked(after, unknown, undefined, 0)];
   while (stack.length > 0) {
     const item = stack.pop()!;
     if (item.unknown === true) {
-      place(item.parent, item.key, makeUnknown(pathOf(item.at)), true);
+      place(item.parent, item.key, makeUnknown(pathOf(item)), true);
       continue;
     }
     const afterGiven = item.after !== undefined;
+    item.afterGiven = afterGiven;
     if (Array.isArray(item.after) || (!afterGiven && Array.isArray(item.unknown))) {
       const known = Array.isArray(item.after) ? item.after : [];
       const marks = Array.isArray(item.unknown) ? item.unknown : [];
@@ -108,42 +108,35 @@ export function hotMergeUnknown(after: JsonValue | undefined, unknown: JsonValue
       const reused = inPlace && afterGiven;
       const list = reused ? (known as Value[]) : new Array<Value>(length).fill(null);
       while (list.length < length) list.push(null);
-      const container: Container = { value: list, parent: item.parent, key: item.key, afterGiven, hasUnknown: false, remaining: 0 };
+      item.value = list;
       for (let i = length - 1; i >= 0; i--) {
         if (unmarked(marks[i])) {
           if (!reused) list[i] = (known[i] as Value | undefined) ?? null;
         } else {
-          container.remaining += 1;
-          stack.push({ after: known[i], unknown: marks[i], at: { parent: item.at, key: i }, parent: container, key: i });
+          item.remaining += 1;
+          stack.push(marked(known[i], marks[i], item, i));
         }
       }
-      if (container.remaining === 0) place(item.parent, item.key, afterGiven ? list : undefined, false);
+      if (item.remaining === 0) place(item.parent, item.key, afterGiven ? list : undefined, false);
       continue;
     }
     if (isPlainObject(item.after) || (!afterGiven && isPlainObject(item.unknown))) {
       const known = isPlainObject(item.after) ? item.after : {};
       const marks = isPlainObject(item.unknown) ? item.unknown : {};
       // The known members (copied in one step: a spread keeps V8's object layout), then a slot, in
-      // order, for each key only the marks have and that holds a mark; a slot whose value turns out
-      // missing is removed when it is placed.
+      // the marks' order, for each key only the marks have and that holds a mark; a slot whose
+      // value turns out missing is removed when it is placed. Only marked keys are visited.
       const value = (inPlace ? known : { ...known }) as { [key: string]: Value };
-      const keys = Object.keys(known);
-      // The slots are not known members, even when `value` is `known`.
-      const knownCount = keys.length;
+      item.value = value;
       for (const key in marks) {
-        if (Object.hasOwn(marks, key) && !Object.hasOwn(known, key) && !unmarked(marks[key])) {
-          setOwn(value, key, null);
-          keys.push(key);
-        }
+        if (!Object.hasOwn(marks, key) || unmarked(marks[key])) continue;
+        // Asked before the slot is made: with `inPlace`, `value` is `known`.
+        const given = Object.hasOwn(known, key);
+        if (!given) setOwn(value, key, null);
+        item.remaining += 1;
+        stack.push(marked(given ? known[key] : undefined, marks[key], item, key));
       }
-      const container: Container = { value, parent: item.parent, key: item.key, afterGiven, hasUnknown: false, remaining: 0 };
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const key = keys[i];
-        if (unmarked(marks[key])) continue;
-        container.remaining += 1;
-        stack.push({ after: i < knownCount ? known[key] : undefined, unknown: marks[key], at: { parent: item.at, key }, parent: container, key });
-      }
-      if (container.remaining === 0) place(item.parent, item.key, afterGiven ? value : undefined, false);
+      if (item.remaining === 0) place(item.parent, item.key, afterGiven ? value : undefined, false);
       continue;
     }
     place(item.parent, item.key, item.after as Value | undefined, false);
