@@ -20,6 +20,13 @@
  *
  *   bash bench/real/run.sh [--reps 5] [--sizes 200,1000] [--timer gnu|python]
  *                          [--no-shared] [--plan extra.json]...
+ *   bash bench/real/run.sh --instructions [--sizes 200,1000] [--no-shared] [--plan extra.json]...
+ *
+ * `--instructions` counts, once per tool and plan, the instructions each process runs in user space
+ * (valgrind's cachegrind, `I refs`): they do not move with the machine's load or the other processes
+ * (two runs of the same build differ by about 2 %), and a page fault, which the kernel serves,
+ * costs none. The ratios then compare the work the programs do, apart from what a machine charges
+ * for fresh memory (see the README). A run takes about 50 times as long as the program alone.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -38,7 +45,7 @@ const TARGETS = { cpuVsFloor: 3.0, cpuVsJq: 1.0, memVsFloor: 2.0 };
 /** The issue holds the real 756 KB plan of /work/shared/plans to a tighter CPU bound (start-up dominates there). */
 const SHARED_CPU_VS_FLOOR = 2.0;
 
-interface Options { reps: number; sizes: number[]; timer: "gnu" | "python"; shared: boolean; extra: string[] }
+interface Options { reps: number; sizes: number[]; timer: "gnu" | "python"; shared: boolean; extra: string[]; instructions: boolean }
 interface Plan { label: string; file: string; resources: number; bytes: number; copies?: number; cpuVsFloor?: number }
 interface Sample { wall: number; cpu: number; user: number; sys: number; rssKb: number; exit: number; othersBusy: number }
 type Tool = "checker" | "floor" | "jq";
@@ -56,7 +63,7 @@ const PY_TIMER = [
 ].join("\n");
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { reps: 5, sizes: [200, 1000], timer: fs.existsSync("/usr/bin/time") ? "gnu" : "python", shared: true, extra: [] };
+  const o: Options = { reps: 5, sizes: [200, 1000], timer: fs.existsSync("/usr/bin/time") ? "gnu" : "python", shared: true, extra: [], instructions: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -69,6 +76,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--timer") o.timer = value() === "python" ? "python" : "gnu";
     else if (a === "--no-shared") o.shared = false;
     else if (a === "--plan") o.extra.push(path.resolve(value()));
+    else if (a === "--instructions") o.instructions = true;
     else throw new Error(`unknown argument ${a}`);
   }
   if (o.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--sizes takes positive integers, e.g. 200,1000");
@@ -190,13 +198,17 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-function bench(plan: Plan, o: Options, jq: boolean): Result {
-  const out = path.join(scratch, "checker-stdout.json");
-  const commands: Record<Tool, string[]> = {
+function commandsFor(plan: Plan): Record<Tool, string[]> {
+  return {
     checker: [process.execPath, CLI, "check", "--format", "json", plan.file],
     floor: [process.execPath, "-e", FLOOR_JS, plan.file],
     jq: ["jq", JQ_FILTER, plan.file],
   };
+}
+
+function bench(plan: Plan, o: Options, jq: boolean): Result {
+  const out = path.join(scratch, "checker-stdout.json");
+  const commands = commandsFor(plan);
   const tools: Tool[] = jq ? ["checker", "floor", "jq"] : ["checker", "floor"];
   const samples: Record<Tool, Sample[]> = { checker: [], floor: [], jq: [] };
   const hashes: string[] = [];
@@ -304,6 +316,34 @@ function report(results: Result[], o: Options, jq: boolean): void {
   }
 }
 
+/** The instructions `argv` runs in user space, all its threads, as cachegrind counts them. */
+function instructionsOf(argv: string[]): number {
+  const r = spawnSync("valgrind", ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all-non-file", ...argv], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "ignore", "pipe"],
+    maxBuffer: 1 << 24,
+  });
+  const refs = /I\s+refs:\s+([\d,]+)/.exec(r.stderr ?? "")?.[1];
+  if (r.error || refs === undefined || (r.status !== 0 && r.status !== 1)) throw new Error(`could not count the instructions of ${argv.join(" ")}: ${r.error?.message ?? (r.stderr ?? "").slice(-2000)}`);
+  return Number(refs.replace(/,/g, ""));
+}
+
+function countInstructions(plans: Plan[], jq: boolean): void {
+  if (!onPath("valgrind")) throw new Error("valgrind is not on PATH (needed by --instructions)");
+  const tools: Tool[] = jq ? ["checker", "floor", "jq"] : ["checker", "floor"];
+  const giga = (n: number): string => (n / 1e9).toFixed(2);
+  const rows = [["plan", "resources", "MB", ...tools.map((t) => `${t} G instr`), "chk/floor", ...(jq ? ["chk/jq"] : [])]];
+  for (const plan of plans) {
+    process.stderr.write(`  ${plan.label}:`);
+    const counts = Object.fromEntries(tools.map((t) => (process.stderr.write(` ${t}`), [t, instructionsOf(commandsFor(plan)[t])]))) as Record<Tool, number>;
+    process.stderr.write("\n");
+    rows.push([plan.label, String(plan.resources), (plan.bytes / 1e6).toFixed(1), ...tools.map((t) => giga(counts[t])), ratio(counts.checker / counts.floor), ...(jq ? [ratio(counts.checker / counts.jq)] : [])]);
+  }
+  table(rows, rows[0].map((_, i) => i > 0)).forEach((l) => console.log(l));
+  console.log("G instr = instructions run in user space (valgrind cachegrind, I refs), one run each; the same build differs by about 2 % from run to run");
+}
+
 function main(): void {
   const o = parseArgs(process.argv.slice(2));
   if (o.timer === "gnu" && !fs.existsSync("/usr/bin/time")) throw new Error("/usr/bin/time is missing; use --timer python");
@@ -328,6 +368,11 @@ function main(): void {
   for (const file of o.extra) plans.push(planInfo(file, path.basename(file)));
   if (!jq) console.log("jq is not on PATH: the jq column is skipped");
 
+  if (o.instructions) {
+    console.error(`\nCounting instructions on ${plans.length} plan(s):`);
+    countInstructions(plans, jq);
+    return;
+  }
   console.error(`\nMeasuring ${plans.length} plan(s), ${o.reps} repetitions:`);
   const loadBefore = loadavg();
   const results = plans.map((p) => bench(p, o, jq));
