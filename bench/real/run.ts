@@ -20,13 +20,14 @@
  *
  *   bash bench/real/run.sh [--reps 5] [--sizes 200,1000] [--timer gnu|python]
  *                          [--no-shared] [--plan extra.json]...
- *   bash bench/real/run.sh --instructions [--sizes 200,1000] [--no-shared] [--plan extra.json]...
+ *   bash bench/real/run.sh --instructions [--reps 3] [--sizes 200,1000] [--no-shared] [--plan extra.json]...
  *
- * `--instructions` counts, once per tool and plan, the instructions each process runs in user space
- * (valgrind's cachegrind, `I refs`): they do not move with the machine's load or the other processes
- * (two runs of the same build differ by about 2 %), and a page fault, which the kernel serves,
- * costs none. The ratios then compare the work the programs do, apart from what a machine charges
- * for fresh memory (see the README). A run takes about 50 times as long as the program alone.
+ * `--instructions` counts the instructions each process runs in user space (valgrind's cachegrind,
+ * `I refs`, all threads), `--reps` times per tool and plan, and reports medians: they move far less
+ * than CPU time with the machine's load (V8's helper threads and time-driven GC steps still move a
+ * run by up to 10 %), and a page fault, which the kernel serves, costs none. The ratios then compare
+ * the work the programs do, apart from what a machine charges for fresh memory (see the README). A
+ * run takes about 50 times as long as the program alone.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -329,19 +330,27 @@ function instructionsOf(argv: string[]): number {
   return Number(refs.replace(/,/g, ""));
 }
 
-function countInstructions(plans: Plan[], jq: boolean): void {
+function countInstructions(plans: Plan[], jq: boolean, reps: number): void {
   if (!onPath("valgrind")) throw new Error("valgrind is not on PATH (needed by --instructions)");
   const tools: Tool[] = jq ? ["checker", "floor", "jq"] : ["checker", "floor"];
   const giga = (n: number): string => (n / 1e9).toFixed(2);
-  const rows = [["plan", "resources", "MB", ...tools.map((t) => `${t} G instr`), "chk/floor", ...(jq ? ["chk/jq"] : [])]];
+  const rows = [["plan", "resources", "MB", ...tools.map((t) => `${t} G instr [range]`), "chk/floor", ...(jq ? ["chk/jq"] : [])]];
   for (const plan of plans) {
     process.stderr.write(`  ${plan.label}:`);
-    const counts = Object.fromEntries(tools.map((t) => (process.stderr.write(` ${t}`), [t, instructionsOf(commandsFor(plan)[t])]))) as Record<Tool, number>;
+    const counts: Record<Tool, number[]> = { checker: [], floor: [], jq: [] };
+    for (let r = 0; r < reps; r++) {
+      for (const t of tools) {
+        process.stderr.write(` ${t}`);
+        counts[t].push(instructionsOf(commandsFor(plan)[t]));
+      }
+    }
     process.stderr.write("\n");
-    rows.push([plan.label, String(plan.resources), (plan.bytes / 1e6).toFixed(1), ...tools.map((t) => giga(counts[t])), ratio(counts.checker / counts.floor), ...(jq ? [ratio(counts.checker / counts.jq)] : [])]);
+    const mid = (t: Tool): number => median(counts[t]);
+    const cell = (t: Tool): string => `${giga(mid(t))} [${giga(Math.min(...counts[t]))}–${giga(Math.max(...counts[t]))}]`;
+    rows.push([plan.label, String(plan.resources), (plan.bytes / 1e6).toFixed(1), ...tools.map(cell), ratio(mid("checker") / mid("floor")), ...(jq ? [ratio(mid("checker") / mid("jq"))] : [])]);
   }
   table(rows, rows[0].map((_, i) => i > 0)).forEach((l) => console.log(l));
-  console.log("G instr = instructions run in user space (valgrind cachegrind, I refs), one run each; the same build differs by about 2 % from run to run");
+  console.log(`G instr = instructions run in user space (valgrind cachegrind, I refs), median of ${reps} run(s) each, ratios of the medians`);
 }
 
 function main(): void {
@@ -369,8 +378,8 @@ function main(): void {
   if (!jq) console.log("jq is not on PATH: the jq column is skipped");
 
   if (o.instructions) {
-    console.error(`\nCounting instructions on ${plans.length} plan(s):`);
-    countInstructions(plans, jq);
+    console.error(`\nCounting instructions on ${plans.length} plan(s), ${o.reps} run(s) each:`);
+    countInstructions(plans, jq, o.reps);
     return;
   }
   console.error(`\nMeasuring ${plans.length} plan(s), ${o.reps} repetitions:`);
