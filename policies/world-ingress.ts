@@ -66,11 +66,7 @@ export default definePolicy({
     }
     // A rule open to the world whose SG is decided at apply time may sit on one of these SGs.
     const undecided = new Map<string, SgRule[]>();
-    for (const rule of topology.rules.withUnknownSg) {
-      const candidates = rule.sgUnknown?.candidates ?? [];
-      if (rule.direction !== "ingress" || !isWorld(rule) || (candidates.length > 0 && !candidates.some((c) => onEnis.has(c)))) continue;
-      addToList(undecided, rule.address, rule);
-    }
+    for (const rule of topology.rules.withUnknownSgOn([...onEnis.keys()], "ingress")) if (isWorld(rule)) addToList(undecided, rule.address, rule);
     for (const [address, list] of undecided) {
       results.push({
         address,

@@ -39,15 +39,13 @@ interface Marked {
   readonly key: string | number;
   /** Set when it is a list or object: what is filled, and whether it holds an unknown yet. */
   value: Value[] | { [key: string]: Value } | undefined;
-  /** With no `after` here, the container exists only if an unknown mark lies below it. */
-  afterGiven: boolean;
   hasUnknown: boolean;
   /** Children not placed yet: the container is done when the last one is. */
   remaining: number;
 }
 
 function marked(after: JsonValue | undefined, unknown: JsonValue | undefined, parent: Marked | undefined, key: string | number): Marked {
-  return { after, unknown, parent, key, value: undefined, afterGiven: false, hasUnknown: false, remaining: 0 };
+  return { after, unknown, parent, key, value: undefined, hasUnknown: false, remaining: 0 };
 }
 
 /**
@@ -84,7 +82,8 @@ export function hotMergeUnknown(after: JsonValue | undefined, unknown: JsonValue
       if (hasUnknown) into.hasUnknown = true;
       into.remaining -= 1;
       if (into.remaining > 0) return;
-      value = into.afterGiven || into.hasUnknown ? filled : undefined;
+      // With no `after` here, the container exists only if an unknown mark lies below it.
+      value = into.after !== undefined || into.hasUnknown ? filled : undefined;
       hasUnknown = into.hasUnknown;
       key = into.key;
       into = into.parent;
@@ -100,7 +99,6 @@ export function hotMergeUnknown(after: JsonValue | undefined, unknown: JsonValue
       continue;
     }
     const afterGiven = item.after !== undefined;
-    item.afterGiven = afterGiven;
     if (Array.isArray(item.after) || (!afterGiven && Array.isArray(item.unknown))) {
       const known = Array.isArray(item.after) ? item.after : [];
       const marks = Array.isArray(item.unknown) ? item.unknown : [];
