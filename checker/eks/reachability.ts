@@ -57,7 +57,9 @@ function portsOpened(rule: SgRule, protocol: FlowProtocol, ports: PortRange): Po
   if (rule.fromPort === undefined || rule.toPort === undefined) return "unknown";
   const from = Math.max(rule.fromPort, ports.from);
   const to = Math.min(rule.toPort, ports.to);
-  return from <= to ? { from, to } : "none";
+  if (from > to) return "none";
+  // Most rules open the whole range asked for: no new range for those.
+  return from === ports.from && to === ports.to ? ports : { from, to };
 }
 
 /** True when the ranges together cover every port of `ports`. */
@@ -92,8 +94,9 @@ function peerReach(peer: RulePeer, target: EniClass, family: IpFamily): Reach {
       if (peer.cidr.family !== family) return "none";
       if (isWholeInternet(peer.cidr)) return "all";
       const subnets = family === 4 ? target.subnets.ipv4 : target.subnets.ipv6;
-      const held = new Set(subnets.flatMap((subnet, i) => (cidrContains(peer.cidr, subnet) ? [i] : [])));
-      if (held.size === 0) return target.subnets.unknown || subnets.length === 0 ? "unknown" : "none";
+      let held: Set<number> | undefined;
+      for (let i = 0; i < subnets.length; i++) if (cidrContains(peer.cidr, subnets[i])) (held ??= new Set()).add(i);
+      if (held === undefined) return target.subnets.unknown || subnets.length === 0 ? "unknown" : "none";
       return held.size === subnets.length && !target.subnets.unknown ? "all" : held;
     }
     case "unknown":
@@ -119,28 +122,39 @@ function sgLabel(topology: Topology, key: string): string {
   return topology.sgs.get(key)?.label ?? key;
 }
 
+/** What undecided rules might open, and why they are undecided. */
+interface Undecided {
+  readonly mightOpen: PortRange[];
+  readonly reasons: string[];
+}
+
+function addUndecided(into: Undecided | undefined, range: PortRange, reason: string): Undecided {
+  const undecided = into ?? { mightOpen: [], reasons: [] };
+  undecided.mightOpen.push(range);
+  undecided.reasons.push(reason);
+  return undecided;
+}
+
+/** An allowed side has nothing to explain: one shared empty list (SideResult is read-only). */
+const NO_REASONS: readonly string[] = Object.freeze([]);
+
 function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: Direction, protocol: FlowProtocol, ports: PortRange, family: IpFamily): SideResult {
   // Hybrid nodes' own side is a firewall on premises: outside the plan, and not what this judges.
   if (own.outsideVpc) return { verdict: "allowed", rules: [], reasons: [], outside: own.outsideVpc };
   const allowing: SgRule[] = [];
   // Ports open to every ENI of the other class, and ports open to some of its subnets only.
   const opened: PortRange[] = [];
-  const openedBySubnet = new Map<number, PortRange[]>();
-  // What undecided rules might open, and why they are undecided: they can make the side unknown
-  // only if, opening all they might, the range would be covered.
-  const mightOpen: PortRange[] = [];
-  const unknown: string[] = [];
-  const undecided = (range: PortRange | "unknown", reason: string) => {
-    mightOpen.push(range === "unknown" ? ports : range);
-    unknown.push(reason);
-  };
-  // Indexed loops here and below: in baseline code a for-of allocates a result for every step, and
-  // this runs for every side of every flow (issue #13).
+  // This runs for every side of every flow (issue #13): what most sides never need (ports open to
+  // some subnets only, undecided rules) is made when first needed, and the loops are indexed (in
+  // baseline code a for-of allocates a result for every step).
+  let openedBySubnet: Map<number, PortRange[]> | undefined;
+  // Undecided rules can make the side unknown only if, opening all they might, the range would be covered.
+  let undecided: Undecided | undefined;
   const members = own.sgs.members;
   for (let m = 0; m < members.length; m++) {
     const sg = members[m];
     const group: SecurityGroup | undefined = topology.sgs.get(sg);
-    if (group?.kind === "external") undecided(ports, `the rules of ${group.label} are not in ${topology.world.joined ? "any input" : "this plan"}`);
+    if (group?.kind === "external") undecided = addUndecided(undecided, ports, `the rules of ${group.label} are not in ${topology.world.joined ? "any input" : "this plan"}`);
     const rules = topology.rules.of(sg, direction);
     for (let r = 0; r < rules.length; r++) {
       const rule = rules[r];
@@ -149,25 +163,30 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
       const reach = peerReach(rule.peer, other, family);
       if (reach === "none") continue;
       if (part === "unknown" || reach === "unknown") {
-        undecided(part, `${rule.address}: ${describeRule(rule)} (${whyUnknown(rule, other)})`);
+        undecided = addUndecided(undecided, part === "unknown" ? ports : part, `${rule.address}: ${describeRule(rule)} (${whyUnknown(rule, other)})`);
         continue;
       }
       allowing.push(rule);
       if (reach === "all") opened.push(part);
-      else for (const i of reach) addToList(openedBySubnet, i, part);
+      else for (const i of reach) addToList((openedBySubnet ??= new Map()), i, part);
     }
   }
+  const bySubnet = openedBySubnet;
   const subnets = family === 4 ? other.subnets.ipv4 : other.subnets.ipv6;
-  const everySubnet = openedBySubnet.size > 0 && !other.subnets.unknown && subnets.every((_, i) => covers([...opened, ...(openedBySubnet.get(i) ?? [])], ports));
-  if (covers(opened, ports) || everySubnet) return { verdict: "allowed", rules: allowing, reasons: [] };
-  for (const rule of topology.rules.withUnknownSgOn(own.sgs.members, direction)) {
+  const everySubnet = bySubnet !== undefined && !other.subnets.unknown && subnets.every((_, i) => covers([...opened, ...(bySubnet.get(i) ?? [])], ports));
+  if (covers(opened, ports) || everySubnet) return { verdict: "allowed", rules: allowing, reasons: NO_REASONS };
+  const unknownSg = topology.rules.withUnknownSgOn(own.sgs.members, direction);
+  for (let r = 0; r < unknownSg.length; r++) {
+    const rule = unknownSg[r];
     const part = portsOpened(rule, protocol, ports);
     if (part === "none" || peerReach(rule.peer, other, family) === "none") continue;
-    undecided(part, `${rule.address} may be on these SGs: its security_group_id is decided at apply time (${rule.sgUnknown?.reason ?? "unknown"})`);
+    undecided = addUndecided(undecided, part === "unknown" ? ports : part, `${rule.address} may be on these SGs: its security_group_id is decided at apply time (${rule.sgUnknown?.reason ?? "unknown"})`);
   }
-  if (own.sgs.unknown) undecided(ports, `the SGs of ${own.id} are not all known: ${own.sgs.unknown}`);
-  const partial = [...openedBySubnet.values()].flat();
-  if (unknown.length > 0 && covers([...opened, ...partial, ...mightOpen], ports)) return { verdict: "unknown", rules: allowing, reasons: unknown };
+  if (own.sgs.unknown) undecided = addUndecided(undecided, ports, `the SGs of ${own.id} are not all known: ${own.sgs.unknown}`);
+  if (undecided !== undefined) {
+    const partial = bySubnet === undefined ? [] : [...bySubnet.values()].flat();
+    if (covers([...opened, ...partial, ...undecided.mightOpen], ports)) return { verdict: "unknown", rules: allowing, reasons: undecided.reasons };
+  }
   const on = own.sgs.members.length > 0 ? own.sgs.members.map((k) => sgLabel(topology, k)).join(", ") : "(no SGs)";
   const partly = allowing.length > 0 ? ` (only part of it: ${allowing.map(describeRule).join(", ")})` : "";
   const over = family === 6 ? " over IPv6" : "";

@@ -185,6 +185,11 @@ export class SgDirectory {
     }
     if (typeof value === "string") return { members: [this.byId(value)] };
     if (isUnknown(value)) {
+      // Nearly always one reference to an SG's id: no lists to build for it (issue #13).
+      if (value.refs.length === 1 && value.unresolved.length === 0 && value.oneOf.length === 0 && value.constants.length === 0) {
+        const key = this.sgOfRef(value.refs[0]);
+        if (key) return { members: [key] };
+      }
       const members: SgKey[] = [];
       const problems = [...value.unresolved];
       for (const ref of value.refs) {

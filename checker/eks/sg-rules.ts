@@ -107,6 +107,8 @@ export class RuleIndex {
    * every such rule of every cluster for each flow (issue #13).
    */
   withUnknownSgOn(sgs: readonly SgKey[], direction: Direction): SgRule[] {
+    // Asked for every side of every flow; most plans decide the SG of every rule.
+    if (this.withUnknownSg.length === 0) return [];
     const positions = new Set(this.unknownOnAny);
     for (const sg of sgs) for (const at of this.unknownByCandidate.get(sg) ?? []) positions.add(at);
     return [...positions]
@@ -133,14 +135,17 @@ function peersOf(body: ValueObject, sg: SgKey | undefined, { sgs, prefixLists }:
   const inferred: RulePeer[] = [];
   const undecided = (key: string, value: Unknown, mayBe: UnknownPeerKind, candidates: readonly SgKey[] = []) =>
     inferred.push({ kind: "unknown", reason: `${key}: ${value.describe()}`, candidates, mayBe });
-  for (const key of [keys.cidr4, keys.cidr6]) {
+  // Indexed loops: in baseline code a for-of allocates a result per step, for every rule (issue #13).
+  for (let k = 0; k < 2; k++) {
+    const key = k === 0 ? keys.cidr4 : keys.cidr6;
     const values = body[key];
     const items = list(values) ?? (typeof values === "string" ? [values] : undefined);
     if (items === undefined) {
       if (isUnknown(values) && values.origin !== "computed") undecided(key, values, "cidr");
       continue;
     }
-    for (const item of items) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
       if (typeof item === "string" && item !== "") {
         const parsed = parseCidr(item);
         known.push(parsed ? { kind: "cidr", cidr: parsed } : { kind: "unknown", reason: `${key} "${item}" is not a CIDR`, candidates: [], mayBe: "cidr" });
@@ -161,7 +166,7 @@ function peersOf(body: ValueObject, sg: SgKey | undefined, { sgs, prefixLists }:
   if (source !== undefined && source !== null && source !== "" && !(isUnknown(source) && source.origin === "computed") && !(Array.isArray(source) && source.length === 0)) {
     const set = sgs.resolve(source);
     const into = typeof source === "string" || (Array.isArray(source) && source.every((s) => typeof s === "string")) ? known : inferred;
-    for (const member of set.members) into.push({ kind: "sg", sg: member });
+    for (let i = 0; i < set.members.length; i++) into.push({ kind: "sg", sg: set.members[i] });
     if (set.oneOf) inferred.push({ kind: "unknown", reason: `${keys.source}: ${set.unknown}`, candidates: set.oneOf, mayBe: "sg", oneOf: true });
     else if (set.unknown) inferred.push({ kind: "unknown", reason: `${keys.source}: ${set.unknown}`, candidates: set.members, mayBe: "sg" });
   }
@@ -210,13 +215,32 @@ function signature(rule: SgRule): string {
   return [rule.sg, rule.direction, rule.protocol, rule.fromPort, rule.toPort, peer].join("|");
 }
 
+/** Where a rule sits: its SG, or why that is not known and which SGs it may be. */
+type RuleOwner = Pick<SgRule, "sg" | "sgUnknown">;
+
+/**
+ * One rule, written out rather than spread from its parts: spreads in object literals run in the
+ * runtime, and there is a rule per peer of every rule (issue #13).
+ */
+function ruleOf(owner: RuleOwner, direction: Direction, body: RuleBody, peer: RulePeer, address: string, origin: SgRule["origin"]): SgRule {
+  const { protocol, fromPort, toPort } = body;
+  return owner.sg !== undefined
+    ? { sg: owner.sg, direction, protocol, fromPort, toPort, peer, address, origin }
+    : { sgUnknown: owner.sgUnknown, direction, protocol, fromPort, toPort, peer, address, origin };
+}
+
 /** Rules defined by rule resources (`aws_security_group_rule`, `aws_vpc_security_group_*_rule`) in one world. */
 export function ruleResources(world: World, sources: RuleSources): SgRule[] {
   const { sgs } = sources;
   const rules: SgRule[] = [];
-  const target = (instance: ResourceInstance) => {
+  const target = (instance: ResourceInstance): RuleOwner => {
     const set = sgs.resolve(world.read(instance, ["security_group_id"]));
     return set.members.length === 1 && !set.unknown ? { sg: set.members[0] } : { sgUnknown: { reason: set.unknown ?? "security_group_id designates several SGs", candidates: set.oneOf ?? set.members } };
+  };
+  const add = (instance: ResourceInstance, values: ValueObject, direction: Direction, body: RuleBody, keys: PeerKeys) => {
+    const owner = target(instance);
+    const peers = peersOf(values, owner.sg, sources, keys);
+    for (let i = 0; i < peers.length; i++) rules.push(ruleOf(owner, direction, body, peers[i], instance.address, "rule-resource"));
   };
   for (const instance of world.ofType("aws_security_group_rule")) {
     const values = world.values(instance);
@@ -224,18 +248,14 @@ export function ruleResources(world: World, sources: RuleSources): SgRule[] {
     const type = values.type;
     const direction: Direction | undefined = type === "ingress" || type === "egress" ? type : undefined;
     if (!direction) continue;
-    const owner = target(instance);
-    const body = bodyOf(values.protocol, values.from_port, values.to_port);
-    for (const peer of peersOf(values, owner.sg, sources, RULE_KEYS)) rules.push({ ...owner, direction, ...body, peer, address: instance.address, origin: "rule-resource" });
+    add(instance, values, direction, bodyOf(values.protocol, values.from_port, values.to_port), RULE_KEYS);
   }
   for (const [type, direction] of [["aws_vpc_security_group_ingress_rule", "ingress"], ["aws_vpc_security_group_egress_rule", "egress"]] as const) {
     for (const instance of world.ofType(type)) {
       const values = world.values(instance);
       if (!isObject(values)) continue;
-      const owner = target(instance);
       const protocol = normaliseProtocol(values.ip_protocol);
-      const body = protocol === "all" ? bodyOf("-1", undefined, undefined) : bodyOf(values.ip_protocol, values.from_port, values.to_port);
-      for (const peer of peersOf(values, owner.sg, sources, VPC_RULE_KEYS)) rules.push({ ...owner, direction, ...body, peer, address: instance.address, origin: "rule-resource" });
+      add(instance, values, direction, protocol === "all" ? bodyOf("-1", undefined, undefined) : bodyOf(values.ip_protocol, values.from_port, values.to_port), VPC_RULE_KEYS);
     }
   }
   return rules;
@@ -250,6 +270,7 @@ export function ruleResources(world: World, sources: RuleSources): SgRule[] {
 export function inlineRules(world: World, sources: RuleSources, managedElsewhere: Pick<ReadonlySet<string>, "has">): SgRule[] {
   const rules: SgRule[] = [];
   for (const instance of world.ofType("aws_security_group")) {
+    const owner: RuleOwner = { sg: instance.address };
     for (const direction of ["ingress", "egress"] as const) {
       const entries = world.read(instance, [direction]);
       if (isUnknown(entries)) {
@@ -262,7 +283,7 @@ export function inlineRules(world: World, sources: RuleSources, managedElsewhere
         if (!isObject(entry)) continue;
         const body = bodyOf(entry.protocol, entry.from_port, entry.to_port);
         for (const peer of peersOf(entry, instance.address, sources, INLINE_KEYS)) {
-          const rule: SgRule = { sg: instance.address, direction, ...body, peer, address: instance.address, origin: "inline" };
+          const rule = ruleOf(owner, direction, body, peer, instance.address, "inline");
           if (!managedElsewhere.has(signature(rule))) rules.push(rule);
         }
       }

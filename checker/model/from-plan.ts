@@ -169,7 +169,8 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
         if (resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.oneOf.length === 0 && resolution.constants.every((c) => c === null)) {
           return COMPUTED_UNKNOWN;
         }
-        return new Unknown("expression", AFTER_APPLY, distinctRefs(resolution.refs), [...new Set(resolution.unresolved)], resolution.constants, undefined, distinctRefs(resolution.oneOf));
+        const unresolved = resolution.unresolved.length < 2 ? resolution.unresolved.slice() : [...new Set(resolution.unresolved)];
+        return new Unknown("expression", AFTER_APPLY, distinctRefs(resolution.refs), unresolved, resolution.constants, undefined, distinctRefs(resolution.oneOf));
       };
       const instance = buildInstance(change, change.change, makeUnknown, consume);
       return join ? { ...instance, address: join.qualify(instance.address) } : instance;

@@ -63,6 +63,11 @@ export interface ResolverSources {
 const MAX_DEPTH = 64;
 
 const empty = (): Resolution => ({ refs: [], unresolved: [], constants: [], oneOf: [] });
+// Resolutions of one part, made whole: a resolution is made for every unknown value of a plan, and
+// spreading an empty one first made five objects more (issue #13).
+const refsOnly = (refs: Ref[]): Resolution => ({ refs, unresolved: [], constants: [], oneOf: [] });
+const unresolvedOnly = (why: string): Resolution => ({ refs: [], unresolved: [why], constants: [], oneOf: [] });
+const constantOnly = (value: JsonValue): Resolution => ({ refs: [], unresolved: [], constants: [value], oneOf: [] });
 
 function merge(into: Resolution, from: Resolution): void {
   into.refs.push(...from.refs);
@@ -71,8 +76,14 @@ function merge(into: Resolution, from: Resolution): void {
   into.oneOf.push(...from.oneOf);
 }
 
-function stepsToPath(steps: readonly TraversalStep[]): Path {
-  return steps.flatMap((s) => (s.kind === "attr" ? [s.name] : s.key === "*" ? [] : [s.key]));
+function stepsToPath(steps: readonly TraversalStep[], from = 0): Path {
+  const path: (string | number)[] = [];
+  for (let i = from; i < steps.length; i++) {
+    const step = steps[i];
+    if (step.kind === "attr") path.push(step.name);
+    else if (step.key !== "*") path.push(step.key);
+  }
+  return path;
 }
 
 function formatSteps(steps: readonly TraversalStep[]): string {
@@ -120,9 +131,9 @@ export class ReferenceResolver {
   constructor(private readonly sources: ResolverSources) {}
 
   resolveExpression(expression: ExpressionJson | undefined, scope: Scope, pick?: Pick, depth = 0): Resolution {
-    const result = empty();
-    if (expression === undefined || expression === null) return result;
+    if (expression === undefined || expression === null) return empty();
     if (Array.isArray(expression)) {
+      const result = empty();
       // A nested block: everything its arguments refer to.
       for (const block of expression) {
         if (block === null || typeof block !== "object") continue;
@@ -130,27 +141,27 @@ export class ReferenceResolver {
       }
       return result;
     }
-    if (typeof expression !== "object") {
-      result.unresolved.push("an expression the plan does not describe");
-      return result;
-    }
+    if (typeof expression !== "object") return unresolvedOnly("an expression the plan does not describe");
     // Configurations written in JSON (cdk.tf.json) give both: the template text as a "constant" and its references.
     if (Array.isArray(expression.references) && expression.references.length > 0) return this.resolveReferences(expression.references, scope, pick, depth);
     if ("constant_value" in expression) {
       const value = expression.constant_value ?? null;
       const picked = pick ? pickFromConstant(value, pick) : value;
-      if (picked !== undefined) result.constants.push(picked);
-      else result.unresolved.push(`element ${formatKey(pick!.key)} of a constant collection`);
-      return result;
+      return picked !== undefined ? constantOnly(picked) : unresolvedOnly(`element ${formatKey(pick!.key)} of a constant collection`);
     }
     if (Array.isArray(expression.references)) return this.resolveReferences(expression.references, scope, pick, depth);
-    result.unresolved.push("an expression the plan does not describe");
-    return result;
+    return unresolvedOnly("an expression the plan does not describe");
   }
 
   resolveReferences(references: readonly string[], scope: Scope, pick?: Pick, depth = 0): Resolution {
-    const result = empty();
     const { kept, invalid, usesKey } = this.parse(references);
+    // Most expressions name one thing: its resolution as it is (resolutions are not changed once
+    // made), unless it carries more than the four lists a merge keeps.
+    if (kept.length === 1 && invalid.length === 0) {
+      const only = this.resolveReference(kept[0].steps, kept[0].text, scope, pick, usesKey, depth);
+      if (only.sensitive === undefined) return only;
+    }
+    const result = empty();
     result.unresolved.push(...invalid);
     for (const { steps, text } of kept) merge(result, this.resolveReference(steps, text, scope, pick, usesKey, depth));
     return result;
@@ -188,7 +199,7 @@ export class ReferenceResolver {
   }
 
   private resolveReference(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, usesKey: boolean, depth: number): Resolution {
-    if (depth > MAX_DEPTH) return { ...empty(), unresolved: [`${text} (reference chain too deep)`] };
+    if (depth > MAX_DEPTH) return unresolvedOnly(`${text} (reference chain too deep)`);
     const memoKey = `${formatModuleAddress(scope.instance)}|${scope.key ?? ""}|${text}|${pick ? `${pick.key}:${pick.rest.join(".")}` : ""}|${usesKey}`;
     const cached = this.memo.get(memoKey);
     if (cached) return cached;
@@ -200,7 +211,7 @@ export class ReferenceResolver {
   private resolveUncached(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, usesKey: boolean, depth: number): Resolution {
     const root = steps[0].kind === "attr" ? steps[0].name : "";
     const second = steps[1]?.kind === "attr" ? steps[1].name : undefined;
-    const unresolved = (why: string): Resolution => ({ ...empty(), unresolved: [`${text} (${why})`] });
+    const unresolved = (why: string): Resolution => unresolvedOnly(`${text} (${why})`);
 
     switch (root) {
       case "local":
@@ -212,17 +223,17 @@ export class ReferenceResolver {
       case "self":
         return unresolved("not known to the plan");
       case "count":
-        return scope.key === undefined ? unresolved("no count here") : { ...empty(), constants: [scope.key] };
+        return scope.key === undefined ? unresolved("no count here") : constantOnly(scope.key);
       case "each":
         if (scope.key === undefined) return unresolved("no for_each here");
-        if (second === "key") return { ...empty(), constants: [scope.key] };
+        if (second === "key") return constantOnly(scope.key);
         if (second === "value" && scope.forEach) {
           const collectionScope: Scope = { module: scope.module, instance: scope.instance };
-          return this.resolveExpression(scope.forEach, collectionScope, { key: scope.key, rest: stepsToPath(steps.slice(2)) }, depth);
+          return this.resolveExpression(scope.forEach, collectionScope, { key: scope.key, rest: stepsToPath(steps, 2) }, depth);
         }
         return unresolved("no for_each collection here");
       case "var":
-        return second === undefined ? unresolved("no variable name") : this.resolveVariable(second, stepsToPath(steps.slice(2)), scope, pick, depth);
+        return second === undefined ? unresolved("no variable name") : this.resolveVariable(second, stepsToPath(steps, 2), scope, pick, depth);
       case "module":
         return this.resolveModuleOutput(steps, text, scope, pick, depth);
       default:
@@ -236,7 +247,7 @@ export class ReferenceResolver {
    */
   private resolveData(steps: TraversalStep[], text: string, scope: Scope): Resolution {
     const [, type, name, ...more] = steps;
-    if (type?.kind !== "attr" || name?.kind !== "attr") return { ...empty(), unresolved: [`${text} (a data source)`] };
+    if (type?.kind !== "attr" || name?.kind !== "attr") return unresolvedOnly(`${text} (a data source)`);
     const indexed = more[0]?.kind === "index" && more[0].key !== "*" ? (more.shift() as { key: string | number }).key : undefined;
     const prefix = formatModuleAddress(scope.instance);
     const address = `${prefix ? `${prefix}.` : ""}data.${type.name}.${name.name}${indexed === undefined ? "" : formatKey(indexed)}`;
@@ -247,22 +258,22 @@ export class ReferenceResolver {
     }
     const known = this.sources.dataValues?.get(address);
     const value = known === undefined ? undefined : navigate(known, path);
-    if (value !== undefined && value !== null) return { ...empty(), constants: [value] };
+    if (value !== undefined && value !== null) return constantOnly(value);
     const hint =
       type.name === "terraform_remote_state"
         ? "remote state: give the plan, cdk.tf.json or state of the configuration that writes it, with --context or as another input"
         : "a data source read at apply time";
-    return { ...empty(), unresolved: [`${text} (${hint})`] };
+    return unresolvedOnly(`${text} (${hint})`);
   }
 
   private resolveVariable(name: string, rest: Path, scope: Scope, pick: Pick | undefined, depth: number): Resolution {
     const { module } = scope;
     if (module.isRoot || !module.parent) {
       const value = this.sources.rootVariables[name];
-      if (value === undefined) return { ...empty(), unresolved: [`var.${name} (no value in the plan)`] };
+      if (value === undefined) return unresolvedOnly(`var.${name} (no value in the plan)`);
       const picked = navigate(value, rest);
       const final = pick && picked !== undefined ? pickFromConstant(picked, pick) : picked;
-      return final === undefined ? empty() : { ...empty(), constants: [final] };
+      return final === undefined ? empty() : constantOnly(final);
     }
     const last = scope.instance[scope.instance.length - 1];
     const callerScope: Scope = {
@@ -273,19 +284,19 @@ export class ReferenceResolver {
     };
     const argument = module.call?.expressions?.[name];
     if (argument !== undefined) {
-      if (rest.length > 0 && pick) return { ...empty(), unresolved: [`var.${name} (indexed twice)`] };
+      if (rest.length > 0 && pick) return unresolvedOnly(`var.${name} (indexed twice)`);
       return withPath(this.resolveExpression(argument, callerScope, pick, depth), rest);
     }
     const fallback = module.json.variables?.[name]?.default;
     const value = navigate(fallback ?? null, rest);
     const final = pick && value !== undefined ? pickFromConstant(value, pick) : value;
-    return final === undefined ? empty() : { ...empty(), constants: [final] };
+    return final === undefined ? empty() : constantOnly(final);
   }
 
   private resolveModuleOutput(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, depth: number): Resolution {
     const callName = steps[1]?.kind === "attr" ? steps[1].name : undefined;
     const child = callName ? scope.module.children.get(callName) : undefined;
-    if (!callName || !child) return { ...empty(), unresolved: [`${text} (module not in the configuration)`] };
+    if (!callName || !child) return unresolvedOnly(`${text} (module not in the configuration)`);
     let i = 2;
     let key: string | number | undefined;
     const indexStep = steps[i];
@@ -294,16 +305,16 @@ export class ReferenceResolver {
       i += 1;
     }
     let output = steps[i]?.kind === "attr" ? (steps[i] as { name: string }).name : undefined;
-    let rest = stepsToPath(steps.slice(i + 1));
+    let rest = stepsToPath(steps, i + 1);
     if (pick && key === undefined && output === undefined) {
       key = pick.key;
       output = typeof pick.rest[0] === "string" ? pick.rest[0] : undefined;
       rest = pick.rest.slice(1);
       pick = undefined;
     }
-    if (output === undefined) return { ...empty(), unresolved: [`${text} (the plan does not say which output)`] };
+    if (output === undefined) return unresolvedOnly(`${text} (the plan does not say which output)`);
     const expression = child.json.outputs?.[output]?.expression;
-    if (!expression) return { ...empty(), unresolved: [`${text} (no such output)`] };
+    if (!expression) return unresolvedOnly(`${text} (no such output)`);
     const instances =
       key !== undefined
         ? [[...scope.instance, { name: callName, key }]]
@@ -318,11 +329,11 @@ export class ReferenceResolver {
   private resolveResource(steps: TraversalStep[], scope: Scope, pick: Pick | undefined, usesKey: boolean): Resolution {
     const first = steps[0] as { name: string };
     const second = steps[1];
-    if (second?.kind !== "attr") return { ...empty(), unresolved: [`${formatSteps(steps)} (not a resource reference)`] };
+    if (second?.kind !== "attr") return unresolvedOnly(`${formatSteps(steps)} (not a resource reference)`);
     const prefix = formatModuleAddress(scope.instance);
     const base = `${prefix ? `${prefix}.` : ""}${first.name}.${second.name}`;
     const indexStep = steps[2];
-    let attributes = stepsToPath(steps.slice(indexStep?.kind === "index" ? 3 : 2));
+    let attributes = stepsToPath(steps, indexStep?.kind === "index" ? 3 : 2);
     let addresses: string[];
     if (indexStep?.kind === "index" && indexStep.key !== "*") {
       addresses = [base + formatKey(indexStep.key)];
@@ -332,7 +343,7 @@ export class ReferenceResolver {
         // each.value is an instance of this resource only when the collection is its instances.
         // A map built from references: this instance's value is one of them, but the plan does not say which.
         if (known.length > 0 && known.every((k) => k.index === undefined)) {
-          return { ...empty(), oneOf: known.map((k) => ({ address: this.qualify(k.address), path: attributes })) };
+          return { refs: [], unresolved: [], constants: [], oneOf: known.map((k) => ({ address: this.qualify(k.address), path: attributes })) };
         }
         addresses = [base + formatKey(pick.key)];
         attributes = [...attributes, ...pick.rest];
@@ -345,7 +356,7 @@ export class ReferenceResolver {
         addresses = [base];
       }
     }
-    return { ...empty(), refs: addresses.map((address) => ({ address: this.qualify(address), path: attributes })) };
+    return refsOnly(addresses.map((address) => ({ address: this.qualify(address), path: attributes })));
   }
 
   private qualify(address: string): string {

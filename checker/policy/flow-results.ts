@@ -84,17 +84,25 @@ function allowingRules(side: SideResult): string[] {
 }
 
 /**
- * SGs of both classes and the rules that decided the flow, in that order, each once. One Set filled
- * by index: this runs for every flow a policy reports, and spreads made four lists each time.
+ * SGs of both classes and the rules that decided the flow, in that order, each once. Filled by
+ * index into one Set: this runs for every flow a policy judges, and spreads made four lists each time.
  */
 export function relatedOf(result: FlowResult): string[] {
-  const related = new Set<string>();
+  return Array.from(addRelated(new Set(), result));
+}
+
+function addRelated(related: Set<string>, result: FlowResult): Set<string> {
   const { members: from } = result.from.sgs;
   const { members: to } = result.to.sgs;
   for (let i = 0; i < from.length; i++) related.add(from[i]);
   for (let i = 0; i < to.length; i++) related.add(to[i]);
-  for (const side of [result.egress, result.ingress]) for (let i = 0; i < side.rules.length; i++) related.add(side.rules[i].address);
-  return Array.from(related);
+  addRuleAddresses(related, result.egress);
+  addRuleAddresses(related, result.ingress);
+  return related;
+}
+
+function addRuleAddresses(related: Set<string>, side: SideResult): void {
+  for (let i = 0; i < side.rules.length; i++) related.add(side.rules[i].address);
 }
 
 const portList = (list: readonly FlowResult[]) => list.map((r) => formatPorts(r.protocol, r.ports));
@@ -105,13 +113,21 @@ const portList = (list: readonly FlowResult[]) => list.map((r) => formatPorts(r.
  */
 export function flowResult(topology: Topology, address: string, results: readonly FlowResult[], wording: FlowWording): PolicyResult {
   const { what, why, key } = wording;
-  const related = [...new Set(results.flatMap(relatedOf))];
+  const relatedSet = new Set<string>();
+  // Verdicts counted first: most results pass, and need neither list.
+  let denials = 0;
+  let unknowns = 0;
+  for (let i = 0; i < results.length; i++) {
+    addRelated(relatedSet, results[i]);
+    if (results[i].verdict === "denied") denials++;
+    else if (results[i].verdict === "unknown") unknowns++;
+  }
+  const related = Array.from(relatedSet);
   const from = results[0].from;
   const to = results[0].to;
   const common = { what, route: `${describeClass(from)} → ${describeClass(to)}`, from: from.id, to: to.id };
-  const denied = results.filter((r) => r.verdict === "denied");
-  const unknown = results.filter((r) => r.verdict === "unknown");
-  if (denied.length > 0) {
+  if (denials > 0) {
+    const denied = results.filter((r) => r.verdict === "denied");
     const first = denied[0];
     const sameSides = denied.filter((r) => r.egress.verdict === first.egress.verdict && r.ingress.verdict === first.ingress.verdict);
     return {
@@ -133,7 +149,8 @@ export function flowResult(topology: Topology, address: string, results: readonl
       },
     };
   }
-  if (unknown.length > 0) {
+  if (unknowns > 0) {
+    const unknown = results.filter((r) => r.verdict === "unknown");
     const first = unknown[0];
     const sides = (["egress", "ingress"] as const).filter((side) => first[side].verdict === "unknown");
     return {

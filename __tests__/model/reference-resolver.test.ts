@@ -1,0 +1,44 @@
+/** The reference resolver on its own: a `references` list → what it leads to, and why not. */
+import { indexConfiguration } from "../../checker/model/config-index";
+import { ReferenceResolver, type Resolution, type Scope } from "../../checker/model/reference-resolver";
+
+function resolverAndScope(): { resolver: ReferenceResolver; scope: Scope } {
+  const module = indexConfiguration({ resources: [] })!;
+  const resolver = new ReferenceResolver({
+    rootVariables: { known: "sg-0123" },
+    instancesByBase: new Map([
+      ["aws_security_group.a", [{ address: "aws_security_group.a" }]],
+      ["aws_security_group.b", [{ address: "aws_security_group.b" }]],
+    ]),
+    moduleInstances: new Map(),
+  });
+  return { resolver, scope: { module, instance: [] } };
+}
+
+const ref = (address: string, ...path: string[]) => ({ address, path });
+const parts = (r: Resolution) => ({ refs: r.refs, unresolved: r.unresolved, constants: r.constants, oneOf: r.oneOf });
+
+describe("a references list resolves to all it names, each once", () => {
+  test.each<[string, string[], ReturnType<typeof parts>]>([
+    ["one resource attribute", ["aws_security_group.a.id", "aws_security_group.a"], { refs: [ref("aws_security_group.a", "id")], unresolved: [], constants: [], oneOf: [] }],
+    ["two resources", ["aws_security_group.a.id", "aws_security_group.b.id"], { refs: [ref("aws_security_group.a", "id"), ref("aws_security_group.b", "id")], unresolved: [], constants: [], oneOf: [] }],
+    ["a root variable", ["var.known"], { refs: [], unresolved: [], constants: ["sg-0123"], oneOf: [] }],
+    ["a local", ["local.sg"], { refs: [], unresolved: ["local.sg (locals are not in plan JSON)"], constants: [], oneOf: [] }],
+    ["text that is no reference, alone", ["not a [reference"], { refs: [], unresolved: ["not a [reference"], constants: [], oneOf: [] }],
+    ["text that is no reference, beside one", ["not a [reference", "aws_security_group.a.id"], { refs: [ref("aws_security_group.a", "id")], unresolved: ["not a [reference"], constants: [], oneOf: [] }],
+  ])("%s", (_, references, expected) => {
+    const { resolver, scope } = resolverAndScope();
+    expect(parts(resolver.resolveReferences(references, scope))).toEqual(expected);
+  });
+
+  test("a resolution once given is not changed by later ones that include it", () => {
+    const { resolver, scope } = resolverAndScope();
+    const alone = resolver.resolveReferences(["aws_security_group.a.id"], scope);
+    const before = JSON.stringify(alone);
+    const both = resolver.resolveReferences(["aws_security_group.a.id", "aws_security_group.b.id", "local.x"], scope);
+    resolver.resolveExpression([{ inner: { references: ["aws_security_group.a.id"] } }], scope);
+    expect(both.refs).toHaveLength(2);
+    expect(JSON.stringify(alone)).toBe(before);
+    expect(JSON.stringify(resolver.resolveReferences(["aws_security_group.a.id"], scope))).toBe(before);
+  });
+});
