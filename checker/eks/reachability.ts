@@ -8,7 +8,7 @@ import { cidrContains, isWholeInternet, type IpFamily } from "./cidr";
 import type { SecurityGroup } from "./security-groups";
 import { describeRule, type Direction, type RulePeer, type SgRule } from "./sg-rules";
 import type { EniClass, Topology } from "./topology";
-import { addToList } from "../model/add-to-list";
+import { addToList, pushed } from "../model/add-to-list";
 
 export type Verdict = "allowed" | "denied" | "unknown";
 export type FlowProtocol = "tcp" | "udp";
@@ -63,7 +63,7 @@ function portsOpened(rule: SgRule, protocol: FlowProtocol, ports: PortRange): Po
 }
 
 /** True when the ranges together cover every port of `ports`. */
-function covers(ranges: PortRange[], ports: PortRange): boolean {
+function covers(ranges: readonly PortRange[], ports: PortRange): boolean {
   // Nearly always one range or none: no copy to sort.
   if (ranges.length === 0) return ports.from > ports.to;
   if (ranges.length === 1) return ranges[0].from <= ports.from && Math.max(ports.from, ranges[0].to + 1) > ports.to;
@@ -135,15 +135,18 @@ function addUndecided(into: Undecided | undefined, range: PortRange, reason: str
   return undecided;
 }
 
-/** An allowed side has nothing to explain: one shared empty list (SideResult is read-only). */
+// Shared empty lists (SideResult is read-only): an allowed side has no reasons. Lists are made
+// when first needed (`pushed`): the judged sides live as long as their topology.
 const NO_REASONS: readonly string[] = Object.freeze([]);
+const NO_RULES: readonly SgRule[] = Object.freeze([]);
+const NO_RANGES: readonly PortRange[] = Object.freeze([]);
 
 function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: Direction, protocol: FlowProtocol, ports: PortRange, family: IpFamily): SideResult {
   // Hybrid nodes' own side is a firewall on premises: outside the plan, and not what this judges.
   if (own.outsideVpc) return { verdict: "allowed", rules: [], reasons: [], outside: own.outsideVpc };
-  const allowing: SgRule[] = [];
+  let allowing: SgRule[] | undefined;
   // Ports open to every ENI of the other class, and ports open to some of its subnets only.
-  const opened: PortRange[] = [];
+  let opened: PortRange[] | undefined;
   // This runs for every side of every flow (issue #13): what most sides never need (ports open to
   // some subnets only, undecided rules) is made when first needed, and the loops are indexed (in
   // baseline code a for-of allocates a result for every step).
@@ -166,15 +169,17 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
         undecided = addUndecided(undecided, part === "unknown" ? ports : part, `${rule.address}: ${describeRule(rule)} (${whyUnknown(rule, other)})`);
         continue;
       }
-      allowing.push(rule);
-      if (reach === "all") opened.push(part);
+      allowing = pushed(allowing, rule);
+      if (reach === "all") opened = pushed(opened, part);
       else for (const i of reach) addToList((openedBySubnet ??= new Map()), i, part);
     }
   }
   const bySubnet = openedBySubnet;
+  const rules = allowing ?? NO_RULES;
+  const open = opened ?? NO_RANGES;
   const subnets = family === 4 ? other.subnets.ipv4 : other.subnets.ipv6;
-  const everySubnet = bySubnet !== undefined && !other.subnets.unknown && subnets.every((_, i) => covers([...opened, ...(bySubnet.get(i) ?? [])], ports));
-  if (covers(opened, ports) || everySubnet) return { verdict: "allowed", rules: allowing, reasons: NO_REASONS };
+  const everySubnet = bySubnet !== undefined && !other.subnets.unknown && subnets.every((_, i) => covers([...open, ...(bySubnet.get(i) ?? [])], ports));
+  if (covers(open, ports) || everySubnet) return { verdict: "allowed", rules, reasons: NO_REASONS };
   const unknownSg = topology.rules.withUnknownSgOn(own.sgs.members, direction);
   for (let r = 0; r < unknownSg.length; r++) {
     const rule = unknownSg[r];
@@ -185,12 +190,12 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
   if (own.sgs.unknown) undecided = addUndecided(undecided, ports, `the SGs of ${own.id} are not all known: ${own.sgs.unknown}`);
   if (undecided !== undefined) {
     const partial = bySubnet === undefined ? [] : [...bySubnet.values()].flat();
-    if (covers([...opened, ...partial, ...undecided.mightOpen], ports)) return { verdict: "unknown", rules: allowing, reasons: undecided.reasons };
+    if (covers([...open, ...partial, ...undecided.mightOpen], ports)) return { verdict: "unknown", rules, reasons: undecided.reasons };
   }
   const on = own.sgs.members.length > 0 ? own.sgs.members.map((k) => sgLabel(topology, k)).join(", ") : "(no SGs)";
-  const partly = allowing.length > 0 ? ` (only part of it: ${allowing.map(describeRule).join(", ")})` : "";
+  const partly = rules.length > 0 ? ` (only part of it: ${rules.map(describeRule).join(", ")})` : "";
   const over = family === 6 ? " over IPv6" : "";
-  return { verdict: "denied", rules: allowing, reasons: [`no ${direction} rule on ${on} allows ${formatPorts(protocol, ports)}${over} ${direction === "egress" ? "to" : "from"} ${other.id}${partly}`] };
+  return { verdict: "denied", rules, reasons: [`no ${direction} rule on ${on} allows ${formatPorts(protocol, ports)}${over} ${direction === "egress" ? "to" : "from"} ${other.id}${partly}`] };
 }
 
 /** Both families ("any") when either will do: the better of the two sides. */

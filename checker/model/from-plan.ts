@@ -118,7 +118,8 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
   // Module addresses whose instances (and their parents') are listed: each is walked once, not
   // once for every resource in it.
   const listedModules = new Set<string>();
-  for (const change of changes) {
+  for (let i = 0; i < changes.length; i++) {
+    const change = changes[i];
     const base = `${change.module_address ? `${change.module_address}.` : ""}${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
     // A deposed object repeats its address.
     if (!listedAddresses.has(change.address)) {
@@ -147,10 +148,19 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
     ...(join ? { qualify: join.qualify, remoteState: join.remoteState } : {}),
   });
 
+  // The configuration of each module address, found once for all its resources.
+  const configs = new Map<ModuleSegment[], ConfigModule | undefined>();
+  const configOf = (segments: ModuleSegment[]): ConfigModule | undefined => {
+    if (configs.has(segments)) return configs.get(segments);
+    const module = config?.descend(moduleCallPath(segments));
+    configs.set(segments, module);
+    return module;
+  };
+
   const instances = (): ResourceInstance[] =>
     changes.map((change): ResourceInstance => {
       const segments = segmentsOf(change.module_address);
-      const module = config?.descend(moduleCallPath(segments));
+      const module = configOf(segments);
       const local = `${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
       const resourceConfig = module?.resources.get(local);
       const scope: Scope | undefined = module && {

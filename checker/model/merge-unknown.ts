@@ -5,6 +5,7 @@
  * built only for an unknown leaf.
  */
 import { setOwn } from "../load/own-member";
+import { pushed } from "./add-to-list";
 import type { JsonValue } from "../load/plan-document";
 import type { SensitiveTree } from "./resource-instance";
 import type { Path, Unknown, Value } from "./value";
@@ -156,14 +157,14 @@ function anyMark(marks: JsonValue[] | { [key: string]: JsonValue }): boolean {
       for (let i = 0; i < container.length; i++) {
         const mark = container[i];
         if (mark === true) return true;
-        if (typeof mark === "object" && mark !== null) (stack ??= []).push(mark);
+        if (typeof mark === "object" && mark !== null) stack = pushed(stack, mark);
       }
     } else {
       for (const key in container) {
         if (!Object.hasOwn(container, key)) continue;
         const mark = container[key];
         if (mark === true) return true;
-        if (typeof mark === "object" && mark !== null) (stack ??= []).push(mark);
+        if (typeof mark === "object" && mark !== null) stack = pushed(stack, mark);
       }
     }
     container = stack?.pop();

@@ -37,7 +37,9 @@ export class World {
     private readonly scope: WorldScope = { joined: false, remoteStates: [] },
   ) {
     const exists = side === "after" ? existsAfter : existedBefore;
-    for (const instance of instances) {
+    // Indexed loops here and below: in baseline code a for-of allocates a result for every step.
+    for (let i = 0; i < instances.length; i++) {
+      const instance = instances[i];
       if (instance.mode !== "managed" || !exists(instance)) continue;
       this.byAddress.set(instance.address, instance);
       const list = this.byType.get(instance.type);
@@ -172,7 +174,8 @@ export class ResourceGraph {
     this.inputs = Array.isArray(inputs) ? inputs : [inputs as InputInfo];
     for (const input of this.inputs) if (input.label !== undefined) this.byLabel.set(input.label, input);
     const map = new Map<string, ResourceInstance>();
-    for (const instance of instances) {
+    for (let i = 0; i < instances.length; i++) {
+      const instance = instances[i];
       map.set(instance.deposed ? `${instance.address} (deposed ${instance.deposed})` : instance.address, instance);
       const list = this.byType.get(instance.type);
       if (list) list.push(instance);
