@@ -144,12 +144,12 @@ const NO_RANGES: readonly PortRange[] = Object.freeze([]);
 function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: Direction, protocol: FlowProtocol, ports: PortRange, family: IpFamily): SideResult {
   // Hybrid nodes' own side is a firewall on premises: outside the plan, and not what this judges.
   if (own.outsideVpc) return { verdict: "allowed", rules: [], reasons: [], outside: own.outsideVpc };
+  // This runs for every side of every flow (issue #13): lists are made when first needed (most
+  // sides need none for ports open to some subnets only, or for undecided rules), and the loops
+  // are indexed (in baseline code a for-of allocates a result for every step).
   let allowing: SgRule[] | undefined;
   // Ports open to every ENI of the other class, and ports open to some of its subnets only.
   let opened: PortRange[] | undefined;
-  // This runs for every side of every flow (issue #13): what most sides never need (ports open to
-  // some subnets only, undecided rules) is made when first needed, and the loops are indexed (in
-  // baseline code a for-of allocates a result for every step).
   let openedBySubnet: Map<number, PortRange[]> | undefined;
   // Undecided rules can make the side unknown only if, opening all they might, the range would be covered.
   let undecided: Undecided | undefined;
