@@ -179,7 +179,7 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
         if (resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.oneOf.length === 0 && resolution.constants.every((c) => c === null)) {
           return COMPUTED_UNKNOWN;
         }
-        const unresolved = resolution.unresolved.length < 2 ? resolution.unresolved.slice() : [...new Set(resolution.unresolved)];
+        const unresolved = resolution.unresolved.length < 2 ? resolution.unresolved : [...new Set(resolution.unresolved)];
         return new Unknown("expression", AFTER_APPLY, distinctRefs(resolution.refs), unresolved, resolution.constants, undefined, distinctRefs(resolution.oneOf));
       };
       const instance = buildInstance(change, change.change, makeUnknown, consume);
@@ -226,9 +226,12 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
   };
 }
 
-/** The refs without repeats, first kept. Most unknowns have one ref or none: no map for those (issue #13). */
-function distinctRefs(refs: readonly Ref[]): Ref[] {
-  if (refs.length < 2) return refs.slice();
+/**
+ * The refs without repeats, first kept. Most unknowns have one ref or none: no map, and no copy,
+ * for those (a resolution is not changed once made; issue #13).
+ */
+function distinctRefs(refs: readonly Ref[]): readonly Ref[] {
+  if (refs.length < 2) return refs;
   return [...new Map(refs.map((r) => [formatRef(r), r])).values()];
 }
 

@@ -76,12 +76,17 @@ function merge(into: Resolution, from: Resolution): void {
   into.oneOf.push(...from.oneOf);
 }
 
+/** Whether a step adds to the path it reads: `[*]` reads every element, so it does not. */
+const addsToPath = (step: TraversalStep): boolean => step.kind === "attr" || step.key !== "*";
+
 function stepsToPath(steps: readonly TraversalStep[], from = 0): Path {
-  const path: (string | number)[] = [];
-  for (let i = from; i < steps.length; i++) {
+  // Sized first: paths live in the model's refs, and a list grown by push reserves 17 slots.
+  let length = 0;
+  for (let i = from; i < steps.length; i++) if (addsToPath(steps[i])) length += 1;
+  const path = new Array<string | number>(length);
+  for (let i = from, at = 0; i < steps.length; i++) {
     const step = steps[i];
-    if (step.kind === "attr") path.push(step.name);
-    else if (step.key !== "*") path.push(step.key);
+    if (addsToPath(step)) path[at++] = step.kind === "attr" ? step.name : step.key;
   }
   return path;
 }
