@@ -136,8 +136,8 @@ function peersOf(body: ValueObject, sg: SgKey | undefined, { sgs, prefixLists }:
   const undecided = (key: string, value: Unknown, mayBe: UnknownPeerKind, candidates: readonly SgKey[] = []) =>
     inferred.push({ kind: "unknown", reason: `${key}: ${value.describe()}`, candidates, mayBe });
   // Indexed loops: in baseline code a for-of allocates a result per step, for every rule (issue #13).
-  for (let k = 0; k < 2; k++) {
-    const key = k === 0 ? keys.cidr4 : keys.cidr6;
+  for (let k = 0; k < keys.cidrs.length; k++) {
+    const key = keys.cidrs[k];
     const values = body[key];
     const items = list(values) ?? (typeof values === "string" ? [values] : undefined);
     if (items === undefined) {
@@ -197,8 +197,8 @@ function bodyOf(protocolValue: Value | undefined, from: Value | undefined, to: V
 }
 
 interface PeerKeys {
-  readonly cidr4: string;
-  readonly cidr6: string;
+  /** The IPv4 and the IPv6 CIDR list. */
+  readonly cidrs: readonly [string, string];
   readonly prefix: string;
   readonly source: string;
   readonly self?: string;
@@ -206,9 +206,9 @@ interface PeerKeys {
   readonly exclusive: boolean;
 }
 
-const INLINE_KEYS: PeerKeys = { cidr4: "cidr_blocks", cidr6: "ipv6_cidr_blocks", prefix: "prefix_list_ids", source: "security_groups", self: "self", exclusive: false };
-const RULE_KEYS: PeerKeys = { cidr4: "cidr_blocks", cidr6: "ipv6_cidr_blocks", prefix: "prefix_list_ids", source: "source_security_group_id", self: "self", exclusive: true };
-const VPC_RULE_KEYS: PeerKeys = { cidr4: "cidr_ipv4", cidr6: "cidr_ipv6", prefix: "prefix_list_id", source: "referenced_security_group_id", exclusive: true };
+const INLINE_KEYS: PeerKeys = { cidrs: ["cidr_blocks", "ipv6_cidr_blocks"], prefix: "prefix_list_ids", source: "security_groups", self: "self", exclusive: false };
+const RULE_KEYS: PeerKeys = { cidrs: ["cidr_blocks", "ipv6_cidr_blocks"], prefix: "prefix_list_ids", source: "source_security_group_id", self: "self", exclusive: true };
+const VPC_RULE_KEYS: PeerKeys = { cidrs: ["cidr_ipv4", "cidr_ipv6"], prefix: "prefix_list_id", source: "referenced_security_group_id", exclusive: true };
 
 function signature(rule: SgRule): string {
   const peer = rule.peer.kind === "sg" ? rule.peer.sg : rule.peer.kind === "cidr" ? rule.peer.cidr.text : rule.peer.kind === "prefix-list" ? rule.peer.id : "?";

@@ -99,16 +99,18 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
   const changes = plan.resource_changes ?? changesFromPlannedValues(plan.planned_values?.root_module);
   const config = indexConfiguration(plan.configuration?.root_module);
 
-  // One segment list per module address, shared by its resources: the resolver's caches key on it.
-  const segmentLists = new Map<string, ModuleSegment[]>();
-  const segmentsOf = (moduleAddress: string | undefined): ModuleSegment[] => {
+  // Each module address once, shared by its resources: its segment list (the resolver's caches key
+  // on it) and its configuration.
+  const moduleAddresses = new Map<string, { readonly segments: ModuleSegment[]; readonly config: ConfigModule | undefined }>();
+  const moduleAt = (moduleAddress: string | undefined) => {
     const key = moduleAddress ?? "";
-    let segments = segmentLists.get(key);
-    if (segments === undefined) {
-      segments = parseModuleAddress(moduleAddress);
-      segmentLists.set(key, segments);
+    let found = moduleAddresses.get(key);
+    if (found === undefined) {
+      const segments = parseModuleAddress(moduleAddress);
+      found = { segments, config: config?.descend(moduleCallPath(segments)) };
+      moduleAddresses.set(key, found);
     }
-    return segments;
+    return found;
   };
 
   const instancesByBase = new Map<string, { address: string; index?: string | number }[]>();
@@ -129,7 +131,7 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
     const moduleAddress = change.module_address ?? "";
     if (listedModules.has(moduleAddress)) continue;
     listedModules.add(moduleAddress);
-    const segments = segmentsOf(change.module_address);
+    const { segments } = moduleAt(change.module_address);
     for (let depth = 1; depth <= segments.length; depth++) {
       const instance = segments.slice(0, depth);
       const address = formatModuleAddress(instance);
@@ -148,19 +150,9 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
     ...(join ? { qualify: join.qualify, remoteState: join.remoteState } : {}),
   });
 
-  // The configuration of each module address, found once for all its resources.
-  const configs = new Map<ModuleSegment[], ConfigModule | undefined>();
-  const configOf = (segments: ModuleSegment[]): ConfigModule | undefined => {
-    if (configs.has(segments)) return configs.get(segments);
-    const module = config?.descend(moduleCallPath(segments));
-    configs.set(segments, module);
-    return module;
-  };
-
   const instances = (): ResourceInstance[] =>
     changes.map((change): ResourceInstance => {
-      const segments = segmentsOf(change.module_address);
-      const module = configOf(segments);
+      const { segments, config: module } = moduleAt(change.module_address);
       const local = `${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
       const resourceConfig = module?.resources.get(local);
       const scope: Scope | undefined = module && {
