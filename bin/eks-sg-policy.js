@@ -43,8 +43,11 @@ process.exitCode = cli.runCli(process.argv.slice(2));
  * dist/cli.js, compiled with the V8 code cache the build keeps beside it (dist/cli.js.cache,
  * scripts/code-cache.js): the bytecode of the functions a check runs, made once at build time
  * instead of at every start. V8 takes a cache made with the same V8 and flags, and checks the
- * source by its length alone, so the cache begins with the SHA-256 of the bundle it was made from
- * and is used only for that bundle. `--debug` requires the bundle as a module instead, so that its
+ * source by its length alone, so the cache begins with the size and modification time (ns) of the
+ * bundle it was made from and is used only while the bundle still has both, as Python keys its .pyc
+ * files: any write to the bundle changes its time. Hashing the bundle instead cost 23 M
+ * instructions of every run (issue #13). A copy that does not keep the times (`cp` without `-p`)
+ * compiles as it runs: slower, never wrong. `--debug` requires the bundle as a module instead, so that its
  * source map names the TypeScript sources. The bundle requires only packages and Node built-ins,
  * which this file's `require` resolves as the bundle's own would.
  */
@@ -53,14 +56,19 @@ function loadBundle() {
   const path = require("node:path");
   const file = path.join(__dirname, "..", "dist", "cli.js");
   if (debug) return require(file);
-  const source = fs.readFileSync(file);
-  const digest = require("node:crypto").createHash("sha256").update(source).digest();
+  const fd = fs.openSync(file, "r");
+  const made = fs.fstatSync(fd, { bigint: true });
+  const source = fs.readFileSync(fd);
+  fs.closeSync(fd);
+  const key = Buffer.alloc(16);
+  key.writeBigUInt64LE(made.size, 0);
+  key.writeBigInt64LE(made.mtimeNs, 8);
   const writeTo = process.env.EKS_SG_POLICY_WRITE_CODE_CACHE;
   let cachedData;
   if (!writeTo) {
     try {
       const cache = fs.readFileSync(`${file}.cache`);
-      if (cache.subarray(0, digest.length).equals(digest)) cachedData = cache.subarray(digest.length);
+      if (cache.subarray(0, key.length).equals(key)) cachedData = cache.subarray(key.length);
     } catch {
       // No cache (a build without one): compiled as it runs.
     }
@@ -71,6 +79,6 @@ function loadBundle() {
   const bundle = { exports: {} };
   script.runInThisContext().call(bundle.exports, bundle.exports, require, bundle, file, path.dirname(file));
   // The build runs a check with this set, and keeps what it compiled (scripts/code-cache.js).
-  if (writeTo) process.on("exit", () => fs.writeFileSync(writeTo, Buffer.concat([digest, script.createCachedData()])));
+  if (writeTo) process.on("exit", () => fs.writeFileSync(writeTo, Buffer.concat([key, script.createCachedData()])));
   return bundle.exports;
 }

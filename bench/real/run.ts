@@ -19,8 +19,14 @@
  * size is printed). Its exit code must be 0 or 1 (findings), never 2.
  *
  *   bash bench/real/run.sh [--reps 5] [--sizes 200,1000] [--timer gnu|python]
- *                          [--no-shared] [--plan extra.json]...
- *   bash bench/real/run.sh --instructions [--reps 3] [--sizes 200,1000] [--no-shared] [--plan extra.json]...
+ *                          [--no-shared] [--plan extra.json]... [--clean-node-env]
+ *   bash bench/real/run.sh --instructions [--reps 3] [--sizes 200,1000] [--no-shared] [--plan extra.json]... [--clean-node-env]
+ *
+ * Every run also measures Node's own start, `node -e 0` (the same number of repetitions, interleaved
+ * with the first plan's), because it is a fixed share of both Node commands that jq does not pay and
+ * that the environment can change: with NODE_EXTRA_CA_CERTS set, Node reads and decodes that file at
+ * every start, before any script runs. `--clean-node-env` runs every Node child without
+ * NODE_EXTRA_CA_CERTS and NODE_OPTIONS, as on a default install or a CI runner that sets neither.
  *
  * `--instructions` counts the instructions each process runs in user space (valgrind's cachegrind,
  * `I refs`, all threads), `--reps` times per tool and plan, and reports medians: they move far less
@@ -46,10 +52,10 @@ const TARGETS = { cpuVsFloor: 3.0, cpuVsJq: 1.0, memVsFloor: 2.0 };
 /** The issue holds the real 756 KB plan of /work/shared/plans to a tighter CPU bound (start-up dominates there). */
 const SHARED_CPU_VS_FLOOR = 2.0;
 
-interface Options { reps: number; sizes: number[]; timer: "gnu" | "python"; shared: boolean; extra: string[]; instructions: boolean }
+interface Options { reps: number; sizes: number[]; timer: "gnu" | "python"; shared: boolean; extra: string[]; instructions: boolean; cleanNodeEnv: boolean }
 interface Plan { label: string; file: string; resources: number; bytes: number; copies?: number; cpuVsFloor?: number }
 interface Sample { wall: number; cpu: number; user: number; sys: number; rssKb: number; exit: number; othersBusy: number }
-type Tool = "checker" | "floor" | "jq";
+type Tool = "checker" | "floor" | "jq" | "start";
 interface Result { plan: Plan; samples: Record<Tool, Sample[]>; outputBytes: number; outputHash: string; exits: number[]; jqOut?: string }
 
 const PY_TIMER = [
@@ -64,7 +70,7 @@ const PY_TIMER = [
 ].join("\n");
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { reps: 5, sizes: [200, 1000], timer: fs.existsSync("/usr/bin/time") ? "gnu" : "python", shared: true, extra: [], instructions: false };
+  const o: Options = { reps: 5, sizes: [200, 1000], timer: fs.existsSync("/usr/bin/time") ? "gnu" : "python", shared: true, extra: [], instructions: false, cleanNodeEnv: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -78,6 +84,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--no-shared") o.shared = false;
     else if (a === "--plan") o.extra.push(path.resolve(value()));
     else if (a === "--instructions") o.instructions = true;
+    else if (a === "--clean-node-env") o.cleanNodeEnv = true;
     else throw new Error(`unknown argument ${a}`);
   }
   if (o.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--sizes takes positive integers, e.g. 200,1000");
@@ -91,6 +98,23 @@ function onPath(cmd: string): boolean {
 function firstLine(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: "utf8" });
   return r.status === 0 ? (r.stdout.split("\n")[0] ?? "").trim() : "n/a";
+}
+
+/** Variables that change what Node does before any script runs (the checker and the floor alike). */
+const NODE_START_VARIABLES = ["NODE_EXTRA_CA_CERTS", "NODE_OPTIONS"];
+
+/** The environment of the Node children: this one's, or without NODE_START_VARIABLES. */
+function nodeEnv(o: Options): NodeJS.ProcessEnv {
+  if (!o.cleanNodeEnv) return process.env;
+  const env = { ...process.env };
+  for (const name of NODE_START_VARIABLES) delete env[name];
+  return env;
+}
+
+function nodeEnvLine(o: Options): string {
+  const set = NODE_START_VARIABLES.filter((name) => process.env[name] !== undefined);
+  const what = set.length === 0 ? "neither is set" : `${set.map((name) => `${name}=${process.env[name]}`).join(", ")} set here`;
+  return `node env   ${NODE_START_VARIABLES.join(", ")}: ${what}; ${o.cleanNodeEnv ? "removed for every Node child (--clean-node-env)" : "the Node children inherit this environment"}`;
 }
 
 function machine(): string[] {
@@ -145,7 +169,7 @@ function machineBusySeconds(): number {
 }
 
 /** Runs argv once under the timer; stdout to `stdoutFile` (or /dev/null). */
-function measure(timer: Options["timer"], argv: string[], stdoutFile: string | null): Sample {
+function measure(timer: Options["timer"], argv: string[], stdoutFile: string | null, env: NodeJS.ProcessEnv): Sample {
   const wrapped = timer === "gnu"
     ? ["/usr/bin/time", "-f", "%e %U %S %M", "-o", timeFile, ...argv]
     : ["python3", "-c", PY_TIMER, timeFile, ...argv];
@@ -155,7 +179,7 @@ function measure(timer: Options["timer"], argv: string[], stdoutFile: string | n
   try {
     fs.rmSync(timeFile, { force: true });
     const busy0 = machineBusySeconds();
-    const r = spawnSync(wrapped[0], wrapped.slice(1), { cwd: ROOT, stdio: ["ignore", out, err] });
+    const r = spawnSync(wrapped[0], wrapped.slice(1), { cwd: ROOT, env, stdio: ["ignore", out, err] });
     const busy = machineBusySeconds() - busy0;
     const lines = fs.existsSync(timeFile) ? fs.readFileSync(timeFile, "utf8").trim().split("\n") : [];
     // GNU time writes "Command exited with non-zero status N" before the format line.
@@ -204,22 +228,28 @@ function commandsFor(plan: Plan): Record<Tool, string[]> {
     checker: [process.execPath, CLI, "check", "--format", "json", plan.file],
     floor: [process.execPath, "-e", FLOOR_JS, plan.file],
     jq: ["jq", JQ_FILTER, plan.file],
+    start: [process.execPath, "-e", "0"],
   };
+}
+
+/** The commands measured for every plan; `start` (Node alone) shows the fixed share of the two Node ones. */
+function toolsOf(jq: boolean): Tool[] {
+  return jq ? ["checker", "floor", "jq", "start"] : ["checker", "floor", "start"];
 }
 
 function bench(plan: Plan, o: Options, jq: boolean): Result {
   const out = path.join(scratch, "checker-stdout.json");
   const commands = commandsFor(plan);
-  const tools: Tool[] = jq ? ["checker", "floor", "jq"] : ["checker", "floor"];
-  const samples: Record<Tool, Sample[]> = { checker: [], floor: [], jq: [] };
+  const tools = toolsOf(jq);
+  const samples: Record<Tool, Sample[]> = { checker: [], floor: [], jq: [], start: [] };
   const hashes: string[] = [];
   const exits: number[] = [];
   let outputBytes = 0;
   let jqOut: string | undefined;
 
   const run = (tool: Tool, record: boolean): void => {
-    const stdoutFile = tool === "floor" ? null : out;
-    const s = measure(o.timer, commands[tool], stdoutFile);
+    const stdoutFile = tool === "floor" || tool === "start" ? null : out;
+    const s = measure(o.timer, commands[tool], stdoutFile, nodeEnv(o));
     if (tool === "checker") {
       if (s.exit !== 0 && s.exit !== 1) throw new Error(`checker exited ${s.exit} on ${plan.file} (expected 0 or 1); stderr in ${scratch}/stderr.txt`);
       hashes.push(sha256(out));
@@ -265,24 +295,25 @@ function report(results: Result[], o: Options, jq: boolean): void {
   console.log(`\nMedians of ${o.reps} interleaved repetitions (after 1 warm-up each); timer: ${o.timer === "gnu" ? "GNU time (wait4 rusage, 10 ms CPU resolution)" : "python os.wait4 (µs resolution)"}.`);
   console.log("cpu = user+sys seconds of the whole process; rss = peak resident set (MiB).\n");
 
-  const head = ["plan", "resources", "MB", "checker cpu", "rss", "floor cpu", "rss", "jq cpu", "rss", "chk/floor cpu", "chk/floor mem", "chk/jq cpu"];
+  const head = ["plan", "resources", "MB", "checker cpu", "rss", "floor cpu", "rss", "jq cpu", "rss", "node -e 0", "chk/floor cpu", "chk/floor mem", "chk/jq cpu"];
   const rows = [head];
   for (const r of results) {
     const c = med(r, "checker", "cpu"), f = med(r, "floor", "cpu"), cm = med(r, "checker", "rssKb"), fm = med(r, "floor", "rssKb");
     const j = jq ? med(r, "jq", "cpu") : NaN;
     rows.push([
       r.plan.label, String(r.plan.resources), (r.plan.bytes / 1e6).toFixed(1),
-      sec(c), mib(cm), sec(f), mib(fm), jq ? sec(j) : "n/a", jq ? mib(med(r, "jq", "rssKb")) : "n/a",
+      sec(c), mib(cm), sec(f), mib(fm), jq ? sec(j) : "n/a", jq ? mib(med(r, "jq", "rssKb")) : "n/a", sec(med(r, "start", "cpu")),
       verdict(c / f, r.plan.cpuVsFloor ?? TARGETS.cpuVsFloor), verdict(cm / fm, TARGETS.memVsFloor), jq ? verdict(c / j, TARGETS.cpuVsJq) : "n/a",
     ]);
   }
   table(rows, head.map((_, i) => i > 0)).forEach((l) => console.log(l));
+  console.log("node -e 0 = Node's own start (cpu), part of both the checker's and the floor's figures; jq has no such share.");
   console.log(`targets: checker cpu ≤ ${TARGETS.cpuVsFloor}× floor (the shared plan: ≤ ${SHARED_CPU_VS_FLOOR}×) and ≤ ${TARGETS.cpuVsJq}× jq; checker memory ≤ ${TARGETS.memVsFloor}× floor ("OVER" = misses it)`);
 
   console.log("\nDetails (median [min–max]; wall = elapsed seconds; others busy = share of all cores that other processes (incl. this runner) kept busy during the run; n/a under 0.5 s):");
   for (const r of results) {
     console.log(`  ${r.plan.label} — ${r.plan.file}`);
-    for (const t of (jq ? ["checker", "floor", "jq"] : ["checker", "floor"]) as Tool[]) {
+    for (const t of toolsOf(jq)) {
       const xs = r.samples[t];
       const span = (k: keyof Sample, f: (x: number) => string): string => {
         const v = xs.map((s) => s[k]).filter((x) => !Number.isNaN(x));
@@ -318,9 +349,10 @@ function report(results: Result[], o: Options, jq: boolean): void {
 }
 
 /** The instructions `argv` runs in user space, all its threads, as cachegrind counts them. */
-function instructionsOf(argv: string[]): number {
+function instructionsOf(argv: string[], env: NodeJS.ProcessEnv): number {
   const r = spawnSync("valgrind", ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all-non-file", ...argv], {
     cwd: ROOT,
+    env,
     encoding: "utf8",
     stdio: ["ignore", "ignore", "pipe"],
     maxBuffer: 1 << 24,
@@ -330,18 +362,19 @@ function instructionsOf(argv: string[]): number {
   return Number(refs.replace(/,/g, ""));
 }
 
-function countInstructions(plans: Plan[], jq: boolean, reps: number): void {
+function countInstructions(plans: Plan[], jq: boolean, o: Options): void {
+  const reps = o.reps;
   if (!onPath("valgrind")) throw new Error("valgrind is not on PATH (needed by --instructions)");
-  const tools: Tool[] = jq ? ["checker", "floor", "jq"] : ["checker", "floor"];
+  const tools = toolsOf(jq);
   const giga = (n: number): string => (n / 1e9).toFixed(2);
   const rows = [["plan", "resources", "MB", ...tools.map((t) => `${t} G instr [range]`), "chk/floor", ...(jq ? ["chk/jq"] : [])]];
   for (const plan of plans) {
     process.stderr.write(`  ${plan.label}:`);
-    const counts: Record<Tool, number[]> = { checker: [], floor: [], jq: [] };
+    const counts: Record<Tool, number[]> = { checker: [], floor: [], jq: [], start: [] };
     for (let r = 0; r < reps; r++) {
       for (const t of tools) {
         process.stderr.write(` ${t}`);
-        counts[t].push(instructionsOf(commandsFor(plan)[t]));
+        counts[t].push(instructionsOf(commandsFor(plan)[t], nodeEnv(o)));
       }
     }
     process.stderr.write("\n");
@@ -350,7 +383,7 @@ function countInstructions(plans: Plan[], jq: boolean, reps: number): void {
     rows.push([plan.label, String(plan.resources), (plan.bytes / 1e6).toFixed(1), ...tools.map(cell), ratio(mid("checker") / mid("floor")), ...(jq ? [ratio(mid("checker") / mid("jq"))] : [])]);
   }
   table(rows, rows[0].map((_, i) => i > 0)).forEach((l) => console.log(l));
-  console.log(`G instr = instructions run in user space (valgrind cachegrind, I refs), median of ${reps} run(s) each, ratios of the medians`);
+  console.log(`G instr = instructions run in user space (valgrind cachegrind, I refs), median of ${reps} run(s) each, ratios of the medians; start = node -e 0`);
 }
 
 function main(): void {
@@ -365,6 +398,7 @@ function main(): void {
   const distTime = fs.statSync(path.join(ROOT, "dist", "checker", "cli", "main.js")).mtime.toISOString();
   console.log("Machine:");
   machine().forEach((l) => console.log(`  ${l}`));
+  console.log(nodeEnvLine(o));
   console.log(`checker    dist/ built ${distTime}, fingerprint ${dist} (sha256 of every .js under dist/)`);
   console.log("");
 
@@ -379,7 +413,7 @@ function main(): void {
 
   if (o.instructions) {
     console.error(`\nCounting instructions on ${plans.length} plan(s), ${o.reps} run(s) each:`);
-    countInstructions(plans, jq, o.reps);
+    countInstructions(plans, jq, o);
     return;
   }
   console.error(`\nMeasuring ${plans.length} plan(s), ${o.reps} repetitions:`);
@@ -391,7 +425,7 @@ function main(): void {
   if (distAfter !== dist) console.log(`WARNING: dist/ changed during the run (${dist} → ${distAfter}): the figures mix two builds`);
 
   const record = path.join(PLANS, `results-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  fs.writeFileSync(record, JSON.stringify({ machine: machine(), dist, options: o, results }, null, 2));
+  fs.writeFileSync(record, JSON.stringify({ machine: machine(), nodeEnv: nodeEnvLine(o), dist, options: o, results }, null, 2));
   console.log(`\nRaw samples: ${path.relative(ROOT, record)}`);
 }
 

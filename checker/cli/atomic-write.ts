@@ -4,9 +4,8 @@
  * `ulimit -f` or a killed run never leaves a truncated SARIF for CI to upload, a reader never sees
  * half a report, and a failed run leaves the previous report as it was.
  */
-import * as crypto from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
+import fs from "node:fs";
+import path from "node:path";
 
 export function writeFileAtomically(file: string, text: string): void {
   // A symlinked report keeps its link: the file it points at is replaced, as a plain write would.
@@ -15,7 +14,7 @@ export function writeFileAtomically(file: string, text: string): void {
   const existing = fs.statSync(target, { throwIfNoEntry: false });
   // A device or a pipe (/dev/stderr, a shell's process substitution) cannot be replaced; it takes the bytes as they come.
   if (existing !== undefined && !existing.isFile() && !existing.isDirectory()) return fs.writeFileSync(target, text);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomHex()}.tmp`);
   let fd: number | undefined;
   try {
     fd = fs.openSync(temp, "wx", 0o666);
@@ -48,4 +47,9 @@ function ignoreErrors(action: () => void): void {
   } catch {
     // the first error is the one to report
   }
+}
+
+/** Eight random hex digits; Node's crypto module loads only when a report file is written (issue #13). */
+function randomHex(): string {
+  return (require("node:crypto") as typeof import("node:crypto")).randomBytes(4).toString("hex");
 }

@@ -1,6 +1,6 @@
 /** `eks-sg-policy list` and `eks-sg-policy explain <policy>`: the catalogue and each policy's page. */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import fs from "node:fs";
+import path from "node:path";
 import { UsageError } from "../errors";
 import { closest } from "../user-files/json-file";
 import type { Policy } from "../policy/contract";

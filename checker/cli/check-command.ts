@@ -2,7 +2,7 @@
  * `eks-sg-policy check`: load every input, model it, run the pack, print each requested format.
  * The exit code is decided here, once: 0 clean, 1 a failing finding reaches --fail-on, 2 bad input.
  */
-import * as path from "node:path";
+import path from "node:path";
 import { UsageError } from "../errors";
 import { isFailing, judgedInputs, type Report } from "../findings/report";
 import { loadInput } from "../load/load-inputs";
@@ -35,7 +35,7 @@ export interface CheckFlags extends SettingsFlags {
  */
 export function modelCommandInputs(inputs: readonly string[], contexts: readonly string[], io: CliIo): ResourceGraph[] {
   const names = [...inputs, ...contexts];
-  const progress = io.stderrIsTty === true && names.length > 1;
+  const progress = names.length > 1 && io.stderrIsTty === true;
   const loaded: LoadedInput[][] = [[], []];
   names.forEach((input, i) => {
     if (progress) io.stderr(`\r\u001b[2Kreading ${i + 1}/${names.length}: ${input}`);

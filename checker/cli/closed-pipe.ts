@@ -10,8 +10,13 @@
  * 141 for every plan, which says nothing about the plan.)
  *
  * Any other error on these streams (EIO, a device gone) is one line and exit code 2.
+ *
+ * Without streams given, the process's own are watched, but not one that is a regular file: Node
+ * writes to a file synchronously and throws there, so no 'error' event comes, and asking for the
+ * stream would load Node's stream modules for nothing (issue #13).
  */
 import { EXIT } from "./exit-codes";
+import { isRegularFile } from "./io";
 import { whyNotWritten } from "./write-failure";
 
 export interface OutputStreams {
@@ -19,7 +24,8 @@ export interface OutputStreams {
   readonly stderr: NodeJS.EventEmitter & { write(text: string): unknown };
 }
 
-export function endQuietlyOnClosedPipes(streams: OutputStreams = process, setExitCode: (code: number) => void = (code) => (process.exitCode = code)): void {
+export function endQuietlyOnClosedPipes(given?: OutputStreams, setExitCode: (code: number) => void = (code) => (process.exitCode = code)): void {
+  const streams = given ?? process;
   const listen = (stream: NodeJS.EventEmitter, name: string) =>
     stream.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EPIPE") return;
@@ -31,6 +37,6 @@ export function endQuietlyOnClosedPipes(streams: OutputStreams = process, setExi
         // stderr is gone too: the exit code says it
       }
     });
-  listen(streams.stdout, "standard output");
-  listen(streams.stderr, "standard error");
+  if (given !== undefined || !isRegularFile(1)) listen(streams.stdout, "standard output");
+  if (given !== undefined || !isRegularFile(2)) listen(streams.stderr, "standard error");
 }

@@ -5,8 +5,8 @@
  * waiting. A new open of the terminal is a file description of its own, so it blocks, in the
  * terminal's line mode (the answer is echoed, can be edited, and is read on Enter).
  */
-import * as fs from "node:fs";
-import * as tty from "node:tty";
+import fs from "node:fs";
+import tty from "node:tty";
 import { UsageError } from "../errors";
 
 /** Where the question before an apply is asked. */

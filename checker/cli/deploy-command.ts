@@ -18,7 +18,7 @@
  * The steps run through a `CommandRunner` and the question through a `Terminal`, so the decision
  * (apply or not, and which file) can be tested without reaching AWS.
  */
-import * as path from "node:path";
+import path from "node:path";
 import { InputError, UsageError } from "../errors";
 import { isFailing } from "../findings/report";
 import { loadText } from "../load/load-inputs";

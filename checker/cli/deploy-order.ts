@@ -2,8 +2,8 @@
  * Which stacks `deploy` runs, and in what order: those asked for (or all, with `'*'`), each after
  * the stacks it depends on, as `cdktf.out/manifest.json` lists them.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import fs from "node:fs";
+import path from "node:path";
 import { UsageError } from "../errors";
 
 export const ALL_STACKS = "*";

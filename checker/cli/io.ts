@@ -1,4 +1,4 @@
-import * as fs from "node:fs";
+import fs from "node:fs";
 import { UsageError } from "../errors";
 import type { CommandRunner } from "./command-runner";
 import type { OpenTerminal } from "./confirm";
@@ -30,7 +30,7 @@ export interface CliIo {
  * byte here turns that into a one-line error. Pipes and terminals keep Node's stream.
  */
 function writeStdout(text: string): void {
-  if (!stdoutIsFile()) {
+  if (!isRegularFile(1)) {
     process.stdout.write(text);
     return;
   }
@@ -57,24 +57,33 @@ function writeStdout(text: string): void {
 /** UTF-16 units of the report per write to a file. */
 const STDOUT_PIECE = 2 ** 14;
 
-let stdoutFile: boolean | undefined;
-function stdoutIsFile(): boolean {
-  if (stdoutFile === undefined) {
+const regularFile: (boolean | undefined)[] = [];
+/** Whether standard output (1) or standard error (2) is a regular file (`> report.json`), asked once. */
+export function isRegularFile(fd: 1 | 2): boolean {
+  if (regularFile[fd] === undefined) {
     try {
-      stdoutFile = fs.fstatSync(1).isFile();
+      regularFile[fd] = fs.fstatSync(fd).isFile();
     } catch {
-      stdoutFile = false;
+      regularFile[fd] = false;
     }
   }
-  return stdoutFile;
+  return regularFile[fd]!;
 }
 
+// Asked when read, and never of a regular file (no terminal, no width): the first use of
+// process.stdout or process.stderr loads Node's stream modules, a few ms of every run (issue #13).
 export const processIo: CliIo = {
   stdout: writeStdout,
   stderr: (text) => process.stderr.write(text),
-  stdoutIsTty: process.stdout.isTTY === true,
-  stderrIsTty: process.stderr.isTTY === true,
-  columns: process.stdout.columns,
+  get stdoutIsTty() {
+    return !isRegularFile(1) && process.stdout.isTTY === true;
+  },
+  get stderrIsTty() {
+    return !isRegularFile(2) && process.stderr.isTTY === true;
+  },
+  get columns() {
+    return isRegularFile(1) ? undefined : process.stdout.columns;
+  },
   env: process.env,
   cwd: process.cwd(),
 };

@@ -7,8 +7,8 @@
  * device and inode (so `./plan.json`, `x/../plan.json`, a symlink or a hard link to it are all the
  * same file), a file not written yet by its real path (symlinked folders resolved).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import fs from "node:fs";
+import path from "node:path";
 import { UsageError } from "../errors";
 import { STDIN, synthFolderOf } from "../load/load-inputs";
 import type { FormatTarget } from "./format-targets";

@@ -6,9 +6,9 @@
  * as terraform wrote it, must still match immediately before `terraform apply` reads it.
  */
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { UsageError } from "../errors";
 
 /** A SHA-256 of a plan file's bytes, in hex. */

@@ -4,9 +4,9 @@
  * stack it stops to a file named in the command's environment (run/gate-stops.ts); the file is in
  * a new private folder of this run, so nothing left by another synth is read as this one's.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { UsageError } from "../errors";
 import { GATE_STOPS_ENV, readGateStops, type GateStop } from "../run/gate-stops";
 import type { CommandRunner } from "./command-runner";

@@ -7,8 +7,8 @@
  * Reading is two steps because a configuration may name plugins, whose policies it may then
  * configure: `readConfigFile` (and `pluginsOf`) first, `parseConfig` once the registry is complete.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import fs from "node:fs";
+import path from "node:path";
 import type { FailOn } from "../findings/report";
 import type { Policy, Severity } from "../policy/contract";
 import { firstError, validatorOf } from "../user-files/ajv";

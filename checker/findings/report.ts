@@ -1,5 +1,4 @@
 /** The report: plain data that every formatter prints and the CLI turns into an exit code. */
-import { createHash } from "node:crypto";
 import type { Facts, Severity } from "../policy/contract";
 
 export type FindingStatus = "fail" | "unknown" | "waived";
@@ -140,11 +139,17 @@ export function isFailing(report: Report, failOn: FailOn): boolean {
   return report.findings.some((f) => f.status === "fail" && reaches(f.severity, failOn));
 }
 
+/**
+ * The first 32 hex digits of the SHA-256 of the parts. Node's crypto module loads on first use: it
+ * brings some fifteen modules with it, a few ms of a run that has no finding (issue #13).
+ */
+function hashOf(parts: readonly string[]): string {
+  const { createHash } = require("node:crypto") as typeof import("node:crypto");
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
+}
+
 export function fingerprintOf(policy: string, address: string, key: string | undefined, stack: string | undefined): string {
-  return createHash("sha256")
-    .update([policy, address, key ?? "", stack ?? ""].join("\u0000"))
-    .digest("hex")
-    .slice(0, 32);
+  return hashOf([policy, address, key ?? "", stack ?? ""]);
 }
 
 /**
@@ -154,7 +159,6 @@ export function fingerprintOf(policy: string, address: string, key: string | und
  * are sorted) tell them apart. Findings that did not collide keep their fingerprint.
  */
 export function withUniqueFingerprints(findings: readonly Finding[]): Finding[] {
-  const hash = (...parts: string[]) => createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
   const collide = (list: readonly Finding[]) => {
     const counts = new Map<string, number>();
     for (const f of list) counts.set(f.fingerprint, (counts.get(f.fingerprint) ?? 0) + 1);
@@ -163,7 +167,7 @@ export function withUniqueFingerprints(findings: readonly Finding[]): Finding[] 
   let out = [...findings];
   for (const extra of [(f: Finding) => f.input, (f: Finding) => f.message]) {
     const collides = collide(out);
-    out = out.map((f) => (collides(f) ? { ...f, fingerprint: hash(f.fingerprint, extra(f)) } : f));
+    out = out.map((f) => (collides(f) ? { ...f, fingerprint: hashOf([f.fingerprint, extra(f)]) } : f));
   }
   const collides = collide(out);
   const seen = new Map<string, number>();
@@ -171,7 +175,7 @@ export function withUniqueFingerprints(findings: readonly Finding[]): Finding[] 
     if (!collides(f)) return f;
     const n = (seen.get(f.fingerprint) ?? 0) + 1;
     seen.set(f.fingerprint, n);
-    return { ...f, fingerprint: hash(f.fingerprint, String(n)) };
+    return { ...f, fingerprint: hashOf([f.fingerprint, String(n)]) };
   });
 }
 

@@ -3,8 +3,8 @@
  * folders (every stack in manifest.json), or `-` for standard input. Context inputs (`--context`)
  * may also be states (`terraform show -json` without a plan).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import fs from "node:fs";
+import path from "node:path";
 import { getHeapStatistics } from "node:v8";
 import { InputError, inputErrors, MEMORY_PER_INPUT_BYTE } from "../errors";
 import { boundDepth } from "./bound-depth";

@@ -19,7 +19,7 @@
  * parse or does not end.
  */
 import { isAscii } from "node:buffer";
-import * as fs from "node:fs";
+import fs from "node:fs";
 import { boundDepth, MAX_DEPTH } from "./bound-depth";
 import { setOwn } from "./own-member";
 

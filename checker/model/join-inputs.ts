@@ -10,7 +10,7 @@
  *
  * One input alone is modelled exactly as before: no labels.
  */
-import * as path from "node:path";
+import path from "node:path";
 import type { JsonValue, LoadedInput } from "../load/plan-document";
 import type { JoinHooks, ModelOptions, PreparedInput, RemoteStateConfig } from "./from-plan";
 import type { Resolution } from "./reference-resolver";

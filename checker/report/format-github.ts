@@ -8,8 +8,8 @@
  * Errors come first: GitHub shows only the first few annotations of each level per step.
  */
 import { configurationNotes } from "./configuration-lines";
-import * as fs from "node:fs";
-import * as path from "node:path";
+import fs from "node:fs";
+import path from "node:path";
 import { statusWord } from "./finding-labels";
 import { formatMarkdown, type MarkdownOptions } from "./format-markdown";
 import { countsOf, describeCounts, type FailOn, type Finding, type Report } from "../findings/report";

@@ -10,8 +10,8 @@
  * `primaryLocationLineHash` so that it survives re-plans that change the plan file.
  */
 import { configurationNotes } from "./configuration-lines";
-import * as fs from "node:fs";
-import * as path from "node:path";
+import fs from "node:fs";
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Policy, Severity } from "../policy/contract";
 import { waiverJustification } from "./finding-labels";

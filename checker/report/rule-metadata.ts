@@ -2,8 +2,8 @@
  * What report formats say about a policy as a rule: its id, title, rationale, default severity and
  * help page (`docs/policies/<id>.md`, shipped in the package), gathered once from the registry.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import fs from "node:fs";
+import path from "node:path";
 import type { Policy, Severity } from "../policy/contract";
 
 export interface RuleMetadata {

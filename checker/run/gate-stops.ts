@@ -6,7 +6,7 @@
  * file in EKS_SG_POLICY_GATE_STOPS for the synth command, and the gate writes a line there for
  * each stack it stops. The file belongs to one run: nothing left by an earlier synth is read.
  */
-import * as fs from "node:fs";
+import fs from "node:fs";
 
 export const GATE_STOPS_ENV = "EKS_SG_POLICY_GATE_STOPS";
 

@@ -3,7 +3,7 @@
  * `policies` (an array of `{ meta, check }`, usually made with `definePolicy`). They run with the
  * built-in policies. Anything wrong with a plugin is a one-line `UsageError` that names it.
  */
-import * as path from "node:path";
+import path from "node:path";
 import { UsageError } from "../errors";
 import type { Policy } from "../policy/contract";
 import { placeholdersOf } from "../policy/messages";

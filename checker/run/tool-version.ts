@@ -1,5 +1,5 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
+import fs from "node:fs";
+import path from "node:path";
 
 /** This package's version, read from its package.json (found upwards from here, in source and in dist). */
 export function toolVersion(): string {

@@ -2,7 +2,7 @@
  * Reading the user's own JSON files (configuration, waivers) and turning ajv's errors into one
  * line that names the file, the JSON path (`waivers[2].expires`), what is wrong and what to do.
  */
-import * as fs from "node:fs";
+import fs from "node:fs";
 import type { ErrorObject } from "ajv";
 import { InputError } from "../errors";
 import { boundDepth } from "../load/bound-depth";
