@@ -348,18 +348,24 @@ function report(results: Result[], o: Options, jq: boolean): void {
   }
 }
 
-/** The instructions `argv` runs in user space, all its threads, as cachegrind counts them. */
+/**
+ * The instructions `argv` runs in user space, all its threads, as cachegrind counts them. The
+ * child's stdout and stderr go to files, as in the CPU runs (valgrind reports to a file of its own).
+ */
 function instructionsOf(argv: string[], env: NodeJS.ProcessEnv): number {
-  const r = spawnSync("valgrind", ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all-non-file", ...argv], {
-    cwd: ROOT,
-    env,
-    encoding: "utf8",
-    stdio: ["ignore", "ignore", "pipe"],
-    maxBuffer: 1 << 24,
-  });
-  const refs = /I\s+refs:\s+([\d,]+)/.exec(r.stderr ?? "")?.[1];
-  if (r.error || refs === undefined || (r.status !== 0 && r.status !== 1)) throw new Error(`could not count the instructions of ${argv.join(" ")}: ${r.error?.message ?? (r.stderr ?? "").slice(-2000)}`);
-  return Number(refs.replace(/,/g, ""));
+  const log = path.join(scratch, "valgrind.txt");
+  const [out, err] = [fs.openSync(path.join(scratch, "stdout.txt"), "w"), fs.openSync(path.join(scratch, "stderr.txt"), "w")];
+  try {
+    fs.rmSync(log, { force: true });
+    const r = spawnSync("valgrind", ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all-non-file", `--log-file=${log}`, ...argv], { cwd: ROOT, env, stdio: ["ignore", out, err] });
+    const report = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
+    const refs = /I\s+refs:\s+([\d,]+)/.exec(report)?.[1];
+    if (r.error || refs === undefined || (r.status !== 0 && r.status !== 1)) throw new Error(`could not count the instructions of ${argv.join(" ")}: ${r.error?.message ?? report.slice(-2000)}`);
+    return Number(refs.replace(/,/g, ""));
+  } finally {
+    fs.closeSync(out);
+    fs.closeSync(err);
+  }
 }
 
 function countInstructions(plans: Plan[], jq: boolean, o: Options): void {
