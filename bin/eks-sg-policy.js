@@ -47,9 +47,9 @@ process.exitCode = cli.runCli(process.argv.slice(2));
  * bundle it was made from and is used only while the bundle still has both, as Python keys its .pyc
  * files: any write to the bundle changes its time. Hashing the bundle instead cost 23 M
  * instructions of every run (issue #13). A copy that does not keep the times (`cp` without `-p`)
- * compiles as it runs: slower, never wrong. `--debug` requires the bundle as a module instead, so that its
- * source map names the TypeScript sources. The bundle requires only packages and Node built-ins,
- * which this file's `require` resolves as the bundle's own would.
+ * compiles as it runs: slower, never wrong. `--debug` requires the bundle as a module instead, so
+ * that its source map names the TypeScript sources. The bundle requires only packages and Node
+ * built-ins, which this file's `require` resolves as the bundle's own would.
  */
 function loadBundle() {
   const fs = require("node:fs");
@@ -57,12 +57,12 @@ function loadBundle() {
   const file = path.join(__dirname, "..", "dist", "cli.js");
   if (debug) return require(file);
   const fd = fs.openSync(file, "r");
-  const made = fs.fstatSync(fd, { bigint: true });
+  const stat = fs.fstatSync(fd, { bigint: true });
   const source = fs.readFileSync(fd);
   fs.closeSync(fd);
   const key = Buffer.alloc(16);
-  key.writeBigUInt64LE(made.size, 0);
-  key.writeBigInt64LE(made.mtimeNs, 8);
+  key.writeBigUInt64LE(stat.size, 0);
+  key.writeBigInt64LE(stat.mtimeNs, 8);
   const writeTo = process.env.EKS_SG_POLICY_WRITE_CODE_CACHE;
   let cachedData;
   if (!writeTo) {

@@ -139,13 +139,15 @@ export function isFailing(report: Report, failOn: FailOn): boolean {
   return report.findings.some((f) => f.status === "fail" && reaches(f.severity, failOn));
 }
 
+let crypto: typeof import("node:crypto") | undefined;
+
 /**
  * The first 32 hex digits of the SHA-256 of the parts. Node's crypto module loads on first use: it
  * brings some fifteen modules with it, a few ms of a run that has no finding (issue #13).
  */
 function hashOf(parts: readonly string[]): string {
-  const { createHash } = require("node:crypto") as typeof import("node:crypto");
-  return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
+  crypto ??= require("node:crypto") as typeof import("node:crypto");
+  return crypto.createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
 }
 
 export function fingerprintOf(policy: string, address: string, key: string | undefined, stack: string | undefined): string {
