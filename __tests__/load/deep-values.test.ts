@@ -41,6 +41,13 @@ describe("boundDepth", () => {
     expect(JSON.stringify(shallow)).toBe(before);
   });
 
+  // The walk recurses, so it must stop at the bound whatever the depth: this one would overflow the stack.
+  test("a document far deeper than the stack allows is bounded without recursing past MAX_DEPTH", () => {
+    const abyss = nested(1_000_000, 1);
+    expect(boundDepth(abyss)).toBe(1);
+    expect(depthOf(abyss)).toBe(MAX_DEPTH);
+  });
+
   test("a key named __proto__ stays an own key, and no prototype changes", () => {
     const document = JSON.parse(`{"x": ${JSON.stringify(nested(10, 1, "__proto__"))}}`) as Record<string, unknown>;
     expect(boundDepth(document, 3)).toBe(1);

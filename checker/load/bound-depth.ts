@@ -3,7 +3,9 @@
  * `jsondecode` 4,000 levels deep, and terraform plans it), but the model and the policies walk
  * values recursively. No EKS, SG or manifest setting the checker reads lies deeper than a few
  * dozen levels, so containers below `MAX_DEPTH` are read as null: the plan checks normally, and
- * every walk after this one is bounded. This walk itself uses an explicit stack.
+ * every walk after this one is bounded. This walk recurses, but never deeper than `max`: it stops
+ * before a container past the bound, whatever the input holds. (With an explicit stack it took
+ * half again as long: 4.1 against 2.8 ms on the 756 KB plan, medians of 12 cold runs, issue #13.)
  */
 import { setOwn } from "./own-member";
 
@@ -13,37 +15,33 @@ type Container = { [key: string]: unknown } | unknown[];
 
 /** Replaces, in place, every container nested deeper than `max` with null; returns how many. */
 export function boundDepth(root: unknown, max = MAX_DEPTH): number {
-  if (root === null || typeof root !== "object") return 0;
+  return root === null || typeof root !== "object" ? 0 : cutBelow(root as Container, 1, max);
+}
+
+/** `container` is at `depth`; the containers it holds are at `depth + 1`. */
+function cutBelow(container: Container, depth: number, max: number): number {
   let cut = 0;
-  const containers: Container[] = [root as Container];
-  const depths: number[] = [1];
-  while (containers.length > 0) {
-    const container = containers.pop()!;
-    const depth = depths.pop()!;
-    if (Array.isArray(container)) {
-      for (let i = 0; i < container.length; i++) {
-        const child = container[i];
-        if (child === null || typeof child !== "object") continue;
-        if (depth >= max) {
-          container[i] = null;
-          cut += 1;
-        } else {
-          containers.push(child as Container);
-          depths.push(depth + 1);
-        }
-      }
-      continue;
-    }
-    for (const key in container) {
-      const child = container[key];
+  if (Array.isArray(container)) {
+    for (let i = 0; i < container.length; i++) {
+      const child = container[i];
       if (child === null || typeof child !== "object") continue;
-      if (depth >= max) {
-        setOwn(container, key, null);
-        cut += 1;
+      if (depth < max) {
+        cut += cutBelow(child as Container, depth + 1, max);
       } else {
-        containers.push(child as Container);
-        depths.push(depth + 1);
+        container[i] = null;
+        cut += 1;
       }
+    }
+    return cut;
+  }
+  for (const key in container) {
+    const child = container[key];
+    if (child === null || typeof child !== "object") continue;
+    if (depth < max) {
+      cut += cutBelow(child as Container, depth + 1, max);
+    } else {
+      setOwn(container, key, null);
+      cut += 1;
     }
   }
   return cut;
