@@ -22,8 +22,8 @@
  *                          [--no-shared] [--plan extra.json]... [--clean-node-env]
  *   bash bench/real/run.sh --instructions [--reps 3] [--sizes 200,1000] [--no-shared] [--plan extra.json]... [--clean-node-env]
  *
- * Every run also measures Node's own start, `node -e 0` (the same number of repetitions, interleaved
- * with the first plan's), because it is a fixed share of both Node commands that jq does not pay and
+ * Every run also measures Node's own start, `node -e 0`, beside each plan (interleaved with its
+ * other commands), because it is a fixed share of both Node commands that jq does not pay and
  * that the environment can change: with NODE_EXTRA_CA_CERTS set, Node reads and decodes that file at
  * every start, before any script runs. `--clean-node-env` runs every Node child without
  * NODE_EXTRA_CA_CERTS and NODE_OPTIONS, as on a default install or a CI runner that sets neither.
@@ -159,6 +159,7 @@ function largestShared(): Plan | string {
 
 const scratch = path.join(PLANS, "run-tmp");
 const timeFile = path.join(scratch, "rusage.txt");
+const stderrFile = path.join(scratch, "stderr.txt");
 
 /** Busy (non-idle, non-iowait) CPU seconds of the whole machine so far, from /proc/stat (USER_HZ = 100). */
 function machineBusySeconds(): number {
@@ -173,24 +174,34 @@ function measure(timer: Options["timer"], argv: string[], stdoutFile: string | n
   const wrapped = timer === "gnu"
     ? ["/usr/bin/time", "-f", "%e %U %S %M", "-o", timeFile, ...argv]
     : ["python3", "-c", PY_TIMER, timeFile, ...argv];
-  const out = fs.openSync(stdoutFile ?? "/dev/null", "w");
-  const errFile = path.join(scratch, "stderr.txt");
-  const err = fs.openSync(errFile, "w");
-  try {
+  return withOutputFiles(stdoutFile, (stdio) => {
     fs.rmSync(timeFile, { force: true });
     const busy0 = machineBusySeconds();
-    const r = spawnSync(wrapped[0], wrapped.slice(1), { cwd: ROOT, env, stdio: ["ignore", out, err] });
+    const r = spawnSync(wrapped[0], wrapped.slice(1), { cwd: ROOT, env, stdio });
     const busy = machineBusySeconds() - busy0;
     const lines = fs.existsSync(timeFile) ? fs.readFileSync(timeFile, "utf8").trim().split("\n") : [];
     // GNU time writes "Command exited with non-zero status N" before the format line.
     const m = /^([\d.]+) ([\d.]+) ([\d.]+) (\d+)$/.exec(lines[lines.length - 1] ?? "");
-    if (r.error || !m) throw new Error(`could not measure ${argv.join(" ")}: ${r.error?.message ?? lines.join(" / ")}\n${fs.readFileSync(errFile, "utf8").slice(0, 2000)}`);
+    if (r.error || !m) throw new Error(`could not measure ${argv.join(" ")}: ${r.error?.message ?? lines.join(" / ")}\n${fs.readFileSync(stderrFile, "utf8").slice(0, 2000)}`);
     const [wall, user, sys, rss] = m.slice(1).map(Number);
     // What the rest of the machine (other processes, this one, the timer) kept busy while the child ran,
     // as a share of all cores: high values mean the figures were taken on a loaded machine.
     // /proc/stat counts in 10 ms ticks, so runs shorter than half a second give no usable figure (NaN).
     const othersBusy = wall < 0.5 ? NaN : Math.min(1, Math.max(0, busy - (user + sys)) / (wall * os.cpus().length));
     return { wall, user, sys, cpu: user + sys, rssKb: rss, exit: r.status ?? -1, othersBusy };
+  });
+}
+
+/**
+ * Runs `run` with a child's stdio: stdout to `stdoutFile` (or /dev/null), stderr to the scratch
+ * folder's stderr.txt. Files, as a user's `> report.json` is: the checker writes to a file
+ * differently than to a pipe.
+ */
+function withOutputFiles<T>(stdoutFile: string | null, run: (stdio: ["ignore", number, number]) => T): T {
+  const out = fs.openSync(stdoutFile ?? "/dev/null", "w");
+  const err = fs.openSync(stderrFile, "w");
+  try {
+    return run(["ignore", out, err]);
   } finally {
     fs.closeSync(out);
     fs.closeSync(err);
@@ -251,7 +262,7 @@ function bench(plan: Plan, o: Options, jq: boolean): Result {
     const stdoutFile = tool === "floor" || tool === "start" ? null : out;
     const s = measure(o.timer, commands[tool], stdoutFile, nodeEnv(o));
     if (tool === "checker") {
-      if (s.exit !== 0 && s.exit !== 1) throw new Error(`checker exited ${s.exit} on ${plan.file} (expected 0 or 1); stderr in ${scratch}/stderr.txt`);
+      if (s.exit !== 0 && s.exit !== 1) throw new Error(`checker exited ${s.exit} on ${plan.file} (expected 0 or 1); stderr in ${stderrFile}`);
       hashes.push(sha256(out));
       exits.push(s.exit);
       outputBytes = fs.statSync(out).size;
@@ -354,18 +365,14 @@ function report(results: Result[], o: Options, jq: boolean): void {
  */
 function instructionsOf(argv: string[], env: NodeJS.ProcessEnv): number {
   const log = path.join(scratch, "valgrind.txt");
-  const [out, err] = [fs.openSync(path.join(scratch, "stdout.txt"), "w"), fs.openSync(path.join(scratch, "stderr.txt"), "w")];
-  try {
+  return withOutputFiles(path.join(scratch, "stdout.txt"), (stdio) => {
     fs.rmSync(log, { force: true });
-    const r = spawnSync("valgrind", ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all-non-file", `--log-file=${log}`, ...argv], { cwd: ROOT, env, stdio: ["ignore", out, err] });
+    const r = spawnSync("valgrind", ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all-non-file", `--log-file=${log}`, ...argv], { cwd: ROOT, env, stdio });
     const report = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
     const refs = /I\s+refs:\s+([\d,]+)/.exec(report)?.[1];
     if (r.error || refs === undefined || (r.status !== 0 && r.status !== 1)) throw new Error(`could not count the instructions of ${argv.join(" ")}: ${r.error?.message ?? report.slice(-2000)}`);
     return Number(refs.replace(/,/g, ""));
-  } finally {
-    fs.closeSync(out);
-    fs.closeSync(err);
-  }
+  });
 }
 
 function countInstructions(plans: Plan[], jq: boolean, o: Options): void {

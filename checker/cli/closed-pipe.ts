@@ -37,6 +37,7 @@ export function endQuietlyOnClosedPipes(given?: OutputStreams, setExitCode: (cod
         // stderr is gone too: the exit code says it
       }
     });
-  if (given !== undefined || !isRegularFile(1)) listen(streams.stdout, "standard output");
-  if (given !== undefined || !isRegularFile(2)) listen(streams.stderr, "standard error");
+  const watched = (fd: 1 | 2) => given !== undefined || !isRegularFile(fd);
+  if (watched(1)) listen(streams.stdout, "standard output");
+  if (watched(2)) listen(streams.stderr, "standard error");
 }
