@@ -5,6 +5,7 @@
  * are shown as escapes, so a finding is always exactly one line and cannot hide or forge another
  * (a workflow command, a summary line, a colour). Each format then escapes its own syntax.
  */
+import { setOwn } from "./load/own-member";
 
 // C0 controls, DEL, C1 controls, line/paragraph separators, bidi embeddings, overrides and isolates.
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
@@ -17,11 +18,18 @@ export function printable(text: string): string {
 
 /** `printable` over every string of a structure (facts, diagram views). */
 export function printableDeep<T>(value: T): T {
-  const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return printable(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, walk(inner)]));
-    return v;
-  };
-  return walk(value) as T;
+  return printableValue(value) as T;
+}
+
+function printableValue(value: unknown): unknown {
+  if (typeof value === "string") return printable(value);
+  if (Array.isArray(value)) return value.map(printableValue);
+  if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  // Member by member, in Object.keys' order: every finding passes here several times, and
+  // Object.fromEntries(Object.entries(...)) made an array per member and two per object (issue #13).
+  const members = value as { [key: string]: unknown };
+  const keys = Object.keys(members);
+  const out: { [key: string]: unknown } = {};
+  for (let i = 0; i < keys.length; i++) setOwn(out, keys[i], printableValue(members[keys[i]]));
+  return out;
 }

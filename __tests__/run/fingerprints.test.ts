@@ -2,8 +2,9 @@
  * Fingerprints are unique within a report and stable across runs — also when one address is
  * judged in two inputs (two root modules with the same resource names), or one subject twice.
  */
+import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { withUniqueFingerprints, type Finding } from "../../checker/findings/report";
+import { fingerprintOf, withUniqueFingerprints, type Finding } from "../../checker/findings/report";
 import { cli, fixturePlan, reportOf } from "../helpers/fixtures";
 import type { Report } from "../../checker";
 
@@ -28,4 +29,28 @@ test("findings that share everything but their message, or nothing at all, still
   const out = withUniqueFingerprints([base, { ...base, message: "n" }, base, { ...base, fingerprint: "g" }]);
   expect(new Set(fingerprints({ findings: out })).size).toBe(4);
   expect(out[3].fingerprint).toBe("g");
+});
+
+describe("the digest", () => {
+  // The first 32 hex digits of SHA-256("p\0a\0k\0s"), worked out apart from the checker.
+  const expected = createHash("sha256").update("p\u0000a\u0000k\u0000s").digest("hex").slice(0, 32);
+
+  test("is the SHA-256 of the parts joined by NUL, cut to 32 hex digits", () => {
+    expect(fingerprintOf("p", "a", "k", "s")).toBe(expected);
+    expect(fingerprintOf("p", "a", undefined, undefined)).toBe(createHash("sha256").update("p\u0000a\u0000\u0000").digest("hex").slice(0, 32));
+  });
+
+  test("is the same on a Node without the one-shot crypto.hash (before 20.12)", () => {
+    const crypto = require("node:crypto") as { hash?: unknown };
+    const oneShot = crypto.hash;
+    crypto.hash = undefined;
+    try {
+      jest.isolateModules(() => {
+        const { fingerprintOf: without } = require("../../checker/findings/report") as typeof import("../../checker/findings/report");
+        expect(without("p", "a", "k", "s")).toBe(expected);
+      });
+    } finally {
+      crypto.hash = oneShot;
+    }
+  });
 });
