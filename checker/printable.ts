@@ -18,18 +18,23 @@ export function printable(text: string): string {
 
 /** `printable` over every string of a structure (facts, diagram views). */
 export function printableDeep<T>(value: T): T {
-  return printableValue(value) as T;
+  return mapStrings(value, printable, (object) => Object.getPrototypeOf(object) === Object.prototype) as T;
 }
 
-function printableValue(value: unknown): unknown {
-  if (typeof value === "string") return printable(value);
-  if (Array.isArray(value)) return value.map(printableValue);
-  if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return value;
-  // Member by member, in Object.keys' order: every finding passes here several times, and
-  // Object.fromEntries(Object.entries(...)) made an array per member and two per object (issue #13).
+/**
+ * A copy of `value` with `text` applied to every string in it: lists are mapped, and the objects
+ * `enter` accepts are copied member by member (in Object.keys' order, own `__proto__` members kept
+ * as members); everything else is kept as it is. Every finding passes through here several times,
+ * so it copies members in a loop: Object.fromEntries(Object.entries(...)) made an array per member
+ * and two per object (issue #13).
+ */
+export function mapStrings(value: unknown, text: (s: string) => string, enter: (object: object) => boolean): unknown {
+  if (typeof value === "string") return text(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, text, enter));
+  if (value === null || typeof value !== "object" || !enter(value)) return value;
   const members = value as { [key: string]: unknown };
   const keys = Object.keys(members);
   const out: { [key: string]: unknown } = {};
-  for (let i = 0; i < keys.length; i++) setOwn(out, keys[i], printableValue(members[keys[i]]));
+  for (let i = 0; i < keys.length; i++) setOwn(out, keys[i], mapStrings(members[keys[i]], text, enter));
   return out;
 }

@@ -6,6 +6,7 @@
  * constant, a cluster name in a reason).
  */
 import type { JsonValue } from "../load/plan-document";
+import { mapStrings } from "../printable";
 import type { ResourceInstance, SensitiveTree } from "./resource-instance";
 import { isUnknown, type Value } from "./value";
 
@@ -67,11 +68,5 @@ export function redactorOf(secrets: ReadonlySet<string>): Redact {
   const long = [...secrets].filter((s) => s.length >= MIN_SUBSTRING).sort((a, b) => b.length - a.length);
   const pattern = long.length > 0 ? new RegExp(long.map(escapeRegExp).join("|"), "g") : undefined;
   const text = (s: string): string => (whole.has(s) ? REDACTED : pattern ? s.replace(pattern, REDACTED) : s);
-  const deep = (value: unknown): unknown => {
-    if (typeof value === "string") return text(value);
-    if (Array.isArray(value)) return value.map(deep);
-    if (value !== null && typeof value === "object" && !isUnknown(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deep(v)]));
-    return value;
-  };
-  return <T>(value: T) => deep(value) as T;
+  return <T>(value: T) => mapStrings(value, text, (object) => !isUnknown(object)) as T;
 }

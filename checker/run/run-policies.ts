@@ -4,7 +4,7 @@
  * template it names and its facts.
  */
 import { UsageError } from "../errors";
-import { printable, printableDeep } from "../printable";
+import { mapStrings, printable, printableDeep } from "../printable";
 import { compareFindings, fingerprintOf, withUniqueFingerprints, type Finding, type Report, type ReportInput } from "../findings/report";
 import { LABEL_SEPARATOR, type InputInfo, type ResourceGraph } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
@@ -61,13 +61,7 @@ function inputsOf(graph: ResourceGraph): string {
 function withoutOwnLabel<T>(value: T, label: string | undefined): T {
   if (label === undefined) return value;
   const prefix = `${label}${LABEL_SEPARATOR}`;
-  const strip = (v: unknown): unknown => {
-    if (typeof v === "string") return v.split(prefix).join("");
-    if (Array.isArray(v)) return v.map(strip);
-    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, strip(inner)]));
-    return v;
-  };
-  return strip(value) as T;
+  return mapStrings(value, (text) => text.split(prefix).join(""), () => true) as T;
 }
 
 const STATUSES = new Set(["pass", "fail", "unknown"]);
