@@ -74,8 +74,8 @@ describe("the code cache the build makes (scripts/code-cache.js)", () => {
     key.writeBigInt64LE(stat.mtimeNs, 8);
     return key;
   };
-  const message = () => {
-    const run = spawnSync(process.execPath, [bin, "check", fixturePlan("blind-asg-launch-configuration"), "--format", "json"], { encoding: "utf8" });
+  const message = (nodeFlags: string[] = []) => {
+    const run = spawnSync(process.execPath, [...nodeFlags, bin, "check", fixturePlan("blind-asg-launch-configuration"), "--format", "json"], { encoding: "utf8" });
     expect(run.stderr).toBe("");
     return (JSON.parse(run.stdout) as { findings: { policy: string; message: string }[] }).findings.find((f) => f.policy === "control-plane-logging")!.message;
   };
@@ -131,6 +131,24 @@ describe("the code cache the build makes (scripts/code-cache.js)", () => {
       fs.writeFileSync(cacheFile(), cache);
     } finally {
       fs.writeFileSync(bundleFile(), original);
+    }
+  });
+
+  // The benchmark counts instructions with --no-concurrent-recompilation (bench/real/run.ts): V8 must still
+  // take the build's cache under it, or the count would include compiling the bundle. A flag that changes
+  // the code V8 makes (--no-opt) must not take it.
+  test("the benchmark's counting flag keeps the cache; a flag that changes the code does not", () => {
+    const built = fs.readFileSync(cacheFile());
+    const edited = Buffer.from(original.toString("utf8").replace('"control-plane logging lacks {{missing}}"', '"control-plane LOGGING lacks {{missing}}"'), "utf8");
+    fs.writeFileSync(bundleFile(), edited);
+    try {
+      // Keyed to the edited bundle, the cache gives the old code where V8 takes it, the edited code where it does not.
+      fs.writeFileSync(cacheFile(), Buffer.concat([keyOf(bundleFile()), built.subarray(16)]));
+      expect(message(["--no-concurrent-recompilation"])).toMatch(/^control-plane logging lacks /);
+      expect(message(["--no-opt"])).toMatch(/^control-plane LOGGING lacks /);
+    } finally {
+      fs.writeFileSync(bundleFile(), original);
+      fs.writeFileSync(cacheFile(), built);
     }
   });
 });

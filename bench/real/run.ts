@@ -20,7 +20,7 @@
  *
  *   bash bench/real/run.sh [--reps 5] [--sizes 200,1000] [--timer gnu|python]
  *                          [--no-shared] [--plan extra.json]... [--clean-node-env]
- *   bash bench/real/run.sh --instructions [--reps 3] [--sizes 200,1000] [--no-shared] [--plan extra.json]... [--clean-node-env]
+ *   bash bench/real/run.sh --instructions [--as-shipped] [--reps 3] [--sizes 200,1000] [--no-shared] [--plan extra.json]... [--clean-node-env]
  *
  * Every run also measures Node's own start, `node -e 0`, beside each plan (interleaved with its
  * other commands), because it is a fixed share of both Node commands that jq does not pay and
@@ -33,7 +33,10 @@
  * than CPU time with the machine's load (V8's helper threads and time-driven GC steps still move a
  * run by up to 10 %), and a page fault, which the kernel serves, costs none. The ratios then compare
  * the work the programs do, apart from what a machine charges for fresh memory (see the README). A
- * run takes about 50 times as long as the program alone.
+ * run takes about 50 times as long as the program alone. The Node children run with
+ * `--no-concurrent-recompilation`, so that the count does not depend on when TurboFan's background
+ * compile lands (README.md);
+ * `--as-shipped` counts the commands as they are.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -52,7 +55,7 @@ const TARGETS = { cpuVsFloor: 3.0, cpuVsJq: 1.0, memVsFloor: 2.0 };
 /** The issue holds the real 756 KB plan of /work/shared/plans to a tighter CPU bound (start-up dominates there). */
 const SHARED_CPU_VS_FLOOR = 2.0;
 
-interface Options { reps: number; sizes: number[]; timer: "gnu" | "python"; shared: boolean; extra: string[]; instructions: boolean; cleanNodeEnv: boolean }
+interface Options { reps: number; sizes: number[]; timer: "gnu" | "python"; shared: boolean; extra: string[]; instructions: boolean; asShipped: boolean; cleanNodeEnv: boolean }
 interface Plan { label: string; file: string; resources: number; bytes: number; copies?: number; cpuVsFloor?: number }
 interface Sample { wall: number; cpu: number; user: number; sys: number; rssKb: number; exit: number; othersBusy: number }
 type Tool = "checker" | "floor" | "jq" | "start";
@@ -70,7 +73,7 @@ const PY_TIMER = [
 ].join("\n");
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { reps: 5, sizes: [200, 1000], timer: fs.existsSync("/usr/bin/time") ? "gnu" : "python", shared: true, extra: [], instructions: false, cleanNodeEnv: false };
+  const o: Options = { reps: 5, sizes: [200, 1000], timer: fs.existsSync("/usr/bin/time") ? "gnu" : "python", shared: true, extra: [], instructions: false, asShipped: false, cleanNodeEnv: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -84,10 +87,12 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--no-shared") o.shared = false;
     else if (a === "--plan") o.extra.push(path.resolve(value()));
     else if (a === "--instructions") o.instructions = true;
+    else if (a === "--as-shipped") o.asShipped = true;
     else if (a === "--clean-node-env") o.cleanNodeEnv = true;
     else throw new Error(`unknown argument ${a}`);
   }
   if (o.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--sizes takes positive integers, e.g. 200,1000");
+  if (o.asShipped && !o.instructions) throw new Error("--as-shipped goes with --instructions");
   return o;
 }
 
@@ -157,7 +162,9 @@ function largestShared(): Plan | string {
   return { ...planInfo(files[0], `shared largest (${path.basename(files[0]).slice(0, 24)}…)`), cpuVsFloor: SHARED_CPU_VS_FLOOR };
 }
 
-const scratch = path.join(PLANS, "run-tmp");
+// One folder per run: two runs at once (a count beside a timing) would write over each other's
+// outputs and valgrind logs. Removed when the run succeeds; kept, for its stderr.txt, when it fails.
+const scratch = path.join(PLANS, `run-tmp-${process.pid}`);
 const timeFile = path.join(scratch, "rusage.txt");
 const stderrFile = path.join(scratch, "stderr.txt");
 
@@ -234,12 +241,14 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-function commandsFor(plan: Plan): Record<Tool, string[]> {
+/** The commands measured on `plan`, `node` with `flags`. */
+function commandsFor(plan: Plan, { flags = [] }: { flags?: string[] } = {}): Record<Tool, string[]> {
+  const node = [process.execPath, ...flags];
   return {
-    checker: [process.execPath, CLI, "check", "--format", "json", plan.file],
-    floor: [process.execPath, "-e", FLOOR_JS, plan.file],
+    checker: [...node, CLI, "check", "--format", "json", plan.file],
+    floor: [...node, "-e", FLOOR_JS, plan.file],
     jq: ["jq", JQ_FILTER, plan.file],
-    start: [process.execPath, "-e", "0"],
+    start: [...node, "-e", "0"],
   };
 }
 
@@ -363,9 +372,9 @@ function report(results: Result[], o: Options, jq: boolean): void {
  * The instructions `argv` runs in user space, all its threads, as cachegrind counts them. The
  * child's stdout and stderr go to files, as in the CPU runs (valgrind reports to a file of its own).
  */
-function instructionsOf(argv: string[], env: NodeJS.ProcessEnv): number {
+function instructionsOf(argv: string[], env: NodeJS.ProcessEnv, stdoutFile: string): number {
   const log = path.join(scratch, "valgrind.txt");
-  return withOutputFiles(path.join(scratch, "stdout.txt"), (stdio) => {
+  return withOutputFiles(stdoutFile, (stdio) => {
     fs.rmSync(log, { force: true });
     const r = spawnSync("valgrind", ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all-non-file", `--log-file=${log}`, ...argv], { cwd: ROOT, env, stdio });
     const report = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
@@ -375,19 +384,33 @@ function instructionsOf(argv: string[], env: NodeJS.ProcessEnv): number {
   });
 }
 
+/**
+ * Makes V8 compile on the main thread, so that an instruction count does not depend on when a
+ * background compile lands. V8 still takes the build's code cache under it
+ * (__tests__/cli/bundled-cli.test.ts).
+ */
+const COUNTING_FLAGS = ["--no-concurrent-recompilation"];
+
 function countInstructions(plans: Plan[], jq: boolean, o: Options): void {
   const reps = o.reps;
   if (!onPath("valgrind")) throw new Error("valgrind is not on PATH (needed by --instructions)");
   const tools = toolsOf(jq);
-  const giga = (n: number): string => (n / 1e9).toFixed(2);
+  const counted = o.asShipped ? {} : { flags: COUNTING_FLAGS };
+  const out = path.join(scratch, "stdout.txt");
+  const giga = (n: number): string => (n / 1e9).toFixed(3);
   const rows = [["plan", "resources", "MB", ...tools.map((t) => `${t} G instr [range]`), "chk/floor", ...(jq ? ["chk/jq"] : [])]];
   for (const plan of plans) {
     process.stderr.write(`  ${plan.label}:`);
     const counts: Record<Tool, number[]> = { checker: [], floor: [], jq: [], start: [] };
+    // Counted with the flag, the checker must print what it prints without it.
+    const shipped = measure(o.timer, commandsFor(plan).checker, out, nodeEnv(o));
+    if (shipped.exit !== 0 && shipped.exit !== 1) throw new Error(`checker exited ${shipped.exit} on ${plan.file} (expected 0 or 1); stderr in ${stderrFile}`);
+    const expected = sha256(out);
     for (let r = 0; r < reps; r++) {
       for (const t of tools) {
         process.stderr.write(` ${t}`);
-        counts[t].push(instructionsOf(commandsFor(plan)[t], nodeEnv(o)));
+        counts[t].push(instructionsOf(commandsFor(plan, counted)[t], nodeEnv(o), out));
+        if (t === "checker" && sha256(out) !== expected) throw new Error(`counted with ${COUNTING_FLAGS.join(" ")}, the checker printed other bytes on ${plan.file}`);
       }
     }
     process.stderr.write("\n");
@@ -397,6 +420,9 @@ function countInstructions(plans: Plan[], jq: boolean, o: Options): void {
   }
   table(rows, rows[0].map((_, i) => i > 0)).forEach((l) => console.log(l));
   console.log(`G instr = instructions run in user space (valgrind cachegrind, I refs), median of ${reps} run(s) each, ratios of the medians; start = node -e 0`);
+  console.log(o.asShipped
+    ? "counted as shipped (--as-shipped): the checker's count moves with when TurboFan's background compile lands"
+    : `Node children counted with ${COUNTING_FLAGS.join(" ")}; the checker printed the same bytes as without it`);
 }
 
 function main(): void {
@@ -444,6 +470,7 @@ function main(): void {
 
 try {
   main();
+  fs.rmSync(scratch, { recursive: true, force: true });
 } catch (error) {
   console.error(`bench/real: ${(error as Error).message}`);
   process.exit(2);
