@@ -30,13 +30,11 @@
  *
  * `--instructions` counts the instructions each process runs in user space (valgrind's cachegrind,
  * `I refs`, all threads), `--reps` times per tool and plan, and reports medians: they move far less
- * than CPU time with the machine's load (V8's helper threads and time-driven GC steps still move a
- * run by up to 10 %), and a page fault, which the kernel serves, costs none. The ratios then compare
- * the work the programs do, apart from what a machine charges for fresh memory (see the README). A
- * run takes about 50 times as long as the program alone. The Node children run with
- * `--no-concurrent-recompilation`, so that the count does not depend on when TurboFan's background
- * compile lands (README.md);
- * `--as-shipped` counts the commands as they are.
+ * than CPU time with the machine's load, and a page fault, which the kernel serves, costs none. The
+ * ratios then compare the work the programs do, apart from what a machine charges for fresh memory
+ * (see the README). A run takes about 50 times as long as the program alone. The Node children run
+ * with `--no-concurrent-recompilation`, so that the checker's count does not depend on when
+ * TurboFan's background compile lands (README.md); `--as-shipped` counts the commands as they are.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -402,15 +400,15 @@ function countInstructions(plans: Plan[], jq: boolean, o: Options): void {
   for (const plan of plans) {
     process.stderr.write(`  ${plan.label}:`);
     const counts: Record<Tool, number[]> = { checker: [], floor: [], jq: [], start: [] };
-    // Counted with the flag, the checker must print what it prints without it.
-    const shipped = measure(o.timer, commandsFor(plan).checker, out, nodeEnv(o));
-    if (shipped.exit !== 0 && shipped.exit !== 1) throw new Error(`checker exited ${shipped.exit} on ${plan.file} (expected 0 or 1); stderr in ${stderrFile}`);
+    // Counted, the checker must print what the command prints run as shipped, without valgrind.
+    const alone = measure(o.timer, commandsFor(plan).checker, out, nodeEnv(o));
+    if (alone.exit !== 0 && alone.exit !== 1) throw new Error(`checker exited ${alone.exit} on ${plan.file} (expected 0 or 1); stderr in ${stderrFile}`);
     const expected = sha256(out);
     for (let r = 0; r < reps; r++) {
       for (const t of tools) {
         process.stderr.write(` ${t}`);
         counts[t].push(instructionsOf(commandsFor(plan, counted)[t], nodeEnv(o), out));
-        if (t === "checker" && sha256(out) !== expected) throw new Error(`counted with ${COUNTING_FLAGS.join(" ")}, the checker printed other bytes on ${plan.file}`);
+        if (t === "checker" && sha256(out) !== expected) throw new Error(`counted, the checker printed other bytes than run as shipped on ${plan.file}`);
       }
     }
     process.stderr.write("\n");
@@ -422,7 +420,7 @@ function countInstructions(plans: Plan[], jq: boolean, o: Options): void {
   console.log(`G instr = instructions run in user space (valgrind cachegrind, I refs), median of ${reps} run(s) each, ratios of the medians; start = node -e 0`);
   console.log(o.asShipped
     ? "counted as shipped (--as-shipped): the checker's count moves with when TurboFan's background compile lands"
-    : `Node children counted with ${COUNTING_FLAGS.join(" ")}; the checker printed the same bytes as without it`);
+    : `Node children counted with ${COUNTING_FLAGS.join(" ")}; the checker printed the same bytes as run as shipped`);
 }
 
 function main(): void {
