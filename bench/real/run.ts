@@ -240,7 +240,7 @@ function median(xs: number[]): number {
 }
 
 /** The commands measured on `plan`, `node` with `flags`. */
-function commandsFor(plan: Plan, { flags = [] }: { flags?: string[] } = {}): Record<Tool, string[]> {
+function commandsFor(plan: Plan, flags: readonly string[] = []): Record<Tool, string[]> {
   const node = [process.execPath, ...flags];
   return {
     checker: [...node, CLI, "check", "--format", "json", plan.file],
@@ -382,18 +382,14 @@ function instructionsOf(argv: string[], env: NodeJS.ProcessEnv, stdoutFile: stri
   });
 }
 
-/**
- * Makes V8 compile on the main thread, so that an instruction count does not depend on when a
- * background compile lands. V8 still takes the build's code cache under it
- * (__tests__/cli/bundled-cli.test.ts).
- */
+/** See the header; V8 still takes the build's code cache under it (__tests__/cli/bundled-cli.test.ts). */
 const COUNTING_FLAGS = ["--no-concurrent-recompilation"];
 
 function countInstructions(plans: Plan[], jq: boolean, o: Options): void {
   const reps = o.reps;
   if (!onPath("valgrind")) throw new Error("valgrind is not on PATH (needed by --instructions)");
   const tools = toolsOf(jq);
-  const counted = o.asShipped ? {} : { flags: COUNTING_FLAGS };
+  const flags = o.asShipped ? [] : COUNTING_FLAGS;
   const out = path.join(scratch, "stdout.txt");
   const giga = (n: number): string => (n / 1e9).toFixed(3);
   const rows = [["plan", "resources", "MB", ...tools.map((t) => `${t} G instr [range]`), "chk/floor", ...(jq ? ["chk/jq"] : [])]];
@@ -407,7 +403,7 @@ function countInstructions(plans: Plan[], jq: boolean, o: Options): void {
     for (let r = 0; r < reps; r++) {
       for (const t of tools) {
         process.stderr.write(` ${t}`);
-        counts[t].push(instructionsOf(commandsFor(plan, counted)[t], nodeEnv(o), out));
+        counts[t].push(instructionsOf(commandsFor(plan, flags)[t], nodeEnv(o), out));
         if (t === "checker" && sha256(out) !== expected) throw new Error(`counted, the checker printed other bytes than run as shipped on ${plan.file}`);
       }
     }
