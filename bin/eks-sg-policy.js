@@ -8,8 +8,9 @@
 // a program that imports the checker keeps its own settings.
 // TurboFan compiles only the functions whose names begin with `hot` (__tests__/cli/bundled-cli.test.ts
 // lists them): the byte loop that finds where each piece of a plan ends (hotEndOfValue in
-// checker/load/plan-pieces.ts) and the walk that merges each planned value with its unknown marks
-// (hotMergeUnknown in checker/model/merge-unknown.ts). A check is one short pass, and optimising
+// checker/load/plan-pieces.ts), the walk that bounds the depth of a large plan's changes
+// (hotCutBelow in checker/load/bound-depth.ts) and the walk that merges each planned value with its
+// unknown marks (hotMergeUnknown in checker/model/merge-unknown.ts). A check is one short pass, and optimising
 // every hot function on a helper thread cost more CPU than the optimised code saved.
 // Everything else runs in the baseline compiler (Sparkplug).
 // Measured the same way, medians of 7 interleaved runs (3 at 45 MB), byte-identical output: a 7 MB plan

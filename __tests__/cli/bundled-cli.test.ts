@@ -153,13 +153,13 @@ describe("the code cache the build makes (scripts/code-cache.js)", () => {
   });
 });
 
-test("TurboFan compiles the two functions its flag names by prefix, and no other function of the bundle", () => {
+test("TurboFan compiles the three functions its flag names by prefix, and no other function of the bundle", () => {
   const prefix = /--turbo-filter=([A-Za-z_$][\w$]*)\*/.exec(fs.readFileSync(bin, "utf8"))?.[1];
   expect(prefix).toBe("hot");
   // V8 matches the filter against every function's name, the dependencies' included.
   const bundle = fs.readFileSync(path.join(scratch, "dist/cli.js"), "utf8");
   const named = [...bundle.matchAll(new RegExp(`\\b(?:function\\s+|(?:const|let|var)\\s+)(${prefix}[\\w$]*)`, "g"))].map((m) => m[1]);
-  expect(named.sort()).toEqual(["hotEndOfValue", "hotMergeUnknown"]);
+  expect(named.sort()).toEqual(["hotCutBelow", "hotEndOfValue", "hotMergeUnknown"]);
 });
 
 test("--debug traces name the TypeScript sources, not lines of the bundle", () => {

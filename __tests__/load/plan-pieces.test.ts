@@ -184,6 +184,72 @@ describe("parsePlanInPieces", () => {
       expectSameDocument(fromMemory(JSON.stringify(document)), whole);
     });
   });
+
+  describe("resource_changes in batches: each cut where terraform ends one entry and begins the next", () => {
+    /** `count` entries as terraform writes them, address first, each holding `extra(i)`. */
+    const changes = (count: number, extra: (i: number) => unknown = () => null): Json[] =>
+      Array.from({ length: count }, (_, i) => ({
+        address: `aws_security_group.s${i}`,
+        mode: "managed",
+        type: "aws_security_group",
+        name: `s${i}`,
+        change: { actions: ["create"], before: null, after: { name: `s${i}`, extra: extra(i) }, after_unknown: { id: true } },
+      }));
+    const planOf = (resourceChanges: Json[], after: Json = {}): Json => ({ format_version: "1.2", planned_values: { root_module: {} }, resource_changes: resourceChanges, ...after });
+    /** Windows that hold no entry whole, one or a few, many, and all of them. */
+    const BATCHING = [7, 300, 1000, 5000, undefined];
+    const parsesIn = (read: () => unknown): number => {
+      const parse = jest.spyOn(JSON, "parse");
+      try {
+        read();
+        return parse.mock.calls.length;
+      } finally {
+        parse.mockRestore();
+      }
+    };
+
+    test("200 entries in a window that holds them: a few parses, where a window too small for a batch takes one per entry", () => {
+      const document = planOf(changes(200));
+      const text = JSON.stringify(document);
+      expect(parsesIn(() => expectSameDocument(fromOffsets(text), withoutUnread(document)))).toBeLessThan(10);
+      expect(parsesIn(() => expectSameDocument(fromOffsets(text, 7), withoutUnread(document)))).toBeGreaterThan(200);
+    });
+
+    test.each([
+      ["inside entries: lists of objects that begin with an address", planOf(changes(60, (i) => (i % 5 === 2 ? [{ address: "10.0.0.1" }, { address: "10.0.0.2" }] : [])))],
+      ["after the list: configuration lists resources by address", planOf(changes(60), { configuration: { root_module: { resources: [{ address: "aws_security_group.s0", mode: "managed" }, { address: "aws_security_group.s1", mode: "managed" }] } } })],
+      ["after the list: prior_state lists resources by address", planOf(changes(60), { prior_state: { values: { root_module: { resources: [{ address: "aws_vpc.a" }, { address: "aws_vpc.b" }] } } } })],
+    ])("the same bytes %s: those cuts do not parse, and the document is the same", (_name, document) => {
+      const text = JSON.stringify(document);
+      expect(text.split('},{"address":"').length - 1).toBeGreaterThan(59);
+      for (const windowBytes of BATCHING) expectSameDocument(fromOffsets(text, windowBytes), withoutUnread(document));
+      expectSameDocument(fromMemory(text), withoutUnread(document));
+    });
+
+    test("a cut that does not parse is not tried again: the entries before it are read one by one", () => {
+      const document = planOf(changes(60), { configuration: { root_module: { resources: [{ address: "aws_security_group.s0" }, { address: "aws_security_group.s1" }] } } });
+      const text = JSON.stringify(document);
+      // The window's last cut lies in configuration: one batch that fails, then one parse per entry.
+      expect(parsesIn(() => expectSameDocument(fromMemory(text), withoutUnread(document)))).toBeLessThan(60 + 10);
+    });
+
+    test("a deep entry among many is bounded as boundDepth bounds the whole document", () => {
+      let deep: unknown = "bottom";
+      for (let level = 0; level < MAX_DEPTH; level++) deep = { v: deep };
+      const document = planOf(changes(60, (i) => (i === 41 ? deep : null)));
+      const text = JSON.stringify(document);
+      const whole = withoutUnread(JSON.parse(text) as Json);
+      expect(boundDepth(whole)).toBe(1);
+      for (const windowBytes of BATCHING) expectSameDocument(fromOffsets(text, windowBytes), whole);
+      expectSameDocument(fromMemory(text), whole);
+    });
+
+    test("a broken entry among many: undefined, so the text is parsed whole", () => {
+      const text = JSON.stringify(planOf(changes(60))).replace('"name":"s41"', '"name":"s41",');
+      for (const windowBytes of BATCHING) expect(fromOffsets(text, windowBytes)).toBeUndefined();
+      expect(fromMemory(text)).toBeUndefined();
+    });
+  });
 });
 
 /** Plans made here by terraform (ASCII, in terraform's order: every one is read in pieces). */

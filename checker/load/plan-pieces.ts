@@ -2,8 +2,8 @@
  * Parses a large plan piece by piece instead of as one text (issue #13). On the machines we measured,
  * a fresh page of memory costs about as much as parsing it: reading a 36 MB plan whole and turning
  * it into one string touched 73 MB before `JSON.parse` began. Here the bytes pass through one small
- * window that is used again and again; each member of the top level and each entry of
- * `resource_changes` becomes a short string that `JSON.parse` reads and the young generation drops.
+ * window that is used again and again; each member of the top level, and each batch of entries of
+ * `resource_changes` (see `entries`), becomes a string that `JSON.parse` reads and that is dropped.
  *
  * Three sections, which nothing reads, are not parsed at all: `planned_values.root_module` — about
  * 40 % of a plan, the same resources `resource_changes` lists — `resource_drift` and
@@ -203,6 +203,19 @@ class Window {
     return -1;
   }
 
+  /**
+   * Where the last `pattern` starts that lies wholly in `[from, from + span)`, reading from `from`
+   * when the window holds less than half of that; -1 when there is none, or when the window is too
+   * small to hold it.
+   */
+  findLast(pattern: Uint8Array, from: number, span: number): number {
+    if (!this.hold(from)) return -1;
+    if (this.end - from < Math.min(span, this.bytes.length) / 2 && this.end < this.source.size) this.readFrom(from);
+    const last = Math.min(this.end, from + span) - pattern.length - this.start;
+    const found = last < from - this.start ? -1 : this.bytes.lastIndexOf(pattern, last);
+    return found >= from - this.start ? this.start + found : -1;
+  }
+
   /** The byte at `at`, or -1 past the end. */
   byte(at: number): number {
     return this.hold(at) ? this.bytes[at - this.start] : -1;
@@ -285,17 +298,57 @@ function members(window: Window, at: number, member: (key: string, start: number
   }
 }
 
-/** The entries of the list at `at`, each parsed on its own. */
-function entries(window: Window, at: number): { value: unknown[]; end: number } {
+/**
+ * What terraform writes between two entries of `resource_changes`: each begins with its address.
+ * In valid JSON these bytes cannot lie inside a string (its quotes would be escaped), but they do
+ * lie inside an entry that lists objects beginning with an address, and after the list
+ * (`configuration` and `prior_state` list resources so); a batch cut there does not parse.
+ */
+const BETWEEN_ENTRIES = Buffer.from('},{"address":"', "latin1");
+
+/**
+ * The entries of the list at `at`. Most are parsed in batches: the text from one entry's start to
+ * the last place in the window where terraform ends an entry and begins the next, as one
+ * `JSON.parse`. A batch that parses is whole entries and nothing else: it starts where an entry
+ * starts, a cut inside an entry leaves it open, and a cut after the list ends the batch's own list
+ * early. So the byte loop does not run over them: even compiled by TurboFan it costs 18 or more
+ * instructions a byte, as V8 checks the array and the stack at every step (issue #13). Their
+ * depth is bounded here instead, while they are still in the cache. After a batch that does not
+ * parse, the entries up to its cut are read one by one, scanned as before.
+ */
+function entries(window: Window, at: number, batchBytes: number): { value: unknown[]; end: number } {
   const list: unknown[] = [];
   let i = window.skipSpace(window.expect(at, OPEN_BRACKET));
   if (window.byte(i) === CLOSE_BRACKET) return { value: list, end: i + 1 };
+  // Where the last batch that did not parse was cut: entry by entry until past it.
+  let failedCut = -1;
   for (;;) {
-    const { value, end } = window.value(i);
-    list.push(value);
+    const cut = failedCut < i ? window.findLast(BETWEEN_ENTRIES, i, batchBytes) : -1;
+    const batch = cut > i ? batchOf(window.text(i, cut + 1)) : undefined;
+    let end: number;
+    if (batch !== undefined) {
+      // The batch is the list's entries at depth 2 of the document; as a list of its own, 1.
+      boundDepth(batch, MAX_DEPTH - 1);
+      for (let e = 0; e < batch.length; e++) list.push(batch[e]);
+      end = cut + 1;
+    } else {
+      if (cut > i) failedCut = cut;
+      const entry = window.value(i);
+      list.push(entry.value);
+      end = entry.end;
+    }
     i = window.skipSpace(end);
     if (window.byte(i) === CLOSE_BRACKET) return { value: list, end: i + 1 };
     i = window.skipSpace(window.expect(i, COMMA));
+  }
+}
+
+/** The entries of `text` as a list, or undefined when it is not whole entries. */
+function batchOf(text: string): unknown[] | undefined {
+  try {
+    return JSON.parse(`[${text}]`) as unknown[];
+  } catch {
+    return undefined;
   }
 }
 
@@ -350,7 +403,7 @@ export function parsePlanInPieces(source: ByteSource, { whole, windowBytes = WIN
         if (first && key !== "format_version") throw new NotPiecewise();
         first = false;
         if (key === "resource_drift" || key === "relevant_attributes") return SKIPPED(window, start);
-        if (key === "resource_changes") return entries(window, start);
+        if (key === "resource_changes") return entries(window, start, windowBytes);
         if (key !== "planned_values" || window.byte(start) !== OPEN_BRACE) return window.value(start);
         const planned: Record<string, unknown> = {};
         const plannedEnd = members(window, start, (inner, at) => (inner === "root_module" ? skipRootModule(window, at) : window.value(at)), planned);
