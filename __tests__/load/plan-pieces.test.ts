@@ -208,11 +208,12 @@ describe("parsePlanInPieces", () => {
       }
     };
 
-    test("200 entries in a window that holds them: a few parses, where a window too small for a batch takes one per entry", () => {
-      const document = planOf(changes(200));
+    test("700 entries, 145 KB: a few batches, where a window too small for one takes a parse per entry", () => {
+      const document = planOf(changes(700));
       const text = JSON.stringify(document);
-      expect(parsesIn(() => expectSameDocument(fromOffsets(text), withoutUnread(document)))).toBeLessThan(10);
-      expect(parsesIn(() => expectSameDocument(fromOffsets(text, 7), withoutUnread(document)))).toBeGreaterThan(200);
+      expect(text.length).toBeGreaterThan(2 * 2 ** 16);
+      for (const read of [() => fromOffsets(text), () => fromMemory(text)]) expect(parsesIn(() => expectSameDocument(read(), withoutUnread(document)))).toBeLessThan(15);
+      expect(parsesIn(() => expectSameDocument(fromOffsets(text, 7), withoutUnread(document)))).toBeGreaterThan(700);
     });
 
     test.each([
