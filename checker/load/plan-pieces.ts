@@ -329,8 +329,8 @@ const BETWEEN_ENTRIES = Buffer.from('},{"address":"', "latin1");
 
 /**
  * The entries of the list at `at`. Most are parsed in batches: the text from one entry's start to
- * the last place in the window where terraform ends an entry and begins the next, as one
- * `JSON.parse`. A batch that parses is whole entries and nothing else: it starts where an entry
+ * the last place within `batchBytes` of it where terraform ends an entry and begins the next, as
+ * one `JSON.parse`. A batch that parses is whole entries and nothing else: it starts where an entry
  * starts, a cut inside an entry leaves it open, and a cut after the list ends the batch's own list
  * early. So the byte loop does not run over them: even compiled by TurboFan it costs 18 or more
  * instructions a byte, as V8 checks the array and the stack at every step (issue #13). Their
