@@ -329,22 +329,22 @@ const BETWEEN_ENTRIES = Buffer.from('},{"address":"', "latin1");
 
 /**
  * The entries of the list at `at`. Most are parsed in batches: the text from one entry's start to
- * the last place within `batchBytes` of it where terraform ends an entry and begins the next, as
- * one `JSON.parse`. A batch that parses is whole entries and nothing else: it starts where an entry
+ * the last place within `BATCH_BYTES` of it (and in the window) where terraform ends an entry and
+ * begins the next, as one `JSON.parse`. A batch that parses is whole entries and nothing else: it starts where an entry
  * starts, a cut inside an entry leaves it open, and a cut after the list ends the batch's own list
  * early. So the byte loop does not run over them: even compiled by TurboFan it costs 18 or more
  * instructions a byte, as V8 checks the array and the stack at every step (issue #13). Their
  * depth is bounded here instead, while they are still in the cache. After a batch that does not
  * parse, the entries up to its cut are read one by one, scanned as before.
  */
-function entries(window: Window, at: number, batchBytes: number): { value: unknown[]; end: number } {
+function entries(window: Window, at: number): { value: unknown[]; end: number } {
   const list: unknown[] = [];
   let i = window.skipSpace(window.expect(at, OPEN_BRACKET));
   if (window.byte(i) === CLOSE_BRACKET) return { value: list, end: i + 1 };
   // Where the last batch that did not parse was cut: entry by entry until past it.
   let failedCut = -1;
   for (;;) {
-    const cut = failedCut < i ? window.findLast(BETWEEN_ENTRIES, i, batchBytes) : -1;
+    const cut = failedCut < i ? window.findLast(BETWEEN_ENTRIES, i, BATCH_BYTES) : -1;
     const batch = cut > i ? batchOf(window.listText(i, cut + 1)) : undefined;
     let end: number;
     if (batch !== undefined) {
@@ -424,7 +424,7 @@ export function parsePlanInPieces(source: ByteSource, { whole, windowBytes = WIN
         if (first && key !== "format_version") throw new NotPiecewise();
         first = false;
         if (key === "resource_drift" || key === "relevant_attributes") return SKIPPED(window, start);
-        if (key === "resource_changes") return entries(window, start, Math.min(windowBytes, BATCH_BYTES));
+        if (key === "resource_changes") return entries(window, start);
         if (key !== "planned_values" || window.byte(start) !== OPEN_BRACE) return window.value(start);
         const planned: Record<string, unknown> = {};
         const plannedEnd = members(window, start, (inner, at) => (inner === "root_module" ? skipRootModule(window, at) : window.value(at)), planned);
