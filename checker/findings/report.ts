@@ -143,7 +143,8 @@ let crypto: typeof import("node:crypto") | undefined;
 
 /**
  * The first 32 hex digits of the SHA-256 of the parts. Node's crypto module loads on first use: it
- * brings some fifteen modules with it, a few ms of a run that has no finding (issue #13). The
+ * brings some fifteen modules with it, a few ms of a program that makes no finding (the command
+ * loads it before it sets V8's flags instead: bin/eks-sg-policy.js; issue #13). The
  * one-shot `crypto.hash` (Node 20.12 and later) makes no Hash object: 400 digests cost 1.2 M
  * instructions instead of 14 M with `createHash`; older Nodes take the same digest that way.
  */
