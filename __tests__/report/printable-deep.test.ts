@@ -11,6 +11,9 @@ class Opaque {
 
 test.each([
   ["a string", "a\nb", "a\\nb"],
+  ["a string with nothing to escape, non-ASCII included", "plain ✓ text", "plain ✓ text"],
+  ["a separator at the end only", "ok\u2029", "ok\\u{2029}"],
+  ["a direction override, then a DEL", "a\u202eb\u007f", "a\\u{202e}b\\u{7f}"],
   ["a list", ["x\ty", 1, null], ["x\\ty", 1, null]],
   ["nested members, in their order", { b: { c: ["\u001b[31m"] }, a: "ok" }, { b: { c: ["\\e[31m"] }, a: "ok" }],
   ["numbers, booleans, null", { n: 1, t: true, z: null }, { n: 1, t: true, z: null }],
