@@ -14,7 +14,7 @@ const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t"
 
 export function printable(text: string): string {
   // Nearly every string has nothing to escape: `search` says so in V8's fast path, where `replace`
-  // with a function calls into the runtime for each string (3,800 resources: 4 M instructions).
+  // with a function calls into the runtime for each string (3,800 resources: 4-9 M instructions).
   if (text.search(UNPRINTABLE) < 0) return text;
   return text.replace(UNPRINTABLE, (c) => NAMED[c] ?? `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
