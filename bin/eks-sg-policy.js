@@ -94,7 +94,10 @@ function loadBundle() {
   return bundle.exports;
 }
 
-/** As the bundle asks it (checker/cli/io.ts): a descriptor that cannot be examined is no file. */
+/**
+ * The question checker/cli/io.ts asks, asked here too because the bundle may load only after the
+ * flags are set: a descriptor that cannot be examined is no file.
+ */
 function isRegularFile(fd) {
   try {
     return require("node:fs").fstatSync(fd).isFile();

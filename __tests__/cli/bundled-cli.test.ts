@@ -39,22 +39,34 @@ test("a check does not load child_process: commander's copy in the bundle loads 
   expect(check.stderr.trim()).toBe("child_process not loaded");
 });
 
+/** A check with findings run under `hook`, its standard output and error each a pipe or a file. */
+function checkWithOutputs(hook: string, stdoutTo: "pipe" | "file", stderrTo: "pipe" | "file") {
+  const files = { stdout: path.join(scratch, "report.json"), stderr: path.join(scratch, "stderr.txt") };
+  const fds = { stdout: fs.openSync(files.stdout, "w"), stderr: fs.openSync(files.stderr, "w") };
+  try {
+    const run = spawnSync(process.execPath, ["-r", hook, bin, "check", fixturePlan("blind-asg-launch-configuration"), "--format", "json"], {
+      encoding: "utf8",
+      stdio: ["ignore", stdoutTo === "pipe" ? "pipe" : fds.stdout, stderrTo === "pipe" ? "pipe" : fds.stderr],
+    });
+    return {
+      status: run.status,
+      stdout: stdoutTo === "pipe" ? run.stdout : fs.readFileSync(files.stdout, "utf8"),
+      stderr: stderrTo === "pipe" ? run.stderr : fs.readFileSync(files.stderr, "utf8"),
+    };
+  } finally {
+    fs.closeSync(fds.stdout);
+    fs.closeSync(fds.stderr);
+  }
+}
+
 // Node makes process.stdout or process.stderr on first use, loading its stream modules (issue #13).
 test("a check written to files makes no stream for them", () => {
   const hook = path.join(scratch, "list-streams.js");
   fs.writeFileSync(hook, 'process.on("exit", () => require("node:fs").writeSync(2, String(process.moduleLoadList.includes("NativeModule internal/fs/sync_write_stream"))));');
-  const out = path.join(scratch, "report.json");
-  const err = path.join(scratch, "stderr.txt");
-  const [stdout, stderr] = [fs.openSync(out, "w"), fs.openSync(err, "w")];
-  try {
-    const run = spawnSync(process.execPath, ["-r", hook, bin, "check", fixturePlan("blind-asg-launch-configuration"), "--format", "json"], { stdio: ["ignore", stdout, stderr] });
-    expect(run.status).not.toBe(2);
-  } finally {
-    fs.closeSync(stdout);
-    fs.closeSync(stderr);
-  }
-  expect(JSON.parse(fs.readFileSync(out, "utf8")).findings.length).toBeGreaterThan(0);
-  expect(fs.readFileSync(err, "utf8")).toBe("false");
+  const run = checkWithOutputs(hook, "file", "file");
+  expect(run.status).not.toBe(2);
+  expect(JSON.parse(run.stdout).findings.length).toBeGreaterThan(0);
+  expect(run.stderr).toBe("false");
 });
 
 // Node's own modules come compiled from a cache V8 takes only under the flags it was made with: one
@@ -71,23 +83,10 @@ test("a check with findings loads no Node module after the bin sets V8's flags, 
       'process.on("exit", () => require("node:fs").writeSync(2, "\\n" + JSON.stringify(process.moduleLoadList.slice(flagsAt).filter((m) => m.startsWith("NativeModule ")))));',
     ].join("\n"),
   );
-  /** The modules loaded after the flags, with standard output and error each a pipe or a file. */
   const loadedAfterFlags = (stdoutTo: "pipe" | "file", stderrTo: "pipe" | "file") => {
-    const files = { stdout: path.join(scratch, "report.json"), stderr: path.join(scratch, "stderr.txt") };
-    const fds = { stdout: fs.openSync(files.stdout, "w"), stderr: fs.openSync(files.stderr, "w") };
-    try {
-      const run = spawnSync(process.execPath, ["-r", hook, bin, "check", fixturePlan("blind-asg-launch-configuration"), "--format", "json"], {
-        encoding: "utf8",
-        stdio: ["ignore", stdoutTo === "pipe" ? "pipe" : fds.stdout, stderrTo === "pipe" ? "pipe" : fds.stderr],
-      });
-      const stdout = stdoutTo === "pipe" ? run.stdout : fs.readFileSync(files.stdout, "utf8");
-      const stderr = stderrTo === "pipe" ? run.stderr : fs.readFileSync(files.stderr, "utf8");
-      expect(JSON.parse(stdout).findings.length).toBeGreaterThan(0);
-      return JSON.parse(stderr.trim().split("\n").pop()!) as string[];
-    } finally {
-      fs.closeSync(fds.stdout);
-      fs.closeSync(fds.stderr);
-    }
+    const run = checkWithOutputs(hook, stdoutTo, stderrTo);
+    expect(JSON.parse(run.stdout).findings.length).toBeGreaterThan(0);
+    return JSON.parse(run.stderr.trim().split("\n").pop()!) as string[];
   };
   // A pipe or a terminal loads node:net when its stream is made; either one alone does.
   expect(loadedAfterFlags("pipe", "pipe")).toEqual([]);
