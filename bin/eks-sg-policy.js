@@ -48,7 +48,9 @@ try {
 }
 // A reader that stops early (| head) ends the output quietly; the exit code stays the check's.
 cli.endQuietlyOnClosedPipes();
-process.exitCode = cli.runCli(process.argv.slice(2));
+// commandIo: the command's own standard streams, and V8's heap set up for a large plan
+// (checker/cli/large-plan-heap.ts).
+process.exitCode = cli.runCli(process.argv.slice(2), cli.commandIo);
 
 /**
  * dist/cli.js, compiled with the V8 code cache the build keeps beside it (dist/cli.js.cache,

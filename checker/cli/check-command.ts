@@ -5,7 +5,7 @@
 import path from "node:path";
 import { UsageError } from "../errors";
 import { isFailing, judgedInputs, type Report } from "../findings/report";
-import { loadInput } from "../load/load-inputs";
+import { inputFileBytes, loadInput, readStandardInput, STDIN } from "../load/load-inputs";
 import type { LoadedInput } from "../load/plan-document";
 import { modelInputs } from "../model/join-inputs";
 import type { ResourceGraph } from "../model/resource-graph";
@@ -31,16 +31,24 @@ export interface CheckFlags extends SettingsFlags {
 
 /**
  * Loads every input and models them as one world (with the context inputs), showing progress on
- * a terminal when there are several.
+ * a terminal when there are several. `io.beforeReading` is told each file's or standard input's
+ * size before it is parsed.
  */
 export function modelCommandInputs(inputs: readonly string[], contexts: readonly string[], io: CliIo): ResourceGraph[] {
   const names = [...inputs, ...contexts];
   const progress = names.length > 1 && io.stderrIsTty === true;
   const loaded: LoadedInput[][] = [[], []];
+  const { beforeReading } = io;
+  const readStdin = beforeReading === undefined ? io.readStdin : () => {
+    const bytes = (io.readStdin ?? readStandardInput)();
+    beforeReading(bytes.length);
+    return bytes;
+  };
   names.forEach((input, i) => {
     if (progress) io.stderr(`\r\u001b[2Kreading ${i + 1}/${names.length}: ${input}`);
+    if (beforeReading !== undefined && input !== STDIN) beforeReading(inputFileBytes(input));
     const context = i >= inputs.length;
-    loaded[context ? 1 : 0].push(...loadInput(input, io.readStdin, context ? "context" : "subject"));
+    loaded[context ? 1 : 0].push(...loadInput(input, readStdin, context ? "context" : "subject"));
   });
   if (progress) io.stderr("\r\u001b[2K");
   // The documents were loaded here and are read no more.

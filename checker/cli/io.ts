@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { UsageError } from "../errors";
+import { heapForLargePlans } from "./large-plan-heap";
 import type { CommandRunner } from "./command-runner";
 import type { OpenTerminal } from "./confirm";
 import { whyNotWritten } from "./write-failure";
@@ -22,6 +23,8 @@ export interface CliIo {
   readonly terminal?: OpenTerminal;
   /** The clock waiver expiry is judged by. */
   readonly now?: () => Date;
+  /** Told the size of each file or standard input `check` reads, before it is parsed. */
+  readonly beforeReading?: (bytes: number) => void;
 }
 
 /**
@@ -70,23 +73,31 @@ export function isRegularFile(fd: 1 | 2): boolean {
   return regularFile[fd]!;
 }
 
-// Asked when read, and never of a regular file (no terminal, no width): the first use of
-// process.stdout or process.stderr loads Node's stream modules, a few ms of every run (issue #13).
-export const processIo: CliIo = {
-  stdout: writeStdout,
-  stderr: (text) => process.stderr.write(text),
-  get stdoutIsTty() {
-    return !isRegularFile(1) && process.stdout.isTTY === true;
-  },
-  get stderrIsTty() {
-    return !isRegularFile(2) && process.stderr.isTTY === true;
-  },
-  get columns() {
-    return isRegularFile(1) ? undefined : process.stdout.columns;
-  },
-  env: process.env,
-  cwd: process.cwd(),
-};
+export const processIo: CliIo = processIoWith();
+
+/** The command's own process (bin/eks-sg-policy.js): V8's heap is set up for a large plan. */
+export const commandIo: CliIo = processIoWith(heapForLargePlans());
+
+function processIoWith(beforeReading?: (bytes: number) => void): CliIo {
+  // Asked when read, and never of a regular file (no terminal, no width): the first use of
+  // process.stdout or process.stderr loads Node's stream modules, a few ms of every run (issue #13).
+  return {
+    stdout: writeStdout,
+    stderr: (text) => process.stderr.write(text),
+    get stdoutIsTty() {
+      return !isRegularFile(1) && process.stdout.isTTY === true;
+    },
+    get stderrIsTty() {
+      return !isRegularFile(2) && process.stderr.isTTY === true;
+    },
+    get columns() {
+      return isRegularFile(1) ? undefined : process.stdout.columns;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+    ...(beforeReading ? { beforeReading } : {}),
+  };
+}
 
 /** Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
 export function useColor(io: CliIo): boolean {

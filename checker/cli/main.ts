@@ -18,7 +18,7 @@ import { policies as builtInPolicies } from "../../policies";
 
 export { EXIT } from "./exit-codes";
 export { endQuietlyOnClosedPipes } from "./closed-pipe";
-export type { CliIo } from "./io";
+export { commandIo, type CliIo } from "./io";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 

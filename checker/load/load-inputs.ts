@@ -152,7 +152,7 @@ function readFile(input: string): Uint8Array {
 }
 
 /** Loads one command-line input (a path or `-`). */
-export function loadInput(input: string, readStdin: () => Uint8Array = () => fs.readFileSync(0), role: InputRole = "subject"): LoadedInput[] {
+export function loadInput(input: string, readStdin: () => Uint8Array = readStandardInput, role: InputRole = "subject"): LoadedInput[] {
   if (input === STDIN) return loadRead(readStdin, "<stdin>", undefined, role);
   let stat: fs.Stats;
   try {
@@ -204,6 +204,16 @@ export function synthFolderOf(input: string, stat: fs.Stats | undefined = statOr
   if (input === STDIN || stat === undefined) return undefined;
   if (stat.isDirectory()) return [input, path.join(input, "cdktf.out")].find((candidate) => fs.existsSync(path.join(candidate, "manifest.json")));
   return path.basename(input) === "manifest.json" ? path.dirname(input) : undefined;
+}
+
+export function readStandardInput(): Uint8Array {
+  return fs.readFileSync(0);
+}
+
+/** The bytes of a plan or cdk.tf.json file given as an input; 0 for a folder, `-` or a missing path. */
+export function inputFileBytes(input: string): number {
+  const stat = statOrUndefined(input);
+  return stat?.isFile() ? stat.size : 0;
 }
 
 function statOrUndefined(input: string): fs.Stats | undefined {
