@@ -28,12 +28,10 @@ export const LARGE_PLAN_BYTES = 5 * 2 ** 20;
  */
 export function heapForLargePlans(threshold = LARGE_PLAN_BYTES, collect: () => void = collectWithRoomToGrow): (bytes: number) => void {
   let total = 0;
-  let done = false;
   return (bytes) => {
+    const before = total;
     total += bytes;
-    if (done || total < threshold) return;
-    done = true;
-    collect();
+    if (before < threshold && total >= threshold) collect();
   };
 }
 

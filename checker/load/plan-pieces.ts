@@ -332,10 +332,10 @@ const BETWEEN_ENTRIES = Buffer.from('},{"address":"', "latin1");
  * the last place within `BATCH_BYTES` of it (and in the window) where terraform ends an entry and
  * begins the next, as one `JSON.parse`. A batch that parses is whole entries and nothing else: it
  * starts where an entry starts, a cut inside an entry leaves it open, and a cut after the list ends
- * the batch's own list early. So the byte loop does not run over them: even compiled by TurboFan it costs 18 or more
- * instructions a byte, as V8 checks the array and the stack at every step (issue #13). Their
- * depth is bounded here instead, while they are still in the cache. After a batch that does not
- * parse, the entries up to its cut are read one by one, scanned as before.
+ * the batch's own list early. So the byte loop does not run over them: even compiled by TurboFan
+ * it costs 18 or more instructions a byte, as V8 checks the array and the stack at every step
+ * (issue #13). Their depth is bounded here instead, while they are still in the cache. After a
+ * batch that does not parse, the entries up to its cut are read one by one, scanned as before.
  */
 function entries(window: Window, at: number): { value: unknown[]; end: number } {
   const list: unknown[] = [];
