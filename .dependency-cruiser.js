@@ -25,7 +25,8 @@ const GLOBS = "^checker/picomatch\\.ts$";
 module.exports = {
   forbidden: [
     { name: "no-circular", comment: "no import cycles", severity: "error", from: {}, to: { circular: true } },
-    layer("load", "^checker/load/", [ERRORS]),
+    // add-to-list.ts imports nothing: the lists' helpers, which the loader's walks use too.
+    layer("load", "^checker/load/", [ERRORS, "^checker/model/add-to-list\\.ts$"]),
     layer("model", "^checker/model/", ["^checker/load/", ERRORS]),
     layer("eks", "^checker/eks/", ["^checker/model/", "^checker/load/", GLOBS]),
     layer("policy", "^checker/policy/", ["^checker/eks/", "^checker/model/", "^checker/load/", ERRORS]),

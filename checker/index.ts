@@ -55,8 +55,10 @@ export { applyWaivers, loadWaiversFile, compileAddressGlob, addressGlobProblem, 
 
 /**
  * Loads plan JSON files, cdk.tf.json files or cdktf.out folders; throws `InputError` on bad input.
- * A plan of 2 MB or more comes without `planned_values.root_module` and `resource_drift`, which
- * nothing in the checker reads (`resource_changes` lists the same resources).
+ * A plan of 2 MB or more comes without `planned_values.root_module`, `resource_drift` and
+ * `relevant_attributes`, which nothing in the checker reads (`resource_changes` lists the same
+ * resources), and with each change's sensitive marks that hold no `true` as `false`, as the model
+ * reads them.
  */
 export function loadPlan(...paths: string[]): LoadedInput[] {
   return loadInputs(paths);

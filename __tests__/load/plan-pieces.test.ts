@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadBytes, loadInput, loadInputs, loadText } from "../../checker/load/load-inputs";
 import { boundDepth, MAX_DEPTH } from "../../checker/load/bound-depth";
+import { withUnmarkedAsFalse } from "../../checker/load/sensitive-marks";
 import { fileSource, memorySource, MIN_PLAN_BYTES, parsePlanInPieces } from "../../checker/load/plan-pieces";
 import { buildGraph } from "../../checker/model/resource-graph";
 import { instancesFromPlan } from "../../checker/model/from-plan";
@@ -31,9 +32,13 @@ function fromOffsets(text: string, windowBytes?: number): Json | undefined {
   return parsePlanInPieces(memorySource(Buffer.from(text, "utf8")), { windowBytes });
 }
 
-/** What the pieces must give: the document without the unread sections, keys in order. */
+/**
+ * What the pieces must give: the document without the unread sections, keys in order, and each
+ * change's sensitive marks that hold no `true` as `false` (sensitive-marks.test.ts).
+ */
 function withoutUnread(document: Json): Json {
   const { resource_drift: _drift, relevant_attributes: _relevant, ...rest } = document;
+  if (Array.isArray(rest.resource_changes)) rest.resource_changes = (structuredClone(rest.resource_changes) as unknown[]).map(withUnmarkedAsFalse);
   const planned = document.planned_values as Json | undefined;
   if (planned === undefined || planned === null || typeof planned !== "object") return rest;
   const { root_module: _root, ...keptPlanned } = planned;
@@ -52,8 +57,8 @@ const plan: Json = {
   planned_values: { outputs: { ids: { sensitive: true, value: ["sg-1"] } }, root_module: { resources: [{ address: "aws_security_group.a", values: { description: "}]\\\"{" } }] } },
   resource_drift: [{ address: "aws_security_group.old", change: { actions: ["update"] } }],
   resource_changes: [
-    { address: "aws_security_group.a", mode: "managed", type: "aws_security_group", name: "a", change: { actions: ["create"], before: null, after: { name: "a\\", description: "}\"]" }, after_unknown: { id: true } } },
-    { address: "aws_security_group.b", mode: "managed", type: "aws_security_group", name: "b", index: 0, change: { actions: ["no-op"], before: { port: -1.5e3 }, after: { port: -1.5e3 } } },
+    { address: "aws_security_group.a", mode: "managed", type: "aws_security_group", name: "a", change: { actions: ["create"], before: null, after: { name: "a\\", description: "}\"]" }, after_unknown: { id: true }, before_sensitive: false, after_sensitive: { tags: {} } } },
+    { address: "aws_security_group.b", mode: "managed", type: "aws_security_group", name: "b", index: 0, change: { actions: ["no-op"], before: { port: -1.5e3 }, after: { port: -1.5e3 }, before_sensitive: { port: true }, after_sensitive: { port: true } } },
   ],
   configuration: { root_module: {} },
   relevant_attributes: [{ resource: "aws_security_group.a", attribute: ["id"] }],
@@ -64,6 +69,13 @@ const plan: Json = {
 describe("parsePlanInPieces", () => {
   test("bytes in memory: the plan without the unread sections, keys in order", () => {
     expectSameDocument(fromMemory(JSON.stringify(plan)), withoutUnread(plan));
+  });
+
+  test("a change's sensitive marks that hold no true are false, whether its entry is read alone or in a batch; marks with a true are kept", () => {
+    const marks = (document: Json | undefined) => (document!.resource_changes as { change: Json }[]).map((entry) => entry.change.after_sensitive);
+    expect(marks(fromMemory(JSON.stringify(plan)))).toEqual([false, { port: true }]);
+    const many = { ...plan, resource_changes: Array.from({ length: 700 }, (_, i) => (plan.resource_changes as Json[])[i % 2]) };
+    for (const windowBytes of [7, undefined]) expect(marks(fromOffsets(JSON.stringify(many), windowBytes))).toEqual(Array.from({ length: 700 }, (_, i) => (i % 2 === 0 ? false : { port: true })));
   });
 
   describe.each(WINDOWS)("window of %s bytes", (windowBytes) => {
@@ -193,7 +205,7 @@ describe("parsePlanInPieces", () => {
         mode: "managed",
         type: "aws_security_group",
         name: `s${i}`,
-        change: { actions: ["create"], before: null, after: { name: `s${i}`, extra: extra(i) }, after_unknown: { id: true } },
+        change: { actions: ["create"], before: null, after: { name: `s${i}`, extra: extra(i) }, after_unknown: { id: true }, before_sensitive: false, after_sensitive: i % 7 === 3 ? { extra: true } : { extra: [] } },
       }));
     const planOf = (resourceChanges: Json[], after: Json = {}): Json => ({ format_version: "1.2", planned_values: { root_module: {} }, resource_changes: resourceChanges, ...after });
     /** Windows that hold no entry whole, one or a few, many, and all of them. */

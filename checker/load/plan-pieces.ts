@@ -9,8 +9,9 @@
  * 40 % of a plan, the same resources `resource_changes` lists — `resource_drift` and
  * `relevant_attributes` (3 % of the benchmark's plans). root_module is not even scanned when what
  * terraform writes after it is found (skipRootModule). The document is what `JSON.parse` gives for
- * the whole text, less those three, bounded in depth (bound-depth.ts); the scan measures the depth
- * of what it keeps, so the bound walks the document only when something lies that deep.
+ * the whole text, less those three, bounded in depth (bound-depth.ts), with the sensitive marks of
+ * a change that hold no `true` as `false` (sensitive-marks.ts); the scan measures the depth of what
+ * it keeps, so the bound walks the document only when something lies that deep.
  *
  * Anything unusual gives `undefined`, and the caller parses the whole text as it is (with
  * `JSON.parse`'s errors): not an object, `format_version` not first (terraform writes it first; a
@@ -21,6 +22,7 @@
 import { isAscii } from "node:buffer";
 import fs from "node:fs";
 import { boundDepth, MAX_DEPTH } from "./bound-depth";
+import { withUnmarkedAsFalse } from "./sensitive-marks";
 import { setOwn } from "./own-member";
 
 const QUOTE = 0x22;
@@ -350,12 +352,12 @@ function entries(window: Window, at: number): { value: unknown[]; end: number } 
     if (batch !== undefined) {
       // The batch is the list's entries at depth 2 of the document; as a list of its own, 1.
       boundDepth(batch, MAX_DEPTH - 1);
-      for (let e = 0; e < batch.length; e++) list.push(batch[e]);
+      for (let e = 0; e < batch.length; e++) list.push(withUnmarkedAsFalse(batch[e]));
       end = cut + 1;
     } else {
       if (cut > i) failedCut = cut;
       const entry = window.value(i);
-      list.push(entry.value);
+      list.push(withUnmarkedAsFalse(entry.value));
       end = entry.end;
     }
     i = window.skipSpace(end);

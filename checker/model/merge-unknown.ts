@@ -5,8 +5,8 @@
  * built only for an unknown leaf.
  */
 import { setOwn } from "../load/own-member";
-import { pushed } from "./add-to-list";
 import type { JsonValue } from "../load/plan-document";
+import { anyMark } from "../load/sensitive-marks";
 import type { SensitiveTree } from "./resource-instance";
 import type { Path, Unknown, Value } from "./value";
 
@@ -141,35 +141,6 @@ export function hotMergeUnknown(after: JsonValue | undefined, unknown: JsonValue
     place(item.parent, item.key, item.after as Value | undefined, false);
   }
   return result;
-}
-
-/**
- * Whether a `true` lies anywhere in the marks. It runs on both marks of every resource, nearly
- * always to find none: indexes and a for-in, not `Object.values`, which made an array per
- * container (19,000 resources: 24 of 480 MB allocated), and a stack made only for nested marks
- * (issue #13).
- */
-function anyMark(marks: JsonValue[] | { [key: string]: JsonValue }): boolean {
-  let stack: (JsonValue[] | { [key: string]: JsonValue })[] | undefined;
-  let container: JsonValue[] | { [key: string]: JsonValue } | undefined = marks;
-  while (container !== undefined) {
-    if (Array.isArray(container)) {
-      for (let i = 0; i < container.length; i++) {
-        const mark = container[i];
-        if (mark === true) return true;
-        if (typeof mark === "object" && mark !== null) stack = pushed(stack, mark);
-      }
-    } else {
-      for (const key in container) {
-        if (!Object.hasOwn(container, key)) continue;
-        const mark = container[key];
-        if (mark === true) return true;
-        if (typeof mark === "object" && mark !== null) stack = pushed(stack, mark);
-      }
-    }
-    container = stack?.pop();
-  }
-  return false;
 }
 
 /**
