@@ -7,12 +7,12 @@
  * the largest plan in /work/shared/plans. The three commands run interleaved (order rotated every
  * repetition), after one warm-up each; medians are reported.
  *
- * How a child is measured: GNU time (`/usr/bin/time -f '%e %U %S %M' -o <file>`) runs the command
- * and writes the rusage that wait4() returns for it: user and system CPU and the peak resident set
- * (ru_maxrss, KiB) of that process — no sampling, nothing of this Node process is counted. GNU time
- * prints CPU with 10 ms resolution; `--timer python` uses a 10-line python3 wrapper around
- * os.wait4() instead (microsecond resolution, same kernel numbers); it is also the fallback when
- * /usr/bin/time is missing.
+ * How a child is measured: GNU time (`/usr/bin/time -f '%e %U %S %M %R' -o <file>`) runs the
+ * command and writes the rusage that wait4() returns for it: user and system CPU, the peak resident
+ * set (ru_maxrss, KiB) and the minor page faults of that process — no sampling, nothing of this Node
+ * process is counted. GNU time prints CPU with 10 ms resolution; `--timer python` uses a 10-line
+ * python3 wrapper around os.wait4() instead (microsecond resolution, same kernel numbers); it is
+ * also the fallback when /usr/bin/time is missing.
  *
  * The checker's stdout goes to a regular file (not /dev/null) so that every repetition's output can
  * be hashed and compared; writing it costs the child a few ms of system time at most (the output
@@ -55,7 +55,7 @@ const SHARED_CPU_VS_FLOOR = 2.0;
 
 interface Options { reps: number; sizes: number[]; timer: "gnu" | "python"; shared: boolean; extra: string[]; instructions: boolean; asShipped: boolean; cleanNodeEnv: boolean }
 interface Plan { label: string; file: string; resources: number; bytes: number; copies?: number; cpuVsFloor?: number }
-interface Sample { wall: number; cpu: number; user: number; sys: number; rssKb: number; exit: number; othersBusy: number }
+interface Sample { wall: number; cpu: number; user: number; sys: number; rssKb: number; minorFaults: number; exit: number; othersBusy: number }
 type Tool = "checker" | "floor" | "jq" | "start";
 interface Result { plan: Plan; samples: Record<Tool, Sample[]>; outputBytes: number; outputHash: string; exits: number[]; jqOut?: string }
 
@@ -66,7 +66,7 @@ const PY_TIMER = [
   "if pid == 0:",
   "    os.execvp(cmd[0], cmd)",
   "_, status, ru = os.wait4(pid, 0); wall = time.monotonic() - t",
-  "open(out, 'w').write('%.4f %.4f %.4f %d\\n' % (wall, ru.ru_utime, ru.ru_stime, ru.ru_maxrss))",
+  "open(out, 'w').write('%.4f %.4f %.4f %d %d\\n' % (wall, ru.ru_utime, ru.ru_stime, ru.ru_maxrss, ru.ru_minflt))",
   "sys.exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))",
 ].join("\n");
 
@@ -174,10 +174,29 @@ function machineBusySeconds(): number {
   return (total - f[3] - f[4]) / 100;
 }
 
+/**
+ * What this machine charges for a page of memory touched for the first time: a Node child that
+ * fills 128 MiB against `node -e 0`, interleaved, 5 times each. It differs sevenfold between VMs of
+ * one kind (docs/performance.md), and jq touches about twice the pages the checker does, so it
+ * moves the ratio to jq from machine to machine while the work of both stays the same.
+ */
+function freshPageLine(o: Options): string {
+  const fill: Sample[] = [], empty: Sample[] = [];
+  const node = [process.execPath, "-e"];
+  for (let i = 0; i < 5; i++) {
+    fill.push(measure(o.timer, [...node, "Buffer.alloc(128 * 2 ** 20, 1)"], null, nodeEnv(o)));
+    empty.push(measure(o.timer, [...node, "0"], null, nodeEnv(o)));
+  }
+  const med = (xs: Sample[], k: keyof Sample): number => median(xs.map((x) => x[k]));
+  const faults = med(fill, "minorFaults") - med(empty, "minorFaults");
+  const micros = ((med(fill, "cpu") - med(empty, "cpu")) / faults) * 1e6;
+  return `fresh page ${micros.toFixed(1)} µs CPU per page fault (Node filling 128 MiB: ${faults.toFixed(0)} faults more than node -e 0; medians of 5)`;
+}
+
 /** Runs argv once under the timer; stdout to `stdoutFile` (or /dev/null). */
 function measure(timer: Options["timer"], argv: string[], stdoutFile: string | null, env: NodeJS.ProcessEnv): Sample {
   const wrapped = timer === "gnu"
-    ? ["/usr/bin/time", "-f", "%e %U %S %M", "-o", timeFile, ...argv]
+    ? ["/usr/bin/time", "-f", "%e %U %S %M %R", "-o", timeFile, ...argv]
     : ["python3", "-c", PY_TIMER, timeFile, ...argv];
   return withOutputFiles(stdoutFile, (stdio) => {
     fs.rmSync(timeFile, { force: true });
@@ -186,14 +205,14 @@ function measure(timer: Options["timer"], argv: string[], stdoutFile: string | n
     const busy = machineBusySeconds() - busy0;
     const lines = fs.existsSync(timeFile) ? fs.readFileSync(timeFile, "utf8").trim().split("\n") : [];
     // GNU time writes "Command exited with non-zero status N" before the format line.
-    const m = /^([\d.]+) ([\d.]+) ([\d.]+) (\d+)$/.exec(lines[lines.length - 1] ?? "");
+    const m = /^([\d.]+) ([\d.]+) ([\d.]+) (\d+) (\d+)$/.exec(lines[lines.length - 1] ?? "");
     if (r.error || !m) throw new Error(`could not measure ${argv.join(" ")}: ${r.error?.message ?? lines.join(" / ")}\n${fs.readFileSync(stderrFile, "utf8").slice(0, 2000)}`);
-    const [wall, user, sys, rss] = m.slice(1).map(Number);
+    const [wall, user, sys, rss, minorFaults] = m.slice(1).map(Number);
     // What the rest of the machine (other processes, this one, the timer) kept busy while the child ran,
     // as a share of all cores: high values mean the figures were taken on a loaded machine.
     // /proc/stat counts in 10 ms ticks, so runs shorter than half a second give no usable figure (NaN).
     const othersBusy = wall < 0.5 ? NaN : Math.min(1, Math.max(0, busy - (user + sys)) / (wall * os.cpus().length));
-    return { wall, user, sys, cpu: user + sys, rssKb: rss, exit: r.status ?? -1, othersBusy };
+    return { wall, user, sys, cpu: user + sys, rssKb: rss, minorFaults, exit: r.status ?? -1, othersBusy };
   });
 }
 
@@ -326,6 +345,7 @@ function report(results: Result[], o: Options, jq: boolean): void {
   }
   table(rows, head.map((_, i) => i > 0)).forEach((l) => console.log(l));
   console.log("node -e 0 = Node's own start (cpu), part of both the checker's and the floor's figures; jq has no such share.");
+  console.log("page faults (details) each cost about what \"fresh page\" above says: where they are dear, jq, which touches more pages, loses most.");
   console.log(`targets: checker cpu ≤ ${TARGETS.cpuVsFloor}× floor (the shared plan: ≤ ${SHARED_CPU_VS_FLOOR}×) and ≤ ${TARGETS.cpuVsJq}× jq; checker memory ≤ ${TARGETS.memVsFloor}× floor ("OVER" = misses it)`);
 
   console.log("\nDetails (median [min–max]; wall = elapsed seconds; others busy = share of all cores that other processes (incl. this runner) kept busy during the run; n/a under 0.5 s):");
@@ -338,7 +358,7 @@ function report(results: Result[], o: Options, jq: boolean): void {
         return v.length ? `${f(median(v))} [${f(Math.min(...v))}–${f(Math.max(...v))}]` : "n/a";
       };
       const others = (x: number): string => (Number.isNaN(x) ? "n/a" : `${(100 * x).toFixed(0)}%`);
-      console.log(`    ${pad(t, 8)} cpu ${span("cpu", sec)} (user ${sec(median(xs.map((s) => s.user)))}, sys ${sec(median(xs.map((s) => s.sys)))})  wall ${span("wall", sec)}  rss MiB ${span("rssKb", mib)}  others busy ${span("othersBusy", others)}`);
+      console.log(`    ${pad(t, 8)} cpu ${span("cpu", sec)} (user ${sec(median(xs.map((s) => s.user)))}, sys ${sec(median(xs.map((s) => s.sys)))})  wall ${span("wall", sec)}  rss MiB ${span("rssKb", mib)}  page faults ${median(xs.map((s) => s.minorFaults))}  others busy ${span("othersBusy", others)}`);
     }
     console.log(`    checker: exit ${r.exits[0]} in all ${r.exits.length} runs, stdout ${r.outputBytes} bytes, sha256 ${r.outputHash.slice(0, 16)}… identical in every run` + (r.jqOut !== undefined ? `; jq says ${r.jqOut} aws_security_group` : ""));
   }
@@ -449,6 +469,7 @@ function main(): void {
     countInstructions(plans, jq, o);
     return;
   }
+  console.log(freshPageLine(o));
   console.error(`\nMeasuring ${plans.length} plan(s), ${o.reps} repetitions:`);
   const loadBefore = loadavg();
   const results = plans.map((p) => bench(p, o, jq));
