@@ -358,7 +358,7 @@ function report(results: Result[], o: Options, jq: boolean): void {
         return v.length ? `${f(median(v))} [${f(Math.min(...v))}–${f(Math.max(...v))}]` : "n/a";
       };
       const others = (x: number): string => (Number.isNaN(x) ? "n/a" : `${(100 * x).toFixed(0)}%`);
-      console.log(`    ${pad(t, 8)} cpu ${span("cpu", sec)} (user ${sec(median(xs.map((s) => s.user)))}, sys ${sec(median(xs.map((s) => s.sys)))})  wall ${span("wall", sec)}  rss MiB ${span("rssKb", mib)}  page faults ${median(xs.map((s) => s.minorFaults))}  others busy ${span("othersBusy", others)}`);
+      console.log(`    ${pad(t, 8)} cpu ${span("cpu", sec)} (user ${sec(median(xs.map((s) => s.user)))}, sys ${sec(median(xs.map((s) => s.sys)))})  wall ${span("wall", sec)}  rss MiB ${span("rssKb", mib)}  page faults ${median(xs.map((s) => s.minorFaults)).toFixed(0)}  others busy ${span("othersBusy", others)}`);
     }
     console.log(`    checker: exit ${r.exits[0]} in all ${r.exits.length} runs, stdout ${r.outputBytes} bytes, sha256 ${r.outputHash.slice(0, 16)}… identical in every run` + (r.jqOut !== undefined ? `; jq says ${r.jqOut} aws_security_group` : ""));
   }
