@@ -16,24 +16,19 @@ if (!isRegularFile(2)) void process.stderr;
 // whole-process (issue #13): a 7 MB plan 1.13 -> 0.93 s CPU and 118 -> 93 MiB, a 36 MB plan
 // 3.3 -> 3.1 s and 233 -> 163 MiB, a 756 KB plan 0.32 -> 0.29 s. Set here, for the command only:
 // a program that imports the checker keeps its own settings.
-// TurboFan compiles only the functions whose names begin with `hot` (__tests__/cli/bundled-cli.test.ts
-// lists them): the byte loop that finds where each piece of a plan ends (hotEndOfValue in
-// checker/load/plan-pieces.ts), the walk that bounds the depth of a large plan's changes
-// (hotCutBelow in checker/load/bound-depth.ts) and the walk that merges each planned value with its
-// unknown marks (hotMergeUnknown in checker/model/merge-unknown.ts). A check is one short pass, and optimising
-// every hot function on a helper thread cost more CPU than the optimised code saved.
-// Everything else runs in the baseline compiler (Sparkplug).
-// Measured the same way, medians of 7 interleaved runs (3 at 45 MB), byte-identical output: a 7 MB plan
-// 0.95 -> 0.73 s CPU and 86 -> 76 MiB, a 36 MB plan 3.13 -> 2.69 s, a 45 MB plan 4.05 -> 3.24 s and
-// 258 -> 205 MiB, a 756 KB plan 0.27 -> 0.25 s. With TurboFan off altogether (--no-opt) the scan
-// took twice as long: a 36 MB plan 3.05 s against 2.70 s. Adding the merge walk (instructions
-// counted under valgrind, 3 runs each): a 36 MB plan 10.8 -> 10.0 G.
+// TurboFan starts off. It compiles only functions named for it (__tests__/cli/bundled-cli.test.ts
+// lists them), and only once the plans read are large enough for the compile to pay
+// (checker/cli/large-plan-v8.ts): the byte loop that finds where each piece of a plan ends and the
+// walk that bounds the depth of its changes from 2 MB, the walk that merges each planned value
+// with its unknown marks from 16 MB. A check is one short pass: optimising every hot function on a
+// helper thread cost more CPU than the optimised code saved (a 7 MB plan 0.95 -> 0.73 s CPU,
+// medians of 7 interleaved runs). Everything else runs in the baseline compiler (Sparkplug).
 // A full GC marks in one pause instead of in steps beside the run (--no-incremental-marking): it
 // finds little to free in a check, and marking in steps cost write barriers and a helper thread's
 // work, which also made the count vary from run to run. Instructions (valgrind, one process at a
 // time, 2 runs each): a 7 MB plan 2.49-2.54 -> 2.36 G, a 36 MB plan 8.36-8.64 -> 8.30 G; peak
 // memory 137 -> 162 MiB on the 36 MB plan (the floor's: 153), 70 -> 73 MiB on the 7 MB one.
-require("node:v8").setFlagsFromString("--semi-space-growth-factor=1 --no-parallel-scavenge --turbo-filter=hot* --no-incremental-marking");
+require("node:v8").setFlagsFromString("--semi-space-growth-factor=1 --no-parallel-scavenge --no-turbofan --no-incremental-marking");
 // Stack traces (--debug) point at the TypeScript sources, not at lines of the bundle.
 const debug = process.argv.includes("--debug");
 if (debug) process.setSourceMapsEnabled(true);
@@ -48,8 +43,8 @@ try {
 }
 // A reader that stops early (| head) ends the output quietly; the exit code stays the check's.
 cli.endQuietlyOnClosedPipes();
-// commandIo: the command's own standard streams, and V8's heap set up for a large plan
-// (checker/cli/large-plan-heap.ts).
+// commandIo: the command's own standard streams, and V8 set up for the size of the plans
+// (checker/cli/large-plan-v8.ts).
 process.exitCode = cli.runCli(process.argv.slice(2), cli.commandIo);
 
 /**

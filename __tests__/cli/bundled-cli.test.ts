@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildCli } from "../helpers/built-cli";
 import { fixturePlan } from "../helpers/fixtures";
-import { LARGE_PLAN_BYTES } from "../../checker/cli/large-plan-heap";
+import { COMPILED_PREFIXES, LARGE_PLAN_BYTES, MERGE_COMPILED_BYTES } from "../../checker/cli/large-plan-v8";
+import { MIN_PLAN_BYTES } from "../../checker/load/plan-pieces";
 
 let bin: string;
 let scratch: string;
@@ -192,7 +193,7 @@ describe("the code cache the build makes (scripts/code-cache.js)", () => {
 
   // The benchmark counts instructions with --no-concurrent-recompilation (bench/real/run.ts): V8 must still
   // take the build's cache under it, or the count would include compiling the bundle. A flag that changes
-  // the code V8 makes (--no-opt) must not take it.
+  // the code V8 makes (--no-sparkplug) must not take it.
   test("the benchmark's counting flag keeps the cache; a flag that changes the code does not", () => {
     const built = fs.readFileSync(cacheFile());
     const edited = Buffer.from(original.toString("utf8").replace('"control-plane logging lacks {{missing}}"', '"control-plane LOGGING lacks {{missing}}"'), "utf8");
@@ -201,7 +202,7 @@ describe("the code cache the build makes (scripts/code-cache.js)", () => {
       // Keyed to the edited bundle, the cache gives the old code where V8 takes it, the edited code where it does not.
       fs.writeFileSync(cacheFile(), Buffer.concat([keyOf(bundleFile()), built.subarray(16)]));
       expect(message(["--no-concurrent-recompilation"])).toMatch(/^control-plane logging lacks /);
-      expect(message(["--no-opt"])).toMatch(/^control-plane LOGGING lacks /);
+      expect(message(["--no-sparkplug"])).toMatch(/^control-plane LOGGING lacks /);
     } finally {
       fs.writeFileSync(bundleFile(), original);
       fs.writeFileSync(cacheFile(), built);
@@ -209,13 +210,76 @@ describe("the code cache the build makes (scripts/code-cache.js)", () => {
   });
 });
 
-test("TurboFan compiles the three functions its flag names by prefix, and no other function of the bundle", () => {
-  const prefix = /--turbo-filter=([A-Za-z_$][\w$]*)\*/.exec(fs.readFileSync(bin, "utf8"))?.[1];
-  expect(prefix).toBe("hot");
+test("TurboFan's prefixes name three functions of the bundle, and no other", () => {
   // V8 matches the filter against every function's name, the dependencies' included.
   const bundle = fs.readFileSync(path.join(scratch, "dist/cli.js"), "utf8");
-  const named = [...bundle.matchAll(new RegExp(`\\b(?:function\\s+|(?:const|let|var)\\s+)(${prefix}[\\w$]*)`, "g"))].map((m) => m[1]);
-  expect(named.sort()).toEqual(["hotCutBelow", "hotEndOfValue", "hotMergeUnknown"]);
+  const named = (prefix: string) => [...bundle.matchAll(new RegExp(`\\b(?:function\\s+|(?:const|let|var)\\s+)(${prefix}[\\w$]*)`, "g"))].map((m) => m[1]).sort();
+  expect(named(COMPILED_PREFIXES.fromPieces)).toEqual(["hotLoadCutBelow", "hotLoadEndOfValue"]);
+  expect(named(COMPILED_PREFIXES.fromMergeSize)).toEqual(["hotLoadCutBelow", "hotLoadEndOfValue", "hotMergeUnknown"]);
+});
+
+describe("what TurboFan compiles, by the size of the plan (checker/cli/large-plan-v8.ts)", () => {
+  type Plan = { resource_changes: { address: string; module_address?: string }[]; configuration: { root_module: unknown } };
+  const base = JSON.parse(fs.readFileSync(fixturePlan("heldout-a-child-module-nodegroups"), "utf8")) as Plan;
+  const changesText = JSON.stringify(base.resource_changes);
+  /**
+   * The plan as `module "copy"` with a `for_each` of `count` keys would make it: each copy in a
+   * module instance of its own, with a cluster name of its own (node groups join the clusters of
+   * their name), and the configuration it comes from, so that every reference resolves.
+   */
+  const copies = (count: number): Plan => {
+    const within = (address: string | undefined, copy: number) => `module.copy["${copy}"]${address ? `.${address}` : ""}`;
+    const changes = Array.from({ length: count }, (_, copy) =>
+      (JSON.parse(changesText.replaceAll('"payments-prod"', `"payments-prod-${copy}"`)) as Plan["resource_changes"]).map((change) => ({ ...change, address: within(change.address, copy), module_address: within(change.module_address, copy) })),
+    ).flat();
+    const copyCall = { source: "./copy", for_each_expression: { references: ["var.copies"] }, module: base.configuration.root_module };
+    return { ...base, resource_changes: changes, configuration: { ...base.configuration, root_module: { module_calls: { copy: copyCall } } } };
+  };
+  /** How many copies make a plan of about `bytes`. */
+  const copiesFor = (bytes: number) => Math.round(bytes / changesText.length);
+  /**
+   * The functions V8 marked for TurboFan in one check of `plan` (marked on the main thread, so a
+   * compile not finished at exit still counts), and how many findings it had.
+   */
+  const checked = (name: string, plan: Plan, size: (bytes: number) => void) => {
+    const file = path.join(scratch, `${name}.json`);
+    fs.writeFileSync(file, JSON.stringify(plan));
+    size(fs.statSync(file).size);
+    const report = `${file}.report.json`;
+    // --trace-opt writes to standard output; the report goes to a file.
+    const run = spawnSync(process.execPath, ["--trace-opt", bin, "check", file, "--format", `json=${report}`, "--fail-on", "never"], { encoding: "utf8", maxBuffer: 2 ** 26 });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    fs.rmSync(file);
+    const findings = (JSON.parse(fs.readFileSync(report, "utf8")) as { findings: { policy: string }[] }).findings;
+    return {
+      marked: [...new Set([...run.stdout.matchAll(/^\[marking .*?<JSFunction (\S+).* to TURBOFAN/gm)].map((m) => m[1]))].sort(),
+      findings: findings.length,
+    };
+  };
+  // The single plan has 6 findings; each copy must have them all, or the copies are not what a user's for_each makes.
+  const FINDINGS_PER_COPY = 6;
+
+  test("none under 2 MB, where a plan is parsed whole (the walks there compiled with TurboFan always on)", () => {
+    const count = copiesFor(0.9 * MIN_PLAN_BYTES);
+    const run = checked("under-2-mb", copies(count), (bytes) => expect(bytes).toBeLessThan(MIN_PLAN_BYTES));
+    expect(run.findings).toBe(FINDINGS_PER_COPY * count);
+    expect(run.marked).toEqual([]);
+  });
+
+  test("the load stage's two loops from 2 MB, when a plan is read in pieces, and not the merge walk", () => {
+    const count = copiesFor(1.4 * MIN_PLAN_BYTES);
+    const run = checked("over-2-mb", copies(count), (bytes) => expect(bytes).toBeGreaterThanOrEqual(MIN_PLAN_BYTES));
+    expect(run.findings).toBe(FINDINGS_PER_COPY * count);
+    expect(run.marked).toEqual(["hotLoadCutBelow", "hotLoadEndOfValue"]);
+  });
+
+  test("the merge walk too from 16 MB", () => {
+    const count = copiesFor(1.05 * MERGE_COMPILED_BYTES);
+    const run = checked("over-16-mb", copies(count), (bytes) => expect(bytes).toBeGreaterThanOrEqual(MERGE_COMPILED_BYTES));
+    expect(run.findings).toBe(FINDINGS_PER_COPY * count);
+    expect(run.marked).toEqual(["hotLoadCutBelow", "hotLoadEndOfValue", "hotMergeUnknown"]);
+  }, 60_000);
 });
 
 test("--debug traces name the TypeScript sources, not lines of the bundle", () => {

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { UsageError } from "../errors";
-import { heapForLargePlans } from "./large-plan-heap";
+import { stepsBySize } from "./large-plan-v8";
 import type { CommandRunner } from "./command-runner";
 import type { OpenTerminal } from "./confirm";
 import { whyNotWritten } from "./write-failure";
@@ -75,8 +75,8 @@ export function isRegularFile(fd: 1 | 2): boolean {
 
 export const processIo: CliIo = processIoWith();
 
-/** The command's own process (bin/eks-sg-policy.js): V8's heap is set up for a large plan. */
-export const commandIo: CliIo = processIoWith(heapForLargePlans());
+/** The command's own process (bin/eks-sg-policy.js): V8 is set up for the size of the plans (large-plan-v8.ts). */
+export const commandIo: CliIo = processIoWith(stepsBySize());
 
 function processIoWith(beforeReading?: (bytes: number) => void): CliIo {
   // Asked when read, and never of a regular file (no terminal, no width): the first use of

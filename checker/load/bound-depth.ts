@@ -6,10 +6,10 @@
  * every walk after this one is bounded. This walk recurses, but never deeper than `max`: it stops
  * before a container past the bound, whatever the input holds. (With an explicit stack it took
  * half again as long: 4.1 against 2.8 ms on the 756 KB plan, medians of 12 cold runs, issue #13.)
- * Its name begins with `hot`, so the command lets TurboFan compile it (bin/eks-sg-policy.js): a
- * large plan's changes are walked here batch by batch (plan-pieces.ts), and compiled, the walk
- * of the 19,000-resource plan cost 0.3 G instructions less; compiling it costs a plan of less
- * than a megabyte about 12 M more (the 756 KB plan: 314 -> 326 M).
+ * Its name begins with `hotLoad`, so the command lets TurboFan compile it once a plan is read in
+ * pieces (checker/cli/large-plan-v8.ts): a large plan's changes are walked here batch by batch
+ * (plan-pieces.ts), and compiled, the walk of the 19,000-resource plan cost 0.3 G instructions
+ * less. A plan parsed whole (under 2 MB) is walked in baseline code: the compile cost it more.
  */
 import { setOwn } from "./own-member";
 
@@ -19,18 +19,18 @@ type Container = { [key: string]: unknown } | unknown[];
 
 /** Replaces, in place, every container nested deeper than `max` with null; returns how many. */
 export function boundDepth(root: unknown, max = MAX_DEPTH): number {
-  return root === null || typeof root !== "object" ? 0 : hotCutBelow(root as Container, 1, max);
+  return root === null || typeof root !== "object" ? 0 : hotLoadCutBelow(root as Container, 1, max);
 }
 
 /** `container` is at `depth`; the containers it holds are at `depth + 1`. */
-function hotCutBelow(container: Container, depth: number, max: number): number {
+function hotLoadCutBelow(container: Container, depth: number, max: number): number {
   let cut = 0;
   if (Array.isArray(container)) {
     for (let i = 0; i < container.length; i++) {
       const child = container[i];
       if (child === null || typeof child !== "object") continue;
       if (depth < max) {
-        cut += hotCutBelow(child as Container, depth + 1, max);
+        cut += hotLoadCutBelow(child as Container, depth + 1, max);
       } else {
         container[i] = null;
         cut += 1;
@@ -42,7 +42,7 @@ function hotCutBelow(container: Container, depth: number, max: number): number {
     const child = container[key];
     if (child === null || typeof child !== "object") continue;
     if (depth < max) {
-      cut += hotCutBelow(child as Container, depth + 1, max);
+      cut += hotLoadCutBelow(child as Container, depth + 1, max);
     } else {
       setOwn(container, key, null);
       cut += 1;

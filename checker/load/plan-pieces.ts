@@ -106,13 +106,13 @@ const MALFORMED = -2;
  * Scans `bytes[from, to)` for the end of a string, object or list whose first byte was scanned
  * with the same `state`; the index after it, -1 when the window ends first (the state then says
  * where the scan is), or MALFORMED. One loop, strings skipped inline: it runs over megabytes. Its
- * name begins with `hot`, so the command lets TurboFan compile it (bin/eks-sg-policy.js): in
- * baseline code the scan cost twice as much. Every call leaves by one exit that stores the whole
+ * name begins with `hotLoad`, so the command lets TurboFan compile it once a plan is read in pieces
+ * (checker/cli/large-plan-v8.ts): in baseline code the scan cost twice as much. Every call leaves by one exit that stores the whole
  * state: a store that only a window's end reached had no type feedback when the loop was
  * compiled, so the first window's end threw the compiled loop away, and V8 did not compile it
  * again (`--trace-deopt`: the 19,000-resource plan was scanned in baseline code from there on).
  */
-function hotEndOfValue(bytes: Uint8Array, from: number, to: number, state: Int32Array): number {
+function hotLoadEndOfValue(bytes: Uint8Array, from: number, to: number, state: Int32Array): number {
   let depth = state[DEPTH];
   let deepest = state[DEEPEST];
   let inString = state[IN_STRING] === 1;
@@ -251,7 +251,7 @@ class Window {
     this.state.fill(0, 0, DEEPEST);
     let from = at;
     for (;;) {
-      const end = hotEndOfValue(this.bytes, from - this.start, this.end - this.start, this.state);
+      const end = hotLoadEndOfValue(this.bytes, from - this.start, this.end - this.start, this.state);
       if (end === MALFORMED) throw new NotPiecewise();
       if (end >= 0) return this.start + end;
       from = this.end;

@@ -1,34 +1,42 @@
-/** When the command sets V8's heap up for a large plan (checker/cli/large-plan-heap.ts). */
+/** How the command sets V8 up for the size of what it reads (checker/cli/large-plan-v8.ts). */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runCli } from "../../checker/cli/main";
-import { heapForLargePlans, LARGE_PLAN_BYTES } from "../../checker/cli/large-plan-heap";
+import { COMMAND_STEPS, LARGE_PLAN_BYTES, MERGE_COMPILED_BYTES, stepsBySize } from "../../checker/cli/large-plan-v8";
+import { MIN_PLAN_BYTES } from "../../checker/load/plan-pieces";
 import { fixturePlan } from "../helpers/fixtures";
 
-describe("heapForLargePlans", () => {
-  const cases: { name: string; sizes: number[]; collectedAfter: number | undefined }[] = [
-    { name: "one plan below the threshold", sizes: [LARGE_PLAN_BYTES - 1], collectedAfter: undefined },
-    { name: "one plan of the threshold's size", sizes: [LARGE_PLAN_BYTES], collectedAfter: 0 },
-    { name: "small inputs that reach it together, at the one that reaches it", sizes: [LARGE_PLAN_BYTES / 2, 100, LARGE_PLAN_BYTES / 2, 7], collectedAfter: 2 },
-    { name: "two large plans: once, at the first", sizes: [2 * LARGE_PLAN_BYTES, 3 * LARGE_PLAN_BYTES], collectedAfter: 0 },
-    { name: "folders and missing paths count nothing", sizes: [0, 0, 0], collectedAfter: undefined },
+describe("stepsBySize", () => {
+  const MB = 2 ** 20;
+  const steps = [1, 5, 16].map((size) => ({ bytes: size * MB, name: `${size} MB` }));
+  const cases: { name: string; sizes: number[]; ran: string[] }[] = [
+    { name: "one plan below every step", sizes: [MB - 1], ran: [] },
+    { name: "one plan of the first step's size", sizes: [MB], ran: ["1 MB at input 0"] },
+    { name: "one plan past all of them: each once, in order", sizes: [40 * MB], ran: ["1 MB at input 0", "5 MB at input 0", "16 MB at input 0"] },
+    { name: "small inputs that reach a step together, at the one that reaches it", sizes: [MB / 2, 100, MB / 2, 7], ran: ["1 MB at input 2"] },
+    { name: "two plans: a step reached by the first does not run again", sizes: [6 * MB, 12 * MB], ran: ["1 MB at input 0", "5 MB at input 0", "16 MB at input 1"] },
+    { name: "folders and missing paths count nothing", sizes: [0, 0, 0], ran: [] },
   ];
-  test.each(cases)("$name", ({ sizes, collectedAfter }) => {
-    const calls: number[] = [];
+  test.each(cases)("$name", ({ sizes, ran }) => {
+    const runs: string[] = [];
     let told = -1;
-    const beforeReading = heapForLargePlans(LARGE_PLAN_BYTES, () => calls.push(told));
+    const beforeReading = stepsBySize(steps.map(({ bytes, name }) => ({ bytes, run: () => runs.push(`${name} at input ${told}`) })));
     sizes.forEach((bytes, i) => {
       told = i;
       beforeReading(bytes);
     });
-    expect(calls).toEqual(collectedAfter === undefined ? [] : [collectedAfter]);
+    expect(runs).toEqual(ran);
+  });
+
+  test("the command's steps: TurboFan from the size a plan is read in pieces, the early GC, then the merge walk compiled", () => {
+    expect(COMMAND_STEPS.map((step) => step.bytes)).toEqual([MIN_PLAN_BYTES, LARGE_PLAN_BYTES, MERGE_COMPILED_BYTES]);
   });
 });
 
 describe("check tells io.beforeReading each input's size before it is parsed", () => {
   let scratch: string;
-  beforeAll(() => (scratch = fs.mkdtempSync(path.join(os.tmpdir(), "large-plan-heap-"))));
+  beforeAll(() => (scratch = fs.mkdtempSync(path.join(os.tmpdir(), "large-plan-v8-"))));
   afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
   function told(args: string[], stdin?: Uint8Array): { code: number; sizes: number[]; stderr: string } {
