@@ -2,6 +2,10 @@ import { definePolicy } from "../checker/policy";
 import type { PolicyResult } from "../checker/policy";
 import { describeRule, type SgRule } from "../checker/eks/sg-rules";
 import { addToList } from "../checker/model/add-to-list";
+import type { Cluster } from "../checker/eks/eni-class";
+
+/** Clusters named in one finding; the rest are counted. */
+const LISTED_CLUSTERS = 5;
 
 /** True when the rule opens something besides TCP 443 (the one port the control plane itself serves). */
 function opensMoreThan443(rule: SgRule): boolean | undefined {
@@ -24,6 +28,8 @@ export default definePolicy({
       "ports-unknown": "cannot tell whether this rule ({{rule}}) reaches any node: its protocol or ports are decided at apply time",
       "node-sgs-unknown": "cannot tell whether this rule ({{rule}}) reaches any node: the SGs of {{nodes}} are not all known",
       "target-unknown": "this rule's security_group_id is decided at apply time ({{unknown}}); if it is the cluster SG of {{cluster}}, it reaches no node",
+      "target-unknown-clusters":
+        "this rule's security_group_id is decided at apply time ({{unknown}}); if it is the cluster SG of one of {{count}} clusters whose nodes do not carry it ({{clusters}}), it reaches no node",
     },
     fixes: {
       "reaches-no-node": "put the rule on the node SG instead",
@@ -31,6 +37,17 @@ export default definePolicy({
   },
   check({ topology }) {
     const results: PolicyResult[] = [];
+    // Rules whose SG is decided at apply time, by address: the clusters whose cluster SG they may be on.
+    const maybeOn = new Map<string, { unknown: string; clusters: Cluster[] }>();
+    // Clusters whose nodes carry none of their cluster SG: a rule that names no candidate may be on
+    // the cluster SG of every one, and all such rules share this list.
+    const withoutCarriers: Cluster[] = [];
+    const mayBeOn = (rule: SgRule, cluster?: Cluster): void => {
+      if (opensMoreThan443(rule) === false) return;
+      const seen = maybeOn.get(rule.address);
+      if (seen === undefined) maybeOn.set(rule.address, { unknown: rule.sgUnknown?.reason ?? "unknown", clusters: cluster ? [cluster] : withoutCarriers });
+      else if (cluster && seen.clusters[seen.clusters.length - 1] !== cluster) seen.clusters.push(cluster);
+    };
     for (const cluster of topology.clusters) {
       if (cluster.nodes.length === 0) continue;
       const carriers = cluster.nodes.filter((n) => n.sgs.members.includes(cluster.clusterSg));
@@ -62,13 +79,28 @@ export default definePolicy({
       }
       // A rule whose SG is decided at apply time may be on the cluster SG.
       if (carriers.length > 0) continue;
-      const reported = new Set<string>();
+      withoutCarriers.push(cluster);
       // The candidates come from the rule resource's security_group_id: every rule of one address has the same.
-      for (const rule of topology.rules.withUnknownSgOn([cluster.clusterSg], "ingress")) {
-        if (opensMoreThan443(rule) === false || reported.has(rule.address)) continue;
-        reported.add(rule.address);
-        results.push({ address: rule.address, status: "unknown", related: [cluster.clusterSg], messageId: "target-unknown", data: { unknown: rule.sgUnknown?.reason ?? "unknown", cluster: cluster.address }, key: cluster.address });
+      for (const rule of topology.rules.withUnknownSgNaming([cluster.clusterSg], "ingress")) mayBeOn(rule, cluster);
+    }
+    // Every rule of one address names the same candidates, so these are not among those above.
+    if (withoutCarriers.length > 0) for (const rule of topology.rules.withUnknownSgOnAny("ingress")) mayBeOn(rule);
+    // One finding per rule, not per rule and cluster: a plan of many clusters whose rules name their
+    // SGs through locals had as many findings as rules times clusters (issue #13).
+    for (const [address, { unknown, clusters }] of maybeOn) {
+      if (clusters.length === 1) {
+        results.push({ address, status: "unknown", related: [clusters[0].clusterSg], messageId: "target-unknown", data: { unknown, cluster: clusters[0].address }, key: clusters[0].address });
+        continue;
       }
+      const listed = clusters.slice(0, LISTED_CLUSTERS);
+      const more = clusters.length - listed.length;
+      results.push({
+        address,
+        status: "unknown",
+        related: listed.map((c) => c.clusterSg),
+        messageId: "target-unknown-clusters",
+        data: { unknown, count: clusters.length, clusters: [...listed.map((c) => c.address), ...(more > 0 ? [`and ${more} more`] : [])] },
+      });
     }
     return results;
   },

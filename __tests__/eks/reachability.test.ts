@@ -1,5 +1,8 @@
 /** Flows between ENI classes: both sides must allow; unknown never becomes allowed. */
-import { flow, type FlowResult } from "../../checker/eks/reachability";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { flow, LISTED_UNKNOWN_SG_RULES, type FlowResult } from "../../checker/eks/reachability";
 import { topologyOf, type Topology } from "../../checker/eks/topology";
 import { fixturePlan, graphOf } from "../helpers/fixtures";
 
@@ -82,4 +85,38 @@ test("the world before the plan still has the rule the plan deletes", () => {
   const id = "managed(aws_eks_node_group.workers)";
   expect(flow(before.t, before.node(id), before.cp, "tcp", 443).verdict).toBe("allowed");
   expect(flow(after.t, after.node(id), after.cp, "tcp", 443).verdict).toBe("denied");
+});
+
+describe("rules whose SG is decided at apply time and may be on any SG (seven clusters, rules through locals)", () => {
+  const fixture = "topo-rules-through-local-clusters";
+  const nodes = 'managed(module.cluster["ads"].aws_eks_node_group.workers)';
+  const cpOf = (t: Topology) => t.classById('control-plane(module.cluster["ads"].aws_eks_cluster.this)')!;
+  // TCP 1000-2000: every cluster's `high` rules (1025-65535) might open part of it, none all of it.
+  const range = { from: 1000, to: 2000 };
+  const mayBeOn = (r: FlowResult) => r.ingress.reasons.filter((reason) => / may be on these SGs: /.test(reason));
+
+  test("a side names a few of them and says there are more", () => {
+    const t = topologyOf(graphOf(fixturePlan(fixture)), "after");
+    const result = flow(t, cpOf(t), t.classById(nodes)!, "tcp", 10250);
+    expect(sides(result)).toEqual(["unknown", "allowed", "unknown"]);
+    expect(mayBeOn(result)).toHaveLength(LISTED_UNKNOWN_SG_RULES);
+    expect(result.ingress.reasons).toContain("and more rules whose security_group_id is decided at apply time may be on these SGs");
+  });
+
+  test("the rules past the five still decide the verdict", () => {
+    const t = topologyOf(graphOf(fixturePlan(fixture)), "after");
+    const before = flow(t, cpOf(t), t.classById(nodes)!, "tcp", range);
+    expect(sides(before)).toEqual(["denied", "allowed", "denied"]);
+    // The last cluster's rule, far past those named, now opens 1000-65535.
+    const plan = JSON.parse(fs.readFileSync(fixturePlan(fixture), "utf8")) as { resource_changes: { address: string; change: { after: { from_port: number } } }[] };
+    const widened = plan.resource_changes.find((rc) => rc.address === 'module.cluster["search"].aws_security_group_rule.node_from_cluster["high"]')!;
+    widened.change.after.from_port = 1000;
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-reach-")), "plan.json");
+    fs.writeFileSync(file, JSON.stringify(plan));
+    const t2 = topologyOf(graphOf(file), "after");
+    const after = flow(t2, cpOf(t2), t2.classById(nodes)!, "tcp", range);
+    expect(sides(after)).toEqual(["unknown", "allowed", "unknown"]);
+    expect(mayBeOn(after)).toHaveLength(LISTED_UNKNOWN_SG_RULES);
+    expect(mayBeOn(after).join()).not.toMatch(/search/);
+  });
 });

@@ -1,6 +1,9 @@
 import policy from "../../policies/cluster-sg-rule-misses-nodes";
 import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
+/** The clusters of topo-rules-through-local-clusters, in the order the plan lists them. */
+const TEAMS = ["ads", "data", "identity", "ledger", "media", "payments", "search"];
+
 const cases: VerdictCase[] = [
   {
     // "6" 9443 on the cluster SG, meant for the LBC webhook; the only node group uses its LT's node SG.
@@ -54,6 +57,20 @@ const cases: VerdictCase[] = [
       "aws_security_group_rule.node_self[\"dns_udp\"]": {"messageId": "target-unknown", "data": {"unknown": "local.node_sg_id (locals are not in plan JSON)", "cluster": "aws_eks_cluster.this"}},
     },
   },
+  {
+    // The same rules in a module stamped out for seven clusters: each rule may be on the cluster SG
+    // of any of them, and is reported once, naming five clusters and counting the rest.
+    fixture: "topo-rules-through-local-clusters",
+    expected: Object.fromEntries(
+      TEAMS.flatMap((team) => ['node_from_cluster["kubelet"]', 'node_from_cluster["high"]', 'node_self["dns_tcp"]', 'node_self["dns_udp"]', 'node_self["high"]'].map((rule) => [`module.cluster["${team}"].aws_security_group_rule.${rule}`, "unknown"])),
+    ),
+    facts: {
+      'module.cluster["search"].aws_security_group_rule.node_self["dns_udp"]': {
+        messageId: "target-unknown-clusters",
+        data: { unknown: "local.node_sg_id (locals are not in plan JSON)", count: 7, clusters: [...TEAMS.slice(0, 5).map((team) => `module.cluster["${team}"].aws_eks_cluster.this`), "and 2 more"] },
+      },
+    },
+  },
   // The plan deletes the only rule on the cluster SG: nothing left to judge.
   { fixture: "topo-state-delete-rule", expected: {} },
   // No rule on the cluster SG.
@@ -71,5 +88,8 @@ describe("cluster-sg-rule-misses-nodes", () => {
 test("the wording of its messages", () => {
   expect(wordingOf(policy, "topo-vpc-rule-resources", "aws_vpc_security_group_ingress_rule.cluster_webhook_9443")).toEqual([
     "this rule (ingress tcp/9443 from aws_security_group.node) is on the cluster SG of aws_eks_cluster.this, but no node class carries that SG (aws_eks_node_group.workers use their launch templates' SGs), so it only reaches the control-plane ENIs; put the rule on the node SG instead",
+  ]);
+  expect(wordingOf(policy, "topo-rules-through-local-clusters", 'module.cluster["ads"].aws_security_group_rule.node_from_cluster["kubelet"]')).toEqual([
+    'this rule\'s security_group_id is decided at apply time (local.node_sg_id (locals are not in plan JSON)); if it is the cluster SG of one of 7 clusters whose nodes do not carry it (module.cluster["ads"].aws_eks_cluster.this, module.cluster["data"].aws_eks_cluster.this, module.cluster["identity"].aws_eks_cluster.this, module.cluster["ledger"].aws_eks_cluster.this, module.cluster["media"].aws_eks_cluster.this, and 2 more), it reaches no node',
   ]);
 });

@@ -135,6 +135,14 @@ function addUndecided(into: Undecided | undefined, range: PortRange, reason: str
   return undecided;
 }
 
+/**
+ * Rules whose SG is decided at apply time and that name no candidate may be on any SG of the plan,
+ * so each flow side would list them all: in a plan of many clusters whose rules name their SGs
+ * through locals, every finding grew with the plan and the report with its square (issue #13).
+ * Past this many, a side says that there are more, and weighs them only as far as its verdict needs.
+ */
+export const LISTED_UNKNOWN_SG_RULES = 5;
+
 // Shared empty lists (SideResult is read-only): an allowed side has no reasons. Lists are made
 // when first needed (`pushed`): the judged sides live as long as their topology.
 const NO_REASONS: readonly string[] = Object.freeze([]);
@@ -180,16 +188,30 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
   const subnets = family === 4 ? other.subnets.ipv4 : other.subnets.ipv6;
   const everySubnet = bySubnet !== undefined && !other.subnets.unknown && subnets.every((_, i) => covers([...open, ...(bySubnet.get(i) ?? [])], ports));
   if (covers(open, ports) || everySubnet) return { verdict: "allowed", rules, reasons: NO_REASONS };
+  const partial = bySubnet === undefined ? NO_RANGES : [...bySubnet.values()].flat();
   const unknownSg = topology.rules.withUnknownSgOn(own.sgs.members, direction);
+  let listed = 0;
+  let unlisted = 0;
   for (let r = 0; r < unknownSg.length; r++) {
     const rule = unknownSg[r];
     const part = portsOpened(rule, protocol, ports);
     if (part === "none" || peerReach(rule.peer, other, family) === "none") continue;
-    undecided = addUndecided(undecided, part === "unknown" ? ports : part, `${rule.address} may be on these SGs: its security_group_id is decided at apply time (${rule.sgUnknown?.reason ?? "unknown"})`);
+    const range = part === "unknown" ? ports : part;
+    if (listed < LISTED_UNKNOWN_SG_RULES) {
+      listed += 1;
+      undecided = addUndecided(undecided, range, `${rule.address} may be on these SGs: its security_group_id is decided at apply time (${rule.sgUnknown?.reason ?? "unknown"})`);
+      continue;
+    }
+    // Past the listed ones a rule adds only what it might open. Once that covers the ports the side
+    // is unknown whatever the rest hold, so they are not read: asked at 1, 2, 4, … more rules,
+    // a side reads about twice the rules it needs instead of every one (issue #13).
+    unlisted += 1;
+    if ((unlisted & (unlisted - 1)) === 0 && (own.sgs.unknown || covers([...open, ...partial, ...undecided!.mightOpen], ports))) break;
+    undecided!.mightOpen.push(range);
   }
+  if (unlisted > 0) undecided!.reasons.push("and more rules whose security_group_id is decided at apply time may be on these SGs");
   if (own.sgs.unknown) undecided = addUndecided(undecided, ports, `the SGs of ${own.id} are not all known: ${own.sgs.unknown}`);
   if (undecided !== undefined) {
-    const partial = bySubnet === undefined ? [] : [...bySubnet.values()].flat();
     if (covers([...open, ...partial, ...undecided.mightOpen], ports)) return { verdict: "unknown", rules, reasons: undecided.reasons };
   }
   const on = own.sgs.members.length > 0 ? own.sgs.members.map((k) => sgLabel(topology, k)).join(", ") : "(no SGs)";

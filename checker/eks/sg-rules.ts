@@ -82,15 +82,20 @@ export class RuleIndex {
   // By direction, then SG: a key string made for each lookup cost an allocation per flow side.
   private readonly bySg: Readonly<Record<Direction, Map<SgKey, SgRule[]>>> = { ingress: new Map(), egress: new Map() };
   readonly withUnknownSg: SgRule[] = [];
-  // Positions in withUnknownSg: by the SGs a rule may be on, and the rules that may be on any SG.
+  // Positions in withUnknownSg of the rules by the SGs they may be on, and, by direction, the rules
+  // that name no candidate and so may be on any SG.
   private readonly unknownByCandidate = new Map<SgKey, number[]>();
-  private readonly unknownOnAny: number[] = [];
+  private readonly unknownOnAny: Readonly<Record<Direction, number[]>> = { ingress: [], egress: [] };
+  private readonly onAnyRules: Readonly<Record<Direction, SgRule[]>> = { ingress: [], egress: [] };
 
   add(rule: SgRule): void {
     if (rule.sg === undefined) {
       const at = this.withUnknownSg.push(rule) - 1;
       const candidates = rule.sgUnknown?.candidates ?? [];
-      if (candidates.length === 0) this.unknownOnAny.push(at);
+      if (candidates.length === 0) {
+        this.unknownOnAny[rule.direction].push(at);
+        this.onAnyRules[rule.direction].push(rule);
+      }
       for (const sg of new Set(candidates)) addToList(this.unknownByCandidate, sg, at);
       return;
     }
@@ -104,17 +109,32 @@ export class RuleIndex {
   /**
    * The rules of `withUnknownSg` in one direction that may be on one of `sgs` (those that name no
    * candidates may be on any), in their order there. Found through the candidates, not by reading
-   * every such rule of every cluster for each flow (issue #13).
+   * every such rule of every cluster for each flow; when no candidate is among `sgs`, the list of
+   * rules that may be on any SG is returned as it is, not copied for each flow side (issue #13).
    */
-  withUnknownSgOn(sgs: readonly SgKey[], direction: Direction): SgRule[] {
+  withUnknownSgOn(sgs: readonly SgKey[], direction: Direction): readonly SgRule[] {
+    const named = this.namedPositions(sgs, direction);
+    if (named === undefined) return this.onAnyRules[direction];
+    const positions = new Set([...this.unknownOnAny[direction], ...named]);
+    return [...positions].sort((a, b) => a - b).map((at) => this.withUnknownSg[at]);
+  }
+
+  /** The rules of `withUnknownSgOn` that name one of `sgs` among their candidates. */
+  withUnknownSgNaming(sgs: readonly SgKey[], direction: Direction): readonly SgRule[] {
+    return [...new Set(this.namedPositions(sgs, direction))].sort((a, b) => a - b).map((at) => this.withUnknownSg[at]);
+  }
+
+  /** The rules of `withUnknownSgOn` that name no candidate, so may be on any SG of any cluster. */
+  withUnknownSgOnAny(direction: Direction): readonly SgRule[] {
+    return this.onAnyRules[direction];
+  }
+
+  private namedPositions(sgs: readonly SgKey[], direction: Direction): number[] | undefined {
     // Asked for every side of every flow; most plans decide the SG of every rule.
-    if (this.withUnknownSg.length === 0) return [];
-    const positions = new Set(this.unknownOnAny);
-    for (const sg of sgs) for (const at of this.unknownByCandidate.get(sg) ?? []) positions.add(at);
-    return [...positions]
-      .sort((a, b) => a - b)
-      .map((at) => this.withUnknownSg[at])
-      .filter((rule) => rule.direction === direction);
+    if (this.unknownByCandidate.size === 0) return undefined;
+    let named: number[] | undefined;
+    for (const sg of sgs) for (const at of this.unknownByCandidate.get(sg) ?? []) if (this.withUnknownSg[at].direction === direction) (named ??= []).push(at);
+    return named;
   }
 }
 
