@@ -1,5 +1,6 @@
 /** Which SGs end up on which ENI class, built from real plans. */
 import { topologyOf, type EniClass, type Topology } from "../../checker/eks/topology";
+import { vpcCniSettings } from "../../checker/eks/vpc-cni";
 import { loadText } from "../../checker/load/load-inputs";
 import { buildGraph } from "../../checker/model/resource-graph";
 import { fixturePlan, graphOf } from "../helpers/fixtures";
@@ -172,4 +173,30 @@ test("an unknown SG list keeps the known ids its expression uses (a variable's v
   const [input] = loadText(JSON.stringify(plan), "synthetic.json");
   const t = topologyOf(buildGraph(input));
   expect([...t.classById("managed(aws_eks_node_group.ng)")!.sgs.members].sort()).toEqual(["aws_security_group.node", "sg-0f3e2d1c0b9a87654"]);
+});
+
+describe("two regions' clusters of one name (a module per region)", () => {
+  const t = topology("topo-same-name-two-regions");
+  const cluster = (region: string) => t.clusters.find((c) => c.address === `module.${region}.aws_eks_cluster.this`)!;
+
+  test("each module's node group joins the cluster made beside it", () => {
+    expect(t.clusters.map((c) => c.nodes.map((n) => n.address))).toEqual([["module.eu.aws_eks_node_group.workers"], ["module.us.aws_eks_node_group.workers"]]);
+  });
+
+  test("a node group that neither cluster's module encloses is not given to the first one", () => {
+    expect(t.orphans).toEqual([
+      {
+        address: "aws_eks_node_group.batch",
+        reason: '2 clusters are named "prod" (module.eu.aws_eks_cluster.this, module.us.aws_eks_cluster.this), in different regions or accounts, and the plan does not say which one this joins',
+      },
+    ]);
+  });
+
+  test("each cluster's vpc-cni add-on is its own", () => {
+    for (const region of ["eu", "us"]) {
+      const settings = vpcCniSettings(t.world, cluster(region));
+      expect(settings).toMatchObject({ state: "configured", address: `module.${region}.aws_eks_addon.vpc_cni` });
+      expect(settings.state === "configured" && settings.env.get("ENABLE_POD_ENI")).toBe(region === "eu" ? "true" : "false");
+    }
+  });
 });

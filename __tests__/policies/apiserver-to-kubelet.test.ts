@@ -20,6 +20,13 @@ const cases: VerdictCase[] = [
     expected: { 'module.nodes["apps"].aws_eks_node_group.this': "pass", 'module.nodes["system"].aws_eks_node_group.this': "pass" },
   },
   { fixture: "topo-self-managed-asg", expected: { "aws_autoscaling_group.workers": "pass" } },
+  {
+    // Two regions' clusters named "prod": each module's node group is judged against its own control
+    // plane; a node group outside both modules that names "prod" cannot be placed.
+    fixture: "topo-same-name-two-regions",
+    expected: { "module.eu.aws_eks_node_group.workers": "pass", "module.us.aws_eks_node_group.workers": "fail", "aws_eks_node_group.batch": "unknown" },
+    facts: { "module.us.aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(module.us.aws_eks_cluster.this)" } } },
+  },
   // Existing SG whose refreshed inline rules repeat the rule resources; one rule decides the ingress.
   { fixture: "topo-existing-sg-inline-and-rule", expected: { "aws_eks_node_group.workers": "pass" } },
   { fixture: "topo-state-delete-rule", expected: { "aws_eks_node_group.workers": "pass" } },

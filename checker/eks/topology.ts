@@ -10,6 +10,7 @@ import type { ResourceInstance } from "../model/resource-instance";
 import { firstBlock, isObject, isUnknown, type Unknown, type Value, type ValueObject } from "../model/value";
 import { parseCidr, type ParsedCidr } from "./cidr";
 import { clusterTagsOfAsg, nodeLaunchTemplateUses, type LaunchTemplateUse } from "./node-launch-templates";
+import { clusterNamed } from "./cluster-by-name";
 import { Cluster, type EniClass } from "./eni-class";
 import type { UndecidedManifest } from "./manifests";
 import { PrefixListDirectory } from "./prefix-lists";
@@ -109,8 +110,8 @@ function union(a: SgSet, b: SgSet): SgSet {
 /** Which cluster a node group or Fargate profile belongs to, from `cluster_name`. */
 function clusterOf(world: World, value: Value | undefined, byAddress: Map<string, Cluster>, near: string): { cluster?: Cluster; reason?: string } {
   if (typeof value === "string") {
-    const found = world.findByAttribute("aws_eks_cluster", "name", value, near)[0];
-    return found ? { cluster: byAddress.get(found.address) } : { reason: world.notIn(`cluster "${value}"`) };
+    const { instance, reason } = clusterNamed(world, value, near);
+    return instance ? { cluster: byAddress.get(instance.address) } : { reason };
   }
   if (isUnknown(value)) {
     const target = value.refs.map((r) => byAddress.get(r.address)).find(Boolean);
@@ -234,9 +235,10 @@ function collect(world: World): Collected {
   for (const asg of world.ofType("aws_autoscaling_group")) {
     const names = clusterTagsOfAsg(world, asg);
     if (names.length === 0) continue;
-    const cluster = names.map((n) => world.findByAttribute("aws_eks_cluster", "name", n, asg.address)[0]).map((c) => c && byAddress.get(c.address)).find(Boolean);
+    const named = names.map((n) => clusterNamed(world, n, asg.address));
+    const cluster = named.map((n) => n.instance && byAddress.get(n.instance.address)).find(Boolean);
     if (!cluster) {
-      orphans.push({ address: asg.address, reason: world.notIn(`cluster "${names[0]}"`) });
+      orphans.push({ address: asg.address, reason: named[0].reason! });
       continue;
     }
     const use = templatesOf.get(asg.address);

@@ -7,6 +7,7 @@ import { boundDepth } from "../load/bound-depth";
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { isUnknown } from "../model/value";
+import { clusterNamed } from "./cluster-by-name";
 import type { Cluster } from "./eni-class";
 
 export type VpcCniSettings =
@@ -15,7 +16,13 @@ export type VpcCniSettings =
 
 function belongsTo(world: World, addon: ResourceInstance, cluster: Cluster): boolean | undefined {
   const name = world.read(addon, ["cluster_name"]);
-  if (typeof name === "string") return cluster.name !== undefined ? name === cluster.name : undefined;
+  if (typeof name === "string") {
+    if (cluster.name === undefined) return undefined;
+    if (name !== cluster.name) return false;
+    // Another region's cluster may have the same name.
+    const { instance } = clusterNamed(world, name, addon.address);
+    return instance ? instance.address === cluster.address : undefined;
+  }
   if (isUnknown(name)) return name.refs.some((r) => r.address === cluster.address) || undefined;
   return false;
 }
