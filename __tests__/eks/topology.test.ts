@@ -179,15 +179,26 @@ describe("two regions' clusters of one name (a module per region)", () => {
   const t = topology("topo-same-name-two-regions");
   const cluster = (region: string) => t.clusters.find((c) => c.address === `module.${region}.aws_eks_cluster.this`)!;
 
-  test("each module's node group joins the cluster made beside it", () => {
-    expect(t.clusters.map((c) => c.nodes.map((n) => n.address))).toEqual([["module.eu.aws_eks_node_group.workers"], ["module.us.aws_eks_node_group.workers"]]);
+  test("each module's node groups join the cluster made beside them", () => {
+    expect(t.clusters.map((c) => c.nodes.map((n) => n.address).sort())).toEqual([
+      ["module.eu.aws_eks_node_group.by_name", "module.eu.aws_eks_node_group.workers"],
+      ["module.us.aws_eks_node_group.by_name", "module.us.aws_eks_node_group.workers"],
+    ]);
+  });
+
+  test("a launch template named, not referenced, is the one made beside the node group", () => {
+    for (const region of ["eu", "us"]) {
+      const byName = t.classById(`managed(module.${region}.aws_eks_node_group.by_name)`)!;
+      expect(byName.launchTemplates).toEqual([`module.${region}.aws_launch_template.workers`]);
+      expect(byName.sgs).toEqual({ members: [`module.${region}.aws_security_group.node`] });
+    }
   });
 
   test("a node group that neither cluster's module encloses is not given to the first one", () => {
     expect(t.orphans).toEqual([
       {
         address: "aws_eks_node_group.batch",
-        reason: '2 clusters are named "prod" (module.eu.aws_eks_cluster.this, module.us.aws_eks_cluster.this), in different regions or accounts, and the plan does not say which one this joins',
+        reason: '2 clusters are named "prod" (module.eu.aws_eks_cluster.this, module.us.aws_eks_cluster.this), in different regions or accounts, and the plan does not say which one is meant',
       },
     ]);
   });

@@ -24,7 +24,13 @@ const cases: VerdictCase[] = [
     // Two regions' clusters named "prod": each module's node group is judged against its own control
     // plane; a node group outside both modules that names "prod" cannot be placed.
     fixture: "topo-same-name-two-regions",
-    expected: { "module.eu.aws_eks_node_group.workers": "pass", "module.us.aws_eks_node_group.workers": "fail", "aws_eks_node_group.batch": "unknown" },
+    expected: {
+      "module.eu.aws_eks_node_group.workers": "pass",
+      "module.eu.aws_eks_node_group.by_name": "pass",
+      "module.us.aws_eks_node_group.workers": "fail",
+      "module.us.aws_eks_node_group.by_name": "fail",
+      "aws_eks_node_group.batch": "unknown",
+    },
     facts: { "module.us.aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(module.us.aws_eks_cluster.this)" } } },
   },
   // Existing SG whose refreshed inline rules repeat the rule resources; one rule decides the ingress.

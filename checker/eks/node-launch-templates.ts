@@ -7,6 +7,7 @@
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { firstBlock, isObject, isUnknown, valueAt, type Path, type Value, type ValueObject } from "../model/value";
+import { nearestOfSameName, sameNameReason } from "./region-scoped-names";
 
 export const CLUSTER_TAG_PREFIX = "kubernetes.io/cluster/";
 
@@ -37,7 +38,12 @@ export function clusterTagsOfAsg(world: World, asg: ResourceInstance): string[] 
 function designatedTemplate(world: World, spec: ValueObject | undefined, idKey: string, nameKey: string, user: string): { instances: ResourceInstance[]; unknown?: string } {
   if (!spec) return { instances: [] };
   const attempts = ([["id", spec[idKey]], ["name", spec[nameKey]]] as const).filter(([, v]) => v !== undefined && v !== null && v !== "");
-  const results = attempts.map(([attribute, value]) => world.designated("aws_launch_template", attribute, value, user));
+  const results = attempts.map(([attribute, value]) => {
+    const found = world.designated("aws_launch_template", attribute, value, user);
+    if (attribute !== "name" || typeof value !== "string" || found.instances.length < 2) return found;
+    const nearest = nearestOfSameName(world, found.instances, user);
+    return nearest ? { instances: [nearest] } : { instances: [], unknown: sameNameReason("launch templates", value, found.instances) };
+  });
   return results.find((r) => r.instances.length > 0 && !r.unknown) ?? results[0] ?? { instances: [], unknown: "the launch template block names no template" };
 }
 

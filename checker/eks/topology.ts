@@ -10,7 +10,7 @@ import type { ResourceInstance } from "../model/resource-instance";
 import { firstBlock, isObject, isUnknown, type Unknown, type Value, type ValueObject } from "../model/value";
 import { parseCidr, type ParsedCidr } from "./cidr";
 import { clusterTagsOfAsg, nodeLaunchTemplateUses, type LaunchTemplateUse } from "./node-launch-templates";
-import { clusterNamed } from "./cluster-by-name";
+import { clusterNamed } from "./region-scoped-names";
 import { Cluster, type EniClass } from "./eni-class";
 import type { UndecidedManifest } from "./manifests";
 import { PrefixListDirectory } from "./prefix-lists";

@@ -7,7 +7,7 @@ import { boundDepth } from "../load/bound-depth";
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { isUnknown } from "../model/value";
-import { clusterNamed } from "./cluster-by-name";
+import { clusterNamed } from "./region-scoped-names";
 import type { Cluster } from "./eni-class";
 
 export type VpcCniSettings =
