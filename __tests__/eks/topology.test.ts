@@ -179,11 +179,10 @@ describe("two regions' clusters of one name (a module per region)", () => {
   const t = topology("topo-same-name-two-regions");
   const cluster = (region: string) => t.clusters.find((c) => c.address === `module.${region}.aws_eks_cluster.this`)!;
 
-  test("each module's node groups join the cluster made beside them", () => {
-    expect(t.clusters.map((c) => c.nodes.map((n) => n.address).sort())).toEqual([
-      ["module.eu.aws_eks_node_group.by_name", "module.eu.aws_eks_node_group.workers"],
-      ["module.us.aws_eks_node_group.by_name", "module.us.aws_eks_node_group.workers"],
-    ]);
+  test("each module's node groups and NodeClass join the cluster made beside them", () => {
+    expect(t.clusters.map((c) => c.nodes.map((n) => n.address).sort())).toEqual(
+      ["eu", "us"].map((region) => [`module.${region}.aws_eks_node_group.by_name`, `module.${region}.aws_eks_node_group.workers`, `module.${region}.kubernetes_manifest.node_class`]),
+    );
   });
 
   test("a launch template named, not referenced, is the one made beside the node group", () => {

@@ -21,14 +21,17 @@ const cases: VerdictCase[] = [
   },
   { fixture: "topo-self-managed-asg", expected: { "aws_autoscaling_group.workers": "pass" } },
   {
-    // Two regions' clusters named "prod": each module's node group is judged against its own control
-    // plane; a node group outside both modules that names "prod" cannot be placed.
+    // Two regions' clusters named "prod": each module's node groups and NodeClass are judged against
+    // its own control plane; a node group outside both modules that names "prod" cannot be placed.
     fixture: "topo-same-name-two-regions",
     expected: {
       "module.eu.aws_eks_node_group.workers": "pass",
       "module.eu.aws_eks_node_group.by_name": "pass",
       "module.us.aws_eks_node_group.workers": "fail",
       "module.us.aws_eks_node_group.by_name": "fail",
+      // The NodeClass selects its module's node SG and SGs decided at apply time: more SGs only open more.
+      "module.eu.kubernetes_manifest.node_class": "pass",
+      "module.us.kubernetes_manifest.node_class": "unknown",
       "aws_eks_node_group.batch": "unknown",
     },
     facts: { "module.us.aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(module.us.aws_eks_cluster.this)" } } },

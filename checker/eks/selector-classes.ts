@@ -21,6 +21,7 @@ import { isObject, isUnknown, valueAt, type Ref, type Value } from "../model/val
 import { parseCidr, type ParsedCidr } from "./cidr";
 import { apiGroupOf, manifestsOf, type KubernetesObject, type UndecidedManifest } from "./manifests";
 import type { SgDirectory, SgSet } from "./security-groups";
+import { nearestOfSameName, sameNameReason } from "./region-scoped-names";
 import { clusterNamesInSelector, selectSecurityGroups } from "./sg-selectors";
 import type { SubnetDirectory, SubnetSet } from "./subnets";
 import type { Cluster, EniClass } from "./eni-class";
@@ -37,12 +38,21 @@ export interface ClassContext {
 
 const base = { launchTemplates: [] as string[], sgsFromLaunchTemplate: false };
 
-/** Which cluster a manifest's object belongs to: the only one in the plan, or the one its selectors name. */
-function clusterOfObject(ctx: ClassContext, names: readonly string[]): { cluster?: Cluster; reason?: string } {
+/**
+ * Which cluster a manifest's object belongs to: the only one in the plan, or the one its selectors
+ * name; of two clusters of that name (one per region), the one made in the manifest's module or the
+ * nearest enclosing one (region-scoped-names.ts).
+ */
+function clusterOfObject(ctx: ClassContext, names: readonly string[], address: string): { cluster?: Cluster; reason?: string } {
   if (ctx.clusters.length === 1) return { cluster: ctx.clusters[0] };
   if (ctx.clusters.length === 0) return { reason: "no EKS cluster is in this plan" };
   const named = ctx.clusters.filter((c) => c.name !== undefined && names.includes(c.name));
   if (named.length === 1) return { cluster: named[0] };
+  if (named.length > 1) {
+    const instances = named.map((c) => ctx.world.get(c.address)!);
+    const nearest = nearestOfSameName(ctx.world, instances, address);
+    return nearest ? { cluster: named[instances.indexOf(nearest)] } : { reason: sameNameReason("clusters", named[0].name!, instances) };
+  }
   return { reason: `${ctx.clusters.length} clusters are in this plan and the manifest names none of them (a karpenter.sh/discovery or aws:eks:cluster-name selector tag would)` };
 }
 
@@ -101,7 +111,7 @@ function addNodeClasses(ctx: ClassContext, objects: readonly KubernetesObject[])
   for (const object of nodeClasses) {
     const autoMode = apiGroupOf(object)?.group === "eks.amazonaws.com";
     const terms = valueAt(object.body, ["spec", "securityGroupSelectorTerms"]);
-    const { cluster, reason } = clusterOfObject(ctx, clusterNamesInSelector(terms));
+    const { cluster, reason } = clusterOfObject(ctx, clusterNamesInSelector(terms), object.address);
     if (!cluster) {
       ctx.orphan(object.address, reason!);
       continue;
@@ -184,7 +194,7 @@ function addPodClasses(ctx: ClassContext, objects: readonly KubernetesObject[]):
   const perAddress = new Map<string, number>();
   for (const o of policies) perAddress.set(o.address, (perAddress.get(o.address) ?? 0) + 1);
   for (const object of policies) {
-    const { cluster, reason } = clusterOfObject(ctx, []);
+    const { cluster, reason } = clusterOfObject(ctx, [], object.address);
     if (!cluster) {
       ctx.orphan(object.address, reason!);
       continue;
