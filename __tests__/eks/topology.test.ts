@@ -179,10 +179,22 @@ describe("two regions' clusters of one name (a module per region)", () => {
   const t = topology("topo-same-name-two-regions");
   const cluster = (region: string) => t.clusters.find((c) => c.address === `module.${region}.aws_eks_cluster.this`)!;
 
-  test("each module's node groups and NodeClass join the cluster made beside them", () => {
-    expect(t.clusters.map((c) => c.nodes.map((n) => n.address).sort())).toEqual(
-      ["eu", "us"].map((region) => [`module.${region}.aws_eks_node_group.by_name`, `module.${region}.aws_eks_node_group.workers`, `module.${region}.kubernetes_manifest.node_class`]),
-    );
+  test("each module's node groups and NodeClass join the cluster made beside them; a root node group the one of its region", () => {
+    expect(t.clusters.map((c) => c.nodes.map((n) => n.address).sort())).toEqual([
+      ["module.eu.aws_eks_node_group.by_name", "module.eu.aws_eks_node_group.workers", "module.eu.kubernetes_manifest.node_class"],
+      ["aws_eks_node_group.batch", "module.us.aws_eks_node_group.by_name", "module.us.aws_eks_node_group.workers", "module.us.kubernetes_manifest.node_class"],
+    ]);
+  });
+
+  test("each instance has its provider configuration's region, when the plan holds it", () => {
+    const regionOf = (address: string) => t.world.get(address)?.region;
+    expect(regionOf("module.eu.aws_security_group.node")).toBe("eu-west-1");
+    expect(regionOf("module.us.aws_eks_cluster.this")).toBe("us-east-1");
+    expect(regionOf("aws_eks_node_group.batch")).toBe("us-east-1");
+    expect(regionOf("aws_eks_node_group.sydney")).toBe("ap-southeast-2");
+    // Read from a file: the plan holds the expression's references, not its value.
+    expect(regionOf("aws_eks_node_group.spare")).toBeUndefined();
+    expect(regionOf("module.eu.kubernetes_manifest.node_class")).toBeUndefined();
   });
 
   test("a launch template named, not referenced, is the one made beside the node group", () => {
@@ -193,11 +205,59 @@ describe("two regions' clusters of one name (a module per region)", () => {
     }
   });
 
-  test("a node group that neither cluster's module encloses is not given to the first one", () => {
+  test("a NodeClass's tag term picks the SGs of its cluster's region only", () => {
+    for (const region of ["eu", "us"]) {
+      expect(t.classById(`karpenter(module.${region}.kubernetes_manifest.node_class)`)!.sgs.members).toEqual([`module.${region}.aws_security_group.node`]);
+    }
+  });
+
+  test("a node group whose region the plan does not hold, or that no cluster of its name shares, is not placed", () => {
     expect(t.orphans).toEqual([
       {
-        address: "aws_eks_node_group.batch",
+        address: "aws_eks_node_group.spare",
         reason: '2 clusters are named "prod" (module.eu.aws_eks_cluster.this, module.us.aws_eks_cluster.this), in different regions or accounts, and the plan does not say which one is meant',
+      },
+      {
+        address: "aws_eks_node_group.sydney",
+        reason: 'cluster "prod" in ap-southeast-2 is not in this plan; module.eu.aws_eks_cluster.this, module.us.aws_eks_cluster.this of that name are in eu-west-1, us-east-1',
+      },
+    ]);
+  });
+
+  test("two clusters of one name in one region (two accounts) are not told apart by the region", () => {
+    const change = (address: string, type: string, after: object) => ({
+      address,
+      ...(address.startsWith("module.") ? { module_address: address.split(".").slice(0, 2).join(".") } : {}),
+      mode: "managed",
+      type,
+      name: address.split(".").pop(),
+      change: { actions: ["create"], before: null, after, after_unknown: {} },
+    });
+    const config = (type: string, name: string, key: string) => ({ address: `${type}.${name}`, type, name, provider_config_key: key });
+    const region = { region: { constant_value: "us-east-1" } };
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        change("module.a.aws_eks_cluster.this", "aws_eks_cluster", { name: "prod" }),
+        change("module.b.aws_eks_cluster.this", "aws_eks_cluster", { name: "prod" }),
+        change("aws_eks_node_group.ng", "aws_eks_node_group", { cluster_name: "prod" }),
+      ],
+      configuration: {
+        provider_config: { "aws.a": { name: "aws", alias: "a", expressions: region }, "aws.b": { name: "aws", alias: "b", expressions: region }, aws: { name: "aws", expressions: region } },
+        root_module: {
+          resources: [config("aws_eks_node_group", "ng", "aws")],
+          module_calls: {
+            a: { module: { resources: [config("aws_eks_cluster", "this", "aws.a")] } },
+            b: { module: { resources: [config("aws_eks_cluster", "this", "aws.b")] } },
+          },
+        },
+      },
+    };
+    const [input] = loadText(JSON.stringify(plan), "synthetic.json");
+    expect(topologyOf(buildGraph(input)).orphans).toEqual([
+      {
+        address: "aws_eks_node_group.ng",
+        reason: '2 clusters are named "prod" (module.a.aws_eks_cluster.this, module.b.aws_eks_cluster.this), which us-east-1 does not tell apart (other accounts, or regions the plan does not hold), and the plan does not say which one is meant',
       },
     ]);
   });

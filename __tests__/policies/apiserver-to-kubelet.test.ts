@@ -21,8 +21,8 @@ const cases: VerdictCase[] = [
   },
   { fixture: "topo-self-managed-asg", expected: { "aws_autoscaling_group.workers": "pass" } },
   {
-    // Two regions' clusters named "prod": each module's node groups and NodeClass are judged against
-    // its own control plane; a node group outside both modules that names "prod" cannot be placed.
+    // Two regions' clusters named "prod": each node group and NodeClass is judged against the
+    // control plane of its region, or of its module where the region does not tell.
     fixture: "topo-same-name-two-regions",
     expected: {
       "module.eu.aws_eks_node_group.workers": "pass",
@@ -31,8 +31,12 @@ const cases: VerdictCase[] = [
       "module.us.aws_eks_node_group.by_name": "fail",
       // The NodeClass selects its module's node SG and SGs decided at apply time: more SGs only open more.
       "module.eu.kubernetes_manifest.node_class": "pass",
+      // Not module.eu's node SG, whose rule from 10.0.0.0/8 would open it: that SG is in eu-west-1.
       "module.us.kubernetes_manifest.node_class": "unknown",
-      "aws_eks_node_group.batch": "unknown",
+      // At the root, with provider aws.us: the cluster SG of the us cluster.
+      "aws_eks_node_group.batch": "pass",
+      "aws_eks_node_group.spare": "unknown",
+      "aws_eks_node_group.sydney": "unknown",
     },
     facts: { "module.us.aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(module.us.aws_eks_cluster.this)" } } },
   },

@@ -7,7 +7,7 @@
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { firstBlock, isObject, isUnknown, valueAt, type Path, type Value, type ValueObject } from "../model/value";
-import { nearestOfSameName, sameNameReason } from "./region-scoped-names";
+import { meantOfSameName } from "./region-scoped-names";
 
 export const CLUSTER_TAG_PREFIX = "kubernetes.io/cluster/";
 
@@ -40,9 +40,9 @@ function designatedTemplate(world: World, spec: ValueObject | undefined, idKey: 
   const attempts = ([["id", spec[idKey]], ["name", spec[nameKey]]] as const).filter(([, v]) => v !== undefined && v !== null && v !== "");
   const results = attempts.map(([attribute, value]) => {
     const found = world.designated("aws_launch_template", attribute, value, user);
-    if (attribute !== "name" || typeof value !== "string" || found.instances.length < 2) return found;
-    const nearest = nearestOfSameName(world, found.instances, user);
-    return nearest ? { instances: [nearest] } : { instances: [], unknown: sameNameReason("launch templates", value, found.instances) };
+    if (attribute !== "name" || typeof value !== "string" || found.instances.length === 0) return found;
+    const { instance, reason } = meantOfSameName(world, "launch template", value, found.instances, user);
+    return instance ? { instances: [instance] } : { instances: [], unknown: reason };
   });
   return results.find((r) => r.instances.length > 0 && !r.unknown) ?? results[0] ?? { instances: [], unknown: "the launch template block names no template" };
 }

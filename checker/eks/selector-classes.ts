@@ -20,8 +20,9 @@ import type { ResourceInstance } from "../model/resource-instance";
 import { isObject, isUnknown, valueAt, type Ref, type Value } from "../model/value";
 import { parseCidr, type ParsedCidr } from "./cidr";
 import { apiGroupOf, manifestsOf, type KubernetesObject, type UndecidedManifest } from "./manifests";
-import type { SgDirectory, SgSet } from "./security-groups";
-import { nearestOfSameName, sameNameReason } from "./region-scoped-names";
+import type { SecurityGroup, SgDirectory, SgSet } from "./security-groups";
+import { inOtherRegion } from "../model/provider-regions";
+import { meantOfSameName } from "./region-scoped-names";
 import { clusterNamesInSelector, selectSecurityGroups } from "./sg-selectors";
 import type { SubnetDirectory, SubnetSet } from "./subnets";
 import type { Cluster, EniClass } from "./eni-class";
@@ -50,8 +51,8 @@ function clusterOfObject(ctx: ClassContext, names: readonly string[], address: s
   if (named.length === 1) return { cluster: named[0] };
   if (named.length > 1) {
     const instances = named.map((c) => ctx.world.get(c.address)!);
-    const nearest = nearestOfSameName(ctx.world, instances, address);
-    return nearest ? { cluster: named[instances.indexOf(nearest)] } : { reason: sameNameReason("clusters", named[0].name!, instances) };
+    const { instance, reason } = meantOfSameName(ctx.world, "cluster", named[0].name!, instances, address);
+    return instance ? { cluster: named[instances.indexOf(instance)] } : { reason };
   }
   return { reason: `${ctx.clusters.length} clusters are in this plan and the manifest names none of them (a karpenter.sh/discovery or aws:eks:cluster-name selector tag would)` };
 }
@@ -117,7 +118,9 @@ function addNodeClasses(ctx: ClassContext, objects: readonly KubernetesObject[])
       continue;
     }
     // An Auto Mode NodeClass without SG selectors falls back to the default NodeClass's (inferred: AWS does not say).
-    const sgs: SgSet = autoMode && terms === undefined ? { members: [cluster.clusterSg] } : selectSecurityGroups(ctx.sgs, terms);
+    const region = ctx.world.get(cluster.address)?.region;
+    const inRegion = (sg: SecurityGroup) => !inOtherRegion(region, sg.address === undefined ? undefined : ctx.world.get(sg.address)?.region);
+    const sgs: SgSet = autoMode && terms === undefined ? { members: [cluster.clusterSg] } : selectSecurityGroups(ctx.sgs, terms, inRegion);
     const clusterSubnets = () => ctx.subnets.resolve(ctx.world.read(ctx.world.get(cluster.address)!, ["vpc_config", 0, "subnet_ids"]));
     ctx.addNode(cluster, {
       ...base,

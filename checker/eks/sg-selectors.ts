@@ -7,7 +7,8 @@
  * EC2's `*` and `?` wildcards. Every picked SG goes on the nodes.
  *
  * Only SGs the plan knows can be matched: a selector that picks none of them, or whose pick depends
- * on tags or names decided at apply time, leaves the set unknown.
+ * on tags or names decided at apply time, leaves the set unknown. Karpenter and Auto Mode look for
+ * SGs in their cluster's region, so SGs the plan puts in another region never match a name or tags.
  */
 import { picomatch } from "../picomatch";
 import { isObject, isUnknown, type Value } from "../model/value";
@@ -60,12 +61,15 @@ interface TermResult {
   readonly undecided: string[];
 }
 
-function byTest(sgs: SgDirectory, test: (sg: SecurityGroup) => Match, what: string): TermResult {
+/** Whether an SG may be in the region the selector looks in. */
+export type InRegion = (sg: SecurityGroup) => boolean;
+
+function byTest(sgs: SgDirectory, inRegion: InRegion, test: (sg: SecurityGroup) => Match, what: string): TermResult {
   const members: SgKey[] = [];
   const undecided: string[] = [];
   for (const sg of sgs.all()) {
     // SGs known only by id stand for the rest of the account: any of them could match.
-    if (sg.kind === "external" || sg.kind === "remote-access") continue;
+    if (sg.kind === "external" || sg.kind === "remote-access" || !inRegion(sg)) continue;
     const match = test(sg);
     if (match === "yes") members.push(sg.key);
     else if (match !== "no") undecided.push(`whether ${sg.label} matches ${what}: ${match.undecided}`);
@@ -86,7 +90,7 @@ function tagTerm(tags: Value | undefined): Record<string, string> | { readonly u
   return out;
 }
 
-function termResult(sgs: SgDirectory, term: Value): TermResult {
+function termResult(sgs: SgDirectory, inRegion: InRegion, term: Value): TermResult {
   if (isUnknown(term)) return { members: [], undecided: [`a term is decided at apply time (${term.describe()})`] };
   if (!isObject(term)) return { members: [], undecided: ["a term is not an object"] };
   if (term.id !== undefined && term.id !== null) {
@@ -96,20 +100,20 @@ function termResult(sgs: SgDirectory, term: Value): TermResult {
   if (term.name !== undefined && term.name !== null) {
     const name = term.name;
     if (typeof name !== "string") return { members: [], undecided: [isUnknown(name) ? `name is decided at apply time (${name.describe()})` : "name is not text"] };
-    return byTest(sgs, (sg) => nameMatches(sg, name), `name ${JSON.stringify(name)}`);
+    return byTest(sgs, inRegion, (sg) => nameMatches(sg, name), `name ${JSON.stringify(name)}`);
   }
   const tags = tagTerm(term.tags);
   if ("undecided" in tags && typeof tags.undecided === "string") return { members: [], undecided: [tags.undecided] };
   const wanted = tags as Record<string, string>;
   if (Object.keys(wanted).length === 0) return { members: [], undecided: ["a term selects nothing (no id, name or tags)"] };
-  return byTest(sgs, (sg) => termMatches(sg, wanted), `tags ${Object.keys(wanted).join(", ")}`);
+  return byTest(sgs, inRegion, (sg) => termMatches(sg, wanted), `tags ${Object.keys(wanted).join(", ")}`);
 }
 
 /** The SGs a selector picks, or why the plan cannot tell. `undefined` selector terms: not given. */
-export function selectSecurityGroups(sgs: SgDirectory, terms: Value | undefined): SgSet {
+export function selectSecurityGroups(sgs: SgDirectory, terms: Value | undefined, inRegion: InRegion = () => true): SgSet {
   if (isUnknown(terms)) return { members: [], unknown: `securityGroupSelectorTerms are decided at apply time (${terms.describe()})` };
   if (!Array.isArray(terms) || terms.length === 0) return { members: [], unknown: "securityGroupSelectorTerms is empty or not a list" };
-  const results = terms.map((term) => termResult(sgs, term));
+  const results = terms.map((term) => termResult(sgs, inRegion, term));
   const members = [...new Set(results.flatMap((r) => r.members))];
   const undecided = results.flatMap((r) => r.undecided);
   if (undecided.length > 0) return { members, unknown: undecided.join("; ") };

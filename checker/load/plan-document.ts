@@ -41,6 +41,20 @@ export interface ConfigResourceJson {
   expressions?: ExpressionBlockJson;
   count_expression?: ExpressionJson;
   for_each_expression?: ExpressionJson;
+  /** The key of its provider configuration in `provider_config`. */
+  provider_config_key?: string;
+  /** OpenTofu, for a resource whose instances use several provider configurations. */
+  provider_config_keys?: string[];
+}
+
+/** An entry of `configuration.provider_config`. */
+export interface ProviderConfigJson {
+  name?: string;
+  full_name?: string;
+  alias?: string;
+  /** The module it is configured in; absent at the root. */
+  module_address?: string;
+  expressions?: ExpressionBlockJson;
 }
 
 export interface ConfigModuleJson {
@@ -87,7 +101,7 @@ export interface PlanDocument {
   planned_values?: { root_module?: StateModuleJson; outputs?: { [name: string]: OutputValueJson } };
   resource_changes?: ResourceChangeJson[];
   prior_state?: { values?: { root_module?: StateModuleJson } };
-  configuration?: { root_module?: ConfigModuleJson };
+  configuration?: { root_module?: ConfigModuleJson; provider_config?: { [key: string]: ProviderConfigJson } };
 }
 
 /** `terraform show -json` of a state (no plan): what exists, with its outputs. */
@@ -106,6 +120,8 @@ export interface SynthDocument {
   variable?: { [name: string]: { default?: JsonValue; sensitive?: boolean } };
   locals?: { [name: string]: JsonValue };
   module?: { [name: string]: { [argument: string]: JsonValue } };
+  /** Provider blocks by provider name: one object, or a list when there are aliases. */
+  provider?: { [name: string]: JsonValue };
   output?: { [name: string]: { value?: JsonValue; sensitive?: boolean } };
 }
 

@@ -54,6 +54,8 @@ export const configModule = {
           type: { type: "string" },
           name: { type: "string" },
           expressions: looseObject,
+          provider_config_key: { type: "string" },
+          provider_config_keys: stringList,
         },
       },
     },
@@ -92,7 +94,16 @@ export const planSchema = {
       type: "object",
       properties: { values: { type: "object", properties: { root_module: { $ref: "state-module" } } } },
     },
-    configuration: { type: "object", properties: { root_module: { $ref: "config-module" } } },
+    configuration: {
+      type: "object",
+      properties: {
+        root_module: { $ref: "config-module" },
+        provider_config: {
+          type: "object",
+          additionalProperties: { type: "object", properties: { name: { type: "string" }, full_name: { type: "string" }, module_address: { type: "string" }, expressions: looseObject } },
+        },
+      },
+    },
   },
 } as const;
 
@@ -123,6 +134,7 @@ export const synthSchema = {
     locals: looseObject,
     terraform: looseObject,
     module: looseObject,
+    provider: looseObject,
     output: { type: "object", additionalProperties: looseObject },
   },
 } as const;

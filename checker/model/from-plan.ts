@@ -10,6 +10,7 @@ import { actionFromList, type ResourceInstance } from "./resource-instance";
 import { hotMergeUnknown, sensitiveTree } from "./merge-unknown";
 import { secretsOf } from "./sensitive-values";
 import { addToList } from "./add-to-list";
+import { instanceRegion, PlanRegions } from "./provider-regions";
 import { formatModuleAddress, moduleCallPath, parseModuleAddress, type ModuleSegment } from "./traversal";
 import { formatRef, Unknown, type Path, type Ref, type Value } from "./value";
 
@@ -150,6 +151,13 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
     ...(join ? { qualify: join.qualify, remoteState: join.remoteState } : {}),
   });
 
+  const regions = new PlanRegions(plan.configuration?.provider_config, (expression, moduleAddress) => {
+    const { segments, config: module } = moduleAt(moduleAddress || undefined);
+    if (!module) return undefined;
+    const resolution = resolver.resolveExpression(expression, { module, instance: segments });
+    return resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.oneOf.length === 0 ? resolution.constants : undefined;
+  });
+
   const instances = (): ResourceInstance[] =>
     changes.map((change): ResourceInstance => {
       const { segments, config: module } = moduleAt(change.module_address);
@@ -174,7 +182,8 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
         const unresolved = resolution.unresolved.length < 2 ? resolution.unresolved : [...new Set(resolution.unresolved)];
         return new Unknown("expression", AFTER_APPLY, distinctRefs(resolution.refs), unresolved, resolution.constants, undefined, distinctRefs(resolution.oneOf));
       };
-      const instance = buildInstance(change, change.change, makeUnknown, consume);
+      const regionOf = (after: Value | null) => instanceRegion(change.type, after, PlanRegions.setsOwnRegion(resourceConfig), () => regions.ofResource(resourceConfig));
+      const instance = buildInstance(change, change.change, makeUnknown, consume, regionOf);
       return join ? { ...instance, address: join.qualify(instance.address) } : instance;
     });
 
@@ -227,7 +236,7 @@ function distinctRefs(refs: readonly Ref[]): readonly Ref[] {
   return [...new Map(refs.map((r) => [formatRef(r), r])).values()];
 }
 
-function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: (path: Path) => Unknown, consume: boolean): ResourceInstance {
+function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: (path: Path) => Unknown, consume: boolean, regionOf: (after: Value | null) => string | undefined): ResourceInstance {
   const action = actionFromList(change.actions);
   // A change made from planned_values (a state, an old plan) has one value for before and after.
   const inPlace = consume && change.after !== change.before;
@@ -247,6 +256,8 @@ function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: 
     after: action === "delete" ? null : (after ?? null),
     beforeSensitive: sensitiveTree(change.before_sensitive),
     afterSensitive: sensitiveTree(change.after_sensitive),
+    // A deleted instance's region is that of its values before the plan.
+    region: regionOf(action === "delete" ? ((change.before ?? null) as Value | null) : (after ?? null)),
   };
 }
 

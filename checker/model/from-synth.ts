@@ -5,6 +5,7 @@
 import type { JsonValue, SynthDocument } from "../load/plan-document";
 import type { JoinHooks, PreparedInput } from "./from-plan";
 import { navigate, type Resolution } from "./reference-resolver";
+import { instanceRegion } from "./provider-regions";
 import { secretsOf } from "./sensitive-values";
 import type { ResourceInstance, SensitiveTree } from "./resource-instance";
 import { formatKey, parseTraversal, type TraversalStep } from "./traversal";
@@ -162,7 +163,7 @@ export function prepareSynth(document: SynthDocument, join?: JoinHooks): Prepare
   };
 
   return {
-    instances: () => instancesOf(entries, resolve, qualify),
+    instances: () => instancesOf(entries, resolve, qualify, providerRegions(document)),
     output(name, rest) {
       const output = document.output?.[name];
       if (!output || !("value" in output)) return undefined;
@@ -185,6 +186,29 @@ export function prepareSynth(document: SynthDocument, join?: JoinHooks): Prepare
   };
 }
 
+/**
+ * The region each `aws` provider block names, by the reference a resource's `provider` argument
+ * makes to it (`aws` for the default block, `aws.<alias>`); a region written as a token is not known.
+ */
+function providerRegions(document: SynthDocument): Map<string, string | undefined> {
+  const blocks = document.provider?.aws;
+  const regions = new Map<string, string | undefined>();
+  for (const block of Array.isArray(blocks) ? blocks : blocks ? [blocks] : []) {
+    if (block === null || typeof block !== "object" || Array.isArray(block)) continue;
+    const key = typeof block.alias === "string" ? `aws.${block.alias}` : "aws";
+    regions.set(key, typeof block.region === "string" && !block.region.includes("${") ? block.region : undefined);
+  }
+  return regions;
+}
+
+/** The provider block a resource's `provider` argument names (`"${aws.eu}"`), or the default one. */
+function providerKey(config: { [argument: string]: JsonValue }): string | undefined {
+  const provider = config.provider;
+  if (provider === undefined) return "aws";
+  const match = typeof provider === "string" ? /^\$\{(aws(?:\.[\w-]+)?)\}$/.exec(provider) : null;
+  return match ? match[1] : undefined;
+}
+
 /** A converted output value as a resolution: known parts as constants, tokens as references. */
 function resolutionOf(value: Value, rest: Path): Resolution {
   if (isUnknown(value)) {
@@ -196,7 +220,12 @@ function resolutionOf(value: Value, rest: Path): Resolution {
   return { refs: [], unresolved: [], constants: [known], oneOf: [] };
 }
 
-function instancesOf(entries: readonly { mode: "managed" | "data"; type: string; name: string; config: { [k: string]: JsonValue } }[], resolve: Resolve, qualify: (address: string) => string): ResourceInstance[] {
+function instancesOf(
+  entries: readonly { mode: "managed" | "data"; type: string; name: string; config: { [k: string]: JsonValue } }[],
+  resolve: Resolve,
+  qualify: (address: string) => string,
+  regions: ReadonlyMap<string, string | undefined>,
+): ResourceInstance[] {
   // A known value from a sensitive output makes the whole argument sensitive (redacted when shown).
   let sawSensitive = false;
   const tracking: Resolve = (text) => {
@@ -216,6 +245,8 @@ function instancesOf(entries: readonly { mode: "managed" | "data"; type: string;
       if (sawSensitive) sensitive[key] = true;
     }
     const afterSensitive = Object.keys(sensitive).length > 0 ? sensitive : false;
+    const key = providerKey(config);
+    const region = instanceRegion(type, attributes, "region" in attributes, () => (key === undefined ? undefined : regions.get(key)));
     for (const index of instanceKeys(config)) {
       const base = `${mode === "data" ? "data." : ""}${type}.${name}`;
       instances.push({
@@ -231,6 +262,7 @@ function instancesOf(entries: readonly { mode: "managed" | "data"; type: string;
         beforeSensitive: false,
         afterSensitive,
         constructPath: typeof metadata?.path === "string" ? metadata.path : undefined,
+        region,
       });
     }
   }

@@ -28,6 +28,11 @@ export interface ResourceInstance {
   readonly after: Value | null;
   readonly beforeSensitive: SensitiveTree;
   readonly afterSensitive: SensitiveTree;
+  /**
+   * The AWS region it is made in, when the input decides it (provider-regions.ts): its own
+   * `region` argument (AWS provider 6), else its provider configuration's `region`.
+   */
+  readonly region?: string;
   /** For synthesized CDKTF input: the construct path from the `//` metadata. */
   readonly constructPath?: string;
 }
