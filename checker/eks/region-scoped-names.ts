@@ -1,9 +1,10 @@
 /**
  * What a resource means by the name of a cluster or launch template. EKS clusters and launch
  * templates are named uniquely within one region and account only, so two of one name in a plan
- * are in different regions or accounts (a module per region, with provider aliases). The one in
- * the resource's own region is meant, when the plan says the regions (provider-regions.ts); among
- * those left, the one made in the resource's own module instance, or in the nearest one that
+ * are in different regions or accounts (a module per region with provider aliases, or a CDKTF
+ * stack per region). The one in the resource's own region is meant, when the plan says the
+ * regions (provider-regions.ts); among those left, the one its own input makes (when inputs are
+ * joined), then the one made in the resource's own module instance, or in the nearest one that
  * encloses it: a module that makes a cluster with its node groups and templates, stamped out per
  * region. When neither decides, the answer is unknown: taking the first one listed put one
  * region's nodes on the other's control plane.
@@ -39,11 +40,13 @@ export function meantOfSameName(world: World, what: string, name: string, found:
     const regions = [...new Set(found.map((instance) => instance.region))].join(", ");
     return { reason: `${world.notIn(`${what} "${name}" in ${region}`)}; ${addresses(found)} of that name ${found.length === 1 ? "is" : "are"} in ${regions}` };
   }
-  if (inRegion.length === 1) return { instance: inRegion[0] };
-  const nearest = nearestTo(inRegion, user?.moduleAddress ?? "");
+  // Across joined inputs (a stack per region), a name means first what its own input makes.
+  const candidates = world.preferOwnInput(inRegion, near);
+  if (candidates.length === 1) return { instance: candidates[0] };
+  const nearest = nearestTo(candidates, user?.moduleAddress ?? "");
   if (nearest) return { instance: nearest };
   const where = region === undefined ? "in different regions or accounts" : `which ${region} does not tell apart (other accounts, or regions the plan does not hold)`;
-  return { reason: `${inRegion.length} ${what}s are named "${name}" (${addresses(inRegion)}), ${where}, and the plan does not say which one is meant` };
+  return { reason: `${candidates.length} ${what}s are named "${name}" (${addresses(candidates)}), ${where}, and the plan does not say which one is meant` };
 }
 
 export function clusterNamed(world: World, name: string, near: string): { instance?: ResourceInstance; reason?: string } {

@@ -106,7 +106,12 @@ export class World {
       this.byAttribute.set(indexKey, index);
     }
     const found = index.get(value) ?? [];
-    if (found.length < 2 || near === undefined || !this.scope.joined) return found;
+    return near === undefined ? found : this.preferOwnInput(found, near);
+  }
+
+  /** In a joined world, those of `found` made by the input of `near` (an address), when there are any; else all. */
+  preferOwnInput(found: readonly ResourceInstance[], near: string): readonly ResourceInstance[] {
+    if (found.length < 2 || !this.scope.joined) return found;
     const label = labelOf(near);
     const own = found.filter((instance) => labelOf(instance.address) === label);
     return own.length > 0 ? own : found;
