@@ -33,7 +33,7 @@ export interface KarpenterNodeClassProps {
   readonly amiSelectorTerms?: readonly Record<string, unknown>[];
   /** IMDS settings for the nodes. Default: IMDSv2 required, hop limit 1 (the Karpenter default). */
   readonly metadataOptions?: Record<string, unknown>;
-  /** The kubectl provider to apply it with. Default: one per stack, for the node SG's cluster. */
+  /** The kubectl provider to apply it with. Default: the stack's one for the node SG's cluster (made when there is none). */
   readonly provider?: TerraformProvider;
 }
 
@@ -64,7 +64,8 @@ export class KarpenterNodeClass extends Construct {
     };
     this.yaml = stringify(document);
     const stack = TerraformStack.of(this);
-    const provider = props.provider ?? (stack.node.tryFindChild("kubectl") as TerraformProvider | undefined) ?? new KubectlProvider(stack, "kubectl", sg.cluster);
+    // Each cluster's own kubectl provider: a manifest sent through another cluster's would land in that cluster.
+    const provider = props.provider ?? KubectlProvider.forCluster(stack, sg.cluster);
     this.manifest = new TerraformResource(this, "manifest", { terraformResourceType: "kubectl_manifest", terraformGeneratorMetadata: { providerName: "kubectl" }, provider });
     this.manifest.addOverride("yaml_body", this.yaml);
     stack.addOverride("terraform.required_providers.kubectl", { source: KUBECTL_SOURCE, version: ">= 2.0.0" });

@@ -10,12 +10,42 @@ import type { EksCluster } from "./eks-cluster";
 export const KUBECTL_SOURCE = "alekc/kubectl";
 
 export class KubectlProvider extends TerraformProvider {
-  constructor(scope: Construct, id: string, cluster: EksCluster) {
+  /**
+   * The stack's kubectl provider for `cluster`: the one already made for it, or a new one. The
+   * first in a stack is the default configuration; one for another cluster is aliased by that
+   * cluster's construct id, so that each cluster's manifests go to its own API server.
+   */
+  static forCluster(stack: Construct, cluster: EksCluster): KubectlProvider {
+    const made = stack.node.children.filter((child): child is KubectlProvider => child instanceof KubectlProvider);
+    const own = made.find((provider) => provider.cluster === cluster);
+    if (own) return own;
+    if (made.length === 0) return new KubectlProvider(stack, "kubectl", cluster);
+    return new KubectlProvider(stack, `kubectl-${cluster.node.id}`, cluster, cluster.node.id);
+  }
+
+  // TerraformProvider leaves `alias` for each provider class to keep (its accessors are stubs).
+  private providerAlias?: string;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    readonly cluster: EksCluster,
+    alias?: string,
+  ) {
     super(scope, id, { terraformResourceType: "kubectl", terraformGeneratorMetadata: { providerName: "kubectl" }, terraformProviderSource: KUBECTL_SOURCE });
+    this.providerAlias = alias;
     this.addOverride("host", cluster.resource.endpoint);
     this.addOverride("cluster_ca_certificate", Fn.base64decode(cluster.resource.certificateAuthority.get(0).data));
     this.addOverride("load_config_file", false);
     this.addOverride("exec", { api_version: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", cluster.name] });
+  }
+
+  get alias(): string | undefined {
+    return this.providerAlias;
+  }
+
+  set alias(value: string | undefined) {
+    this.providerAlias = value;
   }
 
   protected synthesizeAttributes(): { [name: string]: unknown } {

@@ -270,3 +270,44 @@ describe("two regions' clusters of one name (a module per region)", () => {
     }
   });
 });
+
+test("of two clusters, a manifest belongs to the one its Kubernetes provider connects to", () => {
+  const create = (address: string, type: string, after: object) => ({ address, mode: "managed", type, name: address.split(".")[1], change: { actions: ["create"], before: null, after, after_unknown: {} } });
+  const policy = {
+    apiVersion: "vpcresources.k8s.aws/v1beta1",
+    kind: "SecurityGroupPolicy",
+    metadata: { name: "db-clients", namespace: "apps" },
+    spec: { podSelector: { matchLabels: { role: "db-client" } }, securityGroups: { groupIds: ["sg-0a1b2c3d4e5f60718"] } },
+  };
+  const endpointOf = (cluster: string) => ({ host: { references: [`aws_eks_cluster.${cluster}.endpoint`, `aws_eks_cluster.${cluster}`] } });
+  const plan = {
+    format_version: "1.2",
+    resource_changes: [
+      create("aws_eks_cluster.blue", "aws_eks_cluster", { name: "blue" }),
+      create("aws_eks_cluster.green", "aws_eks_cluster", { name: "green" }),
+      create("kubernetes_manifest.db_clients", "kubernetes_manifest", { manifest: policy }),
+      create("kubernetes_manifest.unplaced", "kubernetes_manifest", { manifest: policy }),
+    ],
+    configuration: {
+      provider_config: {
+        "kubernetes.blue": { name: "kubernetes", full_name: "registry.terraform.io/hashicorp/kubernetes", alias: "blue", expressions: endpointOf("blue") },
+        "kubernetes.green": { name: "kubernetes", full_name: "registry.terraform.io/hashicorp/kubernetes", alias: "green", expressions: endpointOf("green") },
+        kubernetes: { name: "kubernetes", full_name: "registry.terraform.io/hashicorp/kubernetes" },
+      },
+      root_module: {
+        resources: [
+          { address: "kubernetes_manifest.db_clients", type: "kubernetes_manifest", name: "db_clients", provider_config_key: "kubernetes.green" },
+          // The default provider, configured from the environment (KUBE_HOST): it names no cluster.
+          { address: "kubernetes_manifest.unplaced", type: "kubernetes_manifest", name: "unplaced", provider_config_key: "kubernetes" },
+        ],
+      },
+    },
+  };
+  const [input] = loadText(JSON.stringify(plan), "synthetic.json");
+  const t = topologyOf(buildGraph(input));
+  expect(t.clusters.map((c) => [c.name, c.pods.map((p) => p.address)])).toEqual([
+    ["blue", []],
+    ["green", ["kubernetes_manifest.db_clients"]],
+  ]);
+  expect(t.orphans.map((o) => o.address)).toEqual(["kubernetes_manifest.unplaced"]);
+});

@@ -7,12 +7,12 @@ import { parse } from "yaml";
 import { topologyOf } from "../../checker/eks/topology";
 import { buildGraph } from "../../checker/model/resource-graph";
 import { Analysis, policyContext } from "../../checker/policy";
-import { KarpenterNodeClass, NodeSecurityGroup } from "../../modules";
+import { EksCluster, KarpenterNodeClass, NodeSecurityGroup } from "../../modules";
 import apiserverToKubelet from "../../policies/apiserver-to-kubelet";
 import nodeDns from "../../policies/node-dns";
 import nodeToApiserver from "../../policies/node-to-apiserver";
 import singleClusterTag from "../../policies/single-cluster-tag";
-import { check, lines, only, resources, synthJson, TestStack, VPC } from "./synth-check";
+import { check, lines, only, resources, SUBNETS, synthJson, TestStack, VPC } from "./synth-check";
 
 function karpenterStack(id = "karpenter") {
   const stack = new TestStack(Testing.app(), id);
@@ -50,4 +50,32 @@ test("a role given as a token is refused: the plan could not say which SG the no
   const stack = new TestStack(Testing.app(), "token");
   const nodes = new NodeSecurityGroup(stack, "nodes", { cluster: stack.cluster(), vpcId: VPC });
   expect(() => new KarpenterNodeClass(stack, "node-class", { nodeSecurityGroup: nodes, role: stack.cluster().roleArn })).toThrow(/role is a token/);
+});
+
+test("two clusters in one stack: each NodeClass goes through its own cluster's kubectl provider, and the checker places it there", () => {
+  const stack = new TestStack(Testing.app(), "blue-green");
+  for (const name of ["blue", "green"]) {
+    const cluster = new EksCluster(stack, `cluster-${name}`, { name, subnetIds: SUBNETS });
+    const nodes = new NodeSecurityGroup(stack, `nodes-${name}`, { cluster, vpcId: VPC });
+    new KarpenterNodeClass(stack, `node-class-${name}`, { nodeSecurityGroup: nodes, role: `KarpenterNodeRole-${name}` });
+  }
+  const json = synthJson(stack);
+  // The first cluster's provider is the default one; the second's is aliased.
+  const providers = (json.provider as { kubectl: { alias?: string; host: string }[] }).kubectl;
+  expect(providers.map((p) => [p.alias, p.host.match(/aws_eks_cluster\.cluster-([a-z]+)_/)?.[1]])).toEqual([
+    [undefined, "blue"],
+    ["cluster-green", "green"],
+  ]);
+  const manifests = resources(json, "kubectl_manifest");
+  expect(Object.entries(manifests).map(([name, m]) => [name.split("_")[0], m.provider])).toEqual([
+    ["node-class-blue", "kubectl"],
+    ["node-class-green", "kubectl.cluster-green"],
+  ]);
+  const graph = buildGraph({ kind: "synth", path: "blue-green", stack: "blue-green", document: json as never });
+  const topology = topologyOf(graph);
+  expect(topology.orphans).toEqual([]);
+  expect(topology.clusters.map((c) => [c.name, c.nodes.filter((n) => n.kind === "karpenter").map((n) => n.address.split(".")[1].split("_")[0])])).toEqual([
+    ["blue", ["node-class-blue"]],
+    ["green", ["node-class-green"]],
+  ]);
 });

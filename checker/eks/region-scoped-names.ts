@@ -3,7 +3,7 @@
  * templates are named uniquely within one region and account only, so two of one name in a plan
  * are in different regions or accounts (a module per region with provider aliases, or a CDKTF
  * stack per region). The one in the resource's own region is meant, when the plan says the
- * regions (provider-regions.ts); among those left, the one its own input makes (when inputs are
+ * regions (provider-configs.ts); among those left, the one its own input makes (when inputs are
  * joined), then the one made in the resource's own module instance, or in the nearest one that
  * encloses it: a module that makes a cluster with its node groups and templates, stamped out per
  * region. When neither decides, the answer is unknown: taking the first one listed put one
@@ -11,7 +11,7 @@
  */
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
-import { inOtherRegion } from "../model/provider-regions";
+import { inOtherRegion } from "../model/provider-configs";
 
 /** `module` is `ancestor`, or lies inside it (the root module, "", holds every module). */
 function encloses(ancestor: string, module: string): boolean {

@@ -21,7 +21,7 @@ import { isObject, isUnknown, valueAt, type Ref, type Value } from "../model/val
 import { parseCidr, type ParsedCidr } from "./cidr";
 import { apiGroupOf, manifestsOf, type KubernetesObject, type UndecidedManifest } from "./manifests";
 import type { SecurityGroup, SgDirectory, SgSet } from "./security-groups";
-import { inOtherRegion } from "../model/provider-regions";
+import { inOtherRegion } from "../model/provider-configs";
 import { meantOfSameName } from "./region-scoped-names";
 import { clusterNamesInSelector, selectSecurityGroups } from "./sg-selectors";
 import type { SubnetDirectory, SubnetSet } from "./subnets";
@@ -40,11 +40,28 @@ export interface ClassContext {
 const base = { launchTemplates: [] as string[], sgsFromLaunchTemplate: false };
 
 /**
- * Which cluster a manifest's object belongs to: the only one in the plan, or the one its selectors
- * name; of two clusters of that name (one per region), the one made in the manifest's module or the
- * nearest enclosing one (region-scoped-names.ts).
+ * The cluster whose API a manifest is applied to, when its Kubernetes provider's `host` names one
+ * of the plan's clusters: a reference to the cluster (its `endpoint`), or the endpoint of an
+ * existing cluster as a data source read it.
+ */
+function clusterOfProvider(ctx: ClassContext, address: string): Cluster | undefined {
+  const host = ctx.world.get(address)?.providerHost;
+  const named = isUnknown(host)
+    ? ctx.clusters.filter((c) => host.refs.some((ref) => ref.address === c.address))
+    : typeof host === "string"
+      ? ctx.clusters.filter((c) => ctx.world.read(ctx.world.get(c.address)!, ["endpoint"]) === host)
+      : [];
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/**
+ * Which cluster a manifest's object belongs to: the one its provider connects to, the only one in
+ * the plan, or the one its selectors name; of two clusters of that name (one per region), the one
+ * of its region, input or module (region-scoped-names.ts).
  */
 function clusterOfObject(ctx: ClassContext, names: readonly string[], address: string): { cluster?: Cluster; reason?: string } {
+  const byProvider = clusterOfProvider(ctx, address);
+  if (byProvider) return { cluster: byProvider };
   if (ctx.clusters.length === 1) return { cluster: ctx.clusters[0] };
   if (ctx.clusters.length === 0) return { reason: "no EKS cluster is in this plan" };
   const named = ctx.clusters.filter((c) => c.name !== undefined && names.includes(c.name));
@@ -54,7 +71,7 @@ function clusterOfObject(ctx: ClassContext, names: readonly string[], address: s
     const { instance, reason } = meantOfSameName(ctx.world, "cluster", named[0].name!, instances, address);
     return instance ? { cluster: named[instances.indexOf(instance)] } : { reason };
   }
-  return { reason: `${ctx.clusters.length} clusters are in this plan and the manifest names none of them (a karpenter.sh/discovery or aws:eks:cluster-name selector tag would)` };
+  return { reason: `${ctx.clusters.length} clusters are in this plan and the manifest names none of them (a karpenter.sh/discovery or aws:eks:cluster-name selector tag would, or a Kubernetes provider whose host is the cluster's endpoint)` };
 }
 
 function idOf(kind: string, object: KubernetesObject, several: boolean): string {

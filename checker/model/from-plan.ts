@@ -2,7 +2,7 @@
  * Plan JSON → resource instances. `after` and `after_unknown` are merged into one value in which
  * each unknown leaf is an `Unknown` that says where it comes from.
  */
-import type { ChangeJson, JsonValue, PlanDocument, ResourceChangeJson, StateModuleJson } from "../load/plan-document";
+import type { ChangeJson, ExpressionJson, JsonValue, PlanDocument, ResourceChangeJson, StateModuleJson } from "../load/plan-document";
 import { ConfigModule, indexConfiguration } from "./config-index";
 import { lookupExpression } from "./expression-lookup";
 import { navigate, ReferenceResolver, withPath, type Resolution, type Scope } from "./reference-resolver";
@@ -10,7 +10,7 @@ import { actionFromList, type ResourceInstance } from "./resource-instance";
 import { hotMergeUnknown, sensitiveTree } from "./merge-unknown";
 import { secretsOf } from "./sensitive-values";
 import { addToList } from "./add-to-list";
-import { instanceRegion, PlanRegions } from "./provider-regions";
+import { instanceRegion, isKubernetesResource, ProviderConfigs } from "./provider-configs";
 import { formatModuleAddress, moduleCallPath, parseModuleAddress, type ModuleSegment } from "./traversal";
 import { formatRef, Unknown, type Path, type Ref, type Value } from "./value";
 
@@ -151,12 +151,23 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
     ...(join ? { qualify: join.qualify, remoteState: join.remoteState } : {}),
   });
 
-  const regions = new PlanRegions(plan.configuration?.provider_config, (expression, moduleAddress) => {
+  // Provider configurations' arguments, resolved in the module that configures each.
+  const inProviderModule = (expression: ExpressionJson, moduleAddress: string): Resolution | undefined => {
     const { segments, config: module } = moduleAt(moduleAddress || undefined);
-    if (!module) return undefined;
-    const resolution = resolver.resolveExpression(expression, { module, instance: segments });
-    return resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.oneOf.length === 0 ? resolution.constants : undefined;
-  });
+    return module && resolver.resolveExpression(expression, { module, instance: segments });
+  };
+  const providers = new ProviderConfigs<Value | undefined>(
+    plan.configuration?.provider_config,
+    (expression, moduleAddress) => {
+      const resolution = inProviderModule(expression, moduleAddress);
+      return resolution && isDecided(resolution) ? resolution.constants : undefined;
+    },
+    (expression, moduleAddress) => {
+      const resolution = inProviderModule(expression, moduleAddress);
+      if (!resolution) return undefined;
+      return isDecided(resolution) && resolution.constants.length === 1 ? (resolution.constants[0] as Value) : unknownOf(resolution);
+    },
+  );
 
   const instances = (): ResourceInstance[] =>
     changes.map((change): ResourceInstance => {
@@ -176,14 +187,14 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
         if (lookup.found === "not-shown") return NO_CONFIG_UNKNOWN;
         const resolution = resolver.resolveExpression(lookup.expression, scope);
         // An argument set to null (often a module input left at its default) is unset.
-        if (resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.oneOf.length === 0 && resolution.constants.every((c) => c === null)) {
-          return COMPUTED_UNKNOWN;
-        }
-        const unresolved = resolution.unresolved.length < 2 ? resolution.unresolved : [...new Set(resolution.unresolved)];
-        return new Unknown("expression", AFTER_APPLY, distinctRefs(resolution.refs), unresolved, resolution.constants, undefined, distinctRefs(resolution.oneOf));
+        if (isDecided(resolution) && resolution.constants.every((c) => c === null)) return COMPUTED_UNKNOWN;
+        return unknownOf(resolution);
       };
-      const regionOf = (after: Value | null) => instanceRegion(change.type, after, PlanRegions.setsOwnRegion(resourceConfig), () => regions.ofResource(resourceConfig));
-      const instance = buildInstance(change, change.change, makeUnknown, consume, regionOf);
+      const where: Whereabouts = {
+        region: (after) => instanceRegion(change.type, after, ProviderConfigs.setsOwnRegion(resourceConfig), () => providers.regionOf(resourceConfig)),
+        providerHost: isKubernetesResource(change.type) ? providers.hostOf(resourceConfig) : undefined,
+      };
+      const instance = buildInstance(change, change.change, makeUnknown, consume, where);
       return join ? { ...instance, address: join.qualify(instance.address) } : instance;
     });
 
@@ -227,6 +238,23 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
   };
 }
 
+/** A resolution that needs nothing decided at apply time: its constants are the value. */
+function isDecided(resolution: Resolution): boolean {
+  return resolution.refs.length === 0 && resolution.unresolved.length === 0 && resolution.oneOf.length === 0;
+}
+
+/** A value decided at apply time, as its expression says where it comes from. */
+function unknownOf(resolution: Resolution): Unknown {
+  const unresolved = resolution.unresolved.length < 2 ? resolution.unresolved : [...new Set(resolution.unresolved)];
+  return new Unknown("expression", AFTER_APPLY, distinctRefs(resolution.refs), unresolved, resolution.constants, undefined, distinctRefs(resolution.oneOf));
+}
+
+/** Where an instance is: what its provider configuration says (provider-configs.ts). */
+interface Whereabouts {
+  readonly region: (after: Value | null) => string | undefined;
+  readonly providerHost: Value | undefined;
+}
+
 /**
  * The refs without repeats, first kept. Most unknowns have one ref or none: no map, and no copy,
  * for those (a resolution is not changed once made; issue #13).
@@ -236,7 +264,7 @@ function distinctRefs(refs: readonly Ref[]): readonly Ref[] {
   return [...new Map(refs.map((r) => [formatRef(r), r])).values()];
 }
 
-function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: (path: Path) => Unknown, consume: boolean, regionOf: (after: Value | null) => string | undefined): ResourceInstance {
+function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: (path: Path) => Unknown, consume: boolean, where: Whereabouts): ResourceInstance {
   const action = actionFromList(change.actions);
   // A change made from planned_values (a state, an old plan) has one value for before and after.
   const inPlace = consume && change.after !== change.before;
@@ -257,7 +285,8 @@ function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: 
     beforeSensitive: sensitiveTree(change.before_sensitive),
     afterSensitive: sensitiveTree(change.after_sensitive),
     // A deleted instance's region is that of its values before the plan.
-    region: regionOf(action === "delete" ? ((change.before ?? null) as Value | null) : (after ?? null)),
+    region: where.region(action === "delete" ? ((change.before ?? null) as Value | null) : (after ?? null)),
+    providerHost: where.providerHost,
   };
 }
 

@@ -5,7 +5,7 @@
 import type { JsonValue, SynthDocument } from "../load/plan-document";
 import type { JoinHooks, PreparedInput } from "./from-plan";
 import { navigate, type Resolution } from "./reference-resolver";
-import { instanceRegion } from "./provider-regions";
+import { instanceRegion, isKubernetesResource } from "./provider-configs";
 import { secretsOf } from "./sensitive-values";
 import type { ResourceInstance, SensitiveTree } from "./resource-instance";
 import { formatKey, parseTraversal, type TraversalStep } from "./traversal";
@@ -163,7 +163,7 @@ export function prepareSynth(document: SynthDocument, join?: JoinHooks): Prepare
   };
 
   return {
-    instances: () => instancesOf(entries, resolve, qualify, providerRegions(document)),
+    instances: () => instancesOf(entries, resolve, qualify, providerBlocks(document)),
     output(name, rest) {
       const output = document.output?.[name];
       if (!output || !("value" in output)) return undefined;
@@ -186,26 +186,28 @@ export function prepareSynth(document: SynthDocument, join?: JoinHooks): Prepare
   };
 }
 
-/**
- * The region each `aws` provider block names, by the reference a resource's `provider` argument
- * makes to it (`aws` for the default block, `aws.<alias>`); a region written as a token is not known.
- */
-function providerRegions(document: SynthDocument): Map<string, string | undefined> {
-  const blocks = document.provider?.aws;
-  const regions = new Map<string, string | undefined>();
-  for (const block of Array.isArray(blocks) ? blocks : blocks ? [blocks] : []) {
-    if (block === null || typeof block !== "object" || Array.isArray(block)) continue;
-    const key = typeof block.alias === "string" ? `aws.${block.alias}` : "aws";
-    regions.set(key, typeof block.region === "string" && !block.region.includes("${") ? block.region : undefined);
+/** A provider block, by the reference a resource's `provider` argument makes to it (`aws`, `aws.<alias>`). */
+type ProviderBlocks = ReadonlyMap<string, { readonly [argument: string]: JsonValue }>;
+
+function providerBlocks(document: SynthDocument): ProviderBlocks {
+  const blocks = new Map<string, { [argument: string]: JsonValue }>();
+  for (const [name, value] of Object.entries(document.provider ?? {})) {
+    for (const block of Array.isArray(value) ? value : [value]) {
+      if (block === null || typeof block !== "object" || Array.isArray(block)) continue;
+      blocks.set(typeof block.alias === "string" ? `${name}.${block.alias}` : name, block);
+    }
   }
-  return regions;
+  return blocks;
 }
 
-/** The provider block a resource's `provider` argument names (`"${aws.eu}"`), or the default one. */
-function providerKey(config: { [argument: string]: JsonValue }): string | undefined {
+/**
+ * The provider block a resource's `provider` argument names (`"aws.eu"`, as CDKTF writes it, or
+ * the older `"${aws.eu}"`), or its type's default one.
+ */
+function providerKey(type: string, config: { [argument: string]: JsonValue }): string | undefined {
   const provider = config.provider;
-  if (provider === undefined) return "aws";
-  const match = typeof provider === "string" ? /^\$\{(aws(?:\.[\w-]+)?)\}$/.exec(provider) : null;
+  if (provider === undefined) return type.slice(0, type.indexOf("_"));
+  const match = typeof provider === "string" ? /^(?:\$\{)?([\w-]+(?:\.[\w-]+)?)\}?$/.exec(provider) : null;
   return match ? match[1] : undefined;
 }
 
@@ -224,7 +226,7 @@ function instancesOf(
   entries: readonly { mode: "managed" | "data"; type: string; name: string; config: { [k: string]: JsonValue } }[],
   resolve: Resolve,
   qualify: (address: string) => string,
-  regions: ReadonlyMap<string, string | undefined>,
+  providers: ProviderBlocks,
 ): ResourceInstance[] {
   // A known value from a sensitive output makes the whole argument sensitive (redacted when shown).
   let sawSensitive = false;
@@ -245,8 +247,11 @@ function instancesOf(
       if (sawSensitive) sensitive[key] = true;
     }
     const afterSensitive = Object.keys(sensitive).length > 0 ? sensitive : false;
-    const key = providerKey(config);
-    const region = instanceRegion(type, attributes, "region" in attributes, () => (key === undefined ? undefined : regions.get(key)));
+    const provider = providers.get(providerKey(type, config) ?? "");
+    const providerRegion = provider?.region;
+    // A region written as a token is not known.
+    const region = instanceRegion(type, attributes, "region" in attributes, () => (typeof providerRegion === "string" && !providerRegion.includes("${") ? providerRegion : undefined));
+    const providerHost = provider?.host !== undefined && isKubernetesResource(type) ? convert(provider.host, "host", resolve) : undefined;
     for (const index of instanceKeys(config)) {
       const base = `${mode === "data" ? "data." : ""}${type}.${name}`;
       instances.push({
@@ -263,6 +268,7 @@ function instancesOf(
         afterSensitive,
         constructPath: typeof metadata?.path === "string" ? metadata.path : undefined,
         region,
+        providerHost,
       });
     }
   }

@@ -29,10 +29,15 @@ export interface ResourceInstance {
   readonly beforeSensitive: SensitiveTree;
   readonly afterSensitive: SensitiveTree;
   /**
-   * The AWS region it is made in, when the input decides it (provider-regions.ts): its own
+   * The AWS region it is made in, when the input decides it (provider-configs.ts): its own
    * `region` argument (AWS provider 6), else its provider configuration's `region`.
    */
   readonly region?: string;
+  /**
+   * For a resource of a Kubernetes provider (a `kubernetes_manifest`, a `kubectl_manifest`): the
+   * `host` its provider configuration connects to, a cluster's endpoint (known, or where it comes from).
+   */
+  readonly providerHost?: Value;
   /** For synthesized CDKTF input: the construct path from the `//` metadata. */
   readonly constructPath?: string;
 }

@@ -8,6 +8,7 @@
 import type { ConfigModuleJson, ConfigResourceJson, JsonValue, PlanDocument, ProviderConfigJson, SynthDocument } from "../../checker/load/plan-document";
 import { instancesFromPlan } from "../../checker/model/from-plan";
 import { instancesFromSynth } from "../../checker/model/from-synth";
+import { formatRef, isUnknown } from "../../checker/model/value";
 
 const PROVIDERS: { [key: string]: ProviderConfigJson } = {
   aws: { name: "aws", expressions: { region: { constant_value: "us-east-1" } } },
@@ -90,13 +91,45 @@ test("cdk.tf.json: the provider block a resource names, the default one, a token
     resource: {
       aws_eks_cluster: {
         default: { name: "prod" },
-        eu: { name: "prod", provider: "${aws.eu}" },
+        eu: { name: "prod", provider: "aws.eu" },
+        // Terraform JSON's older form of the same reference.
         tokens: { name: "prod", provider: "${aws.tokens}" },
-        own: { name: "prod", provider: "${aws.eu}", region: "ca-central-1" },
+        own: { name: "prod", provider: "aws.eu", region: "ca-central-1" },
         ownToken: { name: "prod", region: "${var.region}" },
       },
     },
   };
   const regions = Object.fromEntries(instancesFromSynth(document).map((i) => [i.name, i.region]));
   expect(regions).toEqual({ default: "us-east-1", eu: "eu-west-1", tokens: undefined, own: "ca-central-1", ownToken: undefined });
+});
+
+describe("the host of a manifest's Kubernetes provider", () => {
+  const plan = (host: object): PlanDocument => ({
+    format_version: "1.2",
+    resource_changes: [
+      {
+        address: "kubernetes_manifest.policy",
+        mode: "managed",
+        type: "kubernetes_manifest",
+        name: "policy",
+        change: { actions: ["create"], before: null, after: { manifest: { kind: "SecurityGroupPolicy" } }, after_unknown: {} },
+      },
+    ],
+    configuration: {
+      provider_config: {
+        "kubernetes.green": { name: "kubernetes", full_name: "registry.terraform.io/hashicorp/kubernetes", alias: "green", expressions: { host } },
+        aws: { name: "aws", full_name: "registry.terraform.io/hashicorp/aws", expressions: { host } },
+      },
+      root_module: { resources: [{ address: "kubernetes_manifest.policy", type: "kubernetes_manifest", name: "policy", provider_config_key: "kubernetes.green" }] },
+    },
+  });
+
+  test("a reference to a cluster's endpoint: where the value comes from", () => {
+    const host = instancesFromPlan(plan({ references: ["aws_eks_cluster.green.endpoint", "aws_eks_cluster.green"] }))[0].providerHost;
+    expect(isUnknown(host) && host.refs.map(formatRef)).toEqual(["aws_eks_cluster.green.endpoint"]);
+  });
+
+  test("an endpoint known at plan time (a data source of an existing cluster): the text", () => {
+    expect(instancesFromPlan(plan({ constant_value: "https://0A1B2C.gr7.eu-west-1.eks.amazonaws.com" }))[0].providerHost).toBe("https://0A1B2C.gr7.eu-west-1.eks.amazonaws.com");
+  });
 });

@@ -1,0 +1,106 @@
+/**
+ * What a resource's provider configuration says about where it is made. The AWS region:
+ * EKS clusters, launch templates and SGs are regional, and their names and tags mean something
+ * within one region only, so a configuration that makes the same names in two regions (a module
+ * per region, with provider aliases) is told apart by region. The AWS provider makes a resource in
+ * the region of its provider configuration or, from provider 6, in the one its own `region`
+ * argument names ("Enhanced Region Support",
+ * hashicorp.github.io/terraform-provider-aws/enhanced-region-support). Undecided (undefined) when
+ * the region comes from the environment or a profile, or from a value the plan does not hold.
+ * And the Kubernetes API a manifest is applied to: the `host` of its kubernetes or kubectl provider
+ * configuration, which names the cluster whose endpoint it is.
+ */
+import type { ConfigResourceJson, ExpressionJson, JsonValue, ProviderConfigJson } from "../load/plan-document";
+import { lookupExpression } from "./expression-lookup";
+import { isObject, type Value } from "./value";
+
+/** An argument of a provider configuration, resolved in the module that configures it. */
+export type ResolveArgument<T> = (expression: ExpressionJson, moduleAddress: string) => T;
+
+/** The Kubernetes providers whose `host` says which cluster's API a manifest goes to. */
+const KUBERNETES_PROVIDERS = ["/hashicorp/kubernetes", "/alekc/kubectl", "/gavinbunney/kubectl"];
+
+/** The one text among `values`, if they are all the same text. */
+function oneText(values: readonly unknown[] | undefined): string | undefined {
+  if (!values || values.length === 0) return undefined;
+  const first = values[0];
+  return typeof first === "string" && first !== "" && values.every((v) => v === first) ? first : undefined;
+}
+
+/**
+ * The region of an instance of an `aws_` resource type: its own `region` argument when it has one,
+ * else its provider configuration's. `region` in `after` is the provider 6 argument (provider 5
+ * types with an attribute of that name, such as `aws_s3_bucket`, mean the same by it).
+ */
+export function instanceRegion(type: string, after: Value | null, ownRegionSet: boolean, providerRegion: () => string | undefined): string | undefined {
+  if (!type.startsWith("aws_")) return undefined;
+  const own = isObject(after) ? after.region : undefined;
+  if (typeof own === "string" && own !== "") return own;
+  // A region set in the configuration but not known yet is not the provider's.
+  if (own !== undefined && own !== null && ownRegionSet) return undefined;
+  return providerRegion();
+}
+
+/** The provider configurations of one plan, each argument resolved once. */
+export class ProviderConfigs<Host> {
+  private readonly regions = new Map<string, string | undefined>();
+  private readonly hosts = new Map<string, Host | undefined>();
+
+  constructor(
+    private readonly providers: { readonly [key: string]: ProviderConfigJson | undefined } | undefined,
+    private readonly resolveRegion: ResolveArgument<readonly JsonValue[] | undefined>,
+    private readonly resolveHost: ResolveArgument<Host>,
+  ) {}
+
+  /** The region of the provider configuration(s) a configured resource uses (OpenTofu may list several). */
+  regionOf(resource: ConfigResourceJson | undefined): string | undefined {
+    return oneText(keysOf(resource).map((key) => this.regionOfKey(key)));
+  }
+
+  /** The `host` of the Kubernetes provider configuration a configured resource uses, when it has one. */
+  hostOf(resource: ConfigResourceJson | undefined): Host | undefined {
+    const keys = keysOf(resource);
+    return keys.length === 1 ? this.hostOfKey(keys[0]) : undefined;
+  }
+
+  /** Whether the configuration sets a resource's own `region` argument. */
+  static setsOwnRegion(resource: ConfigResourceJson | undefined): boolean {
+    return lookupExpression(resource?.expressions, ["region"]).found === "expression";
+  }
+
+  private regionOfKey(key: string): string | undefined {
+    if (this.regions.has(key)) return this.regions.get(key);
+    const provider = this.providers?.[key];
+    // The AWS provider, whatever local name the configuration gives it.
+    const isAws = provider?.full_name !== undefined ? provider.full_name.endsWith("/hashicorp/aws") : provider?.name === "aws";
+    const expression = isAws ? provider?.expressions?.region : undefined;
+    const region = expression === undefined || Array.isArray(expression) ? undefined : oneText(this.resolveRegion(expression, provider?.module_address ?? ""));
+    this.regions.set(key, region);
+    return region;
+  }
+
+  private hostOfKey(key: string): Host | undefined {
+    if (this.hosts.has(key)) return this.hosts.get(key);
+    const provider = this.providers?.[key];
+    const isKubernetes = provider?.full_name !== undefined ? KUBERNETES_PROVIDERS.some((name) => provider.full_name!.endsWith(name)) : provider?.name === "kubernetes" || provider?.name === "kubectl";
+    const expression = isKubernetes ? provider?.expressions?.host : undefined;
+    const host = expression === undefined || Array.isArray(expression) ? undefined : this.resolveHost(expression, provider?.module_address ?? "");
+    this.hosts.set(key, host);
+    return host;
+  }
+}
+
+function keysOf(resource: ConfigResourceJson | undefined): readonly string[] {
+  if (!resource) return [];
+  return resource.provider_config_keys ?? (resource.provider_config_key !== undefined ? [resource.provider_config_key] : []);
+}
+
+/** A resource of a Kubernetes provider, applied to the API its provider's `host` names. */
+export function isKubernetesResource(type: string): boolean {
+  return type.startsWith("kubernetes_") || type.startsWith("kubectl_");
+}
+
+/** Two regions known and different: the two resources cannot be one another's cluster, template or SG. */
+export function inOtherRegion(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a !== b;
+}
