@@ -20,7 +20,12 @@ export class KubectlProvider extends TerraformProvider {
     const own = made.find((provider) => provider.cluster === cluster);
     if (own) return own;
     if (made.length === 0) return new KubectlProvider(stack, "kubectl", cluster);
-    return new KubectlProvider(stack, `kubectl-${cluster.node.id}`, cluster, cluster.node.id);
+    // Terraform's aliases are identifiers: a letter first, then letters, digits, `_` and `-`.
+    const base = /^[A-Za-z]/.test(cluster.node.id) ? cluster.node.id.replace(/[^A-Za-z0-9_-]/g, "_") : `cluster_${cluster.node.id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+    const taken = new Set(made.map((provider) => provider.alias));
+    let alias = base;
+    for (let n = 2; taken.has(alias); n++) alias = `${base}_${n}`;
+    return new KubectlProvider(stack, `kubectl-${alias}`, cluster, alias);
   }
 
   // TerraformProvider leaves `alias` for each provider class to keep (its accessors are stubs).

@@ -79,3 +79,14 @@ test("two clusters in one stack: each NodeClass goes through its own cluster's k
     ["green", ["node-class-green"]],
   ]);
 });
+
+test("a second cluster's kubectl provider is aliased by its construct id, made a Terraform identifier and kept unique", () => {
+  const stack = new TestStack(Testing.app(), "aliases");
+  for (const [id, name] of [["blue", "blue"], ["2nd cluster", "green"], ["2nd_cluster", "red"]]) {
+    const cluster = new EksCluster(stack, id, { name, subnetIds: SUBNETS });
+    const nodes = new NodeSecurityGroup(stack, `nodes-${name}`, { cluster, vpcId: VPC });
+    new KarpenterNodeClass(stack, `node-class-${name}`, { nodeSecurityGroup: nodes, role: `KarpenterNodeRole-${name}` });
+  }
+  const providers = (synthJson(stack).provider as { kubectl: { alias?: string }[] }).kubectl;
+  expect(providers.map((p) => p.alias)).toEqual([undefined, "cluster_2nd_cluster", "cluster_2nd_cluster_2"]);
+});
