@@ -2,7 +2,7 @@
  * Plan JSON → resource instances. `after` and `after_unknown` are merged into one value in which
  * each unknown leaf is an `Unknown` that says where it comes from.
  */
-import type { ChangeJson, ExpressionJson, JsonValue, PlanDocument, ResourceChangeJson, StateModuleJson } from "../load/plan-document";
+import type { ChangeJson, ConfigResourceJson, ExpressionJson, JsonValue, PlanDocument, ResourceChangeJson, StateModuleJson } from "../load/plan-document";
 import { ConfigModule, indexConfiguration } from "./config-index";
 import { lookupExpression } from "./expression-lookup";
 import { navigate, ReferenceResolver, withPath, type Resolution, type Scope } from "./reference-resolver";
@@ -169,6 +169,21 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
     },
   );
 
+  // How an instance's region is found, made once per configured resource (or type, without
+  // configuration) and shared by its instances: the plan's instances are many (issue #13).
+  const regionFinders = new Map<ConfigResourceJson | string, RegionOf>();
+  const regionFinder = (type: string, resourceConfig: ConfigResourceJson | undefined): RegionOf => {
+    const key = resourceConfig ?? type;
+    let found = regionFinders.get(key);
+    if (found === undefined) {
+      const ownRegionSet = ProviderConfigs.setsOwnRegion(resourceConfig);
+      const providerRegion = providers.regionOf(resourceConfig);
+      found = (after) => instanceRegion(type, after, ownRegionSet, providerRegion);
+      regionFinders.set(key, found);
+    }
+    return found;
+  };
+
   const instances = (): ResourceInstance[] =>
     changes.map((change): ResourceInstance => {
       const { segments, config: module } = moduleAt(change.module_address);
@@ -190,11 +205,8 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
         if (isDecided(resolution) && resolution.constants.every((c) => c === null)) return COMPUTED_UNKNOWN;
         return unknownOf(resolution);
       };
-      const where: Whereabouts = {
-        region: (after) => instanceRegion(change.type, after, ProviderConfigs.setsOwnRegion(resourceConfig), () => providers.regionOf(resourceConfig)),
-        providerHost: isKubernetesResource(change.type) ? providers.hostOf(resourceConfig) : undefined,
-      };
-      const instance = buildInstance(change, change.change, makeUnknown, consume, where);
+      const providerHost = isKubernetesResource(change.type) ? providers.hostOf(resourceConfig) : undefined;
+      const instance = buildInstance(change, change.change, makeUnknown, consume, regionFinder(change.type, resourceConfig), providerHost);
       return join ? { ...instance, address: join.qualify(instance.address) } : instance;
     });
 
@@ -249,11 +261,8 @@ function unknownOf(resolution: Resolution): Unknown {
   return new Unknown("expression", AFTER_APPLY, distinctRefs(resolution.refs), unresolved, resolution.constants, undefined, distinctRefs(resolution.oneOf));
 }
 
-/** Where an instance is: what its provider configuration says (provider-configs.ts). */
-interface Whereabouts {
-  readonly region: (after: Value | null) => string | undefined;
-  readonly providerHost: Value | undefined;
-}
+/** An instance's region, from its values (provider-configs.ts). */
+type RegionOf = (after: Value | null) => string | undefined;
 
 /**
  * The refs without repeats, first kept. Most unknowns have one ref or none: no map, and no copy,
@@ -264,7 +273,14 @@ function distinctRefs(refs: readonly Ref[]): readonly Ref[] {
   return [...new Map(refs.map((r) => [formatRef(r), r])).values()];
 }
 
-function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: (path: Path) => Unknown, consume: boolean, where: Whereabouts): ResourceInstance {
+function buildInstance(
+  rc: ResourceChangeJson,
+  change: ChangeJson,
+  makeUnknown: (path: Path) => Unknown,
+  consume: boolean,
+  regionOf: RegionOf,
+  providerHost: Value | undefined,
+): ResourceInstance {
   const action = actionFromList(change.actions);
   // A change made from planned_values (a state, an old plan) has one value for before and after.
   const inPlace = consume && change.after !== change.before;
@@ -285,8 +301,8 @@ function buildInstance(rc: ResourceChangeJson, change: ChangeJson, makeUnknown: 
     beforeSensitive: sensitiveTree(change.before_sensitive),
     afterSensitive: sensitiveTree(change.after_sensitive),
     // A deleted instance's region is that of its values before the plan.
-    region: where.region(action === "delete" ? ((change.before ?? null) as Value | null) : (after ?? null)),
-    providerHost: where.providerHost,
+    region: regionOf(action === "delete" ? ((change.before ?? null) as Value | null) : (after ?? null)),
+    providerHost,
   };
 }
 

@@ -250,7 +250,7 @@ function instancesOf(
     const provider = providers.get(providerKey(type, config) ?? "");
     const providerRegion = provider?.region;
     // A region written as a token is not known.
-    const region = instanceRegion(type, attributes, "region" in attributes, () => (typeof providerRegion === "string" && !providerRegion.includes("${") ? providerRegion : undefined));
+    const region = instanceRegion(type, attributes, "region" in attributes, typeof providerRegion === "string" && !providerRegion.includes("${") ? providerRegion : undefined);
     const providerHost = provider?.host !== undefined && isKubernetesResource(type) ? convert(provider.host, "host", resolve) : undefined;
     for (const index of instanceKeys(config)) {
       const base = `${mode === "data" ? "data." : ""}${type}.${name}`;

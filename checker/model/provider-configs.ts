@@ -32,13 +32,13 @@ function oneText(values: readonly unknown[] | undefined): string | undefined {
  * else its provider configuration's. `region` in `after` is the provider 6 argument (provider 5
  * types with an attribute of that name, such as `aws_s3_bucket`, mean the same by it).
  */
-export function instanceRegion(type: string, after: Value | null, ownRegionSet: boolean, providerRegion: () => string | undefined): string | undefined {
+export function instanceRegion(type: string, after: Value | null, ownRegionSet: boolean, providerRegion: string | undefined): string | undefined {
   if (!type.startsWith("aws_")) return undefined;
   const own = isObject(after) ? after.region : undefined;
   if (typeof own === "string" && own !== "") return own;
   // A region set in the configuration but not known yet is not the provider's.
   if (own !== undefined && own !== null && ownRegionSet) return undefined;
-  return providerRegion();
+  return providerRegion;
 }
 
 /** The provider configurations of one plan, each argument resolved once. */
