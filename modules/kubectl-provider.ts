@@ -21,7 +21,8 @@ export class KubectlProvider extends TerraformProvider {
     if (own) return own;
     if (made.length === 0) return new KubectlProvider(stack, "kubectl", cluster);
     // Terraform's aliases are identifiers: a letter first, then letters, digits, `_` and `-`.
-    const base = /^[A-Za-z]/.test(cluster.node.id) ? cluster.node.id.replace(/[^A-Za-z0-9_-]/g, "_") : `cluster_${cluster.node.id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+    const cleaned = cluster.node.id.replace(/[^A-Za-z0-9_-]/g, "_");
+    const base = /^[A-Za-z]/.test(cleaned) ? cleaned : `cluster_${cleaned}`;
     const taken = new Set(made.map((provider) => provider.alias));
     let alias = base;
     for (let n = 2; taken.has(alias); n++) alias = `${base}_${n}`;

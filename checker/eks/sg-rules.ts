@@ -115,13 +115,17 @@ export class RuleIndex {
   withUnknownSgOn(sgs: readonly SgKey[], direction: Direction): readonly SgRule[] {
     const named = this.namedPositions(sgs, direction);
     if (named === undefined) return this.onAnyRules[direction];
-    const positions = new Set([...this.unknownOnAny[direction], ...named]);
-    return [...positions].sort((a, b) => a - b).map((at) => this.withUnknownSg[at]);
+    return this.rulesAt([...this.unknownOnAny[direction], ...named]);
   }
 
   /** The rules of `withUnknownSgOn` that name one of `sgs` among their candidates. */
   withUnknownSgNaming(sgs: readonly SgKey[], direction: Direction): readonly SgRule[] {
-    return [...new Set(this.namedPositions(sgs, direction))].sort((a, b) => a - b).map((at) => this.withUnknownSg[at]);
+    return this.rulesAt(this.namedPositions(sgs, direction) ?? []);
+  }
+
+  /** The rules at these positions of `withUnknownSg`, each once, in plan order. */
+  private rulesAt(positions: readonly number[]): SgRule[] {
+    return [...new Set(positions)].sort((a, b) => a - b).map((at) => this.withUnknownSg[at]);
   }
 
   /** The rules of `withUnknownSgOn` that name no candidate, so may be on any SG of any cluster. */

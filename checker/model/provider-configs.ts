@@ -17,8 +17,17 @@ import { isObject, type Value } from "./value";
 /** An argument of a provider configuration, resolved in the module that configures it. */
 export type ResolveArgument<T> = (expression: ExpressionJson, moduleAddress: string) => T;
 
+/** Providers by the end of their source address (`full_name`), or by local name when the plan gives no source. */
+interface ProviderNames {
+  readonly sources: readonly string[];
+  readonly localNames: readonly string[];
+}
+
+/** The AWS provider, whatever local name the configuration gives it. */
+const AWS_PROVIDERS: ProviderNames = { sources: ["/hashicorp/aws"], localNames: ["aws"] };
+
 /** The Kubernetes providers whose `host` says which cluster's API a manifest goes to. */
-const KUBERNETES_PROVIDERS = ["/hashicorp/kubernetes", "/alekc/kubectl", "/gavinbunney/kubectl"];
+const KUBERNETES_PROVIDERS: ProviderNames = { sources: ["/hashicorp/kubernetes", "/alekc/kubectl", "/gavinbunney/kubectl"], localNames: ["kubernetes", "kubectl"] };
 
 /** The one text among `values`, if they are all the same text. */
 function oneText(values: readonly unknown[] | undefined): string | undefined {
@@ -69,24 +78,23 @@ export class ProviderConfigs<Host> {
   }
 
   private regionOfKey(key: string): string | undefined {
-    if (this.regions.has(key)) return this.regions.get(key);
-    const provider = this.providers?.[key];
-    // The AWS provider, whatever local name the configuration gives it.
-    const isAws = provider?.full_name !== undefined ? provider.full_name.endsWith("/hashicorp/aws") : provider?.name === "aws";
-    const expression = isAws ? provider?.expressions?.region : undefined;
-    const region = expression === undefined || Array.isArray(expression) ? undefined : oneText(this.resolveRegion(expression, provider?.module_address ?? ""));
-    this.regions.set(key, region);
-    return region;
+    return this.argumentOf(this.regions, key, AWS_PROVIDERS, "region", (expression, module) => oneText(this.resolveRegion(expression, module)));
   }
 
   private hostOfKey(key: string): Host | undefined {
-    if (this.hosts.has(key)) return this.hosts.get(key);
+    return this.argumentOf(this.hosts, key, KUBERNETES_PROVIDERS, "host", this.resolveHost);
+  }
+
+  /** An argument of the provider configuration `key`, when it configures one of `providers` (by source, else by local name); resolved once. */
+  private argumentOf<T>(cache: Map<string, T | undefined>, key: string, providers: ProviderNames, argument: string, resolve: ResolveArgument<T>): T | undefined {
+    if (cache.has(key)) return cache.get(key);
     const provider = this.providers?.[key];
-    const isKubernetes = provider?.full_name !== undefined ? KUBERNETES_PROVIDERS.some((name) => provider.full_name!.endsWith(name)) : provider?.name === "kubernetes" || provider?.name === "kubectl";
-    const expression = isKubernetes ? provider?.expressions?.host : undefined;
-    const host = expression === undefined || Array.isArray(expression) ? undefined : this.resolveHost(expression, provider?.module_address ?? "");
-    this.hosts.set(key, host);
-    return host;
+    const fullName = provider?.full_name;
+    const known = fullName !== undefined ? providers.sources.some((source) => fullName.endsWith(source)) : providers.localNames.includes(provider?.name ?? "");
+    const expression = known ? provider?.expressions?.[argument] : undefined;
+    const value = expression === undefined || Array.isArray(expression) ? undefined : resolve(expression, provider?.module_address ?? "");
+    cache.set(key, value);
+    return value;
   }
 }
 
