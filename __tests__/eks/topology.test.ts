@@ -271,6 +271,19 @@ describe("two regions' clusters of one name (a module per region)", () => {
   });
 });
 
+test("a planned configuration with a kubectl and a kubernetes provider per cluster: each manifest is on the cluster its provider's host names", () => {
+  const t = topology("topo-kubectl-provider-per-cluster");
+  expect(t.clusters.map((c) => [c.address, c.nodes.map((n) => n.id), c.pods.map((p) => p.address)])).toEqual([
+    ['module.cluster["blue"].aws_eks_cluster.this', ["karpenter(module.karpenter_blue.kubectl_manifest.node_class)"], []],
+    ['module.cluster["green"].aws_eks_cluster.this', ["karpenter(module.karpenter_green.kubectl_manifest.node_class)"], ["kubernetes_manifest.db_clients"]],
+  ]);
+  for (const color of ["blue", "green"]) {
+    expect(t.classById(`karpenter(module.karpenter_${color}.kubectl_manifest.node_class)`)!.sgs).toEqual({ members: [`module.cluster["${color}"].aws_security_group.node`] });
+  }
+  // The default kubernetes provider is configured from the environment: the plan names no cluster.
+  expect(t.orphans.map((o) => o.address)).toEqual(["kubernetes_manifest.from_environment"]);
+});
+
 test("of two clusters, a manifest belongs to the one its Kubernetes provider connects to", () => {
   const create = (address: string, type: string, after: object) => ({ address, mode: "managed", type, name: address.split(".")[1], change: { actions: ["create"], before: null, after, after_unknown: {} } });
   const policy = {

@@ -40,6 +40,17 @@ const cases: VerdictCase[] = [
     },
     facts: { "module.us.aws_eks_node_group.workers": { messageId: "flow-blocked", data: { from: "control-plane(module.us.aws_eks_cluster.this)" } } },
   },
+  {
+    // Two clusters whose NodeClasses name neither: each is judged against the control plane its
+    // kubectl provider's host connects to. Green's node SG has no 10250 rule.
+    fixture: "topo-kubectl-provider-per-cluster",
+    expected: {
+      "module.karpenter_blue.kubectl_manifest.node_class": "pass",
+      "module.karpenter_green.kubectl_manifest.node_class": "fail",
+      "kubernetes_manifest.from_environment": "unknown",
+    },
+    facts: { "module.karpenter_green.kubectl_manifest.node_class": { messageId: "flow-blocked", data: { from: 'control-plane(module.cluster["green"].aws_eks_cluster.this)' } } },
+  },
   // Existing SG whose refreshed inline rules repeat the rule resources; one rule decides the ingress.
   { fixture: "topo-existing-sg-inline-and-rule", expected: { "aws_eks_node_group.workers": "pass" } },
   { fixture: "topo-state-delete-rule", expected: { "aws_eks_node_group.workers": "pass" } },
