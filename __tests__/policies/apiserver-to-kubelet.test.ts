@@ -51,6 +51,18 @@ const cases: VerdictCase[] = [
     },
     facts: { "module.karpenter_green.kubectl_manifest.node_class": { messageId: "flow-blocked", data: { from: 'control-plane(module.cluster["green"].aws_eks_cluster.this)' } } },
   },
+  {
+    // Karpenter runs in "apps" (the Pod Identity association of its service account) with no
+    // EC2NodeClass in the plan: its nodes are not judged, and the association says so. "batch" has one.
+    fixture: "topo-karpenter-nodeclass-elsewhere",
+    expected: {
+      'module.eks["apps"].aws_eks_node_group.system': "pass",
+      'module.eks["batch"].aws_eks_node_group.system': "pass",
+      "kubectl_manifest.batch_node_class": "pass",
+      'module.karpenter["apps"].aws_eks_pod_identity_association.karpenter': "unknown",
+    },
+    facts: { 'module.karpenter["apps"].aws_eks_pod_identity_association.karpenter': { messageId: "nodes-elsewhere", data: { what: "TCP 10250 from the control plane" } } },
+  },
   // Existing SG whose refreshed inline rules repeat the rule resources; one rule decides the ingress.
   { fixture: "topo-existing-sg-inline-and-rule", expected: { "aws_eks_node_group.workers": "pass" } },
   { fixture: "topo-state-delete-rule", expected: { "aws_eks_node_group.workers": "pass" } },

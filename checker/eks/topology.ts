@@ -6,8 +6,10 @@
  */
 import { picomatch } from "../picomatch";
 import type { ResourceGraph, Side, World } from "../model/resource-graph";
+import { isKubernetesResource } from "../model/provider-configs";
 import type { ResourceInstance } from "../model/resource-instance";
 import { firstBlock, isObject, isUnknown, type Unknown, type Value, type ValueObject } from "../model/value";
+import { karpenterWithoutNodeClasses, type CapacityElsewhere } from "./capacity-elsewhere";
 import { parseCidr, type ParsedCidr } from "./cidr";
 import { clusterTagsOfAsg, nodeLaunchTemplateUses, type LaunchTemplateUse } from "./node-launch-templates";
 import { clusterNamed } from "./region-scoped-names";
@@ -31,6 +33,8 @@ export interface Topology {
   readonly orphans: readonly { readonly address: string; readonly reason: string }[];
   /** Manifests decided at apply time that may define node or pod classes. */
   readonly undecidedManifests: readonly UndecidedManifest[];
+  /** Nodes a cluster gets from definitions outside the plan (a Karpenter without its EC2NodeClasses). */
+  readonly capacityElsewhere: readonly CapacityElsewhere[];
   /** Which launch templates (and launch configurations) each node group or tagged ASG starts from. */
   readonly launchTemplateUses: readonly LaunchTemplateUse[];
   classById(id: string): EniClass | undefined;
@@ -146,6 +150,7 @@ interface Collected {
   readonly classes: Map<string, EniClass>;
   readonly orphans: { address: string; reason: string }[];
   readonly undecidedManifests: readonly UndecidedManifest[];
+  readonly capacityElsewhere: readonly CapacityElsewhere[];
   readonly launchTemplateUses: readonly LaunchTemplateUse[];
   /** Rules of rule resources and of EKS-made SGs. */
   readonly rules: SgRule[];
@@ -296,15 +301,19 @@ function collect(world: World): Collected {
     orphan: (address, reason) => orphans.push({ address, reason }),
   });
 
+  // A manifest the plan holds but cannot place, or one decided at apply time, already says its nodes are not judged.
+  const manifestsUnplaced = undecidedManifests.length > 0 || orphans.some((o) => isKubernetesResource(world.get(o.address)?.type ?? ""));
+  const capacityElsewhere = karpenterWithoutNodeClasses(world, (association) => clusterOf(world, world.read(association, ["cluster_name"]), byAddress, association.address).cluster, manifestsUnplaced);
+
   const resourceRules = ruleResources(world, { sgs, prefixLists });
-  return { world, sgs, subnets, prefixLists, clusters, classes, orphans, undecidedManifests, launchTemplateUses, rules: [...extraRules, ...resourceRules], resourceRules };
+  return { world, sgs, subnets, prefixLists, clusters, classes, orphans, undecidedManifests, capacityElsewhere, launchTemplateUses, rules: [...extraRules, ...resourceRules], resourceRules };
 }
 
 function finish(parts: Collected, managedElsewhere: Pick<ReadonlySet<string>, "has">): Topology {
   const rules = new RuleIndex();
   for (const rule of [...parts.rules, ...inlineRules(parts.world, parts, managedElsewhere)]) rules.add(rule);
-  const { world, clusters, sgs, subnets, orphans, undecidedManifests, classes, launchTemplateUses } = parts;
-  return { world, clusters, sgs, subnets, rules, orphans, undecidedManifests, launchTemplateUses, classById: (id) => classes.get(id) };
+  const { world, clusters, sgs, subnets, orphans, undecidedManifests, capacityElsewhere, classes, launchTemplateUses } = parts;
+  return { world, clusters, sgs, subnets, rules, orphans, undecidedManifests, capacityElsewhere, launchTemplateUses, classById: (id) => classes.get(id) };
 }
 
 const cache = new WeakMap<ResourceGraph, { before: Topology; after: Topology }>();

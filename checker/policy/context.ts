@@ -81,6 +81,9 @@ function forEachNodeClass(topology: Topology, what: string, visit: NodeVisitor, 
   for (const manifest of topology.undecidedManifests) {
     results.push({ address: manifest.address, status: "unknown", messageId: "manifest-undecided", data: { what, reason: manifest.reason } });
   }
+  for (const capacity of topology.capacityElsewhere) {
+    results.push({ address: capacity.address, status: "unknown", messageId: "nodes-elsewhere", data: { what, reason: capacity.reason } });
+  }
   return results;
 }
 

@@ -1,0 +1,58 @@
+/** Karpenter set up for a cluster whose EC2NodeClasses are not in the plan (capacity-elsewhere.ts). */
+import * as fs from "node:fs";
+import { topologyOf } from "../../checker/eks/topology";
+import { loadText } from "../../checker/load/load-inputs";
+import { buildGraph } from "../../checker/model/resource-graph";
+import { fixturePlan } from "../helpers/fixtures";
+
+type Json = any; // plan JSON, edited as a user's plan would differ
+
+const FIXTURE = "topo-karpenter-nodeclass-elsewhere";
+const APPS = 'module.karpenter["apps"].aws_eks_pod_identity_association.karpenter';
+const plan: Json = JSON.parse(fs.readFileSync(fixturePlan(FIXTURE), "utf8"));
+
+function capacityOf(edit: (plan: Json) => void = () => undefined): [string, string][] {
+  const copy = structuredClone(plan);
+  edit(copy);
+  const [input] = loadText(JSON.stringify(copy), `${FIXTURE}.json`);
+  return topologyOf(buildGraph(input)).capacityElsewhere.map((c) => [c.address, c.cluster.address]);
+}
+
+const change = (p: Json, address: string): Json => p.resource_changes.find((r: Json) => r.address === address);
+
+test.each<[string, (p: Json) => void, [string, string][]]>([
+  // batch has its EC2NodeClass in the plan; the load balancer controller's association is not Karpenter's.
+  ["as planned: only the cluster without an EC2NodeClass", () => undefined, [[APPS, 'module.eks["apps"].aws_eks_cluster.this']]],
+  [
+    "batch's NodeClass gone: both clusters",
+    (p) => (p.resource_changes = p.resource_changes.filter((r: Json) => r.type !== "kubectl_manifest")),
+    [
+      [APPS, 'module.eks["apps"].aws_eks_cluster.this'],
+      ['module.karpenter["batch"].aws_eks_pod_identity_association.karpenter', 'module.eks["batch"].aws_eks_cluster.this'],
+    ],
+  ],
+  [
+    "a service account of another name is not Karpenter's",
+    (p) => (change(p, APPS).change.after.service_account = "karpenter-controller"),
+    [],
+  ],
+  [
+    // Its yaml_body interpolates an SG's id: its findings already say that the nodes it may define are not judged.
+    "a manifest decided at apply time: nothing added",
+    (p) => {
+      const manifest = change(p, "kubectl_manifest.batch_node_class").change;
+      delete manifest.after.yaml_body;
+      manifest.after_unknown.yaml_body = true;
+      const configured = p.configuration.root_module.resources.find((r: Json) => r.address === "kubectl_manifest.batch_node_class");
+      configured.expressions.yaml_body = { references: ["aws_security_group.batch_nodes.id", "aws_security_group.batch_nodes"] };
+    },
+    [],
+  ],
+  [
+    "a cluster outside the plan: nothing to attach it to",
+    (p) => (change(p, APPS).change.after.cluster_name = "elsewhere"),
+    [],
+  ],
+])("%s", (_name, edit, expected) => {
+  expect(capacityOf(edit)).toEqual(expected);
+});
