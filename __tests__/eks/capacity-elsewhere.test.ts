@@ -1,4 +1,4 @@
-/** Karpenter set up for a cluster whose EC2NodeClasses are not in the plan (capacity-elsewhere.ts). */
+/** Clusters whose NodeClasses are applied outside the plan: Auto Mode without built-in pools, Karpenter (capacity-elsewhere.ts). */
 import * as fs from "node:fs";
 import { topologyOf } from "../../checker/eks/topology";
 import { loadText } from "../../checker/load/load-inputs";
@@ -7,8 +7,9 @@ import { fixturePlan } from "../helpers/fixtures";
 
 type Json = any; // plan JSON, edited as a user's plan would differ
 
-const FIXTURE = "topo-karpenter-nodeclass-elsewhere";
+const FIXTURE = "topo-nodeclasses-elsewhere";
 const APPS = 'module.karpenter["apps"].aws_eks_pod_identity_association.karpenter';
+const EDGE: [string, string] = ["aws_eks_cluster.edge", "aws_eks_cluster.edge"];
 const plan: Json = JSON.parse(fs.readFileSync(fixturePlan(FIXTURE), "utf8"));
 
 function capacityOf(edit: (plan: Json) => void = () => undefined): [string, string][] {
@@ -22,11 +23,18 @@ const change = (p: Json, address: string): Json => p.resource_changes.find((r: J
 
 test.each<[string, (p: Json) => void, [string, string][]]>([
   // batch has its EC2NodeClass in the plan; the load balancer controller's association is not Karpenter's.
-  ["as planned: only the cluster without an EC2NodeClass", () => undefined, [[APPS, 'module.eks["apps"].aws_eks_cluster.this']]],
+  ["as planned: Auto Mode without pools, and the Karpenter without an EC2NodeClass", () => undefined, [EDGE, [APPS, 'module.eks["apps"].aws_eks_cluster.this']]],
+  [
+    // A built-in pool brings the default NodeClass, whose nodes are judged (auto-mode(<cluster>)).
+    "Auto Mode with a built-in pool",
+    (p) => (change(p, "aws_eks_cluster.edge").change.after.compute_config[0].node_pools = ["general-purpose"]),
+    [[APPS, 'module.eks["apps"].aws_eks_cluster.this']],
+  ],
   [
     "batch's NodeClass gone: both clusters",
     (p) => (p.resource_changes = p.resource_changes.filter((r: Json) => r.type !== "kubectl_manifest")),
     [
+      EDGE,
       [APPS, 'module.eks["apps"].aws_eks_cluster.this'],
       ['module.karpenter["batch"].aws_eks_pod_identity_association.karpenter', 'module.eks["batch"].aws_eks_cluster.this'],
     ],
@@ -34,7 +42,7 @@ test.each<[string, (p: Json) => void, [string, string][]]>([
   [
     "a service account of another name is not Karpenter's",
     (p) => (change(p, APPS).change.after.service_account = "karpenter-controller"),
-    [],
+    [EDGE],
   ],
   [
     // Its yaml_body interpolates an SG's id: its findings already say that the nodes it may define are not judged.
@@ -51,7 +59,7 @@ test.each<[string, (p: Json) => void, [string, string][]]>([
   [
     "a cluster outside the plan: nothing to attach it to",
     (p) => (change(p, APPS).change.after.cluster_name = "elsewhere"),
-    [],
+    [EDGE],
   ],
 ])("%s", (_name, edit, expected) => {
   expect(capacityOf(edit)).toEqual(expected);

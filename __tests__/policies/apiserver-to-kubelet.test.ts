@@ -53,9 +53,11 @@ const cases: VerdictCase[] = [
   },
   {
     // Karpenter runs in "apps" (the Pod Identity association of its service account) with no
-    // EC2NodeClass in the plan: its nodes are not judged, and the association says so. "batch" has one.
-    fixture: "topo-karpenter-nodeclass-elsewhere",
+    // EC2NodeClass in the plan: its nodes are not judged, and the association says so. "batch" has
+    // one. "edge" runs Auto Mode without built-in pools and no NodeClass in the plan.
+    fixture: "topo-nodeclasses-elsewhere",
     expected: {
+      "aws_eks_cluster.edge": "unknown",
       'module.eks["apps"].aws_eks_node_group.system': "pass",
       'module.eks["batch"].aws_eks_node_group.system': "pass",
       "kubectl_manifest.batch_node_class": "pass",

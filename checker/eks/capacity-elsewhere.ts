@@ -1,10 +1,13 @@
 /**
- * Nodes a cluster will get whose SGs the plan does not say: Karpenter's controller set up for a
- * cluster whose EC2NodeClasses are not in the plan (applied by Argo CD or Flux, by `kubectl`, or by
- * another root module). Karpenter launches nodes with the SGs its EC2NodeClasses select, so
- * without them no flow of those nodes can be judged; saying nothing would read as "all clear".
+ * Nodes a cluster will get whose SGs the plan does not say, because the NodeClasses that choose
+ * them are applied outside it (by Argo CD or Flux, by `kubectl`, or by another root module). Without
+ * them no flow of those nodes can be judged; saying nothing would read as "all clear".
  *
- * The sign read is an EKS Pod Identity association for the service account `karpenter`, which the
+ * EKS Auto Mode without built-in node pools: "Enabling at least one built-in NodePool is required
+ * for EKS to provision the 'default' NodeClass. If you disable all built-in NodePools, you'll need to
+ * create a custom NodeClass" (EKS user guide, *Enable or Disable Built-in NodePools*).
+ *
+ * Karpenter's controller: the sign read is an EKS Pod Identity association for the service account `karpenter`, which the
  * controller's credentials come from when it runs with Pod Identity: terraform-aws-eks's karpenter
  * module makes one (`service_account` default "karpenter"), and Karpenter's chart names its service
  * account after the release (`serviceAccount.name` empty: the chart's fullname), "karpenter" in
@@ -17,7 +20,7 @@ import type { Cluster } from "./eni-class";
 
 /** Where capacity the plan does not describe comes from, and why its nodes are not judged. */
 export interface CapacityElsewhere {
-  /** The resource that shows it (the Pod Identity association). */
+  /** The resource that shows it (the cluster, or the Pod Identity association). */
   readonly address: string;
   readonly cluster: Cluster;
   readonly reason: string;
@@ -27,16 +30,38 @@ export interface CapacityElsewhere {
 const KARPENTER_SERVICE_ACCOUNT = "karpenter";
 
 /**
- * Karpenter controllers of the plan's clusters that have no EC2NodeClass in the plan. When the plan
- * holds a NodeClass it cannot place, or a manifest decided at apply time, those findings already say
- * that nodes are not judged, and nothing is added.
+ * Auto Mode clusters without built-in pools, and Karpenter controllers, that have no NodeClass of
+ * their kind in the plan. When the plan holds a manifest it cannot place, or one decided at apply
+ * time, those findings already say that nodes are not judged, and nothing is added.
  */
-export function karpenterWithoutNodeClasses(
+export function capacityElsewhere(
   world: World,
+  clusters: readonly Cluster[],
   clusterOf: (association: ResourceInstance) => Cluster | undefined,
-  nodeClassesElsewhereInPlan: boolean,
+  manifestsUnplaced: boolean,
 ): CapacityElsewhere[] {
-  if (nodeClassesElsewhereInPlan) return [];
+  if (manifestsUnplaced) return [];
+  return [...autoModeWithoutNodeClasses(world, clusters), ...karpenterWithoutNodeClasses(world, clusterOf)];
+}
+
+function autoModeWithoutNodeClasses(world: World, clusters: readonly Cluster[]): CapacityElsewhere[] {
+  const found: CapacityElsewhere[] = [];
+  for (const cluster of clusters) {
+    const instance = world.get(cluster.address)!;
+    const pools = world.read(instance, ["compute_config", 0, "node_pools"]);
+    const noBuiltInPools = pools === null || (Array.isArray(pools) && pools.length === 0);
+    if (world.read(instance, ["compute_config", 0, "enabled"]) !== true || !noBuiltInPools) continue;
+    if (cluster.nodes.some((node) => node.kind === "auto-mode")) continue;
+    found.push({
+      address: cluster.address,
+      cluster,
+      reason: "EKS Auto Mode is enabled without built-in node pools, so its nodes come only from NodeClasses, and none for this cluster is in this plan: the SGs of its nodes are chosen outside it",
+    });
+  }
+  return found;
+}
+
+function karpenterWithoutNodeClasses(world: World, clusterOf: (association: ResourceInstance) => Cluster | undefined): CapacityElsewhere[] {
   const found: CapacityElsewhere[] = [];
   for (const association of world.ofType("aws_eks_pod_identity_association")) {
     if (world.read(association, ["service_account"]) !== KARPENTER_SERVICE_ACCOUNT) continue;
