@@ -7,12 +7,12 @@
  * for EKS to provision the 'default' NodeClass. If you disable all built-in NodePools, you'll need to
  * create a custom NodeClass" (EKS user guide, *Enable or Disable Built-in NodePools*).
  *
- * Karpenter's controller: the sign read is an EKS Pod Identity association for the service account `karpenter`, which the
- * controller's credentials come from when it runs with Pod Identity: terraform-aws-eks's karpenter
- * module makes one (`service_account` default "karpenter"), and Karpenter's chart names its service
- * account after the release (`serviceAccount.name` empty: the chart's fullname), "karpenter" in
- * Karpenter's own guide. A controller on IRSA, or installed under another name, is not seen
- * (docs/node-classes.md).
+ * Karpenter's controller: the sign read is an EKS Pod Identity association for the service account
+ * `karpenter`, which the controller's credentials come from when it runs with Pod Identity:
+ * terraform-aws-eks's karpenter module makes one (`service_account` default "karpenter"), and
+ * Karpenter's chart names its service account after the release (`serviceAccount.name` empty: the
+ * chart's fullname), "karpenter" in Karpenter's own guide. A controller on IRSA, or installed under
+ * another name, is not seen (docs/node-classes.md).
  */
 import type { ResourceInstance } from "../model/resource-instance";
 import type { World } from "../model/resource-graph";
@@ -34,7 +34,7 @@ const KARPENTER_SERVICE_ACCOUNT = "karpenter";
  * their kind in the plan. When the plan holds a manifest it cannot place, or one decided at apply
  * time, those findings already say that nodes are not judged, and nothing is added.
  */
-export function capacityElsewhere(
+export function findCapacityElsewhere(
   world: World,
   clusters: readonly Cluster[],
   clusterOf: (association: ResourceInstance) => Cluster | undefined,

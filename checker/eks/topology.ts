@@ -9,7 +9,7 @@ import type { ResourceGraph, Side, World } from "../model/resource-graph";
 import { isKubernetesResource } from "../model/provider-configs";
 import type { ResourceInstance } from "../model/resource-instance";
 import { firstBlock, isObject, isUnknown, type Unknown, type Value, type ValueObject } from "../model/value";
-import { capacityElsewhere as capacityOutsidePlan, type CapacityElsewhere } from "./capacity-elsewhere";
+import { findCapacityElsewhere, type CapacityElsewhere } from "./capacity-elsewhere";
 import { parseCidr, type ParsedCidr } from "./cidr";
 import { clusterTagsOfAsg, nodeLaunchTemplateUses, type LaunchTemplateUse } from "./node-launch-templates";
 import { clusterNamed } from "./region-scoped-names";
@@ -303,7 +303,7 @@ function collect(world: World): Collected {
 
   // A manifest the plan holds but cannot place, or one decided at apply time, already says its nodes are not judged.
   const manifestsUnplaced = undecidedManifests.length > 0 || orphans.some((o) => isKubernetesResource(world.get(o.address)?.type ?? ""));
-  const capacityElsewhere = capacityOutsidePlan(world, clusters, (association) => clusterOf(world, world.read(association, ["cluster_name"]), byAddress, association.address).cluster, manifestsUnplaced);
+  const capacityElsewhere = findCapacityElsewhere(world, clusters, (association) => clusterOf(world, world.read(association, ["cluster_name"]), byAddress, association.address).cluster, manifestsUnplaced);
 
   const resourceRules = ruleResources(world, { sgs, prefixLists });
   return { world, sgs, subnets, prefixLists, clusters, classes, orphans, undecidedManifests, capacityElsewhere, launchTemplateUses, rules: [...extraRules, ...resourceRules], resourceRules };
