@@ -133,6 +133,17 @@ describe("topology section", () => {
     expect(formatMarkdown(report, [view])).toContain("No EKS cluster in this input: no topology to draw.");
   });
 
+  test("nodes whose NodeClasses are not in the plan are named, with why", () => {
+    const { report, view } = built(fixturePlan("topo-nodeclasses-elsewhere"));
+    const text = formatMarkdown(report, [view]);
+    const section = text.slice(text.indexOf("Not drawn (nodes whose NodeClasses are not in the plan):"));
+    expect(section.split("\n").filter((line) => line.startsWith("- ")).map((line) => line.slice(0, line.indexOf(":")))).toEqual([
+      "- `aws_eks_cluster.edge`",
+      '- `module.karpenter["apps"].aws_eks_pod_identity_association.karpenter`',
+    ]);
+    expect(section).toContain("EKS Auto Mode is enabled without built-in node pools");
+  });
+
   test("several clusters beyond maxClusters are listed by address", () => {
     const { report, view } = built(fixturePlan("p-cluster-endpoint-variants"));
     const text = formatMarkdown(report, [view], { maxClusters: 2 });

@@ -199,16 +199,18 @@ function topologySection(views: readonly TopologyView[], options: MarkdownOption
     const names = left.slice(0, 20).map(markdownCode).join(", ") + (left.length > 20 ? ", …" : "");
     budget.force(lines, ["", `…and ${plural(left.length, "more cluster")} not drawn here: ${names} (draw them with \`eks-sg-policy graph\`).`]);
   }
-  const orphans = views.flatMap((view) => view.orphans.map((o) => ({ view, ...o })));
-  if (orphans.length > 0) {
-    budget.force(lines, ["", "Not drawn (their cluster is not in the plan):", ""]);
+  const notDrawn = (heading: string, items: readonly { view: TopologyView; address: string; reason: string }[]) => {
+    if (items.length === 0) return;
+    budget.force(lines, ["", heading, ""]);
     let shown = 0;
-    for (const o of orphans) {
+    for (const o of items) {
       if (!budget.add(lines, [`- ${markdownCode(o.address)}${several ? ` in ${markdownCode(o.view.input)}` : ""}: ${markdownCell(o.reason)}`], POINTER_ROOM / 2)) break;
       shown += 1;
     }
-    if (shown < orphans.length) budget.force(lines, [`- …and ${orphans.length - shown} more: ${FULL_REPORT}.`]);
-  }
+    if (shown < items.length) budget.force(lines, [`- …and ${items.length - shown} more: ${FULL_REPORT}.`]);
+  };
+  notDrawn("Not drawn (their cluster is not in the plan):", views.flatMap((view) => view.orphans.map((o) => ({ view, ...o }))));
+  notDrawn("Not drawn (nodes whose NodeClasses are not in the plan):", views.flatMap((view) => (view.nodesElsewhere ?? []).map((o) => ({ view, ...o }))));
 }
 
 /**

@@ -83,6 +83,8 @@ export interface TopologyView {
   readonly clusters: readonly ClusterView[];
   /** Node groups, ASGs and Fargate profiles whose cluster is not in the plan, with why. */
   readonly orphans: readonly { readonly address: string; readonly reason: string }[];
+  /** Nodes a cluster gets from NodeClasses outside the plan: what shows them, and why they are not drawn. */
+  readonly nodesElsewhere?: readonly { readonly address: string; readonly cluster: string; readonly reason: string }[];
 }
 
 function sgView(topology: Topology, key: SgKey): SgView {
@@ -171,6 +173,7 @@ export function topologyView(graph: ResourceGraph): TopologyView {
     ...(only?.stack && more.length === 0 ? { stack: only.stack } : {}),
     clusters: topology.clusters.map((cluster) => clusterView(topology, cluster)),
     orphans: topology.orphans.map((o) => ({ ...o })),
+    nodesElsewhere: topology.capacityElsewhere.map((c) => ({ address: c.address, cluster: c.cluster.address, reason: c.reason })),
   }));
 }
 
