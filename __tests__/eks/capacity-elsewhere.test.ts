@@ -3,6 +3,8 @@ import * as fs from "node:fs";
 import { topologyOf } from "../../checker/eks/topology";
 import { loadText } from "../../checker/load/load-inputs";
 import { buildGraph } from "../../checker/model/resource-graph";
+import { loadInputs } from "../../checker/load/load-inputs";
+import { modelInputs } from "../../checker/model/join-inputs";
 import { fixturePlan } from "../helpers/fixtures";
 
 type Json = any; // plan JSON, edited as a user's plan would differ
@@ -63,4 +65,30 @@ test.each<[string, (p: Json) => void, [string, string][]]>([
   ],
 ])("%s", (_name, edit, expected) => {
   expect(capacityOf(edit)).toEqual(expected);
+});
+
+describe("root modules checked alone and together", () => {
+  const PLATFORM = fixturePlan("split-karpenter-platform");
+  const NODECLASSES = fixturePlan("split-karpenter-nodeclasses");
+  // Joined as the command line joins the plans it is given: one model of all of them, where each
+  // address is prefixed with its plan (`<plan>::`), left out here.
+  const judged = (files: string[]) => {
+    const topology = topologyOf(modelInputs(loadInputs(files)));
+    const bare = (address: string) => address.replace(/[^(]*::/g, "");
+    return {
+      nodeClasses: topology.clusters.flatMap((c) => c.nodes.filter((n) => n.kind === "karpenter").map((n) => [bare(c.address), bare(n.id), n.sgs.members.map(bare)])),
+      elsewhere: topology.capacityElsewhere.map((c) => bare(c.address)),
+    };
+  };
+
+  test("the platform root alone: Karpenter's nodes are not judged, and the association says so", () => {
+    expect(judged([PLATFORM])).toEqual({ nodeClasses: [], elsewhere: ["aws_eks_pod_identity_association.karpenter"] });
+  });
+
+  test("with the root that holds the EC2NodeClass: its nodes are judged, and nothing is said of the association", () => {
+    expect(judged([PLATFORM, NODECLASSES])).toEqual({
+      nodeClasses: [["aws_eks_cluster.this", "karpenter(kubectl_manifest.default)", ["aws_security_group.karpenter_nodes"]]],
+      elsewhere: [],
+    });
+  });
 });
