@@ -92,3 +92,40 @@ describe("root modules checked alone and together", () => {
     });
   });
 });
+
+describe("Karpenter installed by a helm_release of its chart (shaped as terraform writes it: the offline mirror has no Helm provider)", () => {
+  const create = (address: string, type: string, after: object) => ({ address, mode: "managed", type, name: address.split(".")[1], change: { actions: ["create"], before: null, after, after_unknown: {} } });
+  const endpointOf = (cluster: string) => ({ references: [`aws_eks_cluster.${cluster}.endpoint`, `aws_eks_cluster.${cluster}`] });
+  const helmPlan = (clusters: string[], chart: string, helmProvider: object | undefined, extra: object[] = []) => ({
+    format_version: "1.2",
+    resource_changes: [
+      ...clusters.map((name) => create(`aws_eks_cluster.${name}`, "aws_eks_cluster", { name })),
+      create("helm_release.karpenter", "helm_release", { name: "karpenter", namespace: "kube-system", chart, repository: "oci://public.ecr.aws/karpenter", version: "1.8.1" }),
+      ...extra,
+    ],
+    configuration: {
+      provider_config: helmProvider ? { helm: { name: "helm", full_name: "registry.terraform.io/hashicorp/helm", expressions: helmProvider } } : {},
+      root_module: { resources: [{ address: "helm_release.karpenter", mode: "managed", type: "helm_release", name: "karpenter", provider_config_key: "helm" }] },
+    },
+  });
+  const capacity = (plan: object) => {
+    const [input] = loadText(JSON.stringify(plan), "synthetic.json");
+    return topologyOf(buildGraph(input)).capacityElsewhere.map((c) => [c.address, c.cluster.address]);
+  };
+
+  test.each<[string, object, [string, string][]]>([
+    // Helm provider 2: a `kubernetes {}` block; 3: a `kubernetes = {}` object, one expression for all of it.
+    ["provider 2's kubernetes block names green", helmPlan(["blue", "green"], "karpenter", { kubernetes: [{ host: endpointOf("green") }] }), [["helm_release.karpenter", "aws_eks_cluster.green"]]],
+    ["provider 3's kubernetes object names blue", helmPlan(["blue", "green"], "karpenter", { kubernetes: endpointOf("blue") }), [["helm_release.karpenter", "aws_eks_cluster.blue"]]],
+    ["the whole OCI reference as the chart, the only cluster", helmPlan(["solo"], "oci://public.ecr.aws/karpenter/karpenter", undefined), [["helm_release.karpenter", "aws_eks_cluster.solo"]]],
+    ["two clusters and a provider from the environment: which one is not known", helmPlan(["blue", "green"], "karpenter", {}), []],
+    ["another chart", helmPlan(["solo"], "aws-load-balancer-controller", undefined), []],
+    [
+      "the association and the release of one cluster: said once",
+      helmPlan(["solo"], "karpenter", undefined, [create("aws_eks_pod_identity_association.karpenter", "aws_eks_pod_identity_association", { cluster_name: "solo", namespace: "kube-system", service_account: "karpenter" })]),
+      [["aws_eks_pod_identity_association.karpenter", "aws_eks_cluster.solo"]],
+    ],
+  ])("%s", (_name, plan, expected) => {
+    expect(capacity(plan)).toEqual(expected);
+  });
+});

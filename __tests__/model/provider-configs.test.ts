@@ -133,3 +133,23 @@ describe("the host of a manifest's Kubernetes provider", () => {
     expect(instancesFromPlan(plan({ constant_value: "https://0A1B2C.gr7.eu-west-1.eks.amazonaws.com" }))[0].providerHost).toBe("https://0A1B2C.gr7.eu-west-1.eks.amazonaws.com");
   });
 });
+
+test("cdk.tf.json: a Helm provider's host is in its kubernetes block, a list or one object", () => {
+  const document: SynthDocument = {
+    provider: {
+      helm: [
+        { alias: "list", kubernetes: [{ host: "${aws_eks_cluster.blue.endpoint}" }] },
+        { alias: "object", kubernetes: { host: "https://0A1B2C.gr7.eu-west-1.eks.amazonaws.com" } },
+      ],
+    },
+    resource: {
+      helm_release: {
+        list: { name: "karpenter", chart: "karpenter", provider: "helm.list" },
+        object: { name: "karpenter", chart: "karpenter", provider: "helm.object" },
+        environment: { name: "karpenter", chart: "karpenter" },
+      },
+    },
+  };
+  const hosts = Object.fromEntries(instancesFromSynth(document).map((i) => [i.name, isUnknown(i.providerHost) ? i.providerHost.refs.map(formatRef) : i.providerHost]));
+  expect(hosts).toEqual({ list: ["aws_eks_cluster.blue.endpoint"], object: "https://0A1B2C.gr7.eu-west-1.eks.amazonaws.com", environment: undefined });
+});

@@ -11,12 +11,15 @@
  * `karpenter`, which the controller's credentials come from when it runs with Pod Identity:
  * terraform-aws-eks's karpenter module makes one (`service_account` default "karpenter"), and
  * Karpenter's chart names its service account after the release (`serviceAccount.name` empty: the
- * chart's fullname), "karpenter" in Karpenter's own guide. A controller on IRSA, or installed under
- * another name, is not seen (docs/node-classes.md).
+ * chart's fullname), "karpenter" in Karpenter's own guide. Or a `helm_release` of the chart
+ * `karpenter` (any controller credentials, IRSA included), on the cluster its Helm provider's host
+ * names, or on the plan's only cluster. A controller on IRSA installed outside the plan is not seen
+ * (docs/node-classes.md).
  */
 import type { ResourceInstance } from "../model/resource-instance";
 import type { World } from "../model/resource-graph";
 import type { Cluster } from "./eni-class";
+import { clusterOfProvider } from "./selector-classes";
 
 /** Where capacity the plan does not describe comes from, and why its nodes are not judged. */
 export interface CapacityElsewhere {
@@ -41,7 +44,7 @@ export function findCapacityElsewhere(
   manifestsUnplaced: boolean,
 ): CapacityElsewhere[] {
   if (manifestsUnplaced) return [];
-  return [...autoModeWithoutNodeClasses(world, clusters), ...karpenterWithoutNodeClasses(world, clusterOf)];
+  return [...autoModeWithoutNodeClasses(world, clusters), ...karpenterWithoutNodeClasses(world, clusters, clusterOf)];
 }
 
 function autoModeWithoutNodeClasses(world: World, clusters: readonly Cluster[]): CapacityElsewhere[] {
@@ -61,18 +64,25 @@ function autoModeWithoutNodeClasses(world: World, clusters: readonly Cluster[]):
   return found;
 }
 
-function karpenterWithoutNodeClasses(world: World, clusterOf: (association: ResourceInstance) => Cluster | undefined): CapacityElsewhere[] {
+/** Karpenter's controller in a cluster without an EC2NodeClass in the plan, said once per cluster. */
+function karpenterWithoutNodeClasses(world: World, clusters: readonly Cluster[], clusterOf: (association: ResourceInstance) => Cluster | undefined): CapacityElsewhere[] {
   const found: CapacityElsewhere[] = [];
+  const seen = new Set<Cluster>();
+  const add = (instance: ResourceInstance, cluster: Cluster | undefined, how: string) => {
+    if (!cluster || seen.has(cluster) || cluster.nodes.some((node) => node.kind === "karpenter")) return;
+    seen.add(cluster);
+    found.push({ address: instance.address, cluster, reason: `Karpenter runs in ${cluster.address} (${how}) and no EC2NodeClass for it is in this plan, so the SGs of the nodes it launches are chosen outside it` });
+  };
   for (const association of world.ofType("aws_eks_pod_identity_association")) {
     if (world.read(association, ["service_account"]) !== KARPENTER_SERVICE_ACCOUNT) continue;
-    const cluster = clusterOf(association);
-    if (!cluster || cluster.nodes.some((node) => node.kind === "karpenter")) continue;
     const namespace = world.read(association, ["namespace"]);
-    found.push({
-      address: association.address,
-      cluster,
-      reason: `Karpenter runs in ${cluster.address} (service account ${typeof namespace === "string" ? `${namespace}/` : ""}${KARPENTER_SERVICE_ACCOUNT} has this Pod Identity association) and no EC2NodeClass for it is in this plan, so the SGs of the nodes it launches are chosen outside it`,
-    });
+    add(association, clusterOf(association), `service account ${typeof namespace === "string" ? `${namespace}/` : ""}${KARPENTER_SERVICE_ACCOUNT} has this Pod Identity association`);
+  }
+  for (const release of world.ofType("helm_release")) {
+    const chart = world.read(release, ["chart"]);
+    // "karpenter" from its repository, or the whole OCI reference (oci://public.ecr.aws/karpenter/karpenter).
+    if (typeof chart !== "string" || !/(^|\/)karpenter$/.test(chart)) continue;
+    add(release, clusterOfProvider(world, clusters, release.address) ?? (clusters.length === 1 ? clusters[0] : undefined), "this Helm release installs its chart");
   }
   return found;
 }

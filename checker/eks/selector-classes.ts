@@ -44,12 +44,12 @@ const base = { launchTemplates: [] as string[], sgsFromLaunchTemplate: false };
  * of the plan's clusters: a reference to the cluster (its `endpoint`), or the endpoint of an
  * existing cluster as a data source read it.
  */
-function clusterOfProvider(ctx: ClassContext, address: string): Cluster | undefined {
-  const host = ctx.world.get(address)?.providerHost;
+export function clusterOfProvider(world: World, clusters: readonly Cluster[], address: string): Cluster | undefined {
+  const host = world.get(address)?.providerHost;
   const named = isUnknown(host)
-    ? ctx.clusters.filter((c) => host.refs.some((ref) => ref.address === c.address))
+    ? clusters.filter((c) => host.refs.some((ref) => ref.address === c.address))
     : typeof host === "string"
-      ? ctx.clusters.filter((c) => ctx.world.read(ctx.world.get(c.address)!, ["endpoint"]) === host)
+      ? clusters.filter((c) => world.read(world.get(c.address)!, ["endpoint"]) === host)
       : [];
   return named.length === 1 ? named[0] : undefined;
 }
@@ -60,7 +60,7 @@ function clusterOfProvider(ctx: ClassContext, address: string): Cluster | undefi
  * of its region, input or module (region-scoped-names.ts).
  */
 function clusterOfObject(ctx: ClassContext, names: readonly string[], address: string): { cluster?: Cluster; reason?: string } {
-  const byProvider = clusterOfProvider(ctx, address);
+  const byProvider = clusterOfProvider(ctx.world, ctx.clusters, address);
   if (byProvider) return { cluster: byProvider };
   if (ctx.clusters.length === 1) return { cluster: ctx.clusters[0] };
   if (ctx.clusters.length === 0) return { reason: "no EKS cluster is in this plan" };

@@ -200,6 +200,14 @@ function providerBlocks(document: SynthDocument): ProviderBlocks {
   return blocks;
 }
 
+/** A Kubernetes provider block's `host`: its own, or inside Helm's `kubernetes` block (a list or one object). */
+function hostOf(provider: { readonly [argument: string]: JsonValue } | undefined): JsonValue | undefined {
+  if (provider?.host !== undefined) return provider.host;
+  const kubernetes = provider?.kubernetes;
+  const block = Array.isArray(kubernetes) ? kubernetes[0] : kubernetes;
+  return block !== null && typeof block === "object" && !Array.isArray(block) ? block.host : undefined;
+}
+
 /**
  * The provider block a resource's `provider` argument names (`"aws.eu"`, as CDKTF writes it, or
  * the older `"${aws.eu}"`), or its type's default one.
@@ -251,7 +259,8 @@ function instancesOf(
     const providerRegion = provider?.region;
     // A region written as a token is not known.
     const region = instanceRegion(type, attributes, "region" in attributes, typeof providerRegion === "string" && !providerRegion.includes("${") ? providerRegion : undefined);
-    const providerHost = provider?.host !== undefined && isKubernetesResource(type) ? convert(provider.host, "host", resolve) : undefined;
+    const host = isKubernetesResource(type) ? hostOf(provider) : undefined;
+    const providerHost = host !== undefined ? convert(host, "host", resolve) : undefined;
     for (const index of instanceKeys(config)) {
       const base = `${mode === "data" ? "data." : ""}${type}.${name}`;
       instances.push({

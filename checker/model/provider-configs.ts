@@ -29,6 +29,9 @@ const AWS_PROVIDERS: ProviderNames = { sources: ["/hashicorp/aws"], localNames: 
 /** The Kubernetes providers whose `host` says which cluster's API a manifest goes to. */
 const KUBERNETES_PROVIDERS: ProviderNames = { sources: ["/hashicorp/kubernetes", "/alekc/kubectl", "/gavinbunney/kubectl"], localNames: ["kubernetes", "kubectl"] };
 
+/** The Helm provider, whose `host` is inside its `kubernetes` block (provider 2) or object (provider 3). */
+const HELM_PROVIDER: ProviderNames = { sources: ["/hashicorp/helm"], localNames: ["helm"] };
+
 /** The one text among `values`, if they are all the same text. */
 function oneText(values: readonly unknown[] | undefined): string | undefined {
   if (!values || values.length === 0) return undefined;
@@ -78,24 +81,31 @@ export class ProviderConfigs<Host> {
   }
 
   private regionOfKey(key: string): string | undefined {
-    return this.argumentOf(this.regions, key, AWS_PROVIDERS, "region", (expression, module) => oneText(this.resolveRegion(expression, module)));
+    return this.argumentOf(this.regions, key, AWS_PROVIDERS, ["region"], (expression, module) => oneText(this.resolveRegion(expression, module)));
   }
 
   private hostOfKey(key: string): Host | undefined {
-    return this.argumentOf(this.hosts, key, KUBERNETES_PROVIDERS, "host", this.resolveHost);
+    // Helm's `kubernetes` object (provider 3) is one expression: its references are those of the host and its credentials, all the cluster's.
+    if (configures(this.providers?.[key], HELM_PROVIDER)) return this.argumentOf(this.hosts, key, HELM_PROVIDER, ["kubernetes", 0, "host"], this.resolveHost);
+    return this.argumentOf(this.hosts, key, KUBERNETES_PROVIDERS, ["host"], this.resolveHost);
   }
 
-  /** An argument of the provider configuration `key`, when it configures one of `providers` (by source, else by local name); resolved once. */
-  private argumentOf<T>(cache: Map<string, T | undefined>, key: string, providers: ProviderNames, argument: string, resolve: ResolveArgument<T>): T | undefined {
+  /** An argument of the provider configuration `key`, when it configures one of `providers`; resolved once. */
+  private argumentOf<T>(cache: Map<string, T | undefined>, key: string, providers: ProviderNames, path: readonly (string | number)[], resolve: ResolveArgument<T>): T | undefined {
     if (cache.has(key)) return cache.get(key);
     const provider = this.providers?.[key];
-    const fullName = provider?.full_name;
-    const known = fullName !== undefined ? providers.sources.some((source) => fullName.endsWith(source)) : providers.localNames.includes(provider?.name ?? "");
-    const expression = known ? provider?.expressions?.[argument] : undefined;
+    const lookup = configures(provider, providers) ? lookupExpression(provider?.expressions, path) : undefined;
+    const expression = lookup?.found === "expression" ? lookup.expression : undefined;
     const value = expression === undefined || Array.isArray(expression) ? undefined : resolve(expression, provider?.module_address ?? "");
     cache.set(key, value);
     return value;
   }
+}
+
+/** Whether a provider configuration is one of `providers`: by its source, else by its local name. */
+function configures(provider: ProviderConfigJson | undefined, providers: ProviderNames): boolean {
+  const fullName = provider?.full_name;
+  return fullName !== undefined ? providers.sources.some((source) => fullName.endsWith(source)) : providers.localNames.includes(provider?.name ?? "");
 }
 
 function keysOf(resource: ConfigResourceJson | undefined): readonly string[] {
@@ -103,9 +113,9 @@ function keysOf(resource: ConfigResourceJson | undefined): readonly string[] {
   return resource.provider_config_keys ?? (resource.provider_config_key !== undefined ? [resource.provider_config_key] : []);
 }
 
-/** A resource of a Kubernetes provider, applied to the API its provider's `host` names. */
+/** A resource of a Kubernetes provider (Helm's included), applied to the API its provider's `host` names. */
 export function isKubernetesResource(type: string): boolean {
-  return type.startsWith("kubernetes_") || type.startsWith("kubectl_");
+  return type.startsWith("kubernetes_") || type.startsWith("kubectl_") || type.startsWith("helm_");
 }
 
 /** Two regions known and different: the two resources cannot be one another's cluster, template or SG. */
