@@ -23,7 +23,7 @@ import { clusterOfProvider } from "./selector-classes";
 
 /** Where capacity the plan does not describe comes from, and why its nodes are not judged. */
 export interface CapacityElsewhere {
-  /** The resource that shows it (the cluster, or the Pod Identity association). */
+  /** The resource that shows it (the cluster, the Pod Identity association or the Helm release). */
   readonly address: string;
   readonly cluster: Cluster;
   readonly reason: string;
@@ -40,6 +40,7 @@ const KARPENTER_SERVICE_ACCOUNT = "karpenter";
 export function findCapacityElsewhere(
   world: World,
   clusters: readonly Cluster[],
+  /** The cluster a resource's `cluster_name` names. */
   clusterOf: (association: ResourceInstance) => Cluster | undefined,
   manifestsUnplaced: boolean,
 ): CapacityElsewhere[] {
