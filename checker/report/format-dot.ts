@@ -4,7 +4,7 @@
  * dashed ✗ denied, grey dotted ? unknown. Render with `dot -Tsvg`.
  */
 import { clusterArrows, LEGEND_LINES, SG_BULLET } from "./format-mermaid";
-import { classNotes, clusterTitle, endpointLines, kindName, sgLines, type ClusterView, type EniClassView, type TopologyView, type Verdict } from "./topology-view";
+import { classNotes, clusterTitle, endpointLines, kindName, nodeNotes, sgLines, type ClusterView, type EniClassView, type TopologyView, type Verdict } from "./topology-view";
 
 /**
  * A DOT quoted string. Inside quotes DOT itself only unescapes `\"`; label text then treats `\`
@@ -32,7 +32,7 @@ function boxStyle(cls: EniClassView): string {
   return BOX_STYLES[cls.kind === "control-plane" ? "controlPlane" : cls.kind === "fargate" ? "fargate" : "nodes"];
 }
 
-function drawCluster(lines: string[], cluster: ClusterView, prefix: string): void {
+function drawCluster(lines: string[], view: TopologyView, cluster: ClusterView, prefix: string): void {
   const ids = new Map<string, string>();
   lines.push(`  subgraph ${dotString(`cluster_${prefix}`)} {`);
   lines.push(`    label=${dotString(clusterTitle(cluster))}; style="rounded,filled"; fillcolor="#fffbe6"; color="#d4a72c";`);
@@ -47,7 +47,7 @@ function drawCluster(lines: string[], cluster: ClusterView, prefix: string): voi
     ids.set(cluster.publicEndpoint.id, `${prefix}ep`);
     lines.push(`    ${dotString(`${prefix}ep`)} [label=${dotString(endpointLines(cluster.publicEndpoint).join("\n"))}, shape=hexagon, fillcolor="#fff8c5", color="#9a6700"];`);
   }
-  if (cluster.nodes.length === 0) lines.push(`    ${dotString(`${prefix}none`)} [label="no node class in this plan (node group, ASG, Fargate profile, NodeClass, Auto Mode or hybrid nodes)", fillcolor="#f6f8fa", color="#d0d7de", fontcolor="#57606a"];`);
+  nodeNotes(view, cluster).forEach((note, i) => lines.push(`    ${dotString(`${prefix}none${i}`)} [label=${dotString(note)}, fillcolor="#f6f8fa", color="#d0d7de", fontcolor="#57606a"];`));
   const { arrows, dnsNote } = clusterArrows(cluster);
   if (dnsNote) lines.push(`    ${dotString(`${prefix}dns`)} [label=${dotString(dnsNote)}, fillcolor="#f6f8fa", color="#d0d7de", fontcolor="#57606a"];`);
   lines.push("  }");
@@ -79,7 +79,7 @@ export function formatDot(views: readonly TopologyView[], options: DotOptions = 
     view.clusters
       .filter((cluster) => options.cluster === undefined || cluster.address === options.cluster)
       .forEach((cluster, c) => {
-        drawCluster(lines, cluster, `v${v}c${c}`);
+        drawCluster(lines, view, cluster, `v${v}c${c}`);
         drawn += 1;
       });
   });

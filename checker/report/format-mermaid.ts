@@ -11,6 +11,7 @@ import {
   clusterTitle,
   endpointLines,
   kindName,
+  nodeNotes,
   sgLines,
   VERDICT_MARKS,
   type ClusterView,
@@ -67,7 +68,7 @@ interface Drawing {
   links: Verdict[];
 }
 
-function drawCluster(drawing: Drawing, cluster: ClusterView, prefix: string): void {
+function drawCluster(drawing: Drawing, view: TopologyView, cluster: ClusterView, prefix: string): void {
   const ids = new Map<string, string>();
   const { lines } = drawing;
   lines.push(`  subgraph ${prefix}["${mermaidText(clusterTitle(cluster))}"]`);
@@ -83,7 +84,7 @@ function drawCluster(drawing: Drawing, cluster: ClusterView, prefix: string): vo
     ids.set(cluster.publicEndpoint.id, id);
     lines.push(`    ${id}{{"${endpointLines(cluster.publicEndpoint).map(mermaidText).join("<br/>")}"}}:::endpoint`);
   }
-  if (cluster.nodes.length === 0) lines.push(`    ${prefix}none["no node class in this plan (node group, ASG, Fargate profile, NodeClass, Auto Mode or hybrid nodes)"]:::note`);
+  nodeNotes(view, cluster).forEach((note, i) => lines.push(`    ${prefix}none${i}["${mermaidText(note)}"]:::note`));
   const { arrows, dnsNote } = clusterArrows(cluster);
   if (dnsNote) lines.push(`    ${prefix}dns["${mermaidText(dnsNote)}"]:::note`);
   lines.push("  end");
@@ -191,7 +192,7 @@ export function formatMermaid(views: readonly TopologyView[], options: MermaidOp
   views.forEach((view, v) => {
     view.clusters
       .filter((cluster) => options.cluster === undefined || cluster.address === options.cluster)
-      .forEach((cluster, c) => drawCluster(drawing, cluster, `v${v}c${c}`));
+      .forEach((cluster, c) => drawCluster(drawing, view, cluster, `v${v}c${c}`));
   });
   if (drawing.lines.length === 1) {
     const where = views.map((v) => v.input).join(", ");

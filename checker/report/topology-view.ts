@@ -219,6 +219,16 @@ export function clusterTitle(cluster: ClusterView): string {
   return cluster.name ? `EKS cluster ${cluster.name} (${cluster.address})` : `EKS cluster ${cluster.address}`;
 }
 
+/**
+ * The notes a cluster's picture carries about nodes it does not draw: those launched from
+ * NodeClasses outside the plan (each sign, by what shows it), or that the plan has no node class.
+ */
+export function nodeNotes(view: TopologyView, cluster: ClusterView): string[] {
+  const elsewhere = (view.nodesElsewhere ?? []).filter((e) => e.cluster === cluster.address);
+  if (elsewhere.length > 0) return elsewhere.map((e) => `? nodes from NodeClasses outside this plan, not judged (${e.address})`);
+  return cluster.nodes.length === 0 ? ["no node class in this plan (node group, ASG, Fargate profile, NodeClass, Auto Mode or hybrid nodes)"] : [];
+}
+
 export function endpointLines(endpoint: PublicEndpointView): string[] {
   return ["public API endpoint", endpoint.openToAll ? "open to 0.0.0.0/0" : `public_access_cidrs: ${endpoint.cidrs.join(", ")}`];
 }
