@@ -14,14 +14,25 @@ const APPS = 'module.karpenter["apps"].aws_eks_pod_identity_association.karpente
 const EDGE: [string, string] = ["aws_eks_cluster.edge", "aws_eks_cluster.edge"];
 const plan: Json = JSON.parse(fs.readFileSync(fixturePlan(FIXTURE), "utf8"));
 
-function capacityOf(edit: (plan: Json) => void = () => undefined): [string, string][] {
-  const copy = structuredClone(plan);
+/** The findings' resources and clusters, for a copy of a fixture's plan after `edit`. */
+function capacityOf(edit: (plan: Json) => void = () => undefined, planned: Json = plan, name = FIXTURE): [string, string][] {
+  const copy = structuredClone(planned);
   edit(copy);
-  const [input] = loadText(JSON.stringify(copy), `${FIXTURE}.json`);
+  const [input] = loadText(JSON.stringify(copy), `${name}.json`);
   return topologyOf(buildGraph(input)).capacityElsewhere.map((c) => [c.address, c.cluster.address]);
 }
 
 const change = (p: Json, address: string): Json => p.resource_changes.find((r: Json) => r.address === address);
+
+/** batch's manifest as it reads when its yaml_body interpolates an SG's id; returns its configuration. */
+function batchManifestDecidedAtApply(p: Json): Json {
+  const manifest = change(p, "kubectl_manifest.batch_node_class").change;
+  delete manifest.after.yaml_body;
+  manifest.after_unknown.yaml_body = true;
+  const configured = p.configuration.root_module.resources.find((r: Json) => r.address === "kubectl_manifest.batch_node_class");
+  configured.expressions.yaml_body = { references: ["aws_security_group.batch_nodes.id", "aws_security_group.batch_nodes"] };
+  return configured;
+}
 
 test.each<[string, (p: Json) => void, [string, string][]]>([
   // batch has its EC2NodeClass in the plan; the load balancer controller's association is not Karpenter's.
@@ -42,29 +53,96 @@ test.each<[string, (p: Json) => void, [string, string][]]>([
     ],
   ],
   [
-    "a service account of another name is not Karpenter's",
+    // Not Karpenter's service account; its node role's access entry still says that nodes join.
+    "a service account of another name: the node role's access entry",
     (p) => (change(p, APPS).change.after.service_account = "karpenter-controller"),
-    [EDGE],
+    [EDGE, ['module.karpenter["apps"].aws_eks_access_entry.node', 'module.eks["apps"].aws_eks_cluster.this']],
+  ],
+  [
+    // batch's entry is for the role its EC2NodeClass names; another role there leaves it unused.
+    "batch's NodeClass naming another role: batch's access entry",
+    (p) => {
+      const after = change(p, "kubectl_manifest.batch_node_class").change.after;
+      after.yaml_body = after.yaml_body.replace("role: Karpenter-batch", "role: KarpenterNodes-shared");
+    },
+    [EDGE, [APPS, 'module.eks["apps"].aws_eks_cluster.this'], ['module.karpenter["batch"].aws_eks_access_entry.node', 'module.eks["batch"].aws_eks_cluster.this']],
   ],
   [
     // Its yaml_body interpolates an SG's id: its findings already say that the nodes it may define are not judged.
     "a manifest decided at apply time: nothing added",
-    (p) => {
-      const manifest = change(p, "kubectl_manifest.batch_node_class").change;
-      delete manifest.after.yaml_body;
-      manifest.after_unknown.yaml_body = true;
-      const configured = p.configuration.root_module.resources.find((r: Json) => r.address === "kubectl_manifest.batch_node_class");
-      configured.expressions.yaml_body = { references: ["aws_security_group.batch_nodes.id", "aws_security_group.batch_nodes"] };
-    },
+    batchManifestDecidedAtApply,
     [],
   ],
   [
+    // The same manifest through a kubectl provider whose host is batch's: only batch's nodes are covered by its finding.
+    "a manifest decided at apply time on batch: the other clusters still",
+    (p) => {
+      batchManifestDecidedAtApply(p).provider_config_key = "kubectl.batch";
+      p.configuration.provider_config["kubectl.batch"] = {
+        name: "kubectl",
+        full_name: "registry.terraform.io/gavinbunney/kubectl",
+        alias: "batch",
+        expressions: { host: { references: ['module.eks["batch"].cluster_name', 'module.eks["batch"]'] } },
+      };
+    },
+    [EDGE, [APPS, 'module.eks["apps"].aws_eks_cluster.this']],
+  ],
+  [
     "a cluster outside the plan: nothing to attach it to",
-    (p) => (change(p, APPS).change.after.cluster_name = "elsewhere"),
+    (p) => {
+      change(p, APPS).change.after.cluster_name = "elsewhere";
+      change(p, 'module.karpenter["apps"].aws_eks_access_entry.node').change.after.cluster_name = "elsewhere";
+    },
     [EDGE],
   ],
 ])("%s", (_name, edit, expected) => {
   expect(capacityOf(edit)).toEqual(expected);
+});
+
+describe("node access entries whose roles no node class in the plan uses", () => {
+  const ENTRIES = "topo-node-access-entries";
+  const entriesPlan: Json = JSON.parse(fs.readFileSync(fixturePlan(ENTRIES), "utf8"));
+  const KARPENTER: [string, string] = ["module.karpenter.aws_eks_access_entry.node", 'module.eks["irsa"].aws_eks_cluster.this'];
+  const WINDOWS: [string, string] = ['aws_eks_access_entry.this["windows"]', 'module.eks["self"].aws_eks_cluster.this'];
+  const WINDOWS_ENTRY = 'aws_eks_access_entry.this["windows"]';
+
+  test.each<[string, (p: Json) => void, [string, string][]]>([
+    // The node groups' own entries, the self-managed nodes' (through their launch template's
+    // instance profile) and Auto Mode's (its built-in pools' node role) match nodes of the plan.
+    ["as planned: Karpenter's node role and the Windows node role", () => undefined, [WINDOWS, KARPENTER]],
+    ["the Windows entry made STANDARD: not a node role", (p) => (change(p, WINDOWS_ENTRY).change.after.type = "STANDARD"), [KARPENTER]],
+    [
+      // self_nodes is named at apply time from the prefix "self-nodes-": that may be its name.
+      "a role name the self-managed nodes' role may have: not known to be unused",
+      (p) => (change(p, WINDOWS_ENTRY).change.after.principal_arn = "arn:aws:iam::123456789012:role/self-nodes-windows"),
+      [KARPENTER],
+    ],
+    [
+      "the self-managed nodes gone: their role's entry",
+      (p) => (p.resource_changes = p.resource_changes.filter((r: Json) => r.address !== "aws_autoscaling_group.self_nodes")),
+      [["aws_eks_access_entry.self_nodes", 'module.eks["self"].aws_eks_cluster.this'], KARPENTER],
+    ],
+    [
+      "Auto Mode's pools given another node role: the entry's role is for custom NodeClasses",
+      (p) => {
+        const auto = change(p, "aws_eks_cluster.auto").change;
+        auto.after.compute_config[0].node_role_arn = "arn:aws:iam::123456789012:role/auto-pools";
+        auto.after_unknown.compute_config[0].node_role_arn = false;
+      },
+      [["aws_eks_access_entry.auto_nodes", "aws_eks_cluster.auto"], WINDOWS, KARPENTER],
+    ],
+    [
+      "an entry whose role the plan does not decide: nothing said",
+      (p) => {
+        const entry = change(p, WINDOWS_ENTRY).change;
+        delete entry.after.principal_arn;
+        entry.after_unknown.principal_arn = true;
+      },
+      [KARPENTER],
+    ],
+  ])("%s", (_name, edit, expected) => {
+    expect(capacityOf(edit, entriesPlan, ENTRIES)).toEqual(expected);
+  });
 });
 
 describe("root modules checked alone and together", () => {

@@ -65,6 +65,22 @@ const cases: VerdictCase[] = [
     },
     facts: { 'module.karpenter["apps"].aws_eks_pod_identity_association.karpenter': { messageId: "nodes-elsewhere", data: { what: "TCP 10250 from the control plane" } } },
   },
+  {
+    // Node access entries: Karpenter's node role in "irsa" (on IRSA, so no Pod Identity
+    // association) and a Windows node role in "self" are used by nothing in the plan; the entries
+    // of the node groups' roles, of the self-managed nodes' role and of Auto Mode's node role are.
+    fixture: "topo-node-access-entries",
+    expected: {
+      "module.karpenter.aws_eks_access_entry.node": "unknown",
+      'aws_eks_access_entry.this["windows"]': "unknown",
+      'module.eks["irsa"].aws_eks_node_group.system': "pass",
+      'module.eks["self"].aws_eks_node_group.system': "pass",
+      // Its node SG has no rules (not this fixture's subject).
+      "aws_autoscaling_group.self_nodes": "fail",
+      "aws_eks_cluster.auto": "pass",
+    },
+    facts: { 'aws_eks_access_entry.this["windows"]': { messageId: "nodes-elsewhere", data: { what: "TCP 10250 from the control plane" } } },
+  },
   // Existing SG whose refreshed inline rules repeat the rule resources; one rule decides the ingress.
   { fixture: "topo-existing-sg-inline-and-rule", expected: { "aws_eks_node_group.workers": "pass" } },
   { fixture: "topo-state-delete-rule", expected: { "aws_eks_node_group.workers": "pass" } },

@@ -133,10 +133,10 @@ describe("topology section", () => {
     expect(formatMarkdown(report, [view])).toContain("No EKS cluster in this input: no topology to draw.");
   });
 
-  test("nodes whose NodeClasses are not in the plan are named, with why", () => {
+  test("nodes defined outside the plan are named, with why", () => {
     const { report, view } = built(fixturePlan("topo-nodeclasses-elsewhere"));
     const text = formatMarkdown(report, [view]);
-    const section = text.slice(text.indexOf("Not drawn (nodes whose NodeClasses are not in the plan):"));
+    const section = text.slice(text.indexOf("Not drawn (nodes defined outside the plan):"));
     expect(section.split("\n").filter((line) => line.startsWith("- ")).map((line) => line.slice(0, line.indexOf(":")))).toEqual([
       "- `aws_eks_cluster.edge`",
       '- `module.karpenter["apps"].aws_eks_pod_identity_association.karpenter`',

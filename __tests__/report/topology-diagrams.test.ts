@@ -204,18 +204,18 @@ describe("Mermaid", () => {
     expect(edges).toEqual([]);
   });
 
-  test("nodes from NodeClasses outside the plan: a note in their cluster, instead of 'no node class'", () => {
+  test("nodes defined outside the plan: a note in their cluster, instead of 'no node class'", () => {
     const views = topologyViews([graphOf(fixturePlan("topo-nodeclasses-elsewhere"))]);
     const { nodes } = parseMermaid(formatMermaid(views));
     const notes = (cluster: string) => {
       const c = views[0].clusters.findIndex((view) => view.address === cluster);
       return [...nodes].filter(([id, node]) => id.startsWith(`v0c${c}none`) && node.cls === "note").map(([, node]) => node.label);
     };
-    expect(notes("aws_eks_cluster.edge")).toEqual(["? nodes from NodeClasses outside this plan, not judged (aws_eks_cluster.edge)"]);
-    expect(notes('module.eks["apps"].aws_eks_cluster.this')).toEqual([mermaidText('? nodes from NodeClasses outside this plan, not judged (module.karpenter["apps"].aws_eks_pod_identity_association.karpenter)')]);
+    expect(notes("aws_eks_cluster.edge")).toEqual(["? nodes defined outside this plan, not judged (aws_eks_cluster.edge)"]);
+    expect(notes('module.eks["apps"].aws_eks_cluster.this')).toEqual([mermaidText('? nodes defined outside this plan, not judged (module.karpenter["apps"].aws_eks_pod_identity_association.karpenter)')]);
     expect(notes('module.eks["batch"].aws_eks_cluster.this')).toEqual([]);
     const dot = formatDot(views);
-    expect(dot).toContain(dotString("? nodes from NodeClasses outside this plan, not judged (aws_eks_cluster.edge)"));
+    expect(dot).toContain(dotString("? nodes defined outside this plan, not judged (aws_eks_cluster.edge)"));
     expect(dot).not.toContain("no node class in this plan");
   });
 

@@ -13,17 +13,25 @@
  * Karpenter's chart names its service account after the release (`serviceAccount.name` empty: the
  * chart's fullname), "karpenter" in Karpenter's own guide. Or a `helm_release` of the chart
  * `karpenter` (any controller credentials, IRSA included), on the cluster its Helm provider's host
- * names, or on the plan's only cluster. A controller on IRSA installed outside the plan is not seen
- * (docs/node-classes.md).
+ * names, or on the plan's only cluster.
+ *
+ * Nodes that join with a role of their own: an access entry of type EC2_LINUX or EC2_WINDOWS ("If
+ * the principalArn is for an IAM role that's used for self-managed Amazon EC2 nodes", EKS API
+ * reference, CreateAccessEntry) or EC2 (EKS Auto Mode's custom NodeClasses), for a role that no node
+ * group, ASG or NodeClass of that cluster in the plan uses. Karpenter on IRSA shows this way:
+ * terraform-aws-eks's karpenter module makes such an entry for its node role. Users also make one
+ * for a managed node group's role, which matches that node group and so does not count.
  */
 import type { ResourceInstance } from "../model/resource-instance";
 import type { World } from "../model/resource-graph";
 import type { Cluster } from "./eni-class";
+import type { KubernetesObject } from "./manifests";
+import { nodeRolesOf, roleNamed, sameRole } from "./node-roles";
 import { clusterOfProvider } from "./selector-classes";
 
 /** Where capacity the plan does not describe comes from, and why its nodes are not judged. */
 export interface CapacityElsewhere {
-  /** The resource that shows it (the cluster, the Pod Identity association or the Helm release). */
+  /** The resource that shows it (the cluster, the Pod Identity association, the Helm release or the access entry). */
   readonly address: string;
   readonly cluster: Cluster;
   readonly reason: string;
@@ -32,20 +40,27 @@ export interface CapacityElsewhere {
 /** The service account Karpenter's controller runs as, by the chart's and terraform-aws-eks's defaults. */
 const KARPENTER_SERVICE_ACCOUNT = "karpenter";
 
+/** Access entry types for the roles of EC2 nodes that are not in managed node groups (Fargate and hybrid nodes have their own). */
+const NODE_ACCESS_ENTRY_TYPES = new Set(["EC2_LINUX", "EC2_WINDOWS", "EC2"]);
+
 /**
- * Auto Mode clusters without built-in pools, and Karpenter controllers, that have no NodeClass of
- * their kind in the plan. When the plan holds a manifest it cannot place, or one decided at apply
- * time, those findings already say that nodes are not judged, and nothing is added.
+ * Auto Mode clusters without built-in pools, Karpenter controllers, and node access entries, that
+ * have no node class of theirs in the plan; one per cluster. Nothing is added for a cluster whose
+ * nodes a manifest's finding already says are not judged.
  */
 export function findCapacityElsewhere(
   world: World,
   clusters: readonly Cluster[],
   /** The cluster a resource's `cluster_name` names. */
-  clusterOf: (association: ResourceInstance) => Cluster | undefined,
-  manifestsUnplaced: boolean,
+  clusterOf: (resource: ResourceInstance) => Cluster | undefined,
+  /** True for a cluster that may get a manifest the plan cannot read, or place on another cluster. */
+  coveredByManifests: (cluster: Cluster) => boolean,
+  /** The NodeClass objects of the plan's manifests, whose roles count as the roles of their nodes. */
+  nodeClasses: readonly KubernetesObject[],
 ): CapacityElsewhere[] {
-  if (manifestsUnplaced) return [];
-  return [...autoModeWithoutNodeClasses(world, clusters), ...karpenterWithoutNodeClasses(world, clusters, clusterOf)];
+  const found = [...autoModeWithoutNodeClasses(world, clusters), ...karpenterWithoutNodeClasses(world, clusters, clusterOf)];
+  const flagged = new Set(found.map((f) => f.cluster));
+  return [...found, ...accessEntriesWithoutNodes(world, clusterOf, nodeClasses, flagged)].filter((f) => !coveredByManifests(f.cluster));
 }
 
 function autoModeWithoutNodeClasses(world: World, clusters: readonly Cluster[]): CapacityElsewhere[] {
@@ -84,6 +99,33 @@ function karpenterWithoutNodeClasses(world: World, clusters: readonly Cluster[],
     // "karpenter" from its repository, or the whole OCI reference (oci://public.ecr.aws/karpenter/karpenter).
     if (typeof chart !== "string" || !/(^|\/)karpenter$/.test(chart)) continue;
     add(release, clusterOfProvider(world, clusters, release.address) ?? (clusters.length === 1 ? clusters[0] : undefined), "this Helm release installs its chart");
+  }
+  return found;
+}
+
+/**
+ * Node access entries whose role no node class of their cluster in the plan uses, one per cluster.
+ * Nothing is said when the plan does not decide the entry's role or that of a node class.
+ */
+function accessEntriesWithoutNodes(world: World, clusterOf: (entry: ResourceInstance) => Cluster | undefined, nodeClasses: readonly KubernetesObject[], flagged: Set<Cluster>): CapacityElsewhere[] {
+  const found: CapacityElsewhere[] = [];
+  for (const entry of world.ofType("aws_eks_access_entry")) {
+    const type = world.read(entry, ["type"]);
+    if (typeof type !== "string" || !NODE_ACCESS_ENTRY_TYPES.has(type)) continue;
+    const cluster = clusterOf(entry);
+    if (!cluster || flagged.has(cluster)) continue;
+    const entryRole = roleNamed(world, world.read(entry, ["principal_arn"]), "arn", entry.address);
+    const nodeRoles = nodeRolesOf(world, cluster, nodeClasses);
+    if (entryRole.undecided !== undefined || nodeRoles.undecided !== undefined) continue;
+    const matches = entryRole.roles.flatMap((a) => nodeRoles.roles.map((b) => sameRole(a, b)));
+    if (entryRole.roles.length === 0 || matches.some((m) => m !== false)) continue;
+    flagged.add(cluster);
+    const role = entryRole.roles.map((r) => r.label).join(", ");
+    found.push({
+      address: entry.address,
+      cluster,
+      reason: `an access entry of type ${type} lets nodes with the IAM role ${role} join ${cluster.address}, and no node group, ASG or NodeClass of it in this plan uses that role, so the SGs of those nodes are chosen outside it`,
+    });
   }
   return found;
 }

@@ -118,12 +118,13 @@ function selectSubnets(ctx: ClassContext, terms: Value | undefined, fallback: ()
   return ctx.subnets.setOf([...picked], problems);
 }
 
+function isNodeClass(object: KubernetesObject): boolean {
+  const api = apiGroupOf(object);
+  return (api?.group === "karpenter.k8s.aws" && object.kind === "EC2NodeClass") || (api?.group === "eks.amazonaws.com" && object.kind === "NodeClass");
+}
+
 /** Karpenter `EC2NodeClass` and Auto Mode `NodeClass`: SGs and subnets from their selectors. */
-function addNodeClasses(ctx: ClassContext, objects: readonly KubernetesObject[]): void {
-  const nodeClasses = objects.filter((o) => {
-    const api = apiGroupOf(o);
-    return (api?.group === "karpenter.k8s.aws" && o.kind === "EC2NodeClass") || (api?.group === "eks.amazonaws.com" && o.kind === "NodeClass");
-  });
+function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObject[]): void {
   const perAddress = new Map<string, number>();
   for (const o of nodeClasses) perAddress.set(o.address, (perAddress.get(o.address) ?? 0) + 1);
   for (const object of nodeClasses) {
@@ -247,13 +248,14 @@ function mayDefineCapacity(refs: readonly Ref[]): boolean {
   });
 }
 
-/** Adds the classes of this module to the topology; returns the manifests it could not read. */
-export function addSelectorClasses(ctx: ClassContext): UndecidedManifest[] {
+/** Adds the classes of this module to the topology; returns the manifests it could not read, and the NodeClass objects. */
+export function addSelectorClasses(ctx: ClassContext): { undecided: UndecidedManifest[]; nodeClasses: KubernetesObject[] } {
   const { objects, undecided } = manifestsOf(ctx.world);
   addBuiltInPools(ctx);
-  addNodeClasses(ctx, objects);
+  const nodeClasses = objects.filter(isNodeClass);
+  addNodeClasses(ctx, nodeClasses);
   addHybridNodes(ctx);
   // Pods go on the EC2 node classes, which must all be known first.
   addPodClasses(ctx, objects);
-  return undecided.filter((m) => mayDefineCapacity(m.refs));
+  return { undecided: undecided.filter((m) => mayDefineCapacity(m.refs)), nodeClasses };
 }

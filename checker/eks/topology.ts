@@ -17,7 +17,7 @@ import { Cluster, type EniClass } from "./eni-class";
 import type { UndecidedManifest } from "./manifests";
 import { PrefixListDirectory } from "./prefix-lists";
 import { SgDirectory, type SgKey, type SgSet } from "./security-groups";
-import { addSelectorClasses } from "./selector-classes";
+import { addSelectorClasses, clusterOfProvider } from "./selector-classes";
 import { inlineRules, ruleResources, RuleIndex, signaturesOf, type SgRule } from "./sg-rules";
 import { SubnetDirectory } from "./subnets";
 
@@ -33,7 +33,7 @@ export interface Topology {
   readonly orphans: readonly { readonly address: string; readonly reason: string }[];
   /** Manifests decided at apply time that may define node or pod classes. */
   readonly undecidedManifests: readonly UndecidedManifest[];
-  /** Nodes a cluster gets from NodeClasses outside the plan (Auto Mode without built-in pools, Karpenter). */
+  /** Nodes a cluster gets from outside the plan (Auto Mode without built-in pools, Karpenter, node access entries). */
   readonly capacityElsewhere: readonly CapacityElsewhere[];
   /** Which launch templates (and launch configurations) each node group or tagged ASG starts from. */
   readonly launchTemplateUses: readonly LaunchTemplateUse[];
@@ -291,7 +291,7 @@ function collect(world: World): Collected {
     });
   }
 
-  const undecidedManifests = addSelectorClasses({
+  const { undecided: undecidedManifests, nodeClasses } = addSelectorClasses({
     world,
     sgs,
     subnets,
@@ -301,9 +301,12 @@ function collect(world: World): Collected {
     orphan: (address, reason) => orphans.push({ address, reason }),
   });
 
-  // A manifest the plan holds but cannot place, or one decided at apply time, already says its nodes are not judged.
-  const manifestsUnplaced = undecidedManifests.length > 0 || orphans.some((o) => isKubernetesResource(world.get(o.address)?.type ?? ""));
-  const capacityElsewhere = findCapacityElsewhere(world, clusters, (association) => clusterOf(world, world.read(association, ["cluster_name"]), byAddress, association.address).cluster, manifestsUnplaced);
+  // A manifest decided at apply time already says its nodes are not judged: on the cluster its
+  // provider connects to (or the only one), else on any, as does one the plan cannot place.
+  const undecidedOn = undecidedManifests.map((m) => clusterOfProvider(world, clusters, m.address) ?? (clusters.length === 1 ? clusters[0] : undefined));
+  const unplaced = undecidedOn.includes(undefined) || orphans.some((o) => isKubernetesResource(world.get(o.address)?.type ?? ""));
+  const coveredByManifests = (cluster: Cluster) => unplaced || undecidedOn.includes(cluster);
+  const capacityElsewhere = findCapacityElsewhere(world, clusters, (resource) => clusterOf(world, world.read(resource, ["cluster_name"]), byAddress, resource.address).cluster, coveredByManifests, nodeClasses);
 
   const resourceRules = ruleResources(world, { sgs, prefixLists });
   return { world, sgs, subnets, prefixLists, clusters, classes, orphans, undecidedManifests, capacityElsewhere, launchTemplateUses, rules: [...extraRules, ...resourceRules], resourceRules };

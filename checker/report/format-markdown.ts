@@ -210,7 +210,7 @@ function topologySection(views: readonly TopologyView[], options: MarkdownOption
     if (shown < items.length) budget.force(lines, [`- …and ${items.length - shown} more: ${FULL_REPORT}.`]);
   };
   notDrawn("Not drawn (their cluster is not in the plan):", views.flatMap((view) => view.orphans.map((o) => ({ view, ...o }))));
-  notDrawn("Not drawn (nodes whose NodeClasses are not in the plan):", views.flatMap((view) => (view.nodesElsewhere ?? []).map((o) => ({ view, ...o }))));
+  notDrawn("Not drawn (nodes defined outside the plan):", views.flatMap((view) => (view.nodesElsewhere ?? []).map((o) => ({ view, ...o }))));
 }
 
 /**

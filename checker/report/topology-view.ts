@@ -83,7 +83,7 @@ export interface TopologyView {
   readonly clusters: readonly ClusterView[];
   /** Node groups, ASGs and Fargate profiles whose cluster is not in the plan, with why. */
   readonly orphans: readonly { readonly address: string; readonly reason: string }[];
-  /** Nodes a cluster gets from NodeClasses outside the plan: what shows them, and why they are not drawn. */
+  /** Nodes a cluster gets from outside the plan (NodeClasses or node access entries): what shows them, and why they are not drawn. */
   readonly nodesElsewhere?: readonly { readonly address: string; readonly cluster: string; readonly reason: string }[];
 }
 
@@ -221,11 +221,11 @@ export function clusterTitle(cluster: ClusterView): string {
 
 /**
  * The notes a cluster's picture carries about nodes it does not draw: those launched from
- * NodeClasses outside the plan (each sign, by what shows it), or that the plan has no node class.
+ * outside the plan (each sign, by what shows it), or that the plan has no node class.
  */
 export function nodeNotes(view: TopologyView, cluster: ClusterView): string[] {
   const elsewhere = (view.nodesElsewhere ?? []).filter((e) => e.cluster === cluster.address);
-  if (elsewhere.length > 0) return elsewhere.map((e) => `? nodes from NodeClasses outside this plan, not judged (${e.address})`);
+  if (elsewhere.length > 0) return elsewhere.map((e) => `? nodes defined outside this plan, not judged (${e.address})`);
   return cluster.nodes.length === 0 ? ["no node class in this plan (node group, ASG, Fargate profile, NodeClass, Auto Mode or hybrid nodes)"] : [];
 }
 
