@@ -172,20 +172,23 @@ describe("root modules checked alone and together", () => {
 });
 
 describe("Karpenter installed by a helm_release of its chart (shaped as terraform writes it: the offline mirror has no Helm provider)", () => {
-  const create = (address: string, type: string, after: object) => ({ address, mode: "managed", type, name: address.split(".")[1], change: { actions: ["create"], before: null, after, after_unknown: {} } });
+  const create = (address: string, type: string, after: object, afterUnknown: object = {}) => ({ address, mode: "managed", type, name: address.split(".")[1], change: { actions: ["create"], before: null, after, after_unknown: afterUnknown } });
   const endpointOf = (cluster: string) => ({ references: [`aws_eks_cluster.${cluster}.endpoint`, `aws_eks_cluster.${cluster}`] });
-  const helmPlan = (clusters: string[], chart: string, helmProvider: object | undefined, extra: object[] = []) => ({
+  /** `release`: the release's values (`set`, `values`), its unknown marks and its configured expressions. */
+  const helmPlan = (clusters: string[], chart: string, helmProvider: object | undefined, extra: object[] = [], release: { after?: object; unknown?: object; expressions?: object } = {}) => ({
     format_version: "1.2",
     resource_changes: [
       ...clusters.map((name) => create(`aws_eks_cluster.${name}`, "aws_eks_cluster", { name })),
-      create("helm_release.karpenter", "helm_release", { name: "karpenter", namespace: "kube-system", chart, repository: "oci://public.ecr.aws/karpenter", version: "1.8.1" }),
+      create("helm_release.karpenter", "helm_release", { name: "karpenter", namespace: "kube-system", chart, repository: "oci://public.ecr.aws/karpenter", version: "1.8.1", ...release.after }, release.unknown),
       ...extra,
     ],
     configuration: {
       provider_config: helmProvider ? { helm: { name: "helm", full_name: "registry.terraform.io/hashicorp/helm", expressions: helmProvider } } : {},
-      root_module: { resources: [{ address: "helm_release.karpenter", mode: "managed", type: "helm_release", name: "karpenter", provider_config_key: "helm" }] },
+      root_module: { resources: [{ address: "helm_release.karpenter", mode: "managed", type: "helm_release", name: "karpenter", provider_config_key: "helm", expressions: release.expressions ?? {} }] },
     },
   });
+  const named = (release: { after?: object; unknown?: object; expressions?: object }) => helmPlan(["blue", "green"], "karpenter", {}, [], release);
+  const setting = (name: string, value: string) => ({ name, value, type: "" });
   const capacity = (plan: object) => {
     const [input] = loadText(JSON.stringify(plan), "synthetic.json");
     return topologyOf(buildGraph(input)).capacityElsewhere.map((c) => [c.address, c.cluster.address]);
@@ -197,6 +200,20 @@ describe("Karpenter installed by a helm_release of its chart (shaped as terrafor
     ["provider 3's kubernetes object names blue", helmPlan(["blue", "green"], "karpenter", { kubernetes: endpointOf("blue") }), [["helm_release.karpenter", "aws_eks_cluster.blue"]]],
     ["the whole OCI reference as the chart, the only cluster", helmPlan(["solo"], "oci://public.ecr.aws/karpenter/karpenter", undefined), [["helm_release.karpenter", "aws_eks_cluster.solo"]]],
     ["two clusters and a provider from the environment: which one is not known", helmPlan(["blue", "green"], "karpenter", {}), []],
+    // Karpenter's chart takes the cluster's name from settings.clusterName (settings.aws.clusterName before v0.32).
+    ["the same, with set settings.clusterName = green", named({ after: { set: [setting("settings.clusterName", "green")] } }), [["helm_release.karpenter", "aws_eks_cluster.green"]]],
+    ["the same, with values naming blue", named({ after: { values: ["replicas: 2\nsettings:\n  clusterName: blue\n"] } }), [["helm_release.karpenter", "aws_eks_cluster.blue"]]],
+    [
+      "values naming green by the older key, then set naming blue: set wins, as in Helm",
+      named({ after: { values: ["settings:\n  aws:\n    clusterName: green\n"], set: [setting("settings.clusterName", "blue")] } }),
+      [["helm_release.karpenter", "aws_eks_cluster.blue"]],
+    ],
+    [
+      "values decided at apply time from green's name",
+      named({ after: { values: [] }, unknown: { values: [true] }, expressions: { values: { references: ["aws_eks_cluster.green.name", "aws_eks_cluster.green"] } } }),
+      [["helm_release.karpenter", "aws_eks_cluster.green"]],
+    ],
+    ["a cluster name that is not in the plan: nothing", named({ after: { set: [setting("settings.clusterName", "elsewhere")] } }), []],
     ["another chart", helmPlan(["solo"], "aws-load-balancer-controller", undefined), []],
     [
       "the association and the release of one cluster: said once",

@@ -13,7 +13,8 @@
  * Karpenter's chart names its service account after the release (`serviceAccount.name` empty: the
  * chart's fullname), "karpenter" in Karpenter's own guide. Or a `helm_release` of the chart
  * `karpenter` (any controller credentials, IRSA included), on the cluster its Helm provider's host
- * names, or on the plan's only cluster.
+ * names, else the one its values name (`settings.clusterName`, the chart's README), else on the
+ * plan's only cluster.
  *
  * Nodes that join with a role of their own: an access entry of type EC2_LINUX or EC2_WINDOWS ("If
  * the principalArn is for an IAM role that's used for self-managed Amazon EC2 nodes", EKS API
@@ -25,7 +26,8 @@
 import type { ResourceInstance } from "../model/resource-instance";
 import type { World } from "../model/resource-graph";
 import type { Cluster } from "./eni-class";
-import type { KubernetesObject } from "./manifests";
+import { isObject, isUnknown, valueAt, type Value } from "../model/value";
+import { parseYaml, type KubernetesObject } from "./manifests";
 import { nodeRolesOf, roleNamed, sameRole } from "./node-roles";
 import { clusterOfProvider } from "./selector-classes";
 
@@ -36,6 +38,8 @@ export interface CapacityElsewhere {
   readonly cluster: Cluster;
   readonly reason: string;
 }
+
+type ClusterOfName = (name: Value | undefined, near: string) => Cluster | undefined;
 
 /** The service account Karpenter's controller runs as, by the chart's and terraform-aws-eks's defaults. */
 const KARPENTER_SERVICE_ACCOUNT = "karpenter";
@@ -51,8 +55,8 @@ const NODE_ACCESS_ENTRY_TYPES = new Set(["EC2_LINUX", "EC2_WINDOWS", "EC2"]);
 export function findCapacityElsewhere(
   world: World,
   clusters: readonly Cluster[],
-  /** The cluster a resource's `cluster_name` names. */
-  clusterOf: (resource: ResourceInstance) => Cluster | undefined,
+  /** The cluster a cluster name (a string, or a value decided at apply time) means, for a resource at `near`. */
+  clusterOf: ClusterOfName,
   /** True for a cluster that may get a manifest the plan cannot read, or place on another cluster. */
   coveredByManifests: (cluster: Cluster) => boolean,
   /** The NodeClass objects of the plan's manifests, whose roles count as the roles of their nodes. */
@@ -81,7 +85,7 @@ function autoModeWithoutNodeClasses(world: World, clusters: readonly Cluster[]):
 }
 
 /** Karpenter's controller in a cluster without an EC2NodeClass in the plan, said once per cluster. */
-function karpenterWithoutNodeClasses(world: World, clusters: readonly Cluster[], clusterOf: (association: ResourceInstance) => Cluster | undefined): CapacityElsewhere[] {
+function karpenterWithoutNodeClasses(world: World, clusters: readonly Cluster[], clusterOf: ClusterOfName): CapacityElsewhere[] {
   const found: CapacityElsewhere[] = [];
   const seen = new Set<Cluster>();
   const add = (instance: ResourceInstance, cluster: Cluster | undefined, how: string) => {
@@ -92,27 +96,58 @@ function karpenterWithoutNodeClasses(world: World, clusters: readonly Cluster[],
   for (const association of world.ofType("aws_eks_pod_identity_association")) {
     if (world.read(association, ["service_account"]) !== KARPENTER_SERVICE_ACCOUNT) continue;
     const namespace = world.read(association, ["namespace"]);
-    add(association, clusterOf(association), `service account ${typeof namespace === "string" ? `${namespace}/` : ""}${KARPENTER_SERVICE_ACCOUNT} has this Pod Identity association`);
+    add(association, clusterOf(world.read(association, ["cluster_name"]), association.address), `service account ${typeof namespace === "string" ? `${namespace}/` : ""}${KARPENTER_SERVICE_ACCOUNT} has this Pod Identity association`);
   }
   for (const release of world.ofType("helm_release")) {
     const chart = world.read(release, ["chart"]);
     // "karpenter" from its repository, or the whole OCI reference (oci://public.ecr.aws/karpenter/karpenter).
     if (typeof chart !== "string" || !/(^|\/)karpenter$/.test(chart)) continue;
-    add(release, clusterOfProvider(world, clusters, release.address) ?? (clusters.length === 1 ? clusters[0] : undefined), "this Helm release installs its chart");
+    const cluster = clusterOfProvider(world, clusters, release.address) ?? clusterInValues(world, release, clusterOf) ?? (clusters.length === 1 ? clusters[0] : undefined);
+    add(release, cluster, "this Helm release installs its chart");
   }
   return found;
+}
+
+/** Where Karpenter's chart takes the cluster's name: `settings.clusterName`, or `settings.aws.clusterName` in older charts. */
+const CLUSTER_NAME_SETTINGS: readonly (readonly string[])[] = [
+  ["settings", "clusterName"],
+  ["settings", "aws", "clusterName"],
+];
+
+/**
+ * The cluster a Karpenter release's values name, as Helm merges them: each of `values` (YAML) in
+ * turn, then `set` (Helm provider 2's blocks or 3's list, the same in a plan). A value decided at
+ * apply time counts when it refers to one cluster only.
+ */
+function clusterInValues(world: World, release: ResourceInstance, clusterOf: ClusterOfName): Cluster | undefined {
+  // An unknown text or value may hold anything: it counts only when what it refers to is one cluster.
+  const oneCluster = (value: Value) => !isUnknown(value) || new Set(value.refs.map((r) => r.address).filter((a) => world.get(a)?.type === "aws_eks_cluster")).size === 1;
+  let named: Value | undefined;
+  const values = world.read(release, ["values"]);
+  for (const text of Array.isArray(values) ? values : []) {
+    if (isUnknown(text) && oneCluster(text)) named = text;
+    const parsed = typeof text === "string" ? parseYaml(text, undefined) : undefined;
+    for (const document of parsed && "documents" in parsed ? parsed.documents : []) {
+      for (const path of CLUSTER_NAME_SETTINGS) named = valueAt(document, path) ?? named;
+    }
+  }
+  const set = world.read(release, ["set"]);
+  for (const entry of Array.isArray(set) ? set : []) {
+    if (isObject(entry) && CLUSTER_NAME_SETTINGS.some((path) => entry.name === path.join(".")) && oneCluster(entry.value)) named = entry.value;
+  }
+  return named === undefined ? undefined : clusterOf(named, release.address);
 }
 
 /**
  * Node access entries whose role no node class of their cluster in the plan uses, one per cluster.
  * Nothing is said when the plan does not decide the entry's role or that of a node class.
  */
-function accessEntriesWithoutNodes(world: World, clusterOf: (entry: ResourceInstance) => Cluster | undefined, nodeClasses: readonly KubernetesObject[], flagged: Set<Cluster>): CapacityElsewhere[] {
+function accessEntriesWithoutNodes(world: World, clusterOf: ClusterOfName, nodeClasses: readonly KubernetesObject[], flagged: Set<Cluster>): CapacityElsewhere[] {
   const found: CapacityElsewhere[] = [];
   for (const entry of world.ofType("aws_eks_access_entry")) {
     const type = world.read(entry, ["type"]);
     if (typeof type !== "string" || !NODE_ACCESS_ENTRY_TYPES.has(type)) continue;
-    const cluster = clusterOf(entry);
+    const cluster = clusterOf(world.read(entry, ["cluster_name"]), entry.address);
     if (!cluster || flagged.has(cluster)) continue;
     const entryRole = roleNamed(world, world.read(entry, ["principal_arn"]), "arn", entry.address);
     const nodeRoles = nodeRolesOf(world, cluster, nodeClasses);

@@ -60,7 +60,7 @@ function restoreTokens(value: unknown, template: Template): Value {
 }
 
 /** The YAML documents of a text; tokens (synthesized CDKTF) stand in as placeholders while parsing. */
-function parseYaml(text: string, template: Template | undefined): { documents: Value[] } | { error: string } {
+export function parseYaml(text: string, template: Template | undefined): { documents: Value[] } | { error: string } {
   let source = text;
   if (template) {
     let i = 0;

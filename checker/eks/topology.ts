@@ -306,7 +306,7 @@ function collect(world: World): Collected {
   const undecidedOn = undecidedManifests.map((m) => clusterOfProvider(world, clusters, m.address) ?? (clusters.length === 1 ? clusters[0] : undefined));
   const unplaced = undecidedOn.includes(undefined) || orphans.some((o) => isKubernetesResource(world.get(o.address)?.type ?? ""));
   const coveredByManifests = (cluster: Cluster) => unplaced || undecidedOn.includes(cluster);
-  const capacityElsewhere = findCapacityElsewhere(world, clusters, (resource) => clusterOf(world, world.read(resource, ["cluster_name"]), byAddress, resource.address).cluster, coveredByManifests, nodeClasses);
+  const capacityElsewhere = findCapacityElsewhere(world, clusters, (name, near) => clusterOf(world, name, byAddress, near).cluster, coveredByManifests, nodeClasses);
 
   const resourceRules = ruleResources(world, { sgs, prefixLists });
   return { world, sgs, subnets, prefixLists, clusters, classes, orphans, undecidedManifests, capacityElsewhere, launchTemplateUses, rules: [...extraRules, ...resourceRules], resourceRules };
