@@ -145,6 +145,50 @@ describe("node access entries whose roles no node class in the plan uses", () =>
   });
 });
 
+describe("the aws-auth ConfigMap: roles it puts in system:nodes that no node class in the plan uses", () => {
+  const AUTH = "topo-aws-auth-node-roles";
+  const authPlan: Json = JSON.parse(fs.readFileSync(fixturePlan(AUTH), "utf8"));
+  const LEGACY = "aws_eks_cluster.legacy";
+  const yamlBody = (p: Json) => change(p, "kubectl_manifest.aws_auth").change.after;
+  /** The same ConfigMap as terraform-aws-eks v19 applies it: kubernetes_config_map_v1_data, shaped as terraform writes it. */
+  const asConfigMapData = (p: Json, mapRoles: string | undefined) => {
+    p.resource_changes = p.resource_changes.filter((r: Json) => r.type !== "kubectl_manifest");
+    p.resource_changes.push({
+      address: "kubernetes_config_map_v1_data.aws_auth",
+      mode: "managed",
+      type: "kubernetes_config_map_v1_data",
+      name: "aws_auth",
+      change: {
+        actions: ["create"],
+        before: null,
+        after: { metadata: [{ name: "aws-auth", namespace: "kube-system" }], data: mapRoles === undefined ? {} : { mapRoles }, force: true, field_manager: "Terraform" },
+        after_unknown: mapRoles === undefined ? { id: true, metadata: [{}], data: { mapRoles: true } } : { id: true, metadata: [{}], data: {} },
+      },
+    });
+  };
+  const mapRolesOf = (p: Json): string => /mapRoles": \|\n([\s\S]*?)\n"kind"/.exec(yamlBody(p).yaml_body)![1].replace(/^ {4}/gm, "");
+
+  test.each<[string, (p: Json) => void, [string, string][]]>([
+    // The node group's role (by ARN) and the Fargate profile's (a role of the plan, by name) are used; Karpenter's is not.
+    ["as planned: Karpenter's node role", () => undefined, [["kubectl_manifest.aws_auth", LEGACY]]],
+    ["Karpenter's entry gone: every node role is used", (p) => (yamlBody(p).yaml_body = yamlBody(p).yaml_body.replace("role/KarpenterNodes-legacy", "role/legacy-system-nodes")), []],
+    ["as kubernetes_config_map_v1_data", (p) => asConfigMapData(p, mapRolesOf(p)), [["kubernetes_config_map_v1_data.aws_auth", LEGACY]]],
+    ["as kubernetes_config_map_v1_data, mapRoles decided at apply time: nothing said", (p) => asConfigMapData(p, undefined), []],
+  ])("%s", (_name, edit, expected) => {
+    expect(capacityOf(edit, authPlan, AUTH)).toEqual(expected);
+  });
+
+  test("the finding names the role that is not used", () => {
+    const copy = structuredClone(authPlan);
+    const [input] = loadText(JSON.stringify(copy), `${AUTH}.json`);
+    const [found] = topologyOf(buildGraph(input)).capacityElsewhere;
+    expect(found.reason).toContain("maps the IAM role aws_iam_role.karpenter_nodes to the group system:nodes");
+    copy.resource_changes = copy.resource_changes.filter((r: Json) => r.type !== "aws_eks_fargate_profile");
+    const [withoutFargate] = loadText(JSON.stringify(copy), `${AUTH}.json`);
+    expect(topologyOf(buildGraph(withoutFargate)).capacityElsewhere[0].reason).toContain("maps the IAM role aws_iam_role.fargate to");
+  });
+});
+
 describe("root modules checked alone and together", () => {
   const PLATFORM = fixturePlan("split-karpenter-platform");
   const NODECLASSES = fixturePlan("split-karpenter-nodeclasses");

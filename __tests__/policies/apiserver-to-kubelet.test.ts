@@ -81,6 +81,13 @@ const cases: VerdictCase[] = [
     },
     facts: { 'aws_eks_access_entry.this["windows"]': { messageId: "nodes-elsewhere", data: { what: "TCP 10250 from the control plane" } } },
   },
+  {
+    // A cluster on the aws-auth ConfigMap, which puts Karpenter's node role in system:nodes with no
+    // EC2NodeClass in the plan; the node group's and the Fargate profile's roles are used.
+    fixture: "topo-aws-auth-node-roles",
+    expected: { "kubectl_manifest.aws_auth": "unknown", "aws_eks_node_group.system": "pass", "aws_eks_fargate_profile.kube_system": "pass" },
+    facts: { "kubectl_manifest.aws_auth": { messageId: "nodes-elsewhere", data: { what: "TCP 10250 from the control plane" } } },
+  },
   // Existing SG whose refreshed inline rules repeat the rule resources; one rule decides the ingress.
   { fixture: "topo-existing-sg-inline-and-rule", expected: { "aws_eks_node_group.workers": "pass" } },
   { fixture: "topo-state-delete-rule", expected: { "aws_eks_node_group.workers": "pass" } },

@@ -21,7 +21,8 @@
  * reference, CreateAccessEntry) or EC2 (EKS Auto Mode's custom NodeClasses), for a role that no node
  * group, ASG or NodeClass of that cluster in the plan uses. Karpenter on IRSA shows this way:
  * terraform-aws-eks's karpenter module makes such an entry for its node role. Users also make one
- * for a managed node group's role, which matches that node group and so does not count.
+ * for a managed node group's role, which matches that node group and so does not count. The
+ * aws-auth ConfigMap's `system:nodes` roles are compared the same way (aws-auth.ts).
  */
 import type { ResourceInstance } from "../model/resource-instance";
 import type { World } from "../model/resource-graph";
@@ -29,11 +30,12 @@ import type { Cluster } from "./eni-class";
 import { isObject, isUnknown, valueAt, type Value } from "../model/value";
 import { parseYaml, type KubernetesObject } from "./manifests";
 import { nodeRolesOf, roleNamed, sameRole } from "./node-roles";
-import { clusterOfProvider } from "./selector-classes";
+import { awsAuthMaps, nodeRoleArns } from "./aws-auth";
+import { clusterOfProvider, isNodeClass } from "./selector-classes";
 
 /** Where capacity the plan does not describe comes from, and why its nodes are not judged. */
 export interface CapacityElsewhere {
-  /** The resource that shows it (the cluster, the Pod Identity association, the Helm release or the access entry). */
+  /** The resource that shows it (the cluster, the Pod Identity association, the Helm release, the access entry or the aws-auth ConfigMap). */
   readonly address: string;
   readonly cluster: Cluster;
   readonly reason: string;
@@ -59,12 +61,14 @@ export function findCapacityElsewhere(
   clusterOf: ClusterOfName,
   /** True for a cluster that may get a manifest the plan cannot read, or place on another cluster. */
   coveredByManifests: (cluster: Cluster) => boolean,
-  /** The NodeClass objects of the plan's manifests, whose roles count as the roles of their nodes. */
-  nodeClasses: readonly KubernetesObject[],
+  /** The objects of the plan's manifests: NodeClasses (whose roles are their nodes'), the aws-auth ConfigMap. */
+  objects: readonly KubernetesObject[],
 ): CapacityElsewhere[] {
   const found = [...autoModeWithoutNodeClasses(world, clusters), ...karpenterWithoutNodeClasses(world, clusters, clusterOf)];
   const flagged = new Set(found.map((f) => f.cluster));
-  return [...found, ...accessEntriesWithoutNodes(world, clusterOf, nodeClasses, flagged)].filter((f) => !coveredByManifests(f.cluster));
+  const nodeClasses = objects.filter(isNodeClass);
+  found.push(...accessEntriesWithoutNodes(world, clusterOf, nodeClasses, flagged), ...awsAuthWithoutNodes(world, clusters, objects, nodeClasses, flagged));
+  return found.filter((f) => !coveredByManifests(f.cluster));
 }
 
 function autoModeWithoutNodeClasses(world: World, clusters: readonly Cluster[]): CapacityElsewhere[] {
@@ -149,13 +153,9 @@ function accessEntriesWithoutNodes(world: World, clusterOf: ClusterOfName, nodeC
     if (typeof type !== "string" || !NODE_ACCESS_ENTRY_TYPES.has(type)) continue;
     const cluster = clusterOf(world.read(entry, ["cluster_name"]), entry.address);
     if (!cluster || flagged.has(cluster)) continue;
-    const entryRole = roleNamed(world, world.read(entry, ["principal_arn"]), "arn", entry.address);
-    const nodeRoles = nodeRolesOf(world, cluster, nodeClasses);
-    if (entryRole.undecided !== undefined || nodeRoles.undecided !== undefined) continue;
-    const matches = entryRole.roles.flatMap((a) => nodeRoles.roles.map((b) => sameRole(a, b)));
-    if (entryRole.roles.length === 0 || matches.some((m) => m !== false)) continue;
+    const role = roleUsedByNoNode(world, cluster, [world.read(entry, ["principal_arn"])], entry.address, nodeClasses);
+    if (role === undefined) continue;
     flagged.add(cluster);
-    const role = entryRole.roles.map((r) => r.label).join(", ");
     found.push({
       address: entry.address,
       cluster,
@@ -163,4 +163,38 @@ function accessEntriesWithoutNodes(world: World, clusterOf: ClusterOfName, nodeC
     });
   }
   return found;
+}
+
+/** aws-auth ConfigMaps that put a role no node class of their cluster uses in `system:nodes`, one per cluster. */
+function awsAuthWithoutNodes(world: World, clusters: readonly Cluster[], objects: readonly KubernetesObject[], nodeClasses: readonly KubernetesObject[], flagged: Set<Cluster>): CapacityElsewhere[] {
+  const found: CapacityElsewhere[] = [];
+  for (const map of awsAuthMaps(world, objects)) {
+    const cluster = clusterOfProvider(world, clusters, map.address) ?? (clusters.length === 1 ? clusters[0] : undefined);
+    const arns = nodeRoleArns(map.mapRoles);
+    if (!cluster || flagged.has(cluster) || arns === undefined) continue;
+    const role = roleUsedByNoNode(world, cluster, arns, map.address, nodeClasses);
+    if (role === undefined) continue;
+    flagged.add(cluster);
+    found.push({
+      address: map.address,
+      cluster,
+      reason: `the aws-auth ConfigMap maps the IAM role ${role} to the group system:nodes of ${cluster.address}, and no node group, ASG, Fargate profile or NodeClass of it in this plan uses that role, so the SGs of those nodes are chosen outside it`,
+    });
+  }
+  return found;
+}
+
+/**
+ * The first of `arns` (role ARNs, as planned) that the plan decides is used by no node class of the
+ * cluster, by how a finding names it; undefined when every one is used, or the plan does not decide.
+ */
+function roleUsedByNoNode(world: World, cluster: Cluster, arns: readonly (Value | undefined)[], near: string, nodeClasses: readonly KubernetesObject[]): string | undefined {
+  const nodeRoles = nodeRolesOf(world, cluster, nodeClasses);
+  if (nodeRoles.undecided !== undefined) return undefined;
+  for (const arn of arns) {
+    const lookup = roleNamed(world, arn, "arn", near);
+    if (lookup.undecided !== undefined || lookup.roles.length === 0) continue;
+    if (lookup.roles.every((a) => nodeRoles.roles.every((b) => sameRole(a, b) === false))) return lookup.roles.map((r) => r.label).join(", ");
+  }
+  return undefined;
 }

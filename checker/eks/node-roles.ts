@@ -1,8 +1,9 @@
 /**
  * The IAM roles nodes join a cluster with, as the plan names them: a node group's `node_role_arn`,
  * the instance profile of a self-managed node's launch template, a NodeClass's `role` or
- * `instanceProfile`, Auto Mode's `compute_config.node_role_arn`. capacity-elsewhere.ts compares
- * them with the roles of the cluster's node access entries.
+ * `instanceProfile`, Auto Mode's `compute_config.node_role_arn`, a Fargate profile's
+ * `pod_execution_role_arn`. capacity-elsewhere.ts compares them with the roles that node access
+ * entries and the aws-auth ConfigMap let into the cluster.
  */
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
@@ -103,8 +104,10 @@ function roleOfClass(world: World, node: EniClass, nodeClasses: readonly Kuberne
           }),
       );
     }
+    case "fargate":
+      return roleNamed(world, instance && world.read(instance, ["pod_execution_role_arn"]), "arn", node.address);
     default:
-      // Fargate and hybrid nodes have their own kinds of access entry; pods are on the nodes above.
+      // Hybrid nodes are judged from the cluster's remote networks; pods are on the nodes above.
       return { roles: [] };
   }
 }

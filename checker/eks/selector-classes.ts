@@ -118,7 +118,8 @@ function selectSubnets(ctx: ClassContext, terms: Value | undefined, fallback: ()
   return ctx.subnets.setOf([...picked], problems);
 }
 
-function isNodeClass(object: KubernetesObject): boolean {
+/** A Karpenter `EC2NodeClass` or an Auto Mode `NodeClass`. */
+export function isNodeClass(object: KubernetesObject): boolean {
   const api = apiGroupOf(object);
   return (api?.group === "karpenter.k8s.aws" && object.kind === "EC2NodeClass") || (api?.group === "eks.amazonaws.com" && object.kind === "NodeClass");
 }
@@ -248,14 +249,13 @@ function mayDefineCapacity(refs: readonly Ref[]): boolean {
   });
 }
 
-/** Adds the classes of this module to the topology; returns the manifests it could not read, and the NodeClass objects. */
-export function addSelectorClasses(ctx: ClassContext): { undecided: UndecidedManifest[]; nodeClasses: KubernetesObject[] } {
+/** Adds the classes of this module to the topology; returns the manifests it could not read, and the objects of those it could. */
+export function addSelectorClasses(ctx: ClassContext): { undecided: UndecidedManifest[]; objects: readonly KubernetesObject[] } {
   const { objects, undecided } = manifestsOf(ctx.world);
   addBuiltInPools(ctx);
-  const nodeClasses = objects.filter(isNodeClass);
-  addNodeClasses(ctx, nodeClasses);
+  addNodeClasses(ctx, objects.filter(isNodeClass));
   addHybridNodes(ctx);
   // Pods go on the EC2 node classes, which must all be known first.
   addPodClasses(ctx, objects);
-  return { undecided: undecided.filter((m) => mayDefineCapacity(m.refs)), nodeClasses };
+  return { undecided: undecided.filter((m) => mayDefineCapacity(m.refs)), objects };
 }

@@ -33,7 +33,7 @@ export interface Topology {
   readonly orphans: readonly { readonly address: string; readonly reason: string }[];
   /** Manifests decided at apply time that may define node or pod classes. */
   readonly undecidedManifests: readonly UndecidedManifest[];
-  /** Nodes a cluster gets from outside the plan (Auto Mode without built-in pools, Karpenter, node access entries). */
+  /** Nodes a cluster gets from outside the plan (Auto Mode without built-in pools, Karpenter, node access entries, aws-auth). */
   readonly capacityElsewhere: readonly CapacityElsewhere[];
   /** Which launch templates (and launch configurations) each node group or tagged ASG starts from. */
   readonly launchTemplateUses: readonly LaunchTemplateUse[];
@@ -291,7 +291,7 @@ function collect(world: World): Collected {
     });
   }
 
-  const { undecided: undecidedManifests, nodeClasses } = addSelectorClasses({
+  const { undecided: undecidedManifests, objects } = addSelectorClasses({
     world,
     sgs,
     subnets,
@@ -306,7 +306,7 @@ function collect(world: World): Collected {
   const undecidedOn = undecidedManifests.map((m) => clusterOfProvider(world, clusters, m.address) ?? (clusters.length === 1 ? clusters[0] : undefined));
   const unplaced = undecidedOn.includes(undefined) || orphans.some((o) => isKubernetesResource(world.get(o.address)?.type ?? ""));
   const coveredByManifests = (cluster: Cluster) => unplaced || undecidedOn.includes(cluster);
-  const capacityElsewhere = findCapacityElsewhere(world, clusters, (name, near) => clusterOf(world, name, byAddress, near).cluster, coveredByManifests, nodeClasses);
+  const capacityElsewhere = findCapacityElsewhere(world, clusters, (name, near) => clusterOf(world, name, byAddress, near).cluster, coveredByManifests, objects);
 
   const resourceRules = ruleResources(world, { sgs, prefixLists });
   return { world, sgs, subnets, prefixLists, clusters, classes, orphans, undecidedManifests, capacityElsewhere, launchTemplateUses, rules: [...extraRules, ...resourceRules], resourceRules };

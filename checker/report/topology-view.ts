@@ -83,7 +83,7 @@ export interface TopologyView {
   readonly clusters: readonly ClusterView[];
   /** Node groups, ASGs and Fargate profiles whose cluster is not in the plan, with why. */
   readonly orphans: readonly { readonly address: string; readonly reason: string }[];
-  /** Nodes a cluster gets from outside the plan (NodeClasses or node access entries): what shows them, and why they are not drawn. */
+  /** Nodes a cluster gets from outside the plan (NodeClasses, node access entries, aws-auth): what shows them, and why they are not drawn. */
   readonly nodesElsewhere?: readonly { readonly address: string; readonly cluster: string; readonly reason: string }[];
 }
 
