@@ -1,9 +1,8 @@
-/** Clusters whose NodeClasses are applied outside the plan: Auto Mode without built-in pools, Karpenter (capacity-elsewhere.ts). */
+/** Clusters whose nodes are defined outside the plan: Auto Mode without built-in pools, Karpenter, node access entries, aws-auth (capacity-elsewhere.ts). */
 import * as fs from "node:fs";
 import { topologyOf } from "../../checker/eks/topology";
-import { loadText } from "../../checker/load/load-inputs";
+import { loadInputs, loadText } from "../../checker/load/load-inputs";
 import { buildGraph } from "../../checker/model/resource-graph";
-import { loadInputs } from "../../checker/load/load-inputs";
 import { modelInputs } from "../../checker/model/join-inputs";
 import { fixturePlan } from "../helpers/fixtures";
 
@@ -14,12 +13,17 @@ const APPS = 'module.karpenter["apps"].aws_eks_pod_identity_association.karpente
 const EDGE: [string, string] = ["aws_eks_cluster.edge", "aws_eks_cluster.edge"];
 const plan: Json = JSON.parse(fs.readFileSync(fixturePlan(FIXTURE), "utf8"));
 
-/** The findings' resources and clusters, for a copy of a fixture's plan after `edit`. */
-function capacityOf(edit: (plan: Json) => void = () => undefined, planned: Json = plan, name = FIXTURE): [string, string][] {
+/** What is found for a copy of a fixture's plan after `edit`. */
+function capacityFound(edit: (plan: Json) => void = () => undefined, planned: Json = plan, name = FIXTURE) {
   const copy = structuredClone(planned);
   edit(copy);
   const [input] = loadText(JSON.stringify(copy), `${name}.json`);
-  return topologyOf(buildGraph(input)).capacityElsewhere.map((c) => [c.address, c.cluster.address]);
+  return topologyOf(buildGraph(input)).capacityElsewhere;
+}
+
+/** The findings' resources and clusters, for a copy of a fixture's plan after `edit`. */
+function capacityOf(edit: (plan: Json) => void = () => undefined, planned: Json = plan, name = FIXTURE): [string, string][] {
+  return capacityFound(edit, planned, name).map((c) => [c.address, c.cluster.address]);
 }
 
 const change = (p: Json, address: string): Json => p.resource_changes.find((r: Json) => r.address === address);
@@ -179,13 +183,9 @@ describe("the aws-auth ConfigMap: roles it puts in system:nodes that no node cla
   });
 
   test("the finding names the role that is not used", () => {
-    const copy = structuredClone(authPlan);
-    const [input] = loadText(JSON.stringify(copy), `${AUTH}.json`);
-    const [found] = topologyOf(buildGraph(input)).capacityElsewhere;
-    expect(found.reason).toContain("maps the IAM role aws_iam_role.karpenter_nodes to the group system:nodes");
-    copy.resource_changes = copy.resource_changes.filter((r: Json) => r.type !== "aws_eks_fargate_profile");
-    const [withoutFargate] = loadText(JSON.stringify(copy), `${AUTH}.json`);
-    expect(topologyOf(buildGraph(withoutFargate)).capacityElsewhere[0].reason).toContain("maps the IAM role aws_iam_role.fargate to");
+    expect(capacityFound(undefined, authPlan, AUTH)[0].reason).toContain("maps the IAM role aws_iam_role.karpenter_nodes to the group system:nodes");
+    const withoutFargate = (p: Json) => (p.resource_changes = p.resource_changes.filter((r: Json) => r.type !== "aws_eks_fargate_profile"));
+    expect(capacityFound(withoutFargate, authPlan, AUTH)[0].reason).toContain("maps the IAM role aws_iam_role.fargate to");
   });
 });
 
@@ -233,10 +233,7 @@ describe("Karpenter installed by a helm_release of its chart (shaped as terrafor
   });
   const named = (release: { after?: object; unknown?: object; expressions?: object }) => helmPlan(["blue", "green"], "karpenter", {}, [], release);
   const setting = (name: string, value: string) => ({ name, value, type: "" });
-  const capacity = (plan: object) => {
-    const [input] = loadText(JSON.stringify(plan), "synthetic.json");
-    return topologyOf(buildGraph(input)).capacityElsewhere.map((c) => [c.address, c.cluster.address]);
-  };
+  const capacity = (planned: object) => capacityOf(undefined, planned, "synthetic");
 
   test.each<[string, object, [string, string][]]>([
     // Helm provider 2: a `kubernetes {}` block; 3: a `kubernetes = {}` object, one expression for all of it.

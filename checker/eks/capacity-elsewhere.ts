@@ -31,7 +31,7 @@ import { isObject, isUnknown, valueAt, type Value } from "../model/value";
 import { parseYaml, type KubernetesObject } from "./manifests";
 import { nodeRolesOf, roleNamed, sameRole } from "./node-roles";
 import { awsAuthMaps, nodeRoleArns } from "./aws-auth";
-import { clusterOfProvider, isNodeClass } from "./selector-classes";
+import { clusterAppliedTo, isNodeClass } from "./selector-classes";
 
 /** Where capacity the plan does not describe comes from, and why its nodes are not judged. */
 export interface CapacityElsewhere {
@@ -106,7 +106,8 @@ function karpenterWithoutNodeClasses(world: World, clusters: readonly Cluster[],
     const chart = world.read(release, ["chart"]);
     // "karpenter" from its repository, or the whole OCI reference (oci://public.ecr.aws/karpenter/karpenter).
     if (typeof chart !== "string" || !/(^|\/)karpenter$/.test(chart)) continue;
-    const cluster = clusterOfProvider(world, clusters, release.address) ?? clusterInValues(world, release, clusterOf) ?? (clusters.length === 1 ? clusters[0] : undefined);
+    // The plan's only cluster comes before the values, which can name no other cluster of the plan.
+    const cluster = clusterAppliedTo(world, clusters, release.address) ?? clusterInValues(world, release, clusterOf);
     add(release, cluster, "this Helm release installs its chart");
   }
   return found;
@@ -169,7 +170,7 @@ function accessEntriesWithoutNodes(world: World, clusterOf: ClusterOfName, nodeC
 function awsAuthWithoutNodes(world: World, clusters: readonly Cluster[], objects: readonly KubernetesObject[], nodeClasses: readonly KubernetesObject[], flagged: Set<Cluster>): CapacityElsewhere[] {
   const found: CapacityElsewhere[] = [];
   for (const map of awsAuthMaps(world, objects)) {
-    const cluster = clusterOfProvider(world, clusters, map.address) ?? (clusters.length === 1 ? clusters[0] : undefined);
+    const cluster = clusterAppliedTo(world, clusters, map.address);
     const arns = nodeRoleArns(map.mapRoles);
     if (!cluster || flagged.has(cluster) || arns === undefined) continue;
     const role = roleUsedByNoNode(world, cluster, arns, map.address, nodeClasses);

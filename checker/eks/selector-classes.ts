@@ -44,7 +44,7 @@ const base = { launchTemplates: [] as string[], sgsFromLaunchTemplate: false };
  * of the plan's clusters: a reference to the cluster (its `endpoint`), or the endpoint of an
  * existing cluster as a data source read it.
  */
-export function clusterOfProvider(world: World, clusters: readonly Cluster[], address: string): Cluster | undefined {
+function clusterOfProvider(world: World, clusters: readonly Cluster[], address: string): Cluster | undefined {
   const host = world.get(address)?.providerHost;
   const named = isUnknown(host)
     ? clusters.filter((c) => host.refs.some((ref) => ref.address === c.address))
@@ -54,15 +54,19 @@ export function clusterOfProvider(world: World, clusters: readonly Cluster[], ad
   return named.length === 1 ? named[0] : undefined;
 }
 
+/** The cluster a Kubernetes or Helm resource is applied to: the one its provider's `host` names, else the plan's only cluster. */
+export function clusterAppliedTo(world: World, clusters: readonly Cluster[], address: string): Cluster | undefined {
+  return clusterOfProvider(world, clusters, address) ?? (clusters.length === 1 ? clusters[0] : undefined);
+}
+
 /**
  * Which cluster a manifest's object belongs to: the one its provider connects to, the only one in
  * the plan, or the one its selectors name; of two clusters of that name (one per region), the one
  * of its region, input or module (region-scoped-names.ts).
  */
 function clusterOfObject(ctx: ClassContext, names: readonly string[], address: string): { cluster?: Cluster; reason?: string } {
-  const byProvider = clusterOfProvider(ctx.world, ctx.clusters, address);
-  if (byProvider) return { cluster: byProvider };
-  if (ctx.clusters.length === 1) return { cluster: ctx.clusters[0] };
+  const applied = clusterAppliedTo(ctx.world, ctx.clusters, address);
+  if (applied) return { cluster: applied };
   if (ctx.clusters.length === 0) return { reason: "no EKS cluster is in this plan" };
   const named = ctx.clusters.filter((c) => c.name !== undefined && names.includes(c.name));
   if (named.length === 1) return { cluster: named[0] };

@@ -17,7 +17,7 @@ import { Cluster, type EniClass } from "./eni-class";
 import type { UndecidedManifest } from "./manifests";
 import { PrefixListDirectory } from "./prefix-lists";
 import { SgDirectory, type SgKey, type SgSet } from "./security-groups";
-import { addSelectorClasses, clusterOfProvider } from "./selector-classes";
+import { addSelectorClasses, clusterAppliedTo } from "./selector-classes";
 import { inlineRules, ruleResources, RuleIndex, signaturesOf, type SgRule } from "./sg-rules";
 import { SubnetDirectory } from "./subnets";
 
@@ -303,7 +303,7 @@ function collect(world: World): Collected {
 
   // A manifest decided at apply time already says its nodes are not judged: on the cluster its
   // provider connects to (or the only one), else on any, as does one the plan cannot place.
-  const undecidedOn = undecidedManifests.map((m) => clusterOfProvider(world, clusters, m.address) ?? (clusters.length === 1 ? clusters[0] : undefined));
+  const undecidedOn = undecidedManifests.map((m) => clusterAppliedTo(world, clusters, m.address));
   const unplaced = undecidedOn.includes(undefined) || orphans.some((o) => isKubernetesResource(world.get(o.address)?.type ?? ""));
   const coveredByManifests = (cluster: Cluster) => unplaced || undecidedOn.includes(cluster);
   const capacityElsewhere = findCapacityElsewhere(world, clusters, (name, near) => clusterOf(world, name, byAddress, near).cluster, coveredByManifests, objects);
