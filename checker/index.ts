@@ -22,7 +22,7 @@ export type { LoadedInput, SynthDocument } from "./load/plan-document";
 
 // The policy API.
 export { definePolicy, SHARED_MESSAGES, SEVERITIES, type PolicyDefinition, type SharedMessageId } from "./policy";
-export type { Fact, Facts, FlowQuery, FlowWording, NodeVisitor, Policy, PolicyContext, PolicyMeta, PolicyResult, ResultStatus, Severity } from "./policy";
+export type { Fact, Facts, FlowQuery, FlowWording, NodeVisitor, Policy, PolicyContext, PolicyMeta, PolicyResult, ResultStatus, Severity, VisitOptions } from "./policy";
 export { ResourceGraph, World } from "./model/resource-graph";
 export type { ResourceInstance, Action } from "./model/resource-instance";
 export { Unknown, isUnknown, isObject, valueAt, firstBlock } from "./model/value";

@@ -1,3 +1,4 @@
+import { podsUseNodeSgs } from "../checker/eks/eni-class";
 import { definePolicy } from "../checker/policy";
 
 export interface Options {
@@ -21,12 +22,18 @@ export default definePolicy<Options>({
     defaultOptions: { ports: [443, 4443, 6443, 8443, 9443, 10251] },
   },
   check({ flows, forEachNodeClass, options }) {
-    return forEachNodeClass("the webhook ports from the control plane", (node) =>
-      flows.result(
-        node.address,
-        options.ports.map((port) => flows.between(node.cluster.controlPlane, node, "tcp", port)),
-        { what: "API server → webhooks on the nodes", why: "Webhooks served here time out, and creating the objects they guard fails.", key: node.id },
-      ),
+    return forEachNodeClass(
+      "the webhook ports from the control plane",
+      // Under custom networking webhook pods listen on the pod ENIs, not on these nodes' own SGs.
+      (node) =>
+        podsUseNodeSgs(node)
+          ? flows.result(
+              node.address,
+              options.ports.map((port) => flows.between(node.cluster.controlPlane, node, "tcp", port)),
+              { what: node.kind === "pod-network" ? "API server → webhooks on these pod ENIs" : "API server → webhooks on the nodes", why: "Webhooks served here time out, and creating the objects they guard fails.", key: node.id },
+            )
+          : undefined,
+      { podNetworks: true },
     );
   },
 });

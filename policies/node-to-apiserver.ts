@@ -1,6 +1,7 @@
 import { definePolicy } from "../checker/policy";
 
 const WHY = "Nodes cannot register or reach the API, so they never join the cluster.";
+const POD_WHY = "Pods that call the API from here (CoreDNS, controllers, operators) fail.";
 
 export default definePolicy({
   meta: {
@@ -16,8 +17,9 @@ export default definePolicy({
       const result = flows.toApiServer(node);
       if ("unknown" in result) return { address: node.address, status: "unknown", key: node.id, messageId: "path-unknown", data: { unknown: result.unknown } };
       // Without private endpoint access the endpoint name resolves to public addresses: nodes leave the VPC.
-      const what = result.to.kind === "public-endpoint" ? "nodes → API server through its public endpoint (endpoint_private_access is off)" : "nodes → API server";
-      return flows.result(node.address, [result], { what, why: WHY, key: node.id });
-    });
+      const who = node.kind === "pod-network" ? "pods on these ENIs" : "nodes";
+      const what = result.to.kind === "public-endpoint" ? `${who} → API server through its public endpoint (endpoint_private_access is off)` : `${who} → API server`;
+      return flows.result(node.address, [result], { what, why: node.kind === "pod-network" ? POD_WHY : WHY, key: node.id });
+    }, { podNetworks: true });
   },
 });

@@ -1,3 +1,4 @@
+import { podNetworksOf } from "../checker/eks/eni-class";
 import { definePolicy } from "../checker/policy";
 
 const EPHEMERAL = { from: 1025, to: 65535 };
@@ -13,13 +14,14 @@ export default definePolicy({
   },
   check({ flows, forEachNodeClass }) {
     return forEachNodeClass("TCP 1025-65535 to the other node classes", (from) =>
-      from.cluster.nodes.map((to) =>
+      [...from.cluster.nodes, ...podNetworksOf(from.cluster)].map((to) =>
         flows.result(from.address, [flows.between(from, to, "tcp", EPHEMERAL)], {
-          what: from === to ? "traffic between nodes of this class" : `traffic to ${to.address}`,
+          what: from === to ? `traffic between ${from.kind === "pod-network" ? "pods on these ENIs" : "nodes of this class"}` : `traffic to ${to.address}`,
           why: "Pods cannot reach pods and services there.",
           key: `${from.id}>${to.id}`,
         }),
       ),
+      { podNetworks: true },
     );
   },
 });

@@ -1,6 +1,7 @@
 import { definePolicy } from "../checker/policy";
 import type { PolicyResult } from "../checker/policy";
 import type { FlowResult } from "../checker/eks/reachability";
+import { runsVpcCni } from "../checker/eks/eni-class";
 import type { Cluster, EniClass } from "../checker/eks/topology";
 import { clusterRole, enforcingMode, roleHasPolicy, vpcCniSettings } from "../checker/eks/vpc-cni";
 import type { World } from "../checker/model/resource-graph";
@@ -37,10 +38,12 @@ export default definePolicy({
   },
   check({ topology, world, flows }) {
     const results: PolicyResult[] = [];
-    for (const cluster of topology.clusters.filter((c) => c.pods.length > 0)) {
-      const policies = cluster.pods.map((p) => p.address);
+    for (const cluster of topology.clusters) {
+      const pods = cluster.pods.filter((p) => p.kind === "pod");
+      if (pods.length === 0) continue;
+      const policies = pods.map((p) => p.address);
       // Each SecurityGroupPolicy gets the verdicts on what it depends on.
-      const onEachPolicy = (result: Omit<PolicyResult, "address">) => cluster.pods.forEach((pod) => results.push({ ...result, address: pod.address }));
+      const onEachPolicy = (result: Omit<PolicyResult, "address">) => pods.forEach((pod) => results.push({ ...result, address: pod.address }));
       if (world.read(world.get(cluster.address)!, ["compute_config", 0, "enabled"]) === true) {
         onEachPolicy(autoModeVersion(world, cluster, policies));
         continue;
@@ -59,7 +62,7 @@ export default definePolicy({
       onEachPolicy(controllerPolicy(world, cluster, policies));
       // Same-node traffic, the kubelet's probes included, skips the pod SGs in standard mode (vpc-cni README).
       if (cni.state === "configured" && enforcingMode(cni.env) === "standard") continue;
-      for (const pod of cluster.pods) for (const node of ec2Nodes(cluster)) results.push(probes(flows.between(node, pod, "tcp", ALL_TCP), node, pod));
+      for (const pod of pods) for (const node of cluster.nodes.filter(runsVpcCni)) results.push(probes(flows.between(node, pod, "tcp", ALL_TCP), node, pod));
     }
     return results;
   },
@@ -86,10 +89,6 @@ function autoModeVersion(world: World, cluster: Cluster, policies: string[]): Om
 }
 
 /** The node classes whose pods can have branch ENIs: EC2 nodes (not Fargate, Auto Mode or hybrid). */
-function ec2Nodes(cluster: Cluster): EniClass[] {
-  return cluster.nodes.filter((n) => n.kind === "managed" || n.kind === "self-managed" || n.kind === "karpenter");
-}
-
 /** Probes may pass when some ingress rule of the pods' SGs admits TCP from the node; their ports are the workload's. */
 function probes(result: FlowResult, node: EniClass, pod: EniClass): PolicyResult {
   const common = { address: pod.address, key: `${pod.id}<${node.id}`, related: [...pod.sgs.members, ...node.sgs.members] };

@@ -31,8 +31,10 @@ const cases: VerdictCase[] = [
       "module.us.aws_eks_node_group.by_name": "fail",
       // The NodeClass selects its module's node SG and SGs decided at apply time: more SGs only open more.
       "module.eu.kubernetes_manifest.node_class": "pass",
-      // Not module.eu's node SG, whose rule from 10.0.0.0/8 would open it: that SG is in eu-west-1.
-      "module.us.kubernetes_manifest.node_class": "unknown",
+      // Its module's node SG, without a 10250 rule (the manifest's other reference, a subnet's id,
+      // is no SG id); not module.eu's node SG, whose rule from 10.0.0.0/8 would open it: that SG is
+      // in eu-west-1.
+      "module.us.kubernetes_manifest.node_class": "fail",
       // At the root, with provider aws.us: the cluster SG of the us cluster.
       "aws_eks_node_group.batch": "pass",
       "aws_eks_node_group.spare": "unknown",
@@ -147,6 +149,11 @@ const cases: VerdictCase[] = [
   },
   // Clusters without nodes: nothing to judge.
   { fixture: "p-cluster-defaults", expected: {} },
+  {
+    // Custom networking moves pods, not the kubelet, off the node's primary ENI.
+    fixture: "topo-custom-networking",
+    expected: { "module.payments.aws_eks_node_group.default": "pass", "module.search.aws_eks_node_group.default": "pass", 'kubectl_manifest.search_eni_config["us-west-2a"]': "unknown", 'kubectl_manifest.search_eni_config["us-west-2b"]': "unknown" },
+  },
 ];
 
 describe("apiserver-to-kubelet", () => {

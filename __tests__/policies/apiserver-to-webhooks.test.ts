@@ -93,6 +93,12 @@ const cases: VerdictCase[] = [
     },
   },
   { fixture: "p-cluster-defaults", expected: {} },
+  {
+    // Custom networking: webhooks listen on the pod ENIs, whose SG does not admit the control plane;
+    // the node groups' own SGs serve no pods, and are not judged. search's ENIConfigs are decided at apply time.
+    fixture: "topo-custom-networking",
+    expected: { 'kubernetes_manifest.payments_eni_config["us-west-2a"]': "fail", 'kubernetes_manifest.payments_eni_config["us-west-2b"]': "fail", 'kubectl_manifest.search_eni_config["us-west-2a"]': "unknown", 'kubectl_manifest.search_eni_config["us-west-2b"]': "unknown" },
+  },
 ];
 
 /** The `ports` option narrows the check to the webhooks a team runs. */

@@ -75,6 +75,12 @@ const cases: VerdictCase[] = [
   },
   { fixture: "p-sensitive", expected: { "aws_eks_node_group.ops": "pass", "aws_eks_node_group.ops_lt": "pass" } },
   { fixture: "p-cluster-defaults", expected: {} },
+  {
+    // Custom networking: CoreDNS and the pods asking it are on the pod ENIs, whose SG admits itself;
+    // the node groups are judged there. search's ENIConfigs are decided at apply time.
+    fixture: "topo-custom-networking",
+    expected: { 'kubernetes_manifest.payments_eni_config["us-west-2a"]': "pass", 'kubernetes_manifest.payments_eni_config["us-west-2b"]': "pass", 'kubectl_manifest.search_eni_config["us-west-2a"]': "unknown", 'kubectl_manifest.search_eni_config["us-west-2b"]': "unknown" },
+  },
 ];
 
 /** Each (client, CoreDNS host) pair on its own: `client → host` → status. */

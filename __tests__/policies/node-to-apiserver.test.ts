@@ -72,6 +72,13 @@ const cases: VerdictCase[] = [
     },
   },
   { fixture: "p-cluster-defaults", expected: {} },
+  {
+    // VPC CNI custom networking: payments' pods are on its ENIConfigs' pod SG, which the cluster SG
+    // does not admit; the kubelet stays on the node SG. search's ENIConfigs are decided at apply time.
+    fixture: "topo-custom-networking",
+    expected: { 'kubernetes_manifest.payments_eni_config["us-west-2a"]': "fail", 'kubernetes_manifest.payments_eni_config["us-west-2b"]': "fail", "module.payments.aws_eks_node_group.default": "pass", "module.search.aws_eks_node_group.default": "pass", 'kubectl_manifest.search_eni_config["us-west-2a"]': "unknown", 'kubectl_manifest.search_eni_config["us-west-2b"]': "unknown" },
+    facts: { 'kubernetes_manifest.payments_eni_config["us-west-2a"]': { messageId: "flow-blocked", data: { from: 'pod-network(kubernetes_manifest.payments_eni_config["us-west-2a"])', missing: ["ingress"], addIngressFrom: "aws_security_group.payments_pods" } } },
+  },
 ];
 
 describe("node-to-apiserver", () => {

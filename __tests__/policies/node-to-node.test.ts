@@ -77,6 +77,11 @@ const cases: VerdictCase[] = [
     },
   },
   { fixture: "p-cluster-defaults", expected: {} },
+  {
+    // Custom networking: the pod SG and the node SG do not admit each other (kubelet probes, host-network pods).
+    fixture: "topo-custom-networking",
+    expected: { 'kubernetes_manifest.payments_eni_config["us-west-2a"]': "fail+pass", 'kubernetes_manifest.payments_eni_config["us-west-2b"]': "fail+pass", "module.payments.aws_eks_node_group.default": "fail+pass", "module.search.aws_eks_node_group.default": "pass", 'kubectl_manifest.search_eni_config["us-west-2a"]': "unknown", 'kubectl_manifest.search_eni_config["us-west-2b"]': "unknown" },
+  },
 ];
 
 /** Each ordered pair on its own: `from → to-class` → status. */

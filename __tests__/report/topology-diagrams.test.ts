@@ -319,10 +319,12 @@ describe.each(reportCases().map((c) => [c.name, c.file]))("%s", (_name, file) =>
     expect(dot.edges).toHaveLength(arrows);
     expect(mermaid.subgraphs).toHaveLength(view.clusters.length);
     for (const cluster of view.clusters) {
-      // Pods with a SecurityGroupPolicy are drawn with the nodes but have no kubelet or API flow of their own.
-      const nodes = cluster.nodes.filter((n) => n.kind !== "pod");
+      // Pods with a SecurityGroupPolicy are drawn with the nodes but have no kubelet or API flow of
+      // their own; pods on ENIs of their own call the API, and have no kubelet.
+      const nodes = cluster.nodes.filter((n) => n.kind !== "pod" && n.kind !== "pod-network");
+      const podNetworks = cluster.nodes.filter((n) => n.kind === "pod-network");
       expect(cluster.flows.filter((f) => f.kind === "kubelet")).toHaveLength(nodes.length);
-      expect(cluster.flows.filter((f) => f.kind === "api")).toHaveLength(nodes.length);
+      expect(cluster.flows.filter((f) => f.kind === "api")).toHaveLength(nodes.length + podNetworks.length);
       for (const flow of cluster.flows) if (flow.verdict !== "allowed") expect(flow.reasons.length).toBeGreaterThan(0);
     }
   });

@@ -6,16 +6,17 @@ import type { SubnetSet } from "./subnets";
 /**
  * What launched an ENI class: the control plane, managed node groups, self-managed ASGs, Fargate
  * profiles, Karpenter `EC2NodeClass`es, EKS Auto Mode (its built-in pools or a `NodeClass`), hybrid
- * nodes, and pods with a `SecurityGroupPolicy`. `public-endpoint` is not an ENI: it stands for the
- * API's public endpoint as a flow destination.
+ * nodes, pods with a `SecurityGroupPolicy`, and pods on ENIs of their own (VPC CNI custom
+ * networking's `ENIConfig`, an Auto Mode NodeClass's `podSecurityGroupSelectorTerms`).
+ * `public-endpoint` is not an ENI: it stands for the API's public endpoint as a flow destination.
  */
-export type EniClassKind = "control-plane" | "managed" | "self-managed" | "fargate" | "karpenter" | "auto-mode" | "hybrid" | "pod" | "public-endpoint";
+export type EniClassKind = "control-plane" | "managed" | "self-managed" | "fargate" | "karpenter" | "auto-mode" | "hybrid" | "pod" | "pod-network" | "public-endpoint";
 
 export interface EniClass {
   /**
    * Stable id: `control-plane(<cluster>)`, `managed(<node group>)`, `self-managed(<asg>)`,
    * `fargate(<profile>)`, `karpenter(<manifest>)`, `auto-mode(<cluster or manifest>)`,
-   * `hybrid(<cluster>)`, `pod(<manifest>)`.
+   * `hybrid(<cluster>)`, `pod(<manifest>)`, `pod-network(<manifest or vpc-cni add-on>)`.
    */
   readonly id: string;
   readonly kind: EniClassKind;
@@ -31,10 +32,12 @@ export interface EniClass {
   readonly viaTemplate?: string;
   /** True when the SG set comes from a launch template that names SGs (the cluster SG is then not added). */
   readonly sgsFromLaunchTemplate: boolean;
-  /** Can CoreDNS run here: every EC2 node class, and Fargate profiles selecting kube-system. */
+  /** Can CoreDNS run here: every EC2 node class, Fargate profiles selecting kube-system, custom networking's pod ENIs. */
   readonly hostsCoreDns: boolean;
   /** Pods here resolve names on their own node, not through CoreDNS (EKS Auto Mode). */
   readonly resolvesDnsLocally?: boolean;
+  /** Set when this class's pods have ENIs of their own (an Auto Mode NodeClass's `podSecurityGroupSelectorTerms`). */
+  readonly podsElsewhere?: boolean;
   /** Set for ENIs outside the VPC (hybrid nodes): its own side of a flow is a firewall the plan does not hold. */
   readonly outsideVpc?: string;
 }
@@ -42,8 +45,16 @@ export interface EniClass {
 export class Cluster {
   /** Node classes: managed, self-managed, Fargate, Karpenter, Auto Mode, hybrid. */
   readonly nodes: EniClass[] = [];
-  /** Pods with their own SGs (`SecurityGroupPolicy`), on the EC2 nodes of the cluster. */
+  /**
+   * Pods with SGs of their own: a `SecurityGroupPolicy`'s (kind `pod`), and pods on ENIs of their
+   * own (kind `pod-network`: custom networking's ENIConfigs, an Auto Mode NodeClass's pod SGs).
+   */
   readonly pods: EniClass[] = [];
+  /**
+   * False when custom networking puts every pod of the EC2 nodes on pod ENIs with an ENIConfig's
+   * SGs: the nodes' own SGs then carry only the kubelet and host-network pods.
+   */
+  podsOnNodes = true;
   readonly controlPlane: EniClass;
 
   constructor(
@@ -56,4 +67,19 @@ export class Cluster {
   ) {
     this.controlPlane = { ...controlPlane, cluster: this };
   }
+}
+
+/** EC2 nodes, whose pods the VPC CNI places (Fargate, Auto Mode and hybrid nodes network pods their own way). */
+export function runsVpcCni(node: EniClass): boolean {
+  return node.kind === "managed" || node.kind === "self-managed" || node.kind === "karpenter";
+}
+
+/** Whether pods on a node class use its SGs: not when custom networking or its NodeClass gives them ENIs of their own. */
+export function podsUseNodeSgs(node: EniClass): boolean {
+  return !node.podsElsewhere && (node.cluster.podsOnNodes || !runsVpcCni(node));
+}
+
+/** The pod ENI classes of a cluster: custom networking's ENIConfigs, Auto Mode NodeClasses' pod SGs. */
+export function podNetworksOf(cluster: Cluster): EniClass[] {
+  return cluster.pods.filter((pod) => pod.kind === "pod-network");
 }

@@ -5,6 +5,7 @@
  */
 import { apiPathOf, publicEndpointFlow } from "./api-endpoint";
 import { flow, type FlowResult } from "./reachability";
+import { podNetworksOf, podsUseNodeSgs } from "./eni-class";
 import type { EniClass, Topology } from "./topology";
 
 /** The API flow of a node class, or why the plan cannot tell which path the nodes take. */
@@ -20,9 +21,13 @@ export function kubeletFlow(topology: Topology, node: EniClass): FlowResult {
   return flow(topology, node.cluster.controlPlane, node, "tcp", 10250);
 }
 
-/** Node classes of the cluster where CoreDNS can run. */
+/**
+ * ENI classes of the cluster where CoreDNS pods can run: node classes, or on EC2 nodes under
+ * custom networking, the pod ENIs of the ENIConfigs.
+ */
 export function coreDnsHosts(node: EniClass): EniClass[] {
-  return node.cluster.nodes.filter((n) => n.hostsCoreDns);
+  const { cluster } = node;
+  return [...cluster.nodes, ...podNetworksOf(cluster)].filter((n) => n.hostsCoreDns && podsUseNodeSgs(n));
 }
 
 export function dnsFlows(topology: Topology, node: EniClass, host: EniClass): FlowResult[] {

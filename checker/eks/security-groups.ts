@@ -192,11 +192,15 @@ export class SgDirectory {
       }
       const members: SgKey[] = [];
       const problems = [...value.unresolved];
-      for (const ref of value.refs) {
-        const key = this.sgOfRef(ref);
+      const keys = value.refs.map((ref) => this.sgOfRef(ref));
+      // A value from a manifest has the references of the whole manifest (terraform lists them per
+      // attribute): beside an SG's id, another resource's `id` (the ENIConfig's subnet) is not a candidate.
+      const someSg = keys.some(Boolean);
+      value.refs.forEach((ref, i) => {
+        const key = keys[i];
         if (key) members.push(key);
-        else problems.push(`${ref.address}${ref.path.length ? `.${ref.path.join(".")}` : ""} is not a security group id`);
-      }
+        else if (!(someSg && this.isOtherResourceId(ref))) problems.push(`${ref.address}${ref.path.length ? `.${ref.path.join(".")}` : ""} is not a security group id`);
+      });
       const oneOf = value.oneOf.map((ref) => this.sgOfRef(ref));
       if (value.refs.length === 0 && problems.length === 0 && oneOf.length > 0 && oneOf.every((k): k is SgKey => k !== undefined)) {
         const distinct = [...new Set(oneOf)];
@@ -218,6 +222,12 @@ export class SgDirectory {
     if (target?.type === "aws_security_group" && (ref.path.length === 0 || ref.path[0] === "id")) return target.address;
     if (target?.type === "aws_eks_cluster" && isClusterSgRef(ref)) return clusterSgKey(target.address);
     return undefined;
+  }
+
+  /** A reference to the `id` of a resource of the plan that is not an SG: its value is never an SG id. */
+  private isOtherResourceId(ref: Ref): boolean {
+    const target = this.world.get(ref.address);
+    return target !== undefined && target.type !== "aws_security_group" && target.type !== "aws_eks_cluster" && ref.path.length === 1 && ref.path[0] === "id";
   }
 
   /** The SG with this id: made in the plan, a cluster SG, or one known only by its id. */

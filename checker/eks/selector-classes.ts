@@ -25,7 +25,7 @@ import { inOtherRegion } from "../model/provider-configs";
 import { meantOfSameName } from "./region-scoped-names";
 import { clusterNamesInSelector, selectSecurityGroups } from "./sg-selectors";
 import type { SubnetDirectory, SubnetSet } from "./subnets";
-import type { Cluster, EniClass } from "./eni-class";
+import { runsVpcCni, type Cluster, type EniClass } from "./eni-class";
 
 export interface ClassContext {
   readonly world: World;
@@ -37,7 +37,8 @@ export interface ClassContext {
   orphan(address: string, reason: string): void;
 }
 
-const base = { launchTemplates: [] as string[], sgsFromLaunchTemplate: false };
+/** What a class not started from a launch template has. */
+export const NO_LAUNCH_TEMPLATE = { launchTemplates: [] as string[], sgsFromLaunchTemplate: false };
 
 /**
  * The cluster whose API a manifest is applied to, when its Kubernetes provider's `host` names one
@@ -64,7 +65,7 @@ export function clusterAppliedTo(world: World, clusters: readonly Cluster[], add
  * the plan, or the one its selectors name; of two clusters of that name (one per region), the one
  * of its region, input or module (region-scoped-names.ts).
  */
-function clusterOfObject(ctx: ClassContext, names: readonly string[], address: string): { cluster?: Cluster; reason?: string } {
+export function clusterOfObject(ctx: ClassContext, names: readonly string[], address: string): { cluster?: Cluster; reason?: string } {
   const applied = clusterAppliedTo(ctx.world, ctx.clusters, address);
   if (applied) return { cluster: applied };
   if (ctx.clusters.length === 0) return { reason: "no EKS cluster is in this plan" };
@@ -78,7 +79,7 @@ function clusterOfObject(ctx: ClassContext, names: readonly string[], address: s
   return { reason: `${ctx.clusters.length} clusters are in this plan and the manifest names none of them (a karpenter.sh/discovery or aws:eks:cluster-name selector tag would, or a Kubernetes provider whose host is the cluster's endpoint)` };
 }
 
-function idOf(kind: string, object: KubernetesObject, several: boolean): string {
+export function idOf(kind: string, object: KubernetesObject, several: boolean): string {
   return `${kind}(${object.address}${several && object.name ? `#${object.name}` : ""})`;
 }
 
@@ -145,15 +146,31 @@ function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObjec
     const inRegion = (sg: SecurityGroup) => !inOtherRegion(region, sg.address === undefined ? undefined : ctx.world.get(sg.address)?.region);
     const sgs: SgSet = autoMode && terms === undefined ? { members: [cluster.clusterSg] } : selectSecurityGroups(ctx.sgs, terms, inRegion);
     const clusterSubnets = () => ctx.subnets.resolve(ctx.world.read(ctx.world.get(cluster.address)!, ["vpc_config", 0, "subnet_ids"]));
+    const several = (perAddress.get(object.address) ?? 0) > 1;
+    const subnets = selectSubnets(ctx, valueAt(object.body, ["spec", "subnetSelectorTerms"]), clusterSubnets);
+    // Auto Mode puts every pod of this NodeClass's nodes on ENIs with these SGs (EKS user guide, auto-sgp).
+    const podTerms = autoMode ? valueAt(object.body, ["spec", "podSecurityGroupSelectorTerms"]) : undefined;
     ctx.addNode(cluster, {
-      ...base,
-      id: idOf(autoMode ? "auto-mode" : "karpenter", object, (perAddress.get(object.address) ?? 0) > 1),
+      ...NO_LAUNCH_TEMPLATE,
+      id: idOf(autoMode ? "auto-mode" : "karpenter", object, several),
       kind: autoMode ? "auto-mode" : "karpenter",
       address: object.address,
       sgs,
-      subnets: selectSubnets(ctx, valueAt(object.body, ["spec", "subnetSelectorTerms"]), clusterSubnets),
+      subnets,
       hostsCoreDns: !autoMode,
       ...(autoMode ? { resolvesDnsLocally: true } : {}),
+      ...(podTerms !== undefined ? { podsElsewhere: true } : {}),
+    });
+    if (podTerms === undefined) continue;
+    ctx.addPod(cluster, {
+      ...NO_LAUNCH_TEMPLATE,
+      id: idOf("pod-network", object, several),
+      kind: "pod-network",
+      address: object.address,
+      sgs: selectSecurityGroups(ctx.sgs, podTerms, inRegion),
+      subnets: selectSubnets(ctx, valueAt(object.body, ["spec", "podSubnetSelectorTerms"]), () => subnets),
+      hostsCoreDns: false,
+      resolvesDnsLocally: true,
     });
   }
 }
@@ -166,7 +183,7 @@ function addBuiltInPools(ctx: ClassContext): void {
     const pools = ctx.world.read(instance, ["compute_config", 0, "node_pools"]);
     if (enabled !== true || !Array.isArray(pools) || pools.length === 0) continue;
     ctx.addNode(cluster, {
-      ...base,
+      ...NO_LAUNCH_TEMPLATE,
       id: `auto-mode(${cluster.address})`,
       kind: "auto-mode",
       address: cluster.address,
@@ -202,7 +219,7 @@ function addHybridNodes(ctx: ClassContext): void {
     const all = [...nodes.cidrs, ...pods.cidrs];
     const unknown = [nodes.unknown, pods.unknown].filter(Boolean).join("; ");
     ctx.addNode(cluster, {
-      ...base,
+      ...NO_LAUNCH_TEMPLATE,
       id: `hybrid(${cluster.address})`,
       kind: "hybrid",
       address: cluster.address,
@@ -226,10 +243,10 @@ function addPodClasses(ctx: ClassContext, objects: readonly KubernetesObject[]):
       continue;
     }
     const groupIds = valueAt(object.body, ["spec", "securityGroups", "groupIds"]);
-    const ec2 = cluster.nodes.filter((n) => n.kind === "managed" || n.kind === "self-managed" || n.kind === "karpenter");
+    const ec2 = cluster.nodes.filter(runsVpcCni);
     const unknown = ec2.map((n) => n.subnets.unknown).filter(Boolean);
     ctx.addPod(cluster, {
-      ...base,
+      ...NO_LAUNCH_TEMPLATE,
       id: idOf("pod", object, (perAddress.get(object.address) ?? 0) > 1),
       kind: "pod",
       address: object.address,

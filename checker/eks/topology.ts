@@ -15,6 +15,7 @@ import { clusterTagsOfAsg, nodeLaunchTemplateUses, type LaunchTemplateUse } from
 import { clusterNamed } from "./region-scoped-names";
 import { Cluster, type EniClass } from "./eni-class";
 import type { UndecidedManifest } from "./manifests";
+import { addPodNetworks } from "./pod-networks";
 import { PrefixListDirectory } from "./prefix-lists";
 import { SgDirectory, type SgKey, type SgSet } from "./security-groups";
 import { addSelectorClasses, clusterAppliedTo } from "./selector-classes";
@@ -291,21 +292,15 @@ function collect(world: World): Collected {
     });
   }
 
-  const { undecided: undecidedManifests, objects } = addSelectorClasses({
-    world,
-    sgs,
-    subnets,
-    clusters,
-    addNode,
-    addPod: add("pods"),
-    orphan: (address, reason) => orphans.push({ address, reason }),
-  });
+  const classContext = { world, sgs, subnets, clusters, addNode, addPod: add("pods"), orphan: (address: string, reason: string) => orphans.push({ address, reason }) };
+  const { undecided: undecidedManifests, objects } = addSelectorClasses(classContext);
 
   // A manifest decided at apply time already says its nodes are not judged: on the cluster its
   // provider connects to (or the only one), else on any, as does one the plan cannot place.
   const undecidedOn = undecidedManifests.map((m) => clusterAppliedTo(world, clusters, m.address));
   const unplaced = undecidedOn.includes(undefined) || orphans.some((o) => isKubernetesResource(world.get(o.address)?.type ?? ""));
   const coveredByManifests = (cluster: Cluster) => unplaced || undecidedOn.includes(cluster);
+  addPodNetworks(classContext, objects, coveredByManifests);
   const capacityElsewhere = findCapacityElsewhere(world, clusters, (name, near) => clusterOf(world, name, byAddress, near).cluster, coveredByManifests, objects);
 
   const resourceRules = ruleResources(world, { sgs, prefixLists });

@@ -27,12 +27,39 @@ function belongsTo(world: World, addon: ResourceInstance, cluster: Cluster): boo
   return false;
 }
 
+interface VpcCniAddons {
+  readonly all: readonly ResourceInstance[];
+  /** By a `cluster_name` the plan knows; the others (decided at apply time) are in `unnamed`. */
+  readonly byName: ReadonlyMap<string, ResourceInstance[]>;
+  readonly unnamed: readonly ResourceInstance[];
+}
+
+const addonsOfWorld = new WeakMap<World, VpcCniAddons>();
+
+/** The plan's vpc-cni add-ons, grouped by cluster name once: every cluster asks (custom networking). */
+function vpcCniAddons(world: World): VpcCniAddons {
+  let found = addonsOfWorld.get(world);
+  if (found) return found;
+  const all = world.ofType("aws_eks_addon").filter((a) => world.read(a, ["addon_name"]) === "vpc-cni");
+  const byName = new Map<string, ResourceInstance[]>();
+  const unnamed: ResourceInstance[] = [];
+  for (const addon of all) {
+    const name = world.read(addon, ["cluster_name"]);
+    if (typeof name === "string") byName.set(name, [...(byName.get(name) ?? []), addon]);
+    else unnamed.push(addon);
+  }
+  found = { all, byName, unnamed };
+  addonsOfWorld.set(world, found);
+  return found;
+}
+
 /** The `aws-node` environment the cluster's vpc-cni add-on sets, or why the plan cannot tell. */
 export function vpcCniSettings(world: World, cluster: Cluster): VpcCniSettings {
-  const addons = world.ofType("aws_eks_addon").filter((a) => world.read(a, ["addon_name"]) === "vpc-cni");
-  const mine = addons.filter((a) => belongsTo(world, a, cluster) === true);
+  const addons = vpcCniAddons(world);
+  const candidates = [...(cluster.name === undefined ? [] : (addons.byName.get(cluster.name) ?? [])), ...addons.unnamed];
+  const mine = candidates.filter((a) => belongsTo(world, a, cluster) === true);
   if (mine.length === 0) {
-    const why = addons.length > 0 ? "the vpc-cni add-ons of this plan cannot be told apart by cluster" : `no aws_eks_addon "vpc-cni" for ${cluster.address} is in this plan`;
+    const why = addons.all.length > 0 ? "the vpc-cni add-ons of this plan cannot be told apart by cluster" : `no aws_eks_addon "vpc-cni" for ${cluster.address} is in this plan`;
     return { state: "unknown", reason: `${why} (the add-on may be managed elsewhere, or aws-node configured by Helm or kubectl)` };
   }
   const addon = mine[0];

@@ -2,9 +2,9 @@
  * The context a policy runs in: the model and the topology of one input, built once and shared by
  * every policy, plus the helpers every node-class policy needs.
  */
-import { topologiesOf, type Topology } from "../eks/topology";
+import { topologiesOf, type EniClass, type Topology } from "../eks/topology";
 import type { ResourceGraph } from "../model/resource-graph";
-import type { NodeVisitor, PolicyContext, PolicyResult } from "./contract";
+import type { NodeVisitor, PolicyContext, PolicyResult, VisitOptions } from "./contract";
 import type { FlowQuery } from "./contract";
 import { flowQuery } from "./flow-query";
 import { showValue } from "./show-value";
@@ -64,10 +64,11 @@ function capPeerResults(results: readonly PolicyResult[], what: string): readonl
   return out;
 }
 
-function forEachNodeClass(topology: Topology, what: string, visit: NodeVisitor, pods: boolean): PolicyResult[] {
+function forEachNodeClass(topology: Topology, what: string, visit: NodeVisitor, options: VisitOptions | undefined): PolicyResult[] {
   const results: PolicyResult[] = [];
+  const visited = (pod: EniClass) => options?.pods === true || (options?.podNetworks === true && pod.kind === "pod-network");
   for (const cluster of topology.clusters) {
-    for (const node of pods ? [...cluster.nodes, ...cluster.pods] : cluster.nodes) {
+    for (const node of [...cluster.nodes, ...cluster.pods.filter(visited)]) {
       const out = visit(node);
       if (out === undefined) continue;
       if (Array.isArray(out)) results.push(...capPeerResults(out as readonly PolicyResult[], what));
@@ -104,6 +105,6 @@ export function policyContext<Options>(analysis: Analysis, options: Options): Po
       return analysis.flows;
     },
     show: (instance, path, value) => showValue(instance, path, value),
-    forEachNodeClass: (what, visit, options) => forEachNodeClass(analysis.topology, what, visit, options?.pods === true),
+    forEachNodeClass: (what, visit, options) => forEachNodeClass(analysis.topology, what, visit, options),
   };
 }

@@ -84,13 +84,19 @@ export interface PolicyContext<Options = Record<string, never>> {
   /** A value for a message, or `(sensitive value)` when its path is marked sensitive. */
   show(instance: ResourceInstance, path: Path, value: Value | undefined): string;
   /**
-   * Calls `visit` for every node class of every cluster (with `{ pods: true }`, for the pod classes
-   * of SecurityGroupPolicies too), and adds one `unknown` result for each node group, ASG, Fargate
-   * profile or manifest whose cluster is not in the plan, and for each manifest decided at apply
-   * time that may define nodes or pods: `what` names the check ("TCP 443 to the API server") in
-   * its message.
+   * Calls `visit` for every node class of every cluster (and the pod classes `options` asks for),
+   * and adds one `unknown` result for each node group, ASG, Fargate profile or manifest whose
+   * cluster is not in the plan, and for each manifest decided at apply time that may define nodes
+   * or pods: `what` names the check ("TCP 443 to the API server") in its message.
    */
-  forEachNodeClass(what: string, visit: NodeVisitor, options?: { readonly pods?: boolean }): PolicyResult[];
+  forEachNodeClass(what: string, visit: NodeVisitor, options?: VisitOptions): PolicyResult[];
+}
+
+export interface VisitOptions {
+  /** Every pod class too: SecurityGroupPolicies' pods and custom networking's pod ENIs. */
+  readonly pods?: boolean;
+  /** Custom networking's pod ENIs too (kind `pod-network`), where the pods of EC2 nodes run then. */
+  readonly podNetworks?: boolean;
 }
 
 export type NodeVisitor = (node: EniClass) => PolicyResult | readonly PolicyResult[] | undefined;

@@ -1,5 +1,5 @@
 /** The policy API: what a policy (built-in or a plugin) is, the context it gets, and its helpers. */
-export type { Fact, Facts, FlowQuery, FlowWording, NodeVisitor, Policy, PolicyContext, PolicyMeta, PolicyResult, ResultStatus, Severity } from "./contract";
+export type { Fact, Facts, FlowQuery, FlowWording, NodeVisitor, Policy, PolicyContext, PolicyMeta, PolicyResult, ResultStatus, Severity, VisitOptions } from "./contract";
 export { SEVERITIES } from "./contract";
 export { definePolicy, type PolicyDefinition } from "./define-policy";
 export { Analysis, policyContext } from "./context";

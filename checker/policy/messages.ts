@@ -10,7 +10,7 @@ export const SHARED_MESSAGES = {
   "flow-unknown": "cannot tell whether {{what}} ({{route}}) is open on {{ports}}: {{sides}}",
   "cluster-missing": "cannot check {{what}}: {{reason}}",
   "flows-more": "{{what}}: {{count}} more peers are {{state}} as well ({{peers}}); the findings above show how",
-  "manifest-undecided": "cannot check {{what}}: {{reason}}; if this manifest defines a NodeClass or a SecurityGroupPolicy, its nodes or pods are not judged",
+  "manifest-undecided": "cannot check {{what}}: {{reason}}; if this manifest defines a NodeClass, a SecurityGroupPolicy or an ENIConfig, its nodes or pods are not judged",
   "nodes-elsewhere": "cannot check {{what}} for nodes defined outside this plan: {{reason}}",
 } as const;
 

@@ -8,13 +8,14 @@ import { apiPathOf } from "../eks/api-endpoint";
 import type { FlowResult, SideResult, Verdict } from "../eks/reachability";
 import { apiServerFlow, coreDnsHosts, dnsFlows, kubeletFlow } from "../eks/required-flows";
 import type { SecurityGroupKind, SgKey } from "../eks/security-groups";
+import { podNetworksOf, podsUseNodeSgs } from "../eks/eni-class";
 import { topologyOf, type EniClass, type Topology } from "../eks/topology";
 import type { ResourceGraph } from "../model/resource-graph";
 import { printableDeep } from "../printable";
 
 export type { Verdict } from "../eks/reachability";
 
-export type NodeClassKind = "managed" | "self-managed" | "fargate" | "karpenter" | "auto-mode" | "hybrid" | "pod";
+export type NodeClassKind = "managed" | "self-managed" | "fargate" | "karpenter" | "auto-mode" | "hybrid" | "pod" | "pod-network";
 export type FlowKind = "api" | "kubelet" | "dns";
 
 export interface SgView {
@@ -40,6 +41,8 @@ export interface EniClassView {
   readonly resolvesDnsLocally?: boolean;
   /** For hybrid nodes: where they are (their remote CIDRs). */
   readonly outsideVpc?: string;
+  /** Its pods have ENIs of their own (a `pod-network` class), not its SGs. */
+  readonly podsElsewhere?: boolean;
 }
 
 /** The API server's public endpoint, drawn when nodes reach the API through it (private access off). */
@@ -107,6 +110,7 @@ function classView(topology: Topology, cls: EniClass): EniClassView {
     hostsCoreDns: cls.hostsCoreDns,
     ...(cls.resolvesDnsLocally ? { resolvesDnsLocally: true } : {}),
     ...(cls.outsideVpc ? { outsideVpc: cls.outsideVpc } : {}),
+    ...(cls.kind !== "pod-network" && !podsUseNodeSgs(cls) ? { podsElsewhere: true } : {}),
   };
 }
 
@@ -138,14 +142,15 @@ function clusterView(topology: Topology, cluster: Topology["clusters"][number]):
   const publicEndpoint: PublicEndpointView | undefined =
     path.kind === "public" ? { id: `public-endpoint(${cluster.address})`, address: cluster.address, openToAll: path.openToAll, cidrs: [...path.cidrs] } : undefined;
   const flows: FlowView[] = [];
-  for (const node of cluster.nodes) {
+  // Pods on ENIs of their own call the API too; the kubelet is on the nodes.
+  for (const node of [...cluster.nodes, ...podNetworksOf(cluster)]) {
     const api = apiServerFlow(topology, node);
     if ("unknown" in api) flows.push({ kind: "api", from: node.id, to: controlPlane.id, ports: "TCP 443", verdict: "unknown", reasons: [api.unknown] });
     else flows.push(flowView("api", api, node.id, api.to.kind === "public-endpoint" && publicEndpoint ? publicEndpoint.id : controlPlane.id));
-    flows.push(flowView("kubelet", kubeletFlow(topology, node), controlPlane.id, node.id));
+    if (node.kind !== "pod-network") flows.push(flowView("kubelet", kubeletFlow(topology, node), controlPlane.id, node.id));
   }
   for (const node of [...cluster.nodes, ...cluster.pods]) {
-    if (node.resolvesDnsLocally) continue;
+    if (node.resolvesDnsLocally || !podsUseNodeSgs(node)) continue;
     for (const host of coreDnsHosts(node)) flows.push(...dnsViews(dnsFlows(topology, node, host), node.id, host.id));
   }
   return {
@@ -190,6 +195,7 @@ const KIND_NAMES: Record<EniClassView["kind"], string> = {
   "auto-mode": "EKS Auto Mode nodes",
   hybrid: "hybrid nodes (on premises)",
   pod: "pods with a SecurityGroupPolicy",
+  "pod-network": "pods on their own ENIs",
 };
 
 /** What a person calls the class: `managed node group`, `Fargate profile`, ... */
@@ -211,6 +217,7 @@ export function classNotes(cls: EniClassView): string[] {
   if (cls.kind === "fargate" && cls.hostsCoreDns) notes.push("runs CoreDNS (selects kube-system)");
   if (cls.resolvesDnsLocally) notes.push("resolves DNS on the node");
   if (cls.outsideVpc) notes.push(cls.outsideVpc);
+  if (cls.podsElsewhere) notes.push("its pods are on their own ENIs");
   return notes;
 }
 

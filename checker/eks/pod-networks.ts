@@ -1,0 +1,87 @@
+/**
+ * VPC CNI custom networking. With `AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true` in `aws-node`'s
+ * environment, the VPC CNI puts the pods of EC2 nodes on secondary ENIs in the subnet and with the
+ * SGs of an `ENIConfig` (`crd.k8s.amazonaws.com/v1alpha1`); the node's primary ENI keeps its own
+ * SGs, for the kubelet and host-network pods. An ENIConfig without SGs leaves pods on the SGs of
+ * the node's primary ENI (VPC CNI 1.8.0 and later). Sources: docs/node-classes.md.
+ *
+ * Each ENIConfig of a cluster with EC2 nodes is a `pod-network` class. Which ENIConfig a node
+ * uses is chosen at run time (by its zone label or an annotation), so every one is judged for
+ * every EC2 node class of its cluster.
+ */
+import type { World } from "../model/resource-graph";
+import { valueAt } from "../model/value";
+import { runsVpcCni, type Cluster } from "./eni-class";
+import { apiGroupOf, type KubernetesObject } from "./manifests";
+import type { SgSet } from "./security-groups";
+import { type ClassContext, clusterOfObject, idOf, NO_LAUNCH_TEMPLATE } from "./selector-classes";
+import { vpcCniSettings } from "./vpc-cni";
+
+const CUSTOM_NETWORK = "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG";
+/** "Boolean as a String", default false (VPC CNI README); the true spellings of Go's strconv.ParseBool (inferred: ipamd's parser). */
+const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+
+type CustomNetworking = { readonly on: true; readonly address: string } | { readonly on: false } | { readonly unknown: string };
+
+/** Whether the cluster's vpc-cni add-on turns custom networking on, off (the default), or the plan cannot tell. */
+function customNetworking(world: World, cluster: Cluster): CustomNetworking {
+  const settings = vpcCniSettings(world, cluster);
+  if (settings.state === "unknown") return { unknown: settings.reason };
+  return TRUE.has(settings.env.get(CUSTOM_NETWORK) ?? "false") ? { on: true, address: settings.address } : { on: false };
+}
+
+function isEniConfig(object: KubernetesObject): boolean {
+  return apiGroupOf(object)?.group === "crd.k8s.amazonaws.com" && object.kind === "ENIConfig";
+}
+
+/**
+ * Adds the pod ENI classes of custom networking; EC2 node classes must all be known first. A
+ * cluster that `undecided` covers (a manifest decided at apply time, already reported) may have
+ * its ENIConfigs there: its pods are then in no class rather than on the nodes' SGs.
+ */
+export function addPodNetworks(ctx: ClassContext, objects: readonly KubernetesObject[], undecided: (cluster: Cluster) => boolean): void {
+  const configs = new Map<Cluster, KubernetesObject[]>();
+  for (const object of objects.filter(isEniConfig)) {
+    const { cluster, reason } = clusterOfObject(ctx, [], object.address);
+    if (!cluster) ctx.orphan(object.address, reason!);
+    else configs.set(cluster, [...(configs.get(cluster) ?? []), object]);
+  }
+  for (const cluster of ctx.clusters) {
+    const ec2 = cluster.nodes.filter(runsVpcCni);
+    // IPv6 clusters cannot use custom networking (EKS user guide, cni-custom-network).
+    if (ec2.length === 0 || cluster.ipFamily === 6) continue;
+    const mode = customNetworking(ctx.world, cluster);
+    const mine = configs.get(cluster) ?? [];
+    if ("on" in mode && !mode.on) continue;
+    const subnets = { ipv4: ec2.flatMap((n) => n.subnets.ipv4), ipv6: [], ...(ec2.some((n) => n.subnets.unknown) ? { unknown: "the subnets of its nodes are not all known" } : {}) };
+    if (mine.length === 0) {
+      // Custom networking is on and the ENIConfigs are made elsewhere; when the plan cannot tell, nothing says it is on.
+      if (!("on" in mode)) continue;
+      cluster.podsOnNodes = false;
+      if (undecided(cluster)) continue;
+      ctx.addPod(cluster, { ...NO_LAUNCH_TEMPLATE, id: `pod-network(${mode.address})`, kind: "pod-network", address: mode.address, sgs: { members: [], unknown: `custom networking is on (${CUSTOM_NETWORK}) and no ENIConfig of this cluster is in this plan: pods get the SGs of ENIConfigs made elsewhere` }, subnets, hostsCoreDns: true });
+      continue;
+    }
+    let everyOneNamesSgs = true;
+    for (const object of mine) {
+      const groups = valueAt(object.body, ["spec", "securityGroups"]);
+      if (groups === undefined || groups === null || (Array.isArray(groups) && groups.length === 0)) {
+        everyOneNamesSgs = false;
+        continue;
+      }
+      const named = ctx.sgs.resolve(groups);
+      const sgs: SgSet = "on" in mode ? named : { members: named.members, unknown: [named.unknown, `whether custom networking is on is not known: ${mode.unknown}`].filter(Boolean).join("; ") };
+      const subnet = valueAt(object.body, ["spec", "subnet"]);
+      ctx.addPod(cluster, {
+        ...NO_LAUNCH_TEMPLATE,
+        id: idOf("pod-network", object, mine.filter((o) => o.address === object.address).length > 1),
+        kind: "pod-network",
+        address: object.address,
+        sgs,
+        subnets: subnet === undefined ? subnets : ctx.subnets.resolve([subnet]),
+        hostsCoreDns: true,
+      });
+    }
+    if ("on" in mode && everyOneNamesSgs) cluster.podsOnNodes = false;
+  }
+}
