@@ -18,6 +18,8 @@ export default definePolicy({
     messages: {
       "pod-eni-off":
         'the vpc-cni add-on {{addon}} does not set ENABLE_POD_ENI to "true" (it is {{value}}), so the VPC CNI gives pods no branch ENIs and the SecurityGroupPolicies {{policies}} are not applied',
+      "pod-eni-off-chart":
+        'the aws-vpc-cni Helm release {{addon}} does not set env.ENABLE_POD_ENI to "true" (it is {{value}}), so the VPC CNI gives pods no branch ENIs and the SecurityGroupPolicies {{policies}} are not applied',
       "cni-unknown": "cannot tell whether the VPC CNI gives pods their SGs ({{policies}}): {{reason}}",
       "controller-policy-missing":
         "the cluster role {{role}} lacks the AmazonEKSVPCResourceController policy, which lets EKS manage the branch ENIs of pods with SecurityGroupPolicies ({{policies}})",
@@ -31,6 +33,7 @@ export default definePolicy({
     },
     fixes: {
       "pod-eni-off": 'add configuration_values = jsonencode({ env = { ENABLE_POD_ENI = "true" } })',
+      "pod-eni-off-chart": 'set env.ENABLE_POD_ENI = "true" in the release\'s values',
       "controller-policy-missing": "attach arn:aws:iam::aws:policy/AmazonEKSVPCResourceController",
       "probes-blocked": "admit the probe ports from the node's SG",
       "auto-mode-version": "upgrade the cluster, or give these pods SGs another way",
@@ -48,7 +51,7 @@ export default definePolicy({
         onEachPolicy(autoModeVersion(world, cluster, policies));
         continue;
       }
-      const cni = vpcCniSettings(world, cluster);
+      const cni = vpcCniSettings(world, cluster, topology.clusters);
       if (cni.state === "unknown") {
         onEachPolicy({ status: "unknown", messageId: "cni-unknown", data: { policies, reason: cni.reason }, key: "vpc-cni", related: cni.address ? [cni.address] : [] });
       } else {
@@ -56,7 +59,7 @@ export default definePolicy({
         onEachPolicy(
           value === "true"
             ? { status: "pass", key: "vpc-cni", related: [cni.address], data: { enablePodEni: value } }
-            : { status: "fail", messageId: "pod-eni-off", key: "vpc-cni", related: [cni.address], data: { addon: cni.address, value: value === undefined ? "not set" : JSON.stringify(value), policies } },
+            : { status: "fail", messageId: cni.chartValues ? "pod-eni-off-chart" : "pod-eni-off", key: "vpc-cni", related: [cni.address], data: { addon: cni.address, value: value === undefined ? "not set" : JSON.stringify(value), policies } },
         );
       }
       onEachPolicy(controllerPolicy(world, cluster, policies));

@@ -126,3 +126,45 @@ describe("an Auto Mode NodeClass with podSecurityGroupSelectorTerms", () => {
     expect(statusByAddress(verdicts(webhooks, onClusterSg()))[NODE_CLASS]).toBe("pass");
   });
 });
+
+describe("aws-node from a helm_release of the aws-vpc-cni chart (shaped as terraform writes it: the offline mirror has no Helm provider)", () => {
+  const RELEASE = "helm_release.vpc_cni";
+  const POD_SG_REF = { references: ["aws_security_group.payments_pods.id", "aws_security_group.payments_pods"] };
+  /** payments without its add-on and ENIConfig manifests, and with the release, through a Helm provider whose host is payments'. */
+  const withRelease = (release: { values?: unknown[]; set?: object[]; unknown?: object; setExpressions?: object[] }) => (p: Json) => {
+    p.resource_changes = p.resource_changes.filter((r: Json) => r.address !== "module.payments.aws_eks_addon.vpc_cni" && !r.address.startsWith("kubernetes_manifest."));
+    const after = { name: "aws-vpc-cni", namespace: "kube-system", chart: "aws-vpc-cni", repository: "https://aws.github.io/eks-charts", values: release.values ?? [], set: release.set ?? [] };
+    p.resource_changes.push({ address: RELEASE, mode: "managed", type: "helm_release", name: "vpc_cni", change: { actions: ["create"], before: null, after, after_unknown: release.unknown ?? {} } });
+    p.configuration.provider_config.helm = { name: "helm", full_name: "registry.terraform.io/hashicorp/helm", expressions: { kubernetes: [{ host: { references: ["module.payments.endpoint", "module.payments"] } }] } };
+    p.configuration.root_module.resources.push({ address: RELEASE, mode: "managed", type: "helm_release", name: "vpc_cni", provider_config_key: "helm", expressions: release.setExpressions ? { set: release.setExpressions } : {} });
+  };
+  const ON = 'env:\n  AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "true"\n';
+  const SUBNETS = "eniConfig:\n  create: true\n  subnets:\n    us-west-2a:\n      id: subnet-0a\n    us-west-2b:\n      id: subnet-0b\n      securityGroups: [sg-0123456789abcdef0]\n";
+  const onNetworks = (pods: string[]) => ({ pods, podsOnNodes: false, coreDnsHosts: pods.map((p) => p.split(" ")[0]) });
+
+  test.each<[string, Parameters<typeof withRelease>[0], { pods: string[]; podsOnNodes: boolean; coreDnsHosts: string[] }]>([
+    // The chart makes an ENIConfig per key of eniConfig.subnets (templates/eniconfig.yaml); a set value
+    // decided at apply time names the pod SG for one zone.
+    [
+      "values turn it on and make ENIConfigs; set gives one zone the pod SG",
+      {
+        values: [ON + SUBNETS],
+        set: [{ name: "eniConfig.subnets.us-west-2a.securityGroups[0]", type: "" }],
+        unknown: { set: [{ value: true }] },
+        setExpressions: [{ name: { constant_value: "eniConfig.subnets.us-west-2a.securityGroups[0]" }, value: POD_SG_REF }],
+      },
+      onNetworks([`pod-network(${RELEASE}#us-west-2a) ${PODS_SG}`, `pod-network(${RELEASE}#us-west-2b) sg-0123456789abcdef0`]),
+    ],
+    // Helm merges set over values: custom networking turned on by set, the ENIConfigs made elsewhere.
+    [
+      "set turns it on over values that leave it off, and no ENIConfig is made",
+      { values: ['env:\n  AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "false"\n'], set: [{ name: "env.AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", value: "true", type: "string" }] },
+      onNetworks([`pod-network(${RELEASE})  ?`]),
+    ],
+    ["the chart's default (off)", { values: [SUBNETS] }, { pods: [], podsOnNodes: true, coreDnsHosts: [NODES] }],
+    // Values decided at apply time: whether it is on is not known, and no ENIConfig is in the plan.
+    ["values decided at apply time", { values: [null], unknown: { values: [true] } }, { pods: [], podsOnNodes: true, coreDnsHosts: [NODES] }],
+  ])("%s", (_name, release, expected) => {
+    expect(podNetworksOf(withRelease(release))[PAYMENTS]).toEqual(expected);
+  });
+});

@@ -264,7 +264,7 @@ describe("two regions' clusters of one name (a module per region)", () => {
 
   test("each cluster's vpc-cni add-on is its own", () => {
     for (const region of ["eu", "us"]) {
-      const settings = vpcCniSettings(t.world, cluster(region));
+      const settings = vpcCniSettings(t.world, cluster(region), t.clusters);
       expect(settings).toMatchObject({ state: "configured", address: `module.${region}.aws_eks_addon.vpc_cni` });
       expect(settings.state === "configured" && settings.env.get("ENABLE_POD_ENI")).toBe(region === "eu" ? "true" : "false");
     }

@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import policy from "../../policies/pod-sg-prerequisites";
 import { expectVerdicts, verdicts, fixturePlan, wordingOf, type VerdictCase } from "../helpers/fixtures";
 
@@ -53,4 +56,26 @@ test("the wording of its messages", () => {
   expect(wordingOf(policy, "blind-pod-sg-no-eni", "kubectl_manifest.payments_sgp")).toEqual([
     'the vpc-cni add-on aws_eks_addon.vpc_cni does not set ENABLE_POD_ENI to "true" (it is not set), so the VPC CNI gives pods no branch ENIs and the SecurityGroupPolicies kubectl_manifest.payments_sgp are not applied; add configuration_values = jsonencode({ env = { ENABLE_POD_ENI = "true" } })',
   ]);
+});
+
+describe("aws-node from a helm_release of the aws-vpc-cni chart (shaped as terraform writes it: the offline mirror has no Helm provider)", () => {
+  const SGP = "kubectl_manifest.payments_sgp";
+  /** blind-pod-sg with its vpc-cni add-on replaced by a release of the chart with these values. */
+  const withRelease = (values: string): string => {
+    const plan = JSON.parse(fs.readFileSync(fixturePlan("blind-pod-sg"), "utf8"));
+    plan.resource_changes = plan.resource_changes.filter((r: { address: string }) => r.address !== "aws_eks_addon.vpc_cni");
+    const after = { name: "aws-vpc-cni", namespace: "kube-system", chart: "aws-vpc-cni", repository: "https://aws.github.io/eks-charts", values: [values], set: [] };
+    plan.resource_changes.push({ address: "helm_release.vpc_cni", mode: "managed", type: "helm_release", name: "vpc_cni", change: { actions: ["create"], before: null, after, after_unknown: {} } });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pod-sg-")), "blind-pod-sg.json");
+    fs.writeFileSync(file, JSON.stringify(plan));
+    return file;
+  };
+  const resultsOf = (values: string) => verdicts(policy, withRelease(values)).filter((r) => r.address === SGP && r.key === "vpc-cni");
+
+  test("its env.ENABLE_POD_ENI decides, as the add-on's configuration_values do", () => {
+    expect(resultsOf('env:\n  ENABLE_POD_ENI: "true"\n').map((r) => r.status)).toEqual(["pass"]);
+    const off = resultsOf('env:\n  ENABLE_POD_ENI: "false"\n');
+    expect(off.map((r) => [r.status, r.messageId, r.data?.addon, r.data?.value])).toEqual([["fail", "pod-eni-off-chart", "helm_release.vpc_cni", '"false"']]);
+    expect(off[0].message).toContain("the aws-vpc-cni Helm release helm_release.vpc_cni does not set env.ENABLE_POD_ENI");
+  });
 });

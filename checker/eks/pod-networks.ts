@@ -10,12 +10,12 @@
  * every EC2 node class of its cluster.
  */
 import type { World } from "../model/resource-graph";
-import { valueAt } from "../model/value";
+import { isObject, valueAt, type ValueObject } from "../model/value";
 import { runsVpcCni, type Cluster } from "./eni-class";
 import { apiGroupOf, type KubernetesObject } from "./manifests";
 import type { SgSet } from "./security-groups";
 import { type ClassContext, clusterOfObject, idOf, NO_LAUNCH_TEMPLATE } from "./selector-classes";
-import { vpcCniSettings } from "./vpc-cni";
+import { vpcCniSettings, type VpcCniSettings } from "./vpc-cni";
 
 const CUSTOM_NETWORK = "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG";
 /** "Boolean as a String", default false (VPC CNI README); the true spellings of Go's strconv.ParseBool (inferred: ipamd's parser). */
@@ -23,15 +23,31 @@ const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
 
 type CustomNetworking = { readonly on: true; readonly address: string } | { readonly on: false } | { readonly unknown: string };
 
-/** Whether the cluster's vpc-cni add-on turns custom networking on, off (the default), or the plan cannot tell. */
-function customNetworking(world: World, cluster: Cluster): CustomNetworking {
-  const settings = vpcCniSettings(world, cluster);
+function customNetworking(settings: VpcCniSettings): CustomNetworking {
   if (settings.state === "unknown") return { unknown: settings.reason };
   return TRUE.has(settings.env.get(CUSTOM_NETWORK) ?? "false") ? { on: true, address: settings.address } : { on: false };
 }
 
 function isEniConfig(object: KubernetesObject): boolean {
   return apiGroupOf(object)?.group === "crd.k8s.amazonaws.com" && object.kind === "ENIConfig";
+}
+
+/**
+ * The ENIConfigs the aws-vpc-cni chart makes with `eniConfig.create`: one per key of
+ * `eniConfig.subnets`, named by it, with its `id` as the subnet and its `securityGroups`
+ * (the chart's templates/eniconfig.yaml).
+ */
+function chartEniConfigs(world: World, settings: VpcCniSettings): KubernetesObject[] {
+  if (settings.state !== "configured" || !settings.chartValues) return [];
+  const config = settings.chartValues.eniConfig;
+  if (!isObject(config) || (config.create !== true && config.create !== "true") || !isObject(config.subnets)) return [];
+  const instance = world.get(settings.address)!;
+  return Object.entries(config.subnets).map(([name, subnet]) => {
+    const spec: ValueObject = {};
+    if (isObject(subnet) && subnet.id !== undefined) spec.subnet = subnet.id;
+    if (isObject(subnet) && subnet.securityGroups !== undefined) spec.securityGroups = subnet.securityGroups;
+    return { address: settings.address, instance, apiVersion: "crd.k8s.amazonaws.com/v1alpha1", kind: "ENIConfig", name, body: { spec } };
+  });
 }
 
 /**
@@ -50,8 +66,9 @@ export function addPodNetworks(ctx: ClassContext, objects: readonly KubernetesOb
     const ec2 = cluster.nodes.filter(runsVpcCni);
     // IPv6 clusters cannot use custom networking (EKS user guide, cni-custom-network).
     if (ec2.length === 0 || cluster.ipFamily === 6) continue;
-    const mode = customNetworking(ctx.world, cluster);
-    const mine = configs.get(cluster) ?? [];
+    const settings = vpcCniSettings(ctx.world, cluster, ctx.clusters);
+    const mode = customNetworking(settings);
+    const mine = [...(configs.get(cluster) ?? []), ...chartEniConfigs(ctx.world, settings)];
     if ("on" in mode && !mode.on) continue;
     const subnets = { ipv4: ec2.flatMap((n) => n.subnets.ipv4), ipv6: [], ...(ec2.some((n) => n.subnets.unknown) ? { unknown: "the subnets of its nodes are not all known" } : {}) };
     if (mine.length === 0) {

@@ -1,17 +1,26 @@
 /**
  * How the plan sets up the VPC CNI of a cluster: the `vpc-cni` `aws_eks_addon` and the environment
  * of `aws-node` it configures (`configuration_values = jsonencode({ env = { ENABLE_POD_ENI = "true" } })`,
- * string values, as the add-on's schema and the chart's values.yaml have them).
+ * string values, as the add-on's schema and the chart's values.yaml have them), or else a
+ * `helm_release` of the `aws-vpc-cni` chart applied to the cluster (its `env` values).
  */
 import { boundDepth } from "../load/bound-depth";
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
-import { isUnknown } from "../model/value";
+import { isObject, isUnknown, type ValueObject } from "../model/value";
 import { clusterNamed } from "./region-scoped-names";
 import type { Cluster } from "./eni-class";
+import { helmValues, releasesOfChart } from "./helm-values";
+import { clusterAppliedTo } from "./selector-classes";
 
 export type VpcCniSettings =
-  | { readonly state: "configured"; readonly address: string; readonly env: ReadonlyMap<string, string> }
+  | {
+      readonly state: "configured";
+      readonly address: string;
+      readonly env: ReadonlyMap<string, string>;
+      /** For a Helm release: its values (the chart can make the ENIConfigs too). */
+      readonly chartValues?: ValueObject;
+    }
   | { readonly state: "unknown"; readonly address?: string; readonly reason: string };
 
 function belongsTo(world: World, addon: ResourceInstance, cluster: Cluster): boolean | undefined {
@@ -53,14 +62,31 @@ function vpcCniAddons(world: World): VpcCniAddons {
   return found;
 }
 
-/** The `aws-node` environment the cluster's vpc-cni add-on sets, or why the plan cannot tell. */
-export function vpcCniSettings(world: World, cluster: Cluster): VpcCniSettings {
+/** aws-node as a release of the aws-vpc-cni chart applied to the cluster sets it up. */
+function chartSettings(world: World, cluster: Cluster, clusters: readonly Cluster[]): VpcCniSettings | undefined {
+  const release = releasesOfChart(world, "aws-vpc-cni").find((r) => clusterAppliedTo(world, clusters, r.address) === cluster);
+  if (!release) return undefined;
+  const read = helmValues(world, release);
+  if ("unknown" in read) return { state: "unknown", address: release.address, reason: read.unknown };
+  const env = new Map<string, string>();
+  const given = read.values.env;
+  for (const [key, value] of isObject(given) ? Object.entries(given) : []) {
+    if (isUnknown(value)) return { state: "unknown", address: release.address, reason: `env.${key} of ${release.address} is decided at apply time (${value.describe()})` };
+    env.set(key, typeof value === "string" ? value : JSON.stringify(value));
+  }
+  return { state: "configured", address: release.address, env, chartValues: read.values };
+}
+
+/** The `aws-node` environment the cluster's vpc-cni add-on (or aws-vpc-cni Helm release) sets, or why the plan cannot tell. */
+export function vpcCniSettings(world: World, cluster: Cluster, clusters: readonly Cluster[]): VpcCniSettings {
   const addons = vpcCniAddons(world);
   const candidates = [...(cluster.name === undefined ? [] : (addons.byName.get(cluster.name) ?? [])), ...addons.unnamed];
   const mine = candidates.filter((a) => belongsTo(world, a, cluster) === true);
   if (mine.length === 0) {
+    const fromChart = chartSettings(world, cluster, clusters);
+    if (fromChart) return fromChart;
     const why = addons.all.length > 0 ? "the vpc-cni add-ons of this plan cannot be told apart by cluster" : `no aws_eks_addon "vpc-cni" for ${cluster.address} is in this plan`;
-    return { state: "unknown", reason: `${why} (the add-on may be managed elsewhere, or aws-node configured by Helm or kubectl)` };
+    return { state: "unknown", reason: `${why} (the add-on may be managed elsewhere, or aws-node configured by kubectl or by a Helm release outside this plan)` };
   }
   const addon = mine[0];
   const values = world.read(addon, ["configuration_values"]);

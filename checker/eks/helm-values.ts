@@ -1,0 +1,99 @@
+/**
+ * What a `helm_release` installs: its chart, and its values as Helm merges them — each YAML text of
+ * `values` in turn (maps merged key by key, anything else replaced), then each `set` and
+ * `set_list` entry by its dotted name (`a.b[0]`; `\.` for a dot inside a key). Helm provider 2
+ * writes `set` as blocks and provider 3 as a list of objects: the plan holds the same shape.
+ */
+import type { World } from "../model/resource-graph";
+import type { ResourceInstance } from "../model/resource-instance";
+import { isObject, isUnknown, type Value, type ValueObject } from "../model/value";
+import { setOwn } from "../load/own-member";
+import { parseYaml } from "./manifests";
+
+/** Releases of a chart: its name with a repository, or an OCI reference that ends in it. */
+export function releasesOfChart(world: World, chart: string): ResourceInstance[] {
+  return world.ofType("helm_release").filter((release) => {
+    const name = world.read(release, ["chart"]);
+    return typeof name === "string" && (name === chart || name.endsWith(`/${chart}`));
+  });
+}
+
+function merge(into: ValueObject, from: ValueObject): void {
+  for (const [key, value] of Object.entries(from)) {
+    const there = into[key];
+    if (isObject(there) && isObject(value)) merge(there, value);
+    else setOwn(into, key, value);
+  }
+}
+
+/** `a.b\.c[1]` → ["a", "b.c", 1]: Helm's `--set` names. */
+function setPath(name: string): (string | number)[] | undefined {
+  const path: (string | number)[] = [];
+  let key = "";
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i];
+    if (c === "\\" && i + 1 < name.length) key += name[++i];
+    else if (c === ".") {
+      if (key !== "") path.push(key);
+      key = "";
+    } else if (c === "[") {
+      const end = name.indexOf("]", i);
+      const index = Number(name.slice(i + 1, end));
+      if (end < 0 || !Number.isInteger(index)) return undefined;
+      if (key !== "") path.push(key);
+      path.push(index);
+      key = "";
+      i = end;
+    } else key += c;
+  }
+  if (key !== "") path.push(key);
+  return path.length > 0 ? path : undefined;
+}
+
+function place(values: ValueObject, path: (string | number)[], value: Value): void {
+  let at: ValueObject | Value[] = values;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i];
+    const last = i === path.length - 1;
+    const next = typeof path[i + 1] === "number" ? [] : {};
+    if (Array.isArray(at)) {
+      if (typeof key !== "number") return;
+      if (last) at[key] = value;
+      else at = (at[key] = isObject(at[key]) || Array.isArray(at[key]) ? at[key] : next) as ValueObject | Value[];
+    } else {
+      if (typeof key === "number") return;
+      if (last) setOwn(at, key, value);
+      else {
+        const there = at[key];
+        const child = isObject(there) || Array.isArray(there) ? there : next;
+        setOwn(at, key, child);
+        at = child as ValueObject | Value[];
+      }
+    }
+  }
+}
+
+/** The release's values, or why the plan cannot tell them. */
+export function helmValues(world: World, release: ResourceInstance): { readonly values: ValueObject } | { readonly unknown: string } {
+  const values: ValueObject = {};
+  const texts = world.read(release, ["values"]);
+  if (isUnknown(texts)) return { unknown: `values of ${release.address} are decided at apply time (${texts.describe()})` };
+  for (const text of Array.isArray(texts) ? texts : []) {
+    if (isUnknown(text)) return { unknown: `values of ${release.address} are decided at apply time (${text.describe()})` };
+    if (typeof text !== "string") continue;
+    const parsed = parseYaml(text, undefined);
+    if ("error" in parsed) return { unknown: `values of ${release.address}: ${parsed.error}` };
+    for (const document of parsed.documents) if (isObject(document)) merge(values, document);
+  }
+  for (const list of ["set", "set_list"]) {
+    const entries = world.read(release, [list]);
+    if (isUnknown(entries)) return { unknown: `${list} of ${release.address} is decided at apply time (${entries.describe()})` };
+    for (const entry of Array.isArray(entries) ? entries : []) {
+      if (!isObject(entry)) continue;
+      if (typeof entry.name !== "string") return { unknown: `a ${list} name of ${release.address} is decided at apply time` };
+      const path = setPath(entry.name);
+      if (path && entry.value !== undefined) place(values, path, entry.value);
+    }
+  }
+  return { values };
+}
