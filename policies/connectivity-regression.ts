@@ -2,6 +2,7 @@ import { definePolicy, relatedOf } from "../checker/policy";
 import type { PolicyResult } from "../checker/policy";
 import { formatPorts, type FlowResult } from "../checker/eks/reachability";
 import { apiServerFlow, coreDnsHosts, dnsFlows, kubeletFlow } from "../checker/eks/required-flows";
+import { podNetworksOf, podsUseNodeSgs } from "../checker/eks/eni-class";
 import type { Topology } from "../checker/eks/topology";
 
 interface RequiredFlow {
@@ -15,9 +16,12 @@ interface RequiredFlow {
 function requiredFlows(topology: Topology): Map<string, RequiredFlow> {
   const flows = new Map<string, RequiredFlow>();
   for (const cluster of topology.clusters) {
-    for (const node of cluster.nodes) {
-      flows.set(`${node.id} api`, { name: "nodes → API server", address: node.address, result: apiServerFlow(topology, node) });
-      flows.set(`${node.id} kubelet`, { name: "API server → kubelet", address: node.address, result: kubeletFlow(topology, node) });
+    // Pods on ENIs of their own call the API and ask CoreDNS from there, as node-to-apiserver and node-dns judge them.
+    for (const node of [...cluster.nodes, ...podNetworksOf(cluster)]) {
+      const pods = node.kind === "pod-network";
+      flows.set(`${node.id} api`, { name: `${pods ? "pods" : "nodes"} → API server`, address: node.address, result: apiServerFlow(topology, node) });
+      if (!pods) flows.set(`${node.id} kubelet`, { name: "API server → kubelet", address: node.address, result: kubeletFlow(topology, node) });
+      if (!podsUseNodeSgs(node)) continue;
       for (const host of coreDnsHosts(node)) {
         for (const result of dnsFlows(topology, node, host)) {
           flows.set(`${node.id} dns ${host.id} ${result.protocol}`, { name: `DNS to ${host.address}`, address: node.address, result });
