@@ -31,6 +31,7 @@ import { isObject, isUnknown, valueAt, type Value } from "../model/value";
 import { parseYaml, type KubernetesObject } from "./manifests";
 import { nodeRolesOf, roleNamed, sameRole } from "./node-roles";
 import { awsAuthMaps, nodeRoleArns } from "./aws-auth";
+import { releasesOfChart } from "./helm-values";
 import { clusterAppliedTo, isNodeClass } from "./selector-classes";
 
 /** Where capacity the plan does not describe comes from, and why its nodes are not judged. */
@@ -102,10 +103,8 @@ function karpenterWithoutNodeClasses(world: World, clusters: readonly Cluster[],
     const namespace = world.read(association, ["namespace"]);
     add(association, clusterOf(world.read(association, ["cluster_name"]), association.address), `service account ${typeof namespace === "string" ? `${namespace}/` : ""}${KARPENTER_SERVICE_ACCOUNT} has this Pod Identity association`);
   }
-  for (const release of world.ofType("helm_release")) {
-    const chart = world.read(release, ["chart"]);
-    // "karpenter" from its repository, or the whole OCI reference (oci://public.ecr.aws/karpenter/karpenter).
-    if (typeof chart !== "string" || !/(^|\/)karpenter$/.test(chart)) continue;
+  // "karpenter" from its repository, or the whole OCI reference (oci://public.ecr.aws/karpenter/karpenter).
+  for (const release of releasesOfChart(world, "karpenter")) {
     // The plan's only cluster comes before the values, which can name no other cluster of the plan.
     const cluster = clusterAppliedTo(world, clusters, release.address) ?? clusterInValues(world, release, clusterOf);
     add(release, cluster, "this Helm release installs its chart");

@@ -5,9 +5,9 @@
  * SGs, for the kubelet and host-network pods. An ENIConfig without SGs leaves pods on the SGs of
  * the node's primary ENI (VPC CNI 1.8.0 and later). Sources: docs/node-classes.md.
  *
- * Each ENIConfig of a cluster with EC2 nodes is a `pod-network` class. Which ENIConfig a node
- * uses is chosen at run time (by its zone label or an annotation), so every one is judged for
- * every EC2 node class of its cluster.
+ * Each ENIConfig of a cluster with EC2 nodes (a manifest, or one the aws-vpc-cni chart makes from
+ * its values) is a `pod-network` class. Which ENIConfig a node uses is chosen at run time (by its
+ * zone label or an annotation), so every one is judged for every EC2 node class of its cluster.
  */
 import type { World } from "../model/resource-graph";
 import { isObject, valueAt, type ValueObject } from "../model/value";
