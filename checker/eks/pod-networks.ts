@@ -56,8 +56,11 @@ function chartEniConfigs(world: World, settings: VpcCniSettings): KubernetesObje
  * its ENIConfigs there: its pods are then in no class rather than on the nodes' SGs.
  */
 export function addPodNetworks(ctx: ClassContext, objects: readonly KubernetesObject[], undecided: (cluster: Cluster) => boolean): void {
+  const eniConfigs = objects.filter(isEniConfig);
+  // Without an ENIConfig, a vpc-cni add-on or a Helm release, nothing can say that custom networking is on.
+  if (eniConfigs.length === 0 && ctx.world.ofType("aws_eks_addon").length === 0 && ctx.world.ofType("helm_release").length === 0) return;
   const configs = new Map<Cluster, KubernetesObject[]>();
-  for (const object of objects.filter(isEniConfig)) {
+  for (const object of eniConfigs) {
     const { cluster, reason } = clusterOfObject(ctx, [], object.address);
     if (!cluster) ctx.orphan(object.address, reason!);
     else configs.set(cluster, [...(configs.get(cluster) ?? []), object]);

@@ -27,7 +27,7 @@ export function kubeletFlow(topology: Topology, node: EniClass): FlowResult {
  */
 export function coreDnsHosts(node: EniClass): EniClass[] {
   const { cluster } = node;
-  return [...cluster.nodes, ...podNetworksOf(cluster)].filter((n) => n.hostsCoreDns && podsUseNodeSgs(n));
+  return (cluster.pods.length === 0 ? cluster.nodes : [...cluster.nodes, ...podNetworksOf(cluster)]).filter((n) => n.hostsCoreDns && podsUseNodeSgs(n));
 }
 
 export function dnsFlows(topology: Topology, node: EniClass, host: EniClass): FlowResult[] {

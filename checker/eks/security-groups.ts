@@ -192,15 +192,17 @@ export class SgDirectory {
       }
       const members: SgKey[] = [];
       const problems = [...value.unresolved];
-      const keys = value.refs.map((ref) => this.sgOfRef(ref));
+      let others: Ref[] | undefined;
+      for (const ref of value.refs) {
+        const key = this.sgOfRef(ref);
+        if (key) members.push(key);
+        else (others ??= []).push(ref);
+      }
       // A value from a manifest has the references of the whole manifest (terraform lists them per
       // attribute): beside an SG's id, another resource's `id` (the ENIConfig's subnet) is not a candidate.
-      const someSg = keys.some(Boolean);
-      value.refs.forEach((ref, i) => {
-        const key = keys[i];
-        if (key) members.push(key);
-        else if (!(someSg && this.isOtherResourceId(ref))) problems.push(`${ref.address}${ref.path.length ? `.${ref.path.join(".")}` : ""} is not a security group id`);
-      });
+      for (const ref of others ?? []) {
+        if (!(members.length > 0 && this.isOtherResourceId(ref))) problems.push(`${ref.address}${ref.path.length ? `.${ref.path.join(".")}` : ""} is not a security group id`);
+      }
       const oneOf = value.oneOf.map((ref) => this.sgOfRef(ref));
       if (value.refs.length === 0 && problems.length === 0 && oneOf.length > 0 && oneOf.every((k): k is SgKey => k !== undefined)) {
         const distinct = [...new Set(oneOf)];

@@ -68,7 +68,7 @@ function forEachNodeClass(topology: Topology, what: string, visit: NodeVisitor, 
   const results: PolicyResult[] = [];
   const visited = (pod: EniClass) => options?.pods === true || (options?.podNetworks === true && pod.kind === "pod-network");
   for (const cluster of topology.clusters) {
-    for (const node of [...cluster.nodes, ...cluster.pods.filter(visited)]) {
+    for (const node of cluster.pods.length === 0 ? cluster.nodes : [...cluster.nodes, ...cluster.pods.filter(visited)]) {
       const out = visit(node);
       if (out === undefined) continue;
       if (Array.isArray(out)) results.push(...capPeerResults(out as readonly PolicyResult[], what));
