@@ -14,7 +14,7 @@ import { isObject, valueAt, type ValueObject } from "../model/value";
 import { runsVpcCni, type Cluster } from "./eni-class";
 import { apiGroupOf, type KubernetesObject } from "./manifests";
 import type { SgSet } from "./security-groups";
-import { type ClassContext, clusterOfObject, idOf, NO_LAUNCH_TEMPLATE } from "./selector-classes";
+import { type ClassContext, classIds, clusterOfObject, NO_LAUNCH_TEMPLATE } from "./selector-classes";
 import { vpcCniSettings, type VpcCniSettings } from "./vpc-cni";
 
 const CUSTOM_NETWORK = "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG";
@@ -83,6 +83,7 @@ export function addPodNetworks(ctx: ClassContext, objects: readonly KubernetesOb
       continue;
     }
     let everyOneNamesSgs = true;
+    const idOf = classIds(mine);
     for (const object of mine) {
       const groups = valueAt(object.body, ["spec", "securityGroups"]);
       if (groups === undefined || groups === null || (Array.isArray(groups) && groups.length === 0)) {
@@ -94,7 +95,7 @@ export function addPodNetworks(ctx: ClassContext, objects: readonly KubernetesOb
       const subnet = valueAt(object.body, ["spec", "subnet"]);
       ctx.addPod(cluster, {
         ...NO_LAUNCH_TEMPLATE,
-        id: idOf("pod-network", object, mine.filter((o) => o.address === object.address).length > 1),
+        id: idOf("pod-network", object),
         kind: "pod-network",
         address: object.address,
         sgs,

@@ -79,8 +79,14 @@ export function clusterOfObject(ctx: ClassContext, names: readonly string[], add
   return { reason: `${ctx.clusters.length} clusters are in this plan and the manifest names none of them (a karpenter.sh/discovery or aws:eks:cluster-name selector tag would, or a Kubernetes provider whose host is the cluster's endpoint)` };
 }
 
-export function idOf(kind: string, object: KubernetesObject, several: boolean): string {
-  return `${kind}(${object.address}${several && object.name ? `#${object.name}` : ""})`;
+/**
+ * Ids for classes made from these objects: `<kind>(<manifest resource>)`, with `#<object name>`
+ * where one manifest resource applies several of them.
+ */
+export function classIds(objects: readonly KubernetesObject[]): (kind: string, object: KubernetesObject) => string {
+  const perAddress = new Map<string, number>();
+  for (const o of objects) perAddress.set(o.address, (perAddress.get(o.address) ?? 0) + 1);
+  return (kind, object) => `${kind}(${object.address}${(perAddress.get(object.address) ?? 0) > 1 && object.name ? `#${object.name}` : ""})`;
 }
 
 function matchesTags(tags: Value | undefined, wanted: Record<string, Value>): boolean | undefined {
@@ -131,8 +137,7 @@ export function isNodeClass(object: KubernetesObject): boolean {
 
 /** Karpenter `EC2NodeClass` and Auto Mode `NodeClass`: SGs and subnets from their selectors. */
 function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObject[]): void {
-  const perAddress = new Map<string, number>();
-  for (const o of nodeClasses) perAddress.set(o.address, (perAddress.get(o.address) ?? 0) + 1);
+  const idOf = classIds(nodeClasses);
   for (const object of nodeClasses) {
     const autoMode = apiGroupOf(object)?.group === "eks.amazonaws.com";
     const terms = valueAt(object.body, ["spec", "securityGroupSelectorTerms"]);
@@ -146,13 +151,12 @@ function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObjec
     const inRegion = (sg: SecurityGroup) => !inOtherRegion(region, sg.address === undefined ? undefined : ctx.world.get(sg.address)?.region);
     const sgs: SgSet = autoMode && terms === undefined ? { members: [cluster.clusterSg] } : selectSecurityGroups(ctx.sgs, terms, inRegion);
     const clusterSubnets = () => ctx.subnets.resolve(ctx.world.read(ctx.world.get(cluster.address)!, ["vpc_config", 0, "subnet_ids"]));
-    const several = (perAddress.get(object.address) ?? 0) > 1;
     const subnets = selectSubnets(ctx, valueAt(object.body, ["spec", "subnetSelectorTerms"]), clusterSubnets);
     // Auto Mode puts every pod of this NodeClass's nodes on ENIs with these SGs (EKS user guide, auto-sgp).
     const podTerms = autoMode ? valueAt(object.body, ["spec", "podSecurityGroupSelectorTerms"]) : undefined;
     ctx.addNode(cluster, {
       ...NO_LAUNCH_TEMPLATE,
-      id: idOf(autoMode ? "auto-mode" : "karpenter", object, several),
+      id: idOf(autoMode ? "auto-mode" : "karpenter", object),
       kind: autoMode ? "auto-mode" : "karpenter",
       address: object.address,
       sgs,
@@ -164,7 +168,7 @@ function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObjec
     if (podTerms === undefined) continue;
     ctx.addPod(cluster, {
       ...NO_LAUNCH_TEMPLATE,
-      id: idOf("pod-network", object, several),
+      id: idOf("pod-network", object),
       kind: "pod-network",
       address: object.address,
       sgs: selectSecurityGroups(ctx.sgs, podTerms, inRegion),
@@ -234,8 +238,7 @@ function addHybridNodes(ctx: ClassContext): void {
 /** Pods of a `SecurityGroupPolicy`: its groupIds, on the branch ENIs of the cluster's EC2 nodes. */
 function addPodClasses(ctx: ClassContext, objects: readonly KubernetesObject[]): void {
   const policies = objects.filter((o) => apiGroupOf(o)?.group === "vpcresources.k8s.aws" && o.kind === "SecurityGroupPolicy");
-  const perAddress = new Map<string, number>();
-  for (const o of policies) perAddress.set(o.address, (perAddress.get(o.address) ?? 0) + 1);
+  const idOf = classIds(policies);
   for (const object of policies) {
     const { cluster, reason } = clusterOfObject(ctx, [], object.address);
     if (!cluster) {
@@ -247,7 +250,7 @@ function addPodClasses(ctx: ClassContext, objects: readonly KubernetesObject[]):
     const unknown = ec2.map((n) => n.subnets.unknown).filter(Boolean);
     ctx.addPod(cluster, {
       ...NO_LAUNCH_TEMPLATE,
-      id: idOf("pod", object, (perAddress.get(object.address) ?? 0) > 1),
+      id: idOf("pod", object),
       kind: "pod",
       address: object.address,
       sgs: groupIds === undefined ? { members: [], unknown: "the SecurityGroupPolicy lists no groupIds" } : ctx.sgs.resolve(groupIds),

@@ -110,7 +110,7 @@ function classView(topology: Topology, cls: EniClass): EniClassView {
     hostsCoreDns: cls.hostsCoreDns,
     ...(cls.resolvesDnsLocally ? { resolvesDnsLocally: true } : {}),
     ...(cls.outsideVpc ? { outsideVpc: cls.outsideVpc } : {}),
-    ...(cls.kind !== "pod-network" && !podsUseNodeSgs(cls) ? { podsElsewhere: true } : {}),
+    ...(!podsUseNodeSgs(cls) ? { podsElsewhere: true } : {}),
   };
 }
 
