@@ -59,7 +59,7 @@ export default definePolicy({
         onEachPolicy(
           value === "true"
             ? { status: "pass", key: "vpc-cni", related: [cni.address], data: { enablePodEni: value } }
-            : { status: "fail", messageId: cni.chartValues ? "pod-eni-off-chart" : "pod-eni-off", key: "vpc-cni", related: [cni.address], data: { addon: cni.address, value: value === undefined ? "not set" : JSON.stringify(value), policies } },
+            : { status: "fail", messageId: cni.source === "chart" ? "pod-eni-off-chart" : "pod-eni-off", key: "vpc-cni", related: [cni.address], data: { addon: cni.address, value: value === undefined ? "not set" : JSON.stringify(value), policies } },
         );
       }
       onEachPolicy(controllerPolicy(world, cluster, policies));

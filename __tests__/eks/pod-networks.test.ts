@@ -19,8 +19,11 @@ const ENI_A = 'kubernetes_manifest.payments_eni_config["us-west-2a"]';
 const ENI_B = 'kubernetes_manifest.payments_eni_config["us-west-2b"]';
 const NODES = "managed(module.payments.aws_eks_node_group.default)";
 
+const ADDON = "module.payments.aws_eks_addon.vpc_cni";
+
 const change = (p: Json, address: string): Json => p.resource_changes.find((r: Json) => r.address === address).change;
-const setEnv = (p: Json, env: Record<string, string>) => (change(p, "module.payments.aws_eks_addon.vpc_cni").after.configuration_values = JSON.stringify({ env }));
+const setEnv = (p: Json, env: Record<string, string>) => (change(p, ADDON).after.configuration_values = JSON.stringify({ env }));
+const dropManifests = (p: Json) => (p.resource_changes = p.resource_changes.filter((r: Json) => !r.address.startsWith("kubernetes_manifest.")));
 
 /** Each cluster's pod ENI classes (id and SGs, `?` marking SGs not all known), whether pods stay on the nodes' SGs, and the CoreDNS hosts of its node group. */
 function podNetworksOf(edit: (p: Json) => void = () => undefined) {
@@ -80,13 +83,42 @@ test.each<[string, (p: Json) => void, { pods: string[]; podsOnNodes: boolean; co
   [
     // The add-on is managed elsewhere: whether the ENIConfigs are used is not known.
     "no vpc-cni add-on in the plan",
-    (p) => (p.resource_changes = p.resource_changes.filter((r: Json) => r.address !== "module.payments.aws_eks_addon.vpc_cni")),
+    (p) => (p.resource_changes = p.resource_changes.filter((r: Json) => r.address !== ADDON)),
     { pods: [`${planned[0]} ?`, `${planned[1]} ?`], podsOnNodes: true, coreDnsHosts: [NODES, `pod-network(${ENI_A})`, `pod-network(${ENI_B})`] },
   ],
   [
+    // The add-on's configuration takes the chart's eniConfig block (its configuration schema).
+    "the add-on's eniConfig makes the ENIConfigs, one of them without SGs",
+    (p) => {
+      dropManifests(p);
+      const eniConfig = { create: true, region: "us-west-2", subnets: { "us-west-2a": { id: "subnet-0a", securityGroups: ["sg-0123456789abcdef0"] }, "us-west-2b": { id: "subnet-0b" } } };
+      change(p, ADDON).after.configuration_values = JSON.stringify({ env: { AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "true" }, eniConfig });
+    },
+    { pods: [`pod-network(${ADDON}#us-west-2a) sg-0123456789abcdef0`], podsOnNodes: true, coreDnsHosts: [NODES, `pod-network(${ADDON}#us-west-2a)`] },
+  ],
+  [
+    "the add-on's eniConfig without create",
+    (p) => {
+      dropManifests(p);
+      change(p, ADDON).after.configuration_values = JSON.stringify({ env: { AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "true" }, eniConfig: { create: false, region: "us-west-2", subnets: { "us-west-2a": { id: "subnet-0a", securityGroups: ["sg-0123456789abcdef0"] } } } });
+    },
+    { pods: [`pod-network(${ADDON})  ?`], podsOnNodes: false, coreDnsHosts: [`pod-network(${ADDON})`] },
+  ],
+  [
+    // It may turn custom networking on and make ENIConfigs (the usual reason it is decided at apply time: a new subnet's or SG's id).
+    "the add-on's configuration_values decided at apply time, no ENIConfig manifest",
+    (p) => {
+      dropManifests(p);
+      const addon = change(p, ADDON);
+      addon.after.configuration_values = null;
+      addon.after_unknown.configuration_values = true;
+    },
+    { pods: [`pod-network(${ADDON})  ?`], podsOnNodes: true, coreDnsHosts: [NODES, `pod-network(${ADDON})`] },
+  ],
+  [
     "custom networking on and no ENIConfig of payments in the plan",
-    (p) => (p.resource_changes = p.resource_changes.filter((r: Json) => !r.address.startsWith("kubernetes_manifest."))),
-    { pods: ["pod-network(module.payments.aws_eks_addon.vpc_cni)  ?"], podsOnNodes: false, coreDnsHosts: ["pod-network(module.payments.aws_eks_addon.vpc_cni)"] },
+    dropManifests,
+    { pods: [`pod-network(${ADDON})  ?`], podsOnNodes: false, coreDnsHosts: [`pod-network(${ADDON})`] },
   ],
 ])("%s", (_name, edit, expected) => {
   expect(podNetworksOf(edit)[PAYMENTS]).toEqual(expected);
@@ -132,7 +164,7 @@ describe("aws-node from a helm_release of the aws-vpc-cni chart (shaped as terra
   const POD_SG_REF = { references: ["aws_security_group.payments_pods.id", "aws_security_group.payments_pods"] };
   /** payments without its add-on and ENIConfig manifests, and with the release, through a Helm provider whose host is payments'. */
   const withRelease = (release: { values?: unknown[]; set?: object[]; unknown?: object; setExpressions?: object[] }) => (p: Json) => {
-    p.resource_changes = p.resource_changes.filter((r: Json) => r.address !== "module.payments.aws_eks_addon.vpc_cni" && !r.address.startsWith("kubernetes_manifest."));
+    p.resource_changes = p.resource_changes.filter((r: Json) => r.address !== ADDON && !r.address.startsWith("kubernetes_manifest."));
     const after = { name: "aws-vpc-cni", namespace: "kube-system", chart: "aws-vpc-cni", repository: "https://aws.github.io/eks-charts", values: release.values ?? [], set: release.set ?? [] };
     p.resource_changes.push({ address: RELEASE, mode: "managed", type: "helm_release", name: "vpc_cni", change: { actions: ["create"], before: null, after, after_unknown: release.unknown ?? {} } });
     p.configuration.provider_config.helm = { name: "helm", full_name: "registry.terraform.io/hashicorp/helm", expressions: { kubernetes: [{ host: { references: ["module.payments.endpoint", "module.payments"] } }] } };
@@ -162,8 +194,12 @@ describe("aws-node from a helm_release of the aws-vpc-cni chart (shaped as terra
       onNetworks([`pod-network(${RELEASE})  ?`]),
     ],
     ["the chart's default (off)", { values: [SUBNETS] }, { pods: [], podsOnNodes: true, coreDnsHosts: [NODES] }],
-    // Values decided at apply time: whether it is on is not known, and no ENIConfig is in the plan.
-    ["values decided at apply time", { values: [null], unknown: { values: [true] } }, { pods: [], podsOnNodes: true, coreDnsHosts: [NODES] }],
+    // Values decided at apply time: custom networking may be on, with ENIConfigs the plan cannot see.
+    [
+      "values decided at apply time",
+      { values: [null], unknown: { values: [true] } },
+      { pods: [`pod-network(${RELEASE})  ?`], podsOnNodes: true, coreDnsHosts: [NODES, `pod-network(${RELEASE})`] },
+    ],
   ])("%s", (_name, release, expected) => {
     expect(podNetworksOf(withRelease(release))[PAYMENTS]).toEqual(expected);
   });

@@ -154,6 +154,11 @@ const cases: VerdictCase[] = [
     fixture: "topo-custom-networking",
     expected: { "module.payments.aws_eks_node_group.default": "pass", "module.search.aws_eks_node_group.default": "pass", 'kubectl_manifest.search_eni_config["us-west-2a"]': "unknown", 'kubectl_manifest.search_eni_config["us-west-2b"]': "unknown" },
   },
+  {
+    // Custom networking from the vpc-cni add-on's eniConfig (aws_eks_addon.vpc_cni#<zone>): the kubelet stays on the node SG.
+    fixture: "topo-custom-networking-addon",
+    expected: { "aws_eks_node_group.general": "pass" },
+  },
 ];
 
 describe("apiserver-to-kubelet", () => {

@@ -99,6 +99,11 @@ const cases: VerdictCase[] = [
     fixture: "topo-custom-networking",
     expected: { 'kubernetes_manifest.payments_eni_config["us-west-2a"]': "fail", 'kubernetes_manifest.payments_eni_config["us-west-2b"]': "fail", 'kubectl_manifest.search_eni_config["us-west-2a"]': "unknown", 'kubectl_manifest.search_eni_config["us-west-2b"]': "unknown" },
   },
+  {
+    // Custom networking from the vpc-cni add-on's eniConfig (aws_eks_addon.vpc_cni#<zone>): the pod SG admits nothing from the cluster SG; general's pods are on the pod ENIs, so it is not judged.
+    fixture: "topo-custom-networking-addon",
+    expected: { "aws_eks_addon.vpc_cni": "fail" },
+  },
 ];
 
 /** The `ports` option narrows the check to the webhooks a team runs. */

@@ -81,6 +81,11 @@ const cases: VerdictCase[] = [
     fixture: "topo-custom-networking",
     expected: { 'kubernetes_manifest.payments_eni_config["us-west-2a"]': "pass", 'kubernetes_manifest.payments_eni_config["us-west-2b"]': "pass", 'kubectl_manifest.search_eni_config["us-west-2a"]': "unknown", 'kubectl_manifest.search_eni_config["us-west-2b"]': "unknown" },
   },
+  {
+    // Custom networking from the vpc-cni add-on's eniConfig (aws_eks_addon.vpc_cni#<zone>): CoreDNS runs on the pod ENIs, whose SG admits itself; general asks from no pod.
+    fixture: "topo-custom-networking-addon",
+    expected: { "aws_eks_addon.vpc_cni": "pass" },
+  },
 ];
 
 /** Each (client, CoreDNS host) pair on its own: `client → host` → status. */

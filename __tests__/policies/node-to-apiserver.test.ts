@@ -79,6 +79,11 @@ const cases: VerdictCase[] = [
     expected: { 'kubernetes_manifest.payments_eni_config["us-west-2a"]': "fail", 'kubernetes_manifest.payments_eni_config["us-west-2b"]': "fail", "module.payments.aws_eks_node_group.default": "pass", "module.search.aws_eks_node_group.default": "pass", 'kubectl_manifest.search_eni_config["us-west-2a"]': "unknown", 'kubectl_manifest.search_eni_config["us-west-2b"]': "unknown" },
     facts: { 'kubernetes_manifest.payments_eni_config["us-west-2a"]': { messageId: "flow-blocked", data: { from: 'pod-network(kubernetes_manifest.payments_eni_config["us-west-2a"])', missing: ["ingress"], addIngressFrom: "aws_security_group.payments_pods" } } },
   },
+  {
+    // Custom networking from the vpc-cni add-on's eniConfig (aws_eks_addon.vpc_cni#<zone>): the plan adds 443 from the pod SG on the cluster SG.
+    fixture: "topo-custom-networking-addon",
+    expected: { "aws_eks_addon.vpc_cni": "pass", "aws_eks_node_group.general": "pass" },
+  },
 ];
 
 describe("node-to-apiserver", () => {

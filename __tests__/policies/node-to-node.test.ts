@@ -82,6 +82,11 @@ const cases: VerdictCase[] = [
     fixture: "topo-custom-networking",
     expected: { 'kubernetes_manifest.payments_eni_config["us-west-2a"]': "fail+pass", 'kubernetes_manifest.payments_eni_config["us-west-2b"]': "fail+pass", "module.payments.aws_eks_node_group.default": "fail+pass", "module.search.aws_eks_node_group.default": "pass", 'kubectl_manifest.search_eni_config["us-west-2a"]': "unknown", 'kubectl_manifest.search_eni_config["us-west-2b"]': "unknown" },
   },
+  {
+    // Custom networking from the vpc-cni add-on's eniConfig (aws_eks_addon.vpc_cni#<zone>): the node SG admits nothing from the pod SG.
+    fixture: "topo-custom-networking-addon",
+    expected: { "aws_eks_addon.vpc_cni": "fail+pass", "aws_eks_node_group.general": "pass" },
+  },
 ];
 
 /** Each ordered pair on its own: `from → to-class` → status. */

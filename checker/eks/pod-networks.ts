@@ -5,9 +5,10 @@
  * SGs, for the kubelet and host-network pods. An ENIConfig without SGs leaves pods on the SGs of
  * the node's primary ENI (VPC CNI 1.8.0 and later). Sources: docs/node-classes.md.
  *
- * Each ENIConfig of a cluster with EC2 nodes (a manifest, or one the aws-vpc-cni chart makes from
- * its values) is a `pod-network` class. Which ENIConfig a node uses is chosen at run time (by its
- * zone label or an annotation), so every one is judged for every EC2 node class of its cluster.
+ * Each ENIConfig of a cluster with EC2 nodes (a manifest, or one the vpc-cni add-on or the
+ * aws-vpc-cni chart makes from its `eniConfig` block) is a `pod-network` class. Which ENIConfig a
+ * node uses is chosen at run time (by its zone label or an annotation), so every one is judged for
+ * every EC2 node class of its cluster.
  */
 import type { World } from "../model/resource-graph";
 import { isObject, valueAt, type ValueObject } from "../model/value";
@@ -21,11 +22,11 @@ const CUSTOM_NETWORK = "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG";
 /** "Boolean as a String", default false (VPC CNI README); the true spellings of Go's strconv.ParseBool (inferred: ipamd's parser). */
 const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
 
-type CustomNetworking = { readonly on: true; readonly address: string } | { readonly on: false } | { readonly unknown: string };
+type CustomNetworking = { readonly on: boolean } | { readonly unknown: string };
 
 function customNetworking(settings: VpcCniSettings): CustomNetworking {
   if (settings.state === "unknown") return { unknown: settings.reason };
-  return TRUE.has(settings.env.get(CUSTOM_NETWORK) ?? "false") ? { on: true, address: settings.address } : { on: false };
+  return { on: TRUE.has(settings.env.get(CUSTOM_NETWORK) ?? "false") };
 }
 
 function isEniConfig(object: KubernetesObject): boolean {
@@ -33,13 +34,13 @@ function isEniConfig(object: KubernetesObject): boolean {
 }
 
 /**
- * The ENIConfigs the aws-vpc-cni chart makes with `eniConfig.create`: one per key of
- * `eniConfig.subnets`, named by it, with its `id` as the subnet and its `securityGroups`
- * (the chart's templates/eniconfig.yaml).
+ * The ENIConfigs made with `eniConfig.create`: one per key of `eniConfig.subnets`, named by it,
+ * with its `id` as the subnet and its `securityGroups` (the chart's templates/eniconfig.yaml; the
+ * add-on's configuration schema has the same block).
  */
-function chartEniConfigs(world: World, settings: VpcCniSettings): KubernetesObject[] {
-  if (settings.state !== "configured" || !settings.chartValues) return [];
-  const config = settings.chartValues.eniConfig;
+function configuredEniConfigs(world: World, settings: VpcCniSettings): KubernetesObject[] {
+  if (settings.state !== "configured") return [];
+  const config = settings.values.eniConfig;
   if (!isObject(config) || (config.create !== true && config.create !== "true") || !isObject(config.subnets)) return [];
   const instance = world.get(settings.address)!;
   return Object.entries(config.subnets).map(([name, subnet]) => {
@@ -71,15 +72,20 @@ export function addPodNetworks(ctx: ClassContext, objects: readonly KubernetesOb
     if (ec2.length === 0 || cluster.ipFamily === 6) continue;
     const settings = vpcCniSettings(ctx.world, cluster, ctx.clusters);
     const mode = customNetworking(settings);
-    const mine = [...(configs.get(cluster) ?? []), ...chartEniConfigs(ctx.world, settings)];
+    const mine = [...(configs.get(cluster) ?? []), ...configuredEniConfigs(ctx.world, settings)];
     if ("on" in mode && !mode.on) continue;
     const subnets = { ipv4: ec2.flatMap((n) => n.subnets.ipv4), ipv6: [], ...(ec2.some((n) => n.subnets.unknown) ? { unknown: "the subnets of its nodes are not all known" } : {}) };
     if (mine.length === 0) {
-      // Custom networking is on and the ENIConfigs are made elsewhere; when the plan cannot tell, nothing says it is on.
-      if (!("on" in mode)) continue;
-      cluster.podsOnNodes = false;
+      // Without an add-on or release in the plan, aws-node runs as EKS installed it: custom networking off.
+      if (!("on" in mode) && settings.address === undefined) continue;
+      if ("on" in mode) cluster.podsOnNodes = false;
       if (undecided(cluster)) continue;
-      ctx.addPod(cluster, { ...NO_LAUNCH_TEMPLATE, id: `pod-network(${mode.address})`, kind: "pod-network", address: mode.address, sgs: { members: [], unknown: `custom networking is on (${CUSTOM_NETWORK}) and no ENIConfig of this cluster is in this plan: pods get the SGs of ENIConfigs made elsewhere` }, subnets, hostsCoreDns: true });
+      const address = settings.address!;
+      const why =
+        "on" in mode
+          ? `custom networking is on (${CUSTOM_NETWORK}) and no ENIConfig of this cluster is in this plan: pods get the SGs of ENIConfigs made elsewhere`
+          : `whether custom networking is on (${CUSTOM_NETWORK}) is not known: ${mode.unknown}; if it is, pods get the SGs of ENIConfigs`;
+      ctx.addPod(cluster, { ...NO_LAUNCH_TEMPLATE, id: `pod-network(${address})`, kind: "pod-network", address, sgs: { members: [], unknown: why }, subnets, hostsCoreDns: true });
       continue;
     }
     let everyOneNamesSgs = true;

@@ -2,12 +2,13 @@
  * How the plan sets up the VPC CNI of a cluster: the `vpc-cni` `aws_eks_addon` and the environment
  * of `aws-node` it configures (`configuration_values = jsonencode({ env = { ENABLE_POD_ENI = "true" } })`,
  * string values, as the add-on's schema and the chart's values.yaml have them), or else a
- * `helm_release` of the `aws-vpc-cni` chart applied to the cluster (its `env` values).
+ * `helm_release` of the `aws-vpc-cni` chart applied to the cluster (its `env` values). Both take
+ * the chart's `eniConfig` block too (pod-networks.ts).
  */
 import { boundDepth } from "../load/bound-depth";
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
-import { isObject, isUnknown, type ValueObject } from "../model/value";
+import { isObject, isUnknown, type Value, type ValueObject } from "../model/value";
 import { clusterNamed } from "./region-scoped-names";
 import type { Cluster } from "./eni-class";
 import { helmValues, releasesOfChart } from "./helm-values";
@@ -16,10 +17,12 @@ import { clusterAppliedTo } from "./selector-classes";
 export type VpcCniSettings =
   | {
       readonly state: "configured";
+      /** The add-on's `configuration_values` or the chart release's values. */
+      readonly source: "addon" | "chart";
       readonly address: string;
       readonly env: ReadonlyMap<string, string>;
-      /** For a Helm release: its values (the chart can make the ENIConfigs too). */
-      readonly chartValues?: ValueObject;
+      /** The configuration as given, whose `eniConfig` makes ENIConfigs. */
+      readonly values: ValueObject;
     }
   | { readonly state: "unknown"; readonly address?: string; readonly reason: string };
 
@@ -74,7 +77,7 @@ function chartSettings(world: World, cluster: Cluster, clusters: readonly Cluste
     if (isUnknown(value)) return { state: "unknown", address: release.address, reason: `env.${key} of ${release.address} is decided at apply time (${value.describe()})` };
     env.set(key, typeof value === "string" ? value : JSON.stringify(value));
   }
-  return { state: "configured", address: release.address, env, chartValues: read.values };
+  return { state: "configured", source: "chart", address: release.address, env, values: read.values };
 }
 
 /** The `aws-node` environment the cluster's vpc-cni add-on (or aws-vpc-cni Helm release) sets, or why the plan cannot tell. */
@@ -90,24 +93,23 @@ export function vpcCniSettings(world: World, cluster: Cluster, clusters: readonl
   }
   const addon = mine[0];
   const values = world.read(addon, ["configuration_values"]);
-  if (values === undefined || values === null || values === "") return { state: "configured", address: addon.address, env: new Map() };
+  const defaults: VpcCniSettings = { state: "configured", source: "addon", address: addon.address, env: new Map(), values: {} };
+  if (values === undefined || values === null || values === "") return defaults;
   if (isUnknown(values)) {
-    return values.origin === "computed" ? { state: "configured", address: addon.address, env: new Map() } : { state: "unknown", address: addon.address, reason: `configuration_values is decided at apply time (${values.describe()})` };
+    return values.origin === "computed" ? defaults : { state: "unknown", address: addon.address, reason: `configuration_values is decided at apply time (${values.describe()})` };
   }
   if (typeof values !== "string") return { state: "unknown", address: addon.address, reason: "configuration_values is not a JSON string" };
-  let parsed: unknown;
+  let parsed: Value;
   try {
     parsed = JSON.parse(values);
     boundDepth(parsed);
   } catch {
     return { state: "unknown", address: addon.address, reason: "configuration_values is not JSON" };
   }
+  if (!isObject(parsed)) return { state: "unknown", address: addon.address, reason: "configuration_values is not a JSON object" };
   const env = new Map<string, string>();
-  const given = (parsed as { env?: unknown } | null)?.env;
-  if (given !== null && typeof given === "object" && !Array.isArray(given)) {
-    for (const [key, value] of Object.entries(given)) env.set(key, typeof value === "string" ? value : JSON.stringify(value));
-  }
-  return { state: "configured", address: addon.address, env };
+  for (const [key, value] of isObject(parsed.env) ? Object.entries(parsed.env) : []) env.set(key, typeof value === "string" ? value : JSON.stringify(value));
+  return { ...defaults, env, values: parsed };
 }
 
 /** `POD_SECURITY_GROUP_ENFORCING_MODE`: `strict` unless set (vpc-cni README). */
