@@ -82,7 +82,7 @@ export function helmValues(world: World, release: ResourceInstance): { readonly 
     if (isUnknown(text)) return { unknown: `values of ${release.address} are decided at apply time (${text.describe()})` };
     if (typeof text !== "string") continue;
     const parsed = parseYaml(text, undefined);
-    if ("error" in parsed) return { unknown: `values of ${release.address}: ${parsed.error}` };
+    if ("error" in parsed) return { unknown: `a values text of ${release.address} is ${parsed.error}` };
     for (const document of parsed.documents) if (isObject(document)) merge(values, document);
   }
   for (const list of ["set", "set_list"]) {

@@ -59,7 +59,10 @@ function restoreTokens(value: unknown, template: Template): Value {
   return (value ?? null) as Value;
 }
 
-/** The YAML documents of a text; tokens (synthesized CDKTF) stand in as placeholders while parsing. */
+/**
+ * The YAML documents of a text (JSON is YAML too); tokens (synthesized CDKTF) stand in as
+ * placeholders while parsing. The error names no attribute: callers say which text it was.
+ */
 export function parseYaml(text: string, template: Template | undefined): { documents: Value[] } | { error: string } {
   let source = text;
   if (template) {
@@ -72,12 +75,12 @@ export function parseYaml(text: string, template: Template | undefined): { docum
     const documents = parseAllDocuments(source);
     if (!Array.isArray(documents)) return { documents: [] };
     const errors = documents.flatMap((d) => d.errors);
-    if (errors.length > 0) return { error: `yaml_body is not valid YAML (${errors[0].message.split("\n")[0]})` };
+    if (errors.length > 0) return { error: `not valid YAML (${errors[0].message.split("\n")[0]})` };
     const values = documents.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown).filter((v) => v !== null && v !== undefined);
     for (const value of values) boundDepth(value);
     return { documents: values.map((v) => (template ? restoreTokens(v, template) : (v as Value))) };
   } catch (error) {
-    return { error: `yaml_body cannot be read (${(error as Error).message.split("\n")[0]})` };
+    return { error: `not readable (${(error as Error).message.split("\n")[0]})` };
   }
 }
 
@@ -114,7 +117,7 @@ export function manifestsOf(world: World): Manifests {
     if (typeof yaml === "string") parsed = parseYaml(yaml, undefined);
     else if (isUnknown(yaml) && yaml.template) parsed = parseYaml(yaml.template.text, yaml.template);
     else if (isUnknown(yaml)) undecided.push({ address: instance.address, reason: describeUnknown("yaml_body", yaml), refs: yaml.refs });
-    if (parsed && "error" in parsed) undecided.push({ address: instance.address, reason: parsed.error, refs: [] });
+    if (parsed && "error" in parsed) undecided.push({ address: instance.address, reason: `yaml_body is ${parsed.error}`, refs: [] });
     else if (parsed) for (const document of parsed.documents) if (isObject(document)) objects.push(objectOf(instance, document));
   }
   return { objects, undecided };

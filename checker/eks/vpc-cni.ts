@@ -12,6 +12,7 @@ import { isObject, isUnknown, type Value, type ValueObject } from "../model/valu
 import { clusterNamed } from "./region-scoped-names";
 import type { Cluster } from "./eni-class";
 import { helmValues, releasesOfChart } from "./helm-values";
+import { parseYaml } from "./manifests";
 import { clusterAppliedTo } from "./selector-classes";
 
 export type VpcCniSettings =
@@ -65,19 +66,22 @@ function vpcCniAddons(world: World): VpcCniAddons {
   return found;
 }
 
+/** The settings of configuration values as given: their `env`, each value read as a string. */
+function configured(source: "addon" | "chart", address: string, values: ValueObject): VpcCniSettings {
+  const env = new Map<string, string>();
+  for (const [key, value] of isObject(values.env) ? Object.entries(values.env) : []) {
+    if (isUnknown(value)) return { state: "unknown", address, reason: `env.${key} of ${address} is decided at apply time (${value.describe()})` };
+    env.set(key, typeof value === "string" ? value : JSON.stringify(value));
+  }
+  return { state: "configured", source, address, env, values };
+}
+
 /** aws-node as a release of the aws-vpc-cni chart applied to the cluster sets it up. */
 function chartSettings(world: World, cluster: Cluster, clusters: readonly Cluster[]): VpcCniSettings | undefined {
   const release = releasesOfChart(world, "aws-vpc-cni").find((r) => clusterAppliedTo(world, clusters, r.address) === cluster);
   if (!release) return undefined;
   const read = helmValues(world, release);
-  if ("unknown" in read) return { state: "unknown", address: release.address, reason: read.unknown };
-  const env = new Map<string, string>();
-  const given = read.values.env;
-  for (const [key, value] of isObject(given) ? Object.entries(given) : []) {
-    if (isUnknown(value)) return { state: "unknown", address: release.address, reason: `env.${key} of ${release.address} is decided at apply time (${value.describe()})` };
-    env.set(key, typeof value === "string" ? value : JSON.stringify(value));
-  }
-  return { state: "configured", source: "chart", address: release.address, env, values: read.values };
+  return "unknown" in read ? { state: "unknown", address: release.address, reason: read.unknown } : configured("chart", release.address, read.values);
 }
 
 /** The `aws-node` environment the cluster's vpc-cni add-on (or aws-vpc-cni Helm release) sets, or why the plan cannot tell. */
@@ -91,25 +95,24 @@ export function vpcCniSettings(world: World, cluster: Cluster, clusters: readonl
     const why = addons.all.length > 0 ? "the vpc-cni add-ons of this plan cannot be told apart by cluster" : `no aws_eks_addon "vpc-cni" for ${cluster.address} is in this plan`;
     return { state: "unknown", reason: `${why} (the add-on may be managed elsewhere, or aws-node configured by kubectl or by a Helm release outside this plan)` };
   }
-  const addon = mine[0];
-  const values = world.read(addon, ["configuration_values"]);
-  const defaults: VpcCniSettings = { state: "configured", source: "addon", address: addon.address, env: new Map(), values: {} };
-  if (values === undefined || values === null || values === "") return defaults;
+  const { address } = mine[0];
+  const values = world.read(mine[0], ["configuration_values"]);
+  if (values === undefined || values === null || values === "" || (isUnknown(values) && values.origin === "computed")) return configured("addon", address, {});
   if (isUnknown(values)) {
-    return values.origin === "computed" ? defaults : { state: "unknown", address: addon.address, reason: `configuration_values is decided at apply time (${values.describe()})` };
+    // Synthesized CDKTF keeps the text of a JSON.stringify with tokens in it: read it, the tokens as unknown leaves.
+    const parsed = values.template ? parseYaml(values.template.text, values.template) : undefined;
+    const [document] = parsed && "documents" in parsed && parsed.documents.length === 1 ? parsed.documents : [];
+    return isObject(document) ? configured("addon", address, document) : { state: "unknown", address, reason: `configuration_values is decided at apply time (${values.describe()})` };
   }
-  if (typeof values !== "string") return { state: "unknown", address: addon.address, reason: "configuration_values is not a JSON string" };
+  if (typeof values !== "string") return { state: "unknown", address, reason: "configuration_values is not a JSON string" };
   let parsed: Value;
   try {
     parsed = JSON.parse(values);
     boundDepth(parsed);
   } catch {
-    return { state: "unknown", address: addon.address, reason: "configuration_values is not JSON" };
+    return { state: "unknown", address, reason: "configuration_values is not JSON" };
   }
-  if (!isObject(parsed)) return { state: "unknown", address: addon.address, reason: "configuration_values is not a JSON object" };
-  const env = new Map<string, string>();
-  for (const [key, value] of isObject(parsed.env) ? Object.entries(parsed.env) : []) env.set(key, typeof value === "string" ? value : JSON.stringify(value));
-  return { ...defaults, env, values: parsed };
+  return isObject(parsed) ? configured("addon", address, parsed) : { state: "unknown", address, reason: "configuration_values is not a JSON object" };
 }
 
 /** `POD_SECURITY_GROUP_ENFORCING_MODE`: `strict` unless set (vpc-cni README). */
