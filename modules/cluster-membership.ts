@@ -5,8 +5,10 @@
  * workloads on the cluster SG (DNS both ways, node-to-node high ports into the cluster SG) are made
  * when both ends exist, whatever order the constructs are created in: on a cluster where only the
  * control plane carries the cluster SG they would open nothing useful (the
- * `cluster-sg-rule-misses-nodes` policy reports exactly that).
+ * `cluster-sg-rule-misses-nodes` policy reports exactly that). Likewise, node groups launch after
+ * what must exist before nodes boot (custom networking's add-on), whichever is made first.
  */
+import { dependable, type TerraformResource } from "cdktf";
 
 export interface NodeSgMember {
   readonly securityGroupId: string;
@@ -20,13 +22,15 @@ export interface NodeSgMember {
 interface Membership {
   readonly nodeSgs: NodeSgMember[];
   readonly clusterSgWorkloads: string[];
+  readonly nodeLaunchers: TerraformResource[];
+  readonly beforeNodes: TerraformResource[];
 }
 
 const memberships = new WeakMap<object, Membership>();
 
 function membershipOf(cluster: object): Membership {
   let found = memberships.get(cluster);
-  if (!found) memberships.set(cluster, (found = { nodeSgs: [], clusterSgWorkloads: [] }));
+  if (!found) memberships.set(cluster, (found = { nodeSgs: [], clusterSgWorkloads: [], nodeLaunchers: [], beforeNodes: [] }));
   return found;
 }
 
@@ -46,4 +50,22 @@ export function joinAsClusterSgWorkload(cluster: object, description: string): v
 
 export function clusterSgWorkloadsOf(cluster: object): readonly string[] {
   return membershipOf(cluster).clusterSgWorkloads;
+}
+
+function launchAfter(launcher: TerraformResource, before: TerraformResource): void {
+  launcher.dependsOn = [...(launcher.dependsOn ?? []), dependable(before)];
+}
+
+/** A resource that launches the cluster's nodes (a node group): it waits for everything `requireBeforeNodes` names. */
+export function launchesNodes(cluster: object, launcher: TerraformResource): void {
+  const membership = membershipOf(cluster);
+  membership.nodeLaunchers.push(launcher);
+  for (const before of membership.beforeNodes) launchAfter(launcher, before);
+}
+
+/** A resource every node of the cluster must boot after. */
+export function requireBeforeNodes(cluster: object, before: TerraformResource): void {
+  const membership = membershipOf(cluster);
+  membership.beforeNodes.push(before);
+  for (const launcher of membership.nodeLaunchers) launchAfter(launcher, before);
 }

@@ -1,7 +1,7 @@
 /**
  * CDKTF constructs that build EKS clusters whose security groups are right by construction:
  *
- *   import { EksCluster, NodeSecurityGroup, ManagedNodeGroup, FargateProfile } from "eks-sg-policy/modules";
+ *   import { EksCluster, NodeSecurityGroup, ManagedNodeGroup, FargateProfile, CustomNetworking } from "eks-sg-policy/modules";
  *
  * Which SG lands on which ENI with each construct and option: docs/modules.md.
  */
@@ -14,6 +14,8 @@ export type { ManagedNodeGroupProps, NodeGroupSecurityGroups, SshAccess, NodeGro
 export { FargateProfile } from "./fargate-profile";
 export { KarpenterNodeClass } from "./karpenter-node-class";
 export type { KarpenterNodeClassProps } from "./karpenter-node-class";
+export { CustomNetworking } from "./custom-networking";
+export type { CustomNetworkingProps } from "./custom-networking";
 export type { FargateProfileProps, FargateSelector } from "./fargate-profile";
 export { ServiceRole, managedPolicyArn, assumeRolePolicy } from "./iam";
 export type { ServiceRoleProps } from "./iam";

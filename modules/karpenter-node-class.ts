@@ -13,6 +13,7 @@
 import { TerraformResource, TerraformStack, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { stringify } from "yaml";
+import { launchesNodes } from "./cluster-membership";
 import { configError } from "./errors";
 import { KubectlProvider, KUBECTL_SOURCE } from "./kubectl-provider";
 import type { NodeSecurityGroup } from "./node-security-group";
@@ -69,5 +70,6 @@ export class KarpenterNodeClass extends Construct {
     this.manifest = new TerraformResource(this, "manifest", { terraformResourceType: "kubectl_manifest", terraformGeneratorMetadata: { providerName: "kubectl" }, provider });
     this.manifest.addOverride("yaml_body", this.yaml);
     stack.addOverride("terraform.required_providers.kubectl", { source: KUBECTL_SOURCE, version: ">= 2.0.0" });
+    launchesNodes(sg.cluster, this.manifest);
   }
 }

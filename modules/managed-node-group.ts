@@ -20,7 +20,7 @@ import { Construct } from "constructs";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { joinAsClusterSgWorkload } from "./cluster-membership";
+import { joinAsClusterSgWorkload, launchesNodes } from "./cluster-membership";
 import type { EksCluster } from "./eks-cluster";
 import { configError } from "./errors";
 import { ServiceRole } from "./iam";
@@ -215,6 +215,7 @@ export class ManagedNodeGroup extends Construct {
       lifecycle: { ignoreChanges: ["scaling_config[0].desired_size"] },
       dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
     });
+    launchesNodes(cluster, this.resource);
   }
 
   private makeSshSg(ssh: SshAccess, clusterName: string, groupName: string): SecurityGroup {
