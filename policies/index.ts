@@ -13,6 +13,7 @@ import nodeImdsv2 from "./node-imdsv2";
 import nodeToApiserver from "./node-to-apiserver";
 import nodeToNode from "./node-to-node";
 import podSgPrerequisites from "./pod-sg-prerequisites";
+import privateEndpointDns from "./private-endpoint-dns";
 import publicEndpoint from "./public-endpoint";
 import remoteAccess from "./remote-access";
 import secretsEncryption from "./secrets-encryption";
@@ -33,6 +34,7 @@ export const policies: readonly Policy[] = [
   nodeToApiserver,
   nodeToNode,
   podSgPrerequisites,
+  privateEndpointDns,
   publicEndpoint,
   remoteAccess,
   secretsEncryption,
