@@ -12,6 +12,7 @@ import nodeDns from "./node-dns";
 import nodeImdsv2 from "./node-imdsv2";
 import nodeToApiserver from "./node-to-apiserver";
 import nodeToNode from "./node-to-node";
+import nodeToVpcEndpoints from "./node-to-vpc-endpoints";
 import podSgPrerequisites from "./pod-sg-prerequisites";
 import privateEndpointDns from "./private-endpoint-dns";
 import publicEndpoint from "./public-endpoint";
@@ -33,6 +34,7 @@ export const policies: readonly Policy[] = [
   nodeImdsv2,
   nodeToApiserver,
   nodeToNode,
+  nodeToVpcEndpoints,
   podSgPrerequisites,
   privateEndpointDns,
   publicEndpoint,

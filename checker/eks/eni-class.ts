@@ -9,8 +9,9 @@ import type { SubnetSet } from "./subnets";
  * nodes, pods with a `SecurityGroupPolicy`, and pods on ENIs of their own (VPC CNI custom
  * networking's `ENIConfig`, an Auto Mode NodeClass's `podSecurityGroupSelectorTerms`).
  * `public-endpoint` is not an ENI: it stands for the API's public endpoint as a flow destination.
+ * `vpc-endpoint` is the ENIs of an interface VPC endpoint in the cluster's VPC, as a flow destination.
  */
-export type EniClassKind = "control-plane" | "managed" | "self-managed" | "fargate" | "karpenter" | "auto-mode" | "hybrid" | "pod" | "pod-network" | "public-endpoint";
+export type EniClassKind = "control-plane" | "managed" | "self-managed" | "fargate" | "karpenter" | "auto-mode" | "hybrid" | "pod" | "pod-network" | "public-endpoint" | "vpc-endpoint";
 
 export interface EniClass {
   /**

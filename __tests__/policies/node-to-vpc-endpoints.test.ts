@@ -1,0 +1,45 @@
+import policy from "../../policies/node-to-vpc-endpoints";
+import { expectVerdicts, fixturePlan, verdicts, wordingOf, type VerdictCase } from "../helpers/fixtures";
+
+const cases: VerdictCase[] = [
+  {
+    fixture: "topo-vpc-endpoints",
+    expected: { "aws_eks_node_group.workers": "fail+pass+unknown", "aws_eks_node_group.later": "unknown" },
+    facts: {
+      "aws_eks_node_group.workers": [
+        {
+          messageId: "flow-blocked",
+          data: { what: "nodes → sts VPC endpoint aws_vpc_endpoint.sts", ingress: "ingress side missing: no ingress rule on aws_security_group.on_premises allows TCP 443 from managed(aws_eks_node_group.workers)" },
+        },
+        { messageId: "flow-unknown", data: { what: "nodes → ec2 VPC endpoint aws_vpc_endpoint.ec2", undecided: ["ingress"] } },
+      ],
+      "aws_eks_node_group.later": {
+        messageId: "endpoint-vpc-unknown",
+        data: {
+          unknown:
+            'subnets: known only after apply; from terraform_data.subnet_lookup.id, terraform_data.subnet_lookup.output; so whether aws_vpc_endpoint.ec2, aws_vpc_endpoint.ecr["ecr.api"], aws_vpc_endpoint.ecr["ecr.dkr"], aws_vpc_endpoint.logs, aws_vpc_endpoint.sts serve its nodes is not known',
+        },
+      },
+    },
+  },
+  // No interface endpoint with private DNS: nothing to judge.
+  { fixture: "p-private-endpoint-dns", expected: {} },
+];
+
+describe("node-to-vpc-endpoints", () => {
+  test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
+});
+
+test("each endpoint the nodes need is judged on its own SGs, at the severity of what it serves; ssm, xray without private DNS and the S3 gateway are not", () => {
+  const byEndpoint = verdicts(policy, fixturePlan("topo-vpc-endpoints"))
+    .filter((r) => r.address === "aws_eks_node_group.workers")
+    .map((r) => `${r.key?.split("→")[1]} ${r.status}${r.status === "fail" ? ` ${r.severity}` : ""}`)
+    .sort();
+  expect(byEndpoint).toEqual(["aws_vpc_endpoint.ec2 unknown", 'aws_vpc_endpoint.ecr["ecr.api"] pass', 'aws_vpc_endpoint.ecr["ecr.dkr"] pass', "aws_vpc_endpoint.logs pass", "aws_vpc_endpoint.sts fail error"]);
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "topo-vpc-endpoints", "aws_eks_node_group.later")).toEqual([
+    'cannot tell which VPC endpoints serve this cluster: subnets: known only after apply; from terraform_data.subnet_lookup.id, terraform_data.subnet_lookup.output; so whether aws_vpc_endpoint.ec2, aws_vpc_endpoint.ecr["ecr.api"], aws_vpc_endpoint.ecr["ecr.dkr"], aws_vpc_endpoint.logs, aws_vpc_endpoint.sts serve its nodes is not known',
+  ]);
+});

@@ -1,0 +1,159 @@
+import { definePolicy } from "../checker/policy";
+import type { PolicyResult, Severity } from "../checker/policy";
+import { clusterVpcs, vpcsNamed } from "../checker/eks/cluster-vpc";
+import type { EniClass, Topology } from "../checker/eks/topology";
+import type { World } from "../checker/model/resource-graph";
+import type { ResourceInstance } from "../checker/model/resource-instance";
+import { firstBlock, isObject, isUnknown } from "../checker/model/value";
+
+/**
+ * The services nodes call through an interface endpoint in a private cluster (EKS user guide,
+ * "Private cluster requirements"): error for what nodes need to start and run pods (image pulls,
+ * node bootstrap, IRSA and Pod Identity credentials), warning for what add-ons call.
+ */
+const SERVICES: Record<string, { readonly severity: Severity; readonly why: string }> = {
+  "ecr.api": { severity: "error", why: "Nodes cannot get ECR credentials, so images from ECR (the EKS add-ons' among them) are not pulled." },
+  "ecr.dkr": { severity: "error", why: "Nodes cannot pull images from ECR (the EKS add-ons' among them)." },
+  ec2: { severity: "error", why: "The VPC CNI and nodes' bootstrap cannot call EC2, so pods get no addresses." },
+  sts: { severity: "error", why: "Pods using IAM roles for service accounts get no credentials." },
+  eks: { severity: "error", why: "Nodes that look up their cluster at bootstrap cannot, and never join." },
+  "eks-auth": { severity: "error", why: "Pods using EKS Pod Identity get no credentials." },
+  elasticloadbalancing: { severity: "warning", why: "The AWS Load Balancer Controller cannot manage load balancers." },
+  logs: { severity: "warning", why: "Log agents on the nodes cannot send to CloudWatch Logs." },
+  xray: { severity: "warning", why: "Tracing agents cannot send to X-Ray." },
+};
+
+/** `com.amazonaws.<region>.ecr.dkr` → `ecr.dkr`. */
+function serviceOf(name: unknown): string | undefined {
+  if (typeof name !== "string" || !name.startsWith("com.amazonaws.")) return undefined;
+  return name.split(".").slice(3).join(".");
+}
+
+/** Whether a resource with a `vpc_id` is in one of these VPCs: by id, or by a reference to one of them. */
+function inVpcs(world: World, resource: ResourceInstance, vpcs: readonly ResourceInstance[]): boolean {
+  return vpcsNamed(world, world.read(resource, ["vpc_id"]), resource.address).vpcs.some((vpc) => vpcs.includes(vpc));
+}
+
+/** Where a cluster is: the VPCs of the plan it is in, its VPC id when the plan knows it, or why the plan cannot tell. */
+interface ClusterPlace {
+  readonly vpcs: readonly ResourceInstance[];
+  readonly vpcId?: string;
+  readonly unknown?: string;
+}
+
+function placeOf(world: World, address: string): ClusterPlace {
+  const cluster = world.get(address)!;
+  const vpcConfig = firstBlock(world.values(cluster), "vpc_config");
+  if (!isObject(vpcConfig)) return { vpcs: [], unknown: isUnknown(vpcConfig) ? `vpc_config: ${vpcConfig.describe()}` : "the cluster has no vpc_config" };
+  const { certain, candidates, unknown } = clusterVpcs(world, cluster, vpcConfig);
+  return { vpcs: [...certain, ...candidates], ...(typeof vpcConfig.vpc_id === "string" ? { vpcId: vpcConfig.vpc_id } : {}), ...(unknown ? { unknown } : {}) };
+}
+
+/**
+ * Whether an endpoint serves a cluster's VPC: the VPC of the plan it names (by id or reference), else
+ * the same VPC id; `undefined` when the plan cannot tell (the cluster's VPC, or the endpoint's, is
+ * decided at apply time, or both are made elsewhere and the cluster's id is not yet known).
+ */
+function serves(world: World, endpoint: ResourceInstance, place: ClusterPlace): ResourceInstance | false | undefined {
+  const vpcId = world.read(endpoint, ["vpc_id"]);
+  const named = vpcsNamed(world, vpcId, endpoint.address).vpcs;
+  if (place.vpcs.length > 0) {
+    const vpc = place.vpcs.find((v) => named.includes(v));
+    if (vpc) return vpc;
+    return named.length > 0 || typeof vpcId === "string" ? false : undefined;
+  }
+  if (place.unknown) return undefined;
+  // The cluster's VPC is made elsewhere: an endpoint in a VPC of this plan is in another one.
+  if (named.length > 0) return false;
+  if (typeof vpcId === "string" && place.vpcId !== undefined) return vpcId === place.vpcId ? endpoint : false;
+  return undefined;
+}
+
+/**
+ * The endpoint's ENIs as a flow destination: its SGs, or, with none given, the VPC's default SG
+ * ("If you do not specify a security group, we associate the default security group for the VPC",
+ * AWS PrivateLink guide) when the plan manages it.
+ */
+function endpointClass(topology: Topology, endpoint: ResourceInstance, vpc: ResourceInstance | undefined, node: EniClass): EniClass {
+  const { world } = topology;
+  const given = world.read(endpoint, ["security_group_ids"]);
+  let sgs = topology.sgs.resolve(given);
+  if ((Array.isArray(given) && given.length === 0) || given === null || given === undefined || (isUnknown(given) && given.origin === "computed")) {
+    const defaults = vpc ? world.ofType("aws_default_security_group").filter((sg) => inVpcs(world, sg, [vpc])) : [];
+    sgs =
+      defaults.length === 1
+        ? topology.sgs.resolve(world.read(defaults[0], ["id"]) ?? null)
+        : { members: [], unknown: `${endpoint.address} gives no security_group_ids, so AWS puts its VPC's default SG on it, whose rules are not in this plan (as AWS makes it, it admits only itself)` };
+  }
+  return {
+    id: `vpc-endpoint(${endpoint.address})`,
+    kind: "vpc-endpoint",
+    address: endpoint.address,
+    cluster: node.cluster,
+    sgs,
+    subnets: topology.subnets.resolve(world.read(endpoint, ["subnet_ids"])),
+    launchTemplates: [],
+    sgsFromLaunchTemplate: false,
+    hostsCoreDns: false,
+  };
+}
+
+export default definePolicy({
+  meta: {
+    id: "node-to-vpc-endpoints",
+    severity: "error",
+    title: "Nodes can open TCP 443 to the interface VPC endpoints with private DNS in their cluster's VPC that they need (ECR, EC2, STS, EKS)",
+    rationale:
+      "With private DNS, an interface endpoint takes every call to its service from the VPC, so nodes reach ECR, EC2, STS or EKS only through its ENIs and their SGs. An endpoint SG that does not admit the nodes on 443 (or the VPC's default SG, when none is given) breaks image pulls, pod networking and pod credentials.",
+    messages: { "endpoint-vpc-unknown": "cannot tell which VPC endpoints serve this cluster: {{unknown}}" },
+  },
+  check({ topology, flows, forEachNodeClass }) {
+    const { world } = topology;
+    // Without private DNS the service's own name still resolves to its public addresses: the
+    // endpoint is then used only by its own name, which nodes do not call. Left unset, AWS turns it
+    // on for AWS services (PrivateLink guide: "Private DNS is enabled by default for endpoints
+    // created for AWS services").
+    const interfaces = world.ofType("aws_vpc_endpoint").filter((e) => SERVICES[serviceOf(world.read(e, ["service_name"])) ?? ""] !== undefined && world.read(e, ["vpc_endpoint_type"]) === "Interface");
+    const privateDns = (e: ResourceInstance) => world.read(e, ["private_dns_enabled"]);
+    const endpoints = interfaces.filter((e) => {
+      const dns = privateDns(e);
+      return dns === true || dns === null || dns === undefined || (isUnknown(dns) && dns.origin === "computed");
+    });
+    const dnsUndecided = interfaces.filter((e) => {
+      const dns = privateDns(e);
+      return isUnknown(dns) && dns.origin !== "computed";
+    });
+    if (endpoints.length === 0 && dnsUndecided.length === 0) return [];
+    const places = new Map<string, ClusterPlace>();
+    const classes = new Map<string, EniClass>();
+    return forEachNodeClass("TCP 443 to VPC endpoints", (node) => {
+      // Hybrid nodes reach AWS from their own network.
+      if (node.kind === "hybrid") return undefined;
+      let place = places.get(node.cluster.address);
+      if (!place) places.set(node.cluster.address, (place = placeOf(world, node.cluster.address)));
+      const results: PolicyResult[] = [];
+      const undecided: string[] = [];
+      for (const endpoint of dnsUndecided) if (serves(world, endpoint, place) !== false) undecided.push(`${endpoint.address} (private_dns_enabled is decided at apply time)`);
+      for (const endpoint of endpoints) {
+        const vpc = serves(world, endpoint, place);
+        if (vpc === undefined) undecided.push(endpoint.address);
+        if (!vpc) continue;
+        const key = `${node.cluster.address}\u0000${endpoint.address}`;
+        let to = classes.get(key);
+        if (!to) classes.set(key, (to = endpointClass(topology, endpoint, vpc === endpoint ? undefined : vpc, node)));
+        const service = serviceOf(world.read(endpoint, ["service_name"]))!;
+        const result = flows.result(node.address, [flows.between(node, to, "tcp", 443, "any")], {
+          what: `${node.kind === "fargate" ? "Fargate pods" : "nodes"} → ${service} VPC endpoint ${endpoint.address}`,
+          why: SERVICES[service].why,
+          key: `${node.id}→${endpoint.address}`,
+        });
+        results.push(result.status === "fail" ? { ...result, severity: SERVICES[service].severity } : result);
+      }
+      if (undecided.length > 0) {
+        const unknown = `${place.unknown ?? "the cluster's VPC is made outside this plan"}; so whether ${undecided.join(", ")} serve${undecided.length === 1 ? "s" : ""} its nodes is not known`;
+        results.push({ address: node.address, status: "unknown", key: `${node.id}→endpoints`, messageId: "endpoint-vpc-unknown", data: { unknown } });
+      }
+      return results;
+    });
+  },
+});
