@@ -34,9 +34,13 @@ function inVpcs(world: World, resource: ResourceInstance, vpcs: readonly Resourc
   return vpcsNamed(world, world.read(resource, ["vpc_id"]), resource.address).vpcs.some((vpc) => vpcs.includes(vpc));
 }
 
-/** Where a cluster is: the VPCs of the plan it is in, its VPC id when the plan knows it, or why the plan cannot tell. */
+/**
+ * Where a cluster is: the VPCs of the plan it is surely in, those it may be in (subnets picked by
+ * an expression across VPCs), its VPC id when the plan knows it, or why the plan cannot tell.
+ */
 interface ClusterPlace {
-  readonly vpcs: readonly ResourceInstance[];
+  readonly certain: readonly ResourceInstance[];
+  readonly candidates: readonly ResourceInstance[];
   readonly vpcId?: string;
   readonly unknown?: string;
 }
@@ -44,29 +48,30 @@ interface ClusterPlace {
 function placeOf(world: World, address: string): ClusterPlace {
   const cluster = world.get(address)!;
   const vpcConfig = firstBlock(world.values(cluster), "vpc_config");
-  if (!isObject(vpcConfig)) return { vpcs: [], unknown: isUnknown(vpcConfig) ? `vpc_config: ${vpcConfig.describe()}` : "the cluster has no vpc_config" };
+  if (!isObject(vpcConfig)) return { certain: [], candidates: [], unknown: isUnknown(vpcConfig) ? `vpc_config: ${vpcConfig.describe()}` : "the cluster has no vpc_config" };
   const { certain, candidates, unknown } = clusterVpcs(world, cluster, vpcConfig);
-  return { vpcs: [...certain, ...candidates], ...(typeof vpcConfig.vpc_id === "string" ? { vpcId: vpcConfig.vpc_id } : {}), ...(unknown ? { unknown } : {}) };
+  return { certain, candidates, ...(typeof vpcConfig.vpc_id === "string" ? { vpcId: vpcConfig.vpc_id } : {}), ...(unknown ? { unknown } : {}) };
 }
 
 /**
- * Whether an endpoint serves a cluster's VPC: the VPC of the plan it names (by id or reference), else
- * the same VPC id; `undefined` when the plan cannot tell (the cluster's VPC, or the endpoint's, is
- * decided at apply time, or both are made elsewhere and the cluster's id is not yet known).
+ * Whether an endpoint serves a cluster: `{ vpc }` when it is in a VPC of the plan the cluster is
+ * surely in (`{}` when both name the same VPC made elsewhere), "no" when it is elsewhere, or why the
+ * plan cannot tell.
  */
-function serves(world: World, endpoint: ResourceInstance, place: ClusterPlace): ResourceInstance | false | undefined {
+function serves(world: World, endpoint: ResourceInstance, place: ClusterPlace): { vpc?: ResourceInstance } | "no" | { unknown: string } | { maybeIn: ResourceInstance } {
   const vpcId = world.read(endpoint, ["vpc_id"]);
   const named = vpcsNamed(world, vpcId, endpoint.address).vpcs;
-  if (place.vpcs.length > 0) {
-    const vpc = place.vpcs.find((v) => named.includes(v));
-    if (vpc) return vpc;
-    return named.length > 0 || typeof vpcId === "string" ? false : undefined;
-  }
-  if (place.unknown) return undefined;
-  // The cluster's VPC is made elsewhere: an endpoint in a VPC of this plan is in another one.
-  if (named.length > 0) return false;
-  if (typeof vpcId === "string" && place.vpcId !== undefined) return vpcId === place.vpcId ? endpoint : false;
-  return undefined;
+  const vpc = place.certain.find((v) => named.includes(v));
+  if (vpc) return { vpc };
+  const maybe = place.candidates.find((v) => named.includes(v));
+  if (maybe) return { maybeIn: maybe };
+  const placed = place.certain.length > 0 || place.candidates.length > 0;
+  if (placed) return named.length > 0 || typeof vpcId === "string" ? "no" : { unknown: `the vpc_id of ${endpoint.address} is decided at apply time` };
+  if (place.unknown) return { unknown: endpoint.address };
+  if (named.length > 0) return "no";
+  // The cluster's VPC is made elsewhere, and so is the endpoint's: the same one when the ids agree.
+  if (typeof vpcId === "string" && place.vpcId !== undefined) return vpcId === place.vpcId ? {} : "no";
+  return { unknown: `${endpoint.address}: neither its VPC nor the cluster's is made in this plan, and the cluster's VPC id is known only after apply` };
 }
 
 /**
@@ -133,14 +138,22 @@ export default definePolicy({
       if (!place) places.set(node.cluster.address, (place = placeOf(world, node.cluster.address)));
       const results: PolicyResult[] = [];
       const undecided: string[] = [];
-      for (const endpoint of dnsUndecided) if (serves(world, endpoint, place) !== false) undecided.push(`${endpoint.address} (private_dns_enabled is decided at apply time)`);
+      const maybeIn = new Map<ResourceInstance, string[]>();
+      for (const endpoint of dnsUndecided) if (serves(world, endpoint, place) !== "no") undecided.push(place.unknown ? endpoint.address : `private_dns_enabled of ${endpoint.address} is decided at apply time`);
       for (const endpoint of endpoints) {
-        const vpc = serves(world, endpoint, place);
-        if (vpc === undefined) undecided.push(endpoint.address);
-        if (!vpc) continue;
+        const served = serves(world, endpoint, place);
+        if (served === "no") continue;
+        if ("unknown" in served) {
+          undecided.push(served.unknown);
+          continue;
+        }
+        if ("maybeIn" in served) {
+          maybeIn.set(served.maybeIn, [...(maybeIn.get(served.maybeIn) ?? []), endpoint.address]);
+          continue;
+        }
         const key = `${node.cluster.address}\u0000${endpoint.address}`;
         let to = classes.get(key);
-        if (!to) classes.set(key, (to = endpointClass(topology, endpoint, vpc === endpoint ? undefined : vpc, node)));
+        if (!to) classes.set(key, (to = endpointClass(topology, endpoint, served.vpc, node)));
         const service = serviceOf(world.read(endpoint, ["service_name"]))!;
         const result = flows.result(node.address, [flows.between(node, to, "tcp", 443, "any")], {
           what: `${node.kind === "fargate" ? "Fargate pods" : "nodes"} → ${service} VPC endpoint ${endpoint.address}`,
@@ -149,8 +162,12 @@ export default definePolicy({
         });
         results.push(result.status === "fail" ? { ...result, severity: SERVICES[service].severity } : result);
       }
+      for (const [vpc, addresses] of maybeIn) {
+        undecided.push(`${addresses.join(", ")} ${addresses.length === 1 ? "is" : "are"} in ${vpc.address}, one of the VPCs the cluster's subnets may be in (the plan does not say which)`);
+      }
       if (undecided.length > 0) {
-        const unknown = `${place.unknown ?? "the cluster's VPC is made outside this plan"}; so whether ${undecided.join(", ")} serve${undecided.length === 1 ? "s" : ""} its nodes is not known`;
+        // Without the cluster's VPC, one reason covers every endpoint.
+        const unknown = place.unknown && place.certain.length + place.candidates.length === 0 ? `${place.unknown}; so whether ${undecided.join(", ")} serve its nodes is not known` : undecided.join("; ");
         results.push({ address: node.address, status: "unknown", key: `${node.id}→endpoints`, messageId: "endpoint-vpc-unknown", data: { unknown } });
       }
       return results;

@@ -4,7 +4,7 @@ import { expectVerdicts, fixturePlan, verdicts, wordingOf, type VerdictCase } fr
 const cases: VerdictCase[] = [
   {
     fixture: "topo-vpc-endpoints",
-    expected: { "aws_eks_node_group.workers": "fail+pass+unknown", "aws_eks_node_group.later": "unknown" },
+    expected: { "aws_eks_node_group.workers": "fail+pass+unknown", "aws_eks_node_group.later": "unknown", "aws_eks_node_group.spread": "unknown" },
     facts: {
       "aws_eks_node_group.workers": [
         {
@@ -13,6 +13,14 @@ const cases: VerdictCase[] = [
         },
         { messageId: "flow-unknown", data: { what: "nodes → ec2 VPC endpoint aws_vpc_endpoint.ec2", undecided: ["ingress"] } },
       ],
+      // Never a verdict on a guess: the endpoints are in one of the two VPCs the cluster may be in.
+      "aws_eks_node_group.spread": {
+        messageId: "endpoint-vpc-unknown",
+        data: {
+          unknown:
+            'aws_vpc_endpoint.ec2, aws_vpc_endpoint.ecr["ecr.api"], aws_vpc_endpoint.ecr["ecr.dkr"], aws_vpc_endpoint.logs, aws_vpc_endpoint.sts are in aws_vpc.main, one of the VPCs the cluster\'s subnets may be in (the plan does not say which)',
+        },
+      },
       "aws_eks_node_group.later": {
         messageId: "endpoint-vpc-unknown",
         data: {
