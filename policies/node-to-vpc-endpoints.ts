@@ -9,18 +9,21 @@ import { firstBlock, isObject, isUnknown } from "../checker/model/value";
 /**
  * The services nodes call through an interface endpoint in a private cluster (EKS user guide,
  * "Private cluster requirements"): error for what nodes need to start and run pods (image pulls,
- * node bootstrap, IRSA and Pod Identity credentials), warning for what add-ons call.
+ * node bootstrap, IRSA and Pod Identity credentials), warning for what add-ons call. `pods` says
+ * what breaks when pods on SGs of their own (custom networking's pod ENIs, security groups for
+ * pods) cannot reach it; services only the kubelet or the node's agents call (ECR, EKS, EKS Auth)
+ * are judged for nodes alone.
  */
-const SERVICES: Record<string, { readonly severity: Severity; readonly why: string }> = {
+const SERVICES: Record<string, { readonly severity: Severity; readonly why: string; readonly pods?: string }> = {
   "ecr.api": { severity: "error", why: "Nodes cannot get ECR credentials, so images from ECR (the EKS add-ons' among them) are not pulled." },
   "ecr.dkr": { severity: "error", why: "Nodes cannot pull images from ECR (the EKS add-ons' among them)." },
-  ec2: { severity: "error", why: "The VPC CNI and nodes' bootstrap cannot call EC2, so pods get no addresses." },
-  sts: { severity: "error", why: "Pods using IAM roles for service accounts get no credentials." },
+  ec2: { severity: "error", why: "The VPC CNI and nodes' bootstrap cannot call EC2, so pods get no addresses.", pods: "Controllers that call EC2 from pods (the Load Balancer Controller, the EBS CSI driver) fail." },
+  sts: { severity: "error", why: "Pods using IAM roles for service accounts get no credentials.", pods: "These pods get no credentials from IAM roles for service accounts." },
   eks: { severity: "error", why: "Nodes that look up their cluster at bootstrap cannot, and never join." },
   "eks-auth": { severity: "error", why: "Pods using EKS Pod Identity get no credentials." },
-  elasticloadbalancing: { severity: "warning", why: "The AWS Load Balancer Controller cannot manage load balancers." },
-  logs: { severity: "warning", why: "Log agents on the nodes cannot send to CloudWatch Logs." },
-  xray: { severity: "warning", why: "Tracing agents cannot send to X-Ray." },
+  elasticloadbalancing: { severity: "warning", why: "The AWS Load Balancer Controller cannot manage load balancers.", pods: "The AWS Load Balancer Controller, if it runs here, cannot manage load balancers." },
+  logs: { severity: "warning", why: "Log agents on the nodes cannot send to CloudWatch Logs.", pods: "Log agents running as these pods cannot send to CloudWatch Logs." },
+  xray: { severity: "warning", why: "Tracing agents cannot send to X-Ray.", pods: "Tracing agents running as these pods cannot send to X-Ray." },
 };
 
 /** `com.amazonaws.<region>.ecr.dkr` → `ecr.dkr`. */
@@ -107,7 +110,7 @@ export default definePolicy({
   meta: {
     id: "node-to-vpc-endpoints",
     severity: "error",
-    title: "Nodes can open TCP 443 to the interface VPC endpoints with private DNS in their cluster's VPC that they need (ECR, EC2, STS, EKS)",
+    title: "Nodes, and pods on SGs of their own, can open TCP 443 to the interface VPC endpoints with private DNS in their cluster's VPC that they call (ECR, EC2, STS, EKS)",
     rationale:
       "With private DNS, an interface endpoint takes every call to its service from the VPC, so nodes reach ECR, EC2, STS or EKS only through its ENIs and their SGs. An endpoint SG that does not admit the nodes on 443 (or the VPC's default SG, when none is given) breaks image pulls, pod networking and pod credentials.",
     messages: { "endpoint-vpc-unknown": "cannot tell which VPC endpoints serve this cluster: {{unknown}}" },
@@ -134,13 +137,18 @@ export default definePolicy({
     return forEachNodeClass("TCP 443 to VPC endpoints", (node) => {
       // Hybrid nodes reach AWS from their own network.
       if (node.kind === "hybrid") return undefined;
+      const pods = node.kind === "pod" || node.kind === "pod-network";
       let place = places.get(node.cluster.address);
       if (!place) places.set(node.cluster.address, (place = placeOf(world, node.cluster.address)));
       const results: PolicyResult[] = [];
       const undecided: string[] = [];
       const maybeIn = new Map<ResourceInstance, string[]>();
-      for (const endpoint of dnsUndecided) if (serves(world, endpoint, place) !== "no") undecided.push(place.unknown ? endpoint.address : `private_dns_enabled of ${endpoint.address} is decided at apply time`);
+      const calls = (endpoint: ResourceInstance) => !pods || SERVICES[serviceOf(world.read(endpoint, ["service_name"]))!].pods !== undefined;
+      for (const endpoint of dnsUndecided) if (calls(endpoint) && serves(world, endpoint, place) !== "no") undecided.push(place.unknown ? endpoint.address : `private_dns_enabled of ${endpoint.address} is decided at apply time`);
       for (const endpoint of endpoints) {
+        if (!calls(endpoint)) continue;
+        const service = serviceOf(world.read(endpoint, ["service_name"]))!;
+        const why = (pods ? SERVICES[service].pods : undefined) ?? SERVICES[service].why;
         const served = serves(world, endpoint, place);
         if (served === "no") continue;
         if ("unknown" in served) {
@@ -154,10 +162,10 @@ export default definePolicy({
         const key = `${node.cluster.address}\u0000${endpoint.address}`;
         let to = classes.get(key);
         if (!to) classes.set(key, (to = endpointClass(topology, endpoint, served.vpc, node)));
-        const service = serviceOf(world.read(endpoint, ["service_name"]))!;
+        const who = pods ? "pods on these ENIs" : node.kind === "fargate" ? "Fargate pods" : "nodes";
         const result = flows.result(node.address, [flows.between(node, to, "tcp", 443, "any")], {
-          what: `${node.kind === "fargate" ? "Fargate pods" : "nodes"} → ${service} VPC endpoint ${endpoint.address}`,
-          why: SERVICES[service].why,
+          what: `${who} → ${service} VPC endpoint ${endpoint.address}`,
+          why,
           key: `${node.id}→${endpoint.address}`,
         });
         results.push(result.status === "fail" ? { ...result, severity: SERVICES[service].severity } : result);
@@ -171,6 +179,6 @@ export default definePolicy({
         results.push({ address: node.address, status: "unknown", key: `${node.id}→endpoints`, messageId: "endpoint-vpc-unknown", data: { unknown } });
       }
       return results;
-    });
+    }, { pods: true });
   },
 });

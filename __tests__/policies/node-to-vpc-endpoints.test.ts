@@ -4,7 +4,13 @@ import { expectVerdicts, fixturePlan, verdicts, wordingOf, type VerdictCase } fr
 const cases: VerdictCase[] = [
   {
     fixture: "topo-vpc-endpoints",
-    expected: { "aws_eks_node_group.workers": "fail+pass+unknown", "aws_eks_node_group.later": "unknown", "aws_eks_node_group.spread": "unknown" },
+    expected: {
+      "aws_eks_node_group.workers": "fail+pass+unknown",
+      "aws_eks_node_group.later": "unknown",
+      "aws_eks_node_group.spread": "unknown",
+      'kubernetes_manifest.eni_config["ap-northeast-1a"]': "fail+unknown",
+      'kubernetes_manifest.eni_config["ap-northeast-1c"]': "fail+unknown",
+    },
     facts: {
       "aws_eks_node_group.workers": [
         {
@@ -13,6 +19,14 @@ const cases: VerdictCase[] = [
         },
         { messageId: "flow-unknown", data: { what: "nodes → ec2 VPC endpoint aws_vpc_endpoint.ec2", undecided: ["ingress"] } },
       ],
+      // Pods on custom networking's ENIs in the secondary CIDR: an endpoint SG admitting the VPC's primary CIDR leaves them out.
+      'kubernetes_manifest.eni_config["ap-northeast-1a"]': {
+        messageId: "flow-blocked",
+        data: {
+          what: "pods on these ENIs → logs VPC endpoint aws_vpc_endpoint.logs",
+          ingress: 'ingress side missing: no ingress rule on aws_security_group.vpc_wide allows TCP 443 from pod-network(kubernetes_manifest.eni_config["ap-northeast-1a"])',
+        },
+      },
       // Never a verdict on a guess: the endpoints are in one of the two VPCs the cluster may be in.
       "aws_eks_node_group.spread": {
         messageId: "endpoint-vpc-unknown",
@@ -36,6 +50,14 @@ const cases: VerdictCase[] = [
 
 describe("node-to-vpc-endpoints", () => {
   test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
+});
+
+test("pods on SGs of their own are judged for the services they call themselves (not ECR, which the kubelet calls from the node)", () => {
+  const byEndpoint = verdicts(policy, fixturePlan("topo-vpc-endpoints"))
+    .filter((r) => r.address === 'kubernetes_manifest.eni_config["ap-northeast-1a"]')
+    .map((r) => `${r.key?.split("→")[1]} ${r.status}${r.status === "fail" ? ` ${r.severity}` : ""}`)
+    .sort();
+  expect(byEndpoint).toEqual(["aws_vpc_endpoint.ec2 unknown", "aws_vpc_endpoint.logs fail warning", "aws_vpc_endpoint.sts fail error"]);
 });
 
 test("each endpoint the nodes need is judged on its own SGs, at the severity of what it serves; ssm, xray without private DNS and the S3 gateway are not", () => {
