@@ -26,6 +26,13 @@ const SERVICES: Record<string, { readonly severity: Severity; readonly why: stri
   xray: { severity: "warning", why: "Tracing agents cannot send to X-Ray.", pods: "Tracing agents running as these pods cannot send to X-Ray." },
 };
 
+/** An interface endpoint of a service in SERVICES, with private DNS on or decided at apply time. */
+interface Interface {
+  readonly endpoint: ResourceInstance;
+  readonly service: string;
+  readonly dnsUndecided: boolean;
+}
+
 /** `com.amazonaws.<region>.ecr.dkr` → `ecr.dkr`. */
 function serviceOf(name: unknown): string | undefined {
   if (typeof name !== "string" || !name.startsWith("com.amazonaws.")) return undefined;
@@ -61,7 +68,9 @@ function placeOf(world: World, address: string): ClusterPlace {
  * surely in (`{}` when both name the same VPC made elsewhere), "no" when it is elsewhere, or why the
  * plan cannot tell.
  */
-function serves(world: World, endpoint: ResourceInstance, place: ClusterPlace): { vpc?: ResourceInstance } | "no" | { unknown: string } | { maybeIn: ResourceInstance } {
+type Served = { vpc?: ResourceInstance } | "no" | { unknown: string } | { maybeIn: ResourceInstance };
+
+function serves(world: World, endpoint: ResourceInstance, place: ClusterPlace): Served {
   const vpcId = world.read(endpoint, ["vpc_id"]);
   const named = vpcsNamed(world, vpcId, endpoint.address).vpcs;
   const vpc = place.certain.find((v) => named.includes(v));
@@ -121,36 +130,40 @@ export default definePolicy({
     // endpoint is then used only by its own name, which nodes do not call. Left unset, AWS turns it
     // on for AWS services (PrivateLink guide: "Private DNS is enabled by default for endpoints
     // created for AWS services").
-    const interfaces = world.ofType("aws_vpc_endpoint").filter((e) => SERVICES[serviceOf(world.read(e, ["service_name"])) ?? ""] !== undefined && world.read(e, ["vpc_endpoint_type"]) === "Interface");
-    const privateDns = (e: ResourceInstance) => world.read(e, ["private_dns_enabled"]);
-    const endpoints = interfaces.filter((e) => {
-      const dns = privateDns(e);
-      return dns === true || dns === null || dns === undefined || (isUnknown(dns) && dns.origin === "computed");
-    });
-    const dnsUndecided = interfaces.filter((e) => {
-      const dns = privateDns(e);
-      return isUnknown(dns) && dns.origin !== "computed";
-    });
-    if (endpoints.length === 0 && dnsUndecided.length === 0) return [];
-    const places = new Map<string, ClusterPlace>();
+    const interfaces: Interface[] = [];
+    for (const endpoint of world.ofType("aws_vpc_endpoint")) {
+      const service = serviceOf(world.read(endpoint, ["service_name"]));
+      if (service === undefined || SERVICES[service] === undefined || world.read(endpoint, ["vpc_endpoint_type"]) !== "Interface") continue;
+      const dns = world.read(endpoint, ["private_dns_enabled"]);
+      if (dns === false) continue;
+      interfaces.push({ endpoint, service, dnsUndecided: isUnknown(dns) && dns.origin !== "computed" });
+    }
+    if (interfaces.length === 0) return [];
+    // Where each cluster is, and which endpoints serve it, once per cluster: its node classes share them.
+    const byCluster = new Map<string, { place: ClusterPlace; served: Map<ResourceInstance, Served> }>();
     const classes = new Map<string, EniClass>();
     return forEachNodeClass("TCP 443 to VPC endpoints", (node) => {
       // Hybrid nodes reach AWS from their own network.
       if (node.kind === "hybrid") return undefined;
+      let cluster = byCluster.get(node.cluster.address);
+      if (!cluster) {
+        const place = placeOf(world, node.cluster.address);
+        byCluster.set(node.cluster.address, (cluster = { place, served: new Map(interfaces.map((i) => [i.endpoint, serves(world, i.endpoint, place)])) }));
+      }
+      const { place, served: servedBy } = cluster;
       const pods = node.kind === "pod" || node.kind === "pod-network";
-      let place = places.get(node.cluster.address);
-      if (!place) places.set(node.cluster.address, (place = placeOf(world, node.cluster.address)));
       const results: PolicyResult[] = [];
       const undecided: string[] = [];
       const maybeIn = new Map<ResourceInstance, string[]>();
-      const calls = (endpoint: ResourceInstance) => !pods || SERVICES[serviceOf(world.read(endpoint, ["service_name"]))!].pods !== undefined;
-      for (const endpoint of dnsUndecided) if (calls(endpoint) && serves(world, endpoint, place) !== "no") undecided.push(place.unknown ? endpoint.address : `private_dns_enabled of ${endpoint.address} is decided at apply time`);
-      for (const endpoint of endpoints) {
-        if (!calls(endpoint)) continue;
-        const service = serviceOf(world.read(endpoint, ["service_name"]))!;
-        const why = (pods ? SERVICES[service].pods : undefined) ?? SERVICES[service].why;
-        const served = serves(world, endpoint, place);
+      for (const { endpoint, service, dnsUndecided } of interfaces) {
+        const why = pods ? SERVICES[service].pods : SERVICES[service].why;
+        if (why === undefined) continue;
+        const served = servedBy.get(endpoint)!;
         if (served === "no") continue;
+        if (dnsUndecided) {
+          undecided.push(place.unknown ? endpoint.address : `private_dns_enabled of ${endpoint.address} is decided at apply time`);
+          continue;
+        }
         if ("unknown" in served) {
           undecided.push(served.unknown);
           continue;

@@ -1,12 +1,12 @@
 import { definePolicy } from "../checker/policy";
 import type { PolicyResult } from "../checker/policy";
-import { clusterVpcs } from "../checker/eks/cluster-vpc";
+import { clusterVpcs, type VpcType } from "../checker/eks/cluster-vpc";
 import type { World } from "../checker/model/resource-graph";
 import type { ResourceInstance } from "../checker/model/resource-instance";
 import { firstBlock, isUnknown, type Value } from "../checker/model/value";
 
 /** AWS's values for attributes left to it (Amazon VPC user guide, "DNS attributes for your VPC": hostnames are off in a nondefault VPC). */
-const DEFAULTS: Record<string, { readonly enable_dns_support: boolean; readonly enable_dns_hostnames: boolean }> = {
+const DEFAULTS: Record<VpcType, { readonly enable_dns_support: boolean; readonly enable_dns_hostnames: boolean }> = {
   aws_vpc: { enable_dns_support: true, enable_dns_hostnames: false },
   aws_default_vpc: { enable_dns_support: true, enable_dns_hostnames: true },
 };
@@ -22,7 +22,7 @@ interface VpcVerdict {
 function attribute(world: World, vpc: ResourceInstance, name: "enable_dns_support" | "enable_dns_hostnames"): boolean | string {
   const value = world.read(vpc, [name]);
   if (typeof value === "boolean") return value;
-  if (value === null || value === undefined || (isUnknown(value) && value.origin === "computed")) return DEFAULTS[vpc.type][name];
+  if (value === null || value === undefined || (isUnknown(value) && value.origin === "computed")) return DEFAULTS[vpc.type as VpcType][name];
   return isUnknown(value) ? value.describe() : `${JSON.stringify(value)} is not a boolean`;
 }
 

@@ -10,6 +10,7 @@ import { SubnetDirectory } from "./subnets";
 
 /** The resource types of a VPC. */
 export const VPC_TYPES = ["aws_vpc", "aws_default_vpc"] as const;
+export type VpcType = (typeof VPC_TYPES)[number];
 
 /** The VPC resources of the plan that a value naming a VPC id designates. */
 export function vpcsNamed(world: World, value: Value | undefined, near: string): { vpcs: ResourceInstance[]; unknown?: string } {
@@ -24,9 +25,9 @@ export function vpcsNamed(world: World, value: Value | undefined, near: string):
 }
 
 /**
- * The VPCs a cluster's ENIs are in. A subnet list decided at apply time (`[for k, s in aws_subnet.x : s.id if ...]`) names
- * every subnet it reads, not which it keeps: when those lie in several VPCs, each is only a
- * `candidate`.
+ * The VPCs a cluster's ENIs are in. A subnet list decided at apply time
+ * (`[for k, s in aws_subnet.x : s.id if ...]`) names every subnet it reads, not which it keeps: when
+ * those lie in several VPCs, each is only a `candidate`.
  */
 export function clusterVpcs(world: World, cluster: ResourceInstance, vpcConfig: Record<string, Value>): { certain: ResourceInstance[]; candidates: ResourceInstance[]; unknown?: string } {
   if (typeof vpcConfig.vpc_id === "string") return { certain: vpcsNamed(world, vpcConfig.vpc_id, cluster.address).vpcs, candidates: [] };
