@@ -59,8 +59,8 @@ function placeOf(world: World, address: string): ClusterPlace {
   const cluster = world.get(address)!;
   const vpcConfig = firstBlock(world.values(cluster), "vpc_config");
   if (!isObject(vpcConfig)) return { certain: [], candidates: [], unknown: isUnknown(vpcConfig) ? `vpc_config: ${vpcConfig.describe()}` : "the cluster has no vpc_config" };
-  const { certain, candidates, unknown } = clusterVpcs(world, cluster, vpcConfig);
-  return { certain, candidates, ...(typeof vpcConfig.vpc_id === "string" ? { vpcId: vpcConfig.vpc_id } : {}), ...(unknown ? { unknown } : {}) };
+  const { certain, candidates, vpcId, unknown } = clusterVpcs(world, cluster, vpcConfig);
+  return { certain, candidates, ...(vpcId !== undefined ? { vpcId } : {}), ...(unknown ? { unknown } : {}) };
 }
 
 /**

@@ -30,13 +30,21 @@ function attribute(world: World, vpc: ResourceInstance, name: "enable_dns_suppor
 function dhcpServers(world: World, vpc: ResourceInstance): ({ readonly options: string; readonly servers: Value } | { readonly options: string; readonly unknown: string })[] {
   const id = world.read(vpc, ["id"]);
   const out: ({ options: string; servers: Value } | { options: string; unknown: string })[] = [];
+  const serversOf = (options: ResourceInstance) => out.push({ options: options.address, servers: world.read(options, ["domain_name_servers"]) ?? null });
   for (const association of world.ofType("aws_vpc_dhcp_options_association")) {
     const target = world.read(association, ["vpc_id"]);
     const onVpc = typeof target === "string" ? target === id : isUnknown(target) && target.refs.some((r) => r.address === vpc.address);
     if (!onVpc) continue;
     const { instances, unknown } = world.designated("aws_vpc_dhcp_options", "id", world.read(association, ["dhcp_options_id"]), association.address);
     if (instances.length === 0) out.push({ options: association.address, unknown: `its DHCP options are not known (${unknown ?? "not in this plan"})` });
-    for (const options of instances) out.push({ options: options.address, servers: world.read(options, ["domain_name_servers"]) ?? null });
+    instances.forEach(serversOf);
+  }
+  // A VPC read by a data source keeps the options it has unless this plan associates others.
+  if (out.length === 0 && vpc.mode === "data") {
+    const optionsId = world.read(vpc, ["dhcp_options_id"]);
+    const { instances } = world.designated("aws_vpc_dhcp_options", "id", optionsId, vpc.address);
+    if (instances.length === 0) out.push({ options: `the DHCP options ${optionsId} of ${vpc.address}`, unknown: 'not read in this plan (a data "aws_vpc_dhcp_options" source with their id would read them)' });
+    instances.forEach(serversOf);
   }
   return out;
 }
@@ -100,6 +108,7 @@ export default definePolicy({
         continue;
       }
       const { certain, candidates, unknown } = clusterVpcs(world, cluster, vpcConfig!);
+      // A VPC made elsewhere and not read by a data source is not judged (doc page: "Not judged").
       if (certain.length === 0 && candidates.length === 0) {
         if (unknown) results.push({ address, status: "unknown", messageId: "vpc-undecided", data: { unknown } });
         continue;

@@ -5,9 +5,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { LOOKED_UP_TYPES } from "../../checker/model/from-plan";
 import { cli, corpusPlans, ERRORED_PLANS, graphOf, SHARED_CORPUS, sharedCorpusMissing, VENDORED_CORPUS } from "../helpers/fixtures";
 
-function readJson(file: string): { resource_changes?: unknown[] } {
+/** A plan's changes, and the data sources read while planning (prior state). */
+type StateModule = { address?: string; resources?: { address: string; mode?: string; type: string }[]; child_modules?: StateModule[] };
+function readJson(file: string): { resource_changes?: { address: string }[]; prior_state?: { values?: { root_module?: StateModule } } } {
   const bytes = fs.readFileSync(file);
   const text = bytes[0] === 0xff && bytes[1] === 0xfe ? bytes.subarray(2).toString("utf16le") : bytes.toString("utf8").replace(/^\uFEFF/, "");
   return JSON.parse(text);
@@ -50,10 +53,20 @@ describe.each(plans.map((p) => [path.basename(p), p]))("%s", (name, file) => {
     expect(run.code === 1).toBe(report.findings.some((f: { status: string; severity: string }) => f.status === "fail" && f.severity === "error"));
   });
 
-  test("the model holds every resource change", () => {
+  test("the model holds every resource change, and the VPCs and subnets data sources read while planning", () => {
     const graph = graphOf(file);
-    const changes = readJson(file).resource_changes ?? [];
-    expect(graph.instances.size).toBe(changes.length);
+    const plan = readJson(file);
+    const changes = plan.resource_changes ?? [];
+    const changed = new Set(changes.map((c) => c.address));
+    // Terraform 0.12 wrote a child module's resources with their address in the module only.
+    const full = (m: StateModule, address: string) => (m.address && !address.startsWith(`${m.address}.`) ? `${m.address}.${address}` : address);
+    const read = (m: StateModule | undefined): string[] => [
+      ...(m?.resources ?? []).filter((r) => r.mode === "data" && LOOKED_UP_TYPES.has(r.type) && !changed.has(full(m!, r.address))).map((r) => full(m!, r.address)),
+      ...(m?.child_modules ?? []).flatMap(read),
+    ];
+    const lookedUp = read(plan.prior_state?.values?.root_module);
+    expect(graph.instances.size).toBe(changes.length + lookedUp.length);
+    for (const address of lookedUp) expect(graph.instances.get(address)?.mode).toBe("data");
   });
 });
 

@@ -5,7 +5,8 @@ import { loadInputs } from "../../checker/load/load-inputs";
 import type { LoadedInput } from "../../checker/load/plan-document";
 import { modelInputs } from "../../checker/model/join-inputs";
 import { preparePlan } from "../../checker/model/from-plan";
-import { isSensitive } from "../../checker/model/resource-graph";
+import { isSensitive, ResourceGraph } from "../../checker/model/resource-graph";
+import { SubnetDirectory } from "../../checker/eks/subnets";
 import { formatRef, isUnknown, Unknown, valueAt } from "../../checker/model/value";
 import type { PlanDocument } from "../../checker/load/plan-document";
 import { corpusPlan, corpusPlans, FIXTURES, fixturePlan, graphOf, sharedCorpusMissing } from "../helpers/fixtures";
@@ -107,6 +108,56 @@ describe("unknown values", () => {
     const file = tripleAze!;
     const unknown = unknownAt(file, 'module.eks.aws_ec2_tag.cluster_primary_security_group["project"]', ["resource_id"]);
     expect(unknown.refs.map(formatRef)).toEqual(["module.eks.aws_eks_cluster.this[0].vpc_config[0].cluster_security_group_id"]);
+  });
+});
+
+describe("VPCs, subnets and DHCP options read by data sources at plan time", () => {
+  const file = fixturePlan("topo-network-by-data-sources");
+  const graph = graphOf(file);
+  const SUBNET = "subnet-0e5b2d0f3c8a41b01";
+
+  test("are found by their ids, with the values read, on both sides of the plan", () => {
+    for (const world of [graph.before, graph.after]) {
+      const [subnet] = world.findByAttribute("aws_subnet", "id", SUBNET);
+      expect(subnet?.address).toBe(`data.aws_subnet.platform_private["${SUBNET}"]`);
+      expect(world.read(subnet!, ["cidr_block"])).toBe("10.40.0.0/19");
+      expect(world.lookedUp("aws_vpc").map((v) => v.address).sort()).toEqual([
+        'data.aws_vpc.by_name["apps"]',
+        'data.aws_vpc.by_name["edge"]',
+        'data.aws_vpc.by_name["services"]',
+        "data.aws_vpc.platform",
+      ]);
+    }
+  });
+
+  test("are no resources of the plan: not listed by type, nor by address", () => {
+    expect(graph.after.ofType("aws_vpc")).toEqual([]);
+    expect(graph.after.ofType("aws_subnet")).toEqual([]);
+    expect(graph.after.get("data.aws_vpc.platform")).toBeUndefined();
+    // Other data sources are reached through references only.
+    expect(graph.after.lookedUp("aws_iam_policy_document")).toEqual([]);
+  });
+
+  test("one whose read waits for apply has no values to be found by", () => {
+    const document = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
+    document.resource_changes!.push({
+      address: "data.aws_vpc.platform",
+      mode: "data",
+      type: "aws_vpc",
+      name: "platform",
+      change: { actions: ["read"], before: null, after: { tags: { Name: "platform-network" } }, after_unknown: { id: true, cidr_block: true } },
+    });
+    const world = new ResourceGraph({ path: "deferred", kind: "plan" }, preparePlan(document).instances()).after;
+    expect(world.lookedUp("aws_vpc").map((v) => v.address)).not.toContain("data.aws_vpc.platform");
+    expect(world.findByAttribute("aws_vpc", "id", "vpc-0d4a1c9e2b7f30a11")).toEqual([]);
+  });
+
+  test("a subnet only listed by data.aws_subnets has no CIDR, and says how to read it", () => {
+    const set = new SubnetDirectory(graph.after).resolve("subnet-0e5b2d0f3c8a42b01");
+    expect(set.ipv4).toEqual([]);
+    expect(set.unknown).toBe(
+      'subnet subnet-0e5b2d0f3c8a42b01 is listed by data.aws_subnets.private["services"], which does not give its CIDR (a data "aws_subnet" source with its id would)',
+    );
   });
 });
 

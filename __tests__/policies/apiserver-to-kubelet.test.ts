@@ -20,6 +20,9 @@ const cases: VerdictCase[] = [
     expected: { 'module.nodes["apps"].aws_eks_node_group.this': "pass", 'module.nodes["system"].aws_eks_node_group.this': "pass" },
   },
   { fixture: "topo-self-managed-asg", expected: { "aws_autoscaling_group.workers": "pass" } },
+  // The node SG admits the cluster's subnets' CIDRs, read by data sources at plan time: the
+  // control-plane ENIs are in those subnets.
+  { fixture: "topo-network-by-data-sources", expected: { "aws_eks_node_group.platform": "pass" } },
   {
     // Two regions' clusters named "prod": each node group and NodeClass is judged against the
     // control plane of its region, or of its module where the region does not tell.

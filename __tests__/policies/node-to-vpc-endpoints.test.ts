@@ -46,6 +46,22 @@ const cases: VerdictCase[] = [
   },
   // No interface endpoint with private DNS: nothing to judge.
   { fixture: "p-private-endpoint-dns", expected: {} },
+  {
+    // The VPC and subnets read with data sources: the nodes' subnets' CIDRs are known, and an
+    // endpoint SG admitting one of the three leaves the nodes in the other two out.
+    fixture: "topo-network-by-data-sources",
+    expected: { "aws_eks_node_group.platform": "fail+pass" },
+    facts: {
+      "aws_eks_node_group.platform": {
+        messageId: "flow-blocked",
+        data: {
+          what: "nodes → ecr.dkr VPC endpoint aws_vpc_endpoint.ecr_dkr",
+          ingress:
+            'ingress side missing: no ingress rule on aws_security_group.endpoints["ecr"] allows TCP 443 from managed(aws_eks_node_group.platform) (only part of it: ingress tcp/443 from 10.40.0.0/19)',
+        },
+      },
+    },
+  },
 ];
 
 describe("node-to-vpc-endpoints", () => {

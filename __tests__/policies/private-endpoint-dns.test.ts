@@ -7,7 +7,7 @@ import { expectVerdicts, fixturePlan, verdicts, wordingOf, type VerdictCase } fr
 
 const cases: VerdictCase[] = [
   {
-    // Private access off (public_only) and subnets made outside the plan (elsewhere) are not judged.
+    // Private access off (public_only) and subnets made outside the plan and not read (elsewhere) are not judged.
     fixture: "p-private-endpoint-dns",
     expected: {
       "aws_eks_cluster.good": "pass",
@@ -38,6 +38,31 @@ const cases: VerdictCase[] = [
         data: {
           unknown:
             'the subnets are among those of aws_vpc.dhcp["amazon"], aws_vpc.dhcp["corp"] (the plan does not say which), and the DHCP options aws_vpc_dhcp_options.dhcp["corp"] of aws_vpc.dhcp["corp"] list 10.20.0.2, 10.20.0.3, not AmazonProvidedDNS',
+        },
+      },
+    },
+  },
+  {
+    // The cluster stack of a network made elsewhere, read with data sources at plan time.
+    fixture: "topo-network-by-data-sources",
+    expected: {
+      "module.platform.aws_eks_cluster.this": "fail",
+      'module.clusters["services"].aws_eks_cluster.this': "fail",
+      'module.clusters["apps"].aws_eks_cluster.this': "pass",
+      'module.clusters["edge"].aws_eks_cluster.this': "unknown",
+    },
+    facts: {
+      "module.platform.aws_eks_cluster.this": { messageId: "private-unresolvable", data: { problems: "enable_dns_hostnames is false on data.aws_vpc.platform" } },
+      // Its VPC only through data.aws_subnets' vpc-id filter; its DHCP options through a data source of their own.
+      'module.clusters["services"].aws_eks_cluster.this': {
+        messageId: "public-instead",
+        data: { problems: 'the DHCP options data.aws_vpc_dhcp_options.by_name["services"] of data.aws_vpc.by_name["services"] list 10.0.0.2, 10.0.0.3, not AmazonProvidedDNS' },
+      },
+      'module.clusters["edge"].aws_eks_cluster.this': {
+        messageId: "vpc-undecided",
+        data: {
+          unknown:
+            'the DHCP options dopt-0d4a1c9e2b7f30a44 of data.aws_vpc.by_name["edge"]: not read in this plan (a data "aws_vpc_dhcp_options" source with their id would read them)',
         },
       },
     },

@@ -12,6 +12,14 @@ export interface SubnetSet {
   readonly unknown?: string;
 }
 
+/** The `data "aws_subnets"` sources read at plan time that list a subnet id. */
+export function subnetListings(world: World, subnetId: string): ResourceInstance[] {
+  return world.lookedUp("aws_subnets").filter((listing) => {
+    const ids = world.read(listing, ["ids"]);
+    return Array.isArray(ids) && ids.includes(subnetId);
+  });
+}
+
 export class SubnetDirectory {
   constructor(private readonly world: World) {}
 
@@ -28,7 +36,9 @@ export class SubnetDirectory {
     for (const item of items) {
       if (typeof item === "string") {
         const found = this.world.findByAttribute("aws_subnet", "id", item)[0];
+        const listing = found ? undefined : subnetListings(this.world, item)[0];
         if (found) subnets.push(found);
+        else if (listing) problems.push(`subnet ${item} is listed by ${listing.address}, which does not give its CIDR (a data "aws_subnet" source with its id would)`);
         else problems.push(this.world.notIn(`subnet ${item}`));
       } else if (isUnknown(item)) {
         const found = item.refs.map((r) => this.world.get(r.address)).filter((s): s is ResourceInstance => s?.type === "aws_subnet");

@@ -2,7 +2,7 @@
  * Plan JSON → resource instances. `after` and `after_unknown` are merged into one value in which
  * each unknown leaf is an `Unknown` that says where it comes from.
  */
-import type { ChangeJson, ConfigResourceJson, ExpressionJson, JsonValue, PlanDocument, ResourceChangeJson, StateModuleJson } from "../load/plan-document";
+import type { ChangeJson, ConfigResourceJson, ExpressionJson, JsonValue, PlanDocument, ResourceChangeJson, StateModuleJson, StateResourceJson } from "../load/plan-document";
 import { ConfigModule, indexConfiguration } from "./config-index";
 import { lookupExpression } from "./expression-lookup";
 import { navigate, ReferenceResolver, withPath, type Resolution, type Scope } from "./reference-resolver";
@@ -70,15 +70,31 @@ export interface RemoteStateConfig {
   readonly config: JsonValue | undefined;
 }
 
-/** Data sources read at plan time, with their values (prior state), by address. */
-function dataValuesOf(plan: PlanDocument): Map<string, JsonValue> {
+/**
+ * Data sources whose reads at plan time the world holds as resources of their type, found by
+ * their attributes (an id) only: the VPC, subnets and DHCP options a cluster stack reads from a
+ * network made elsewhere (`data "aws_vpc"`, `data "aws_subnet"`, `data "aws_subnets"`,
+ * `data "aws_vpc_dhcp_options"`). Other data sources are reached through references alone.
+ */
+export const LOOKED_UP_TYPES: ReadonlySet<string> = new Set(["aws_vpc", "aws_subnet", "aws_subnets", "aws_vpc_dhcp_options"]);
+
+/** The data sources read at plan time (prior state): their values by address, and those of LOOKED_UP_TYPES with their module. */
+function dataReadAtPlan(plan: PlanDocument): { values: Map<string, JsonValue>; lookups: { moduleAddress: string; resource: StateResourceJson }[] } {
   const values = new Map<string, JsonValue>();
+  const lookups: { moduleAddress: string; resource: StateResourceJson }[] = [];
   const walk = (module: StateModuleJson | undefined) => {
-    for (const r of module?.resources ?? []) if (r.mode === "data" && r.values) values.set(r.address, r.values);
+    const moduleAddress = module?.address ?? "";
+    for (const r of module?.resources ?? []) {
+      if (r.mode !== "data" || !r.values) continue;
+      // Terraform 0.12 wrote a child module's resources with their address in the module only.
+      const resource = moduleAddress && !r.address.startsWith(`${moduleAddress}.`) ? { ...r, address: `${moduleAddress}.${r.address}` } : r;
+      values.set(resource.address, r.values);
+      if (LOOKED_UP_TYPES.has(r.type)) lookups.push({ moduleAddress, resource });
+    }
     for (const child of module?.child_modules ?? []) walk(child);
   };
   walk(plan.prior_state?.values?.root_module);
-  return values;
+  return { values, lookups };
 }
 
 /** How inputs are modelled. */
@@ -141,13 +157,14 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
       addToList(moduleInstances, `${formatModuleAddress(instance.slice(0, -1))}|${instance[depth - 1].name}`, instance);
     }
   }
+  const dataRead = dataReadAtPlan(plan);
   const rootVariables: { [name: string]: JsonValue | undefined } = {};
   for (const [name, variable] of Object.entries(plan.variables ?? {})) rootVariables[name] = variable?.value;
   const resolver = new ReferenceResolver({
     rootVariables,
     instancesByBase,
     moduleInstances,
-    dataValues: dataValuesOf(plan),
+    dataValues: dataRead.values,
     ...(join ? { qualify: join.qualify, remoteState: join.remoteState } : {}),
   });
 
@@ -209,12 +226,38 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
       const instance = buildInstance(change, change.change, makeUnknown, consume, regionFinder(change.type, resourceConfig), providerHost);
       return join ? { ...instance, address: join.qualify(instance.address) } : instance;
     });
+  // A data source read at plan time is no change: it stands, with the values read, on both sides.
+  // One whose read waits for apply is among the changes instead (action "read"), and its values
+  // in the prior state are those of an earlier read.
+  const lookedUp = (): ResourceInstance[] =>
+    dataRead.lookups
+      .filter(({ resource }) => !listedAddresses.has(resource.address))
+      .map(({ moduleAddress, resource }): ResourceInstance => {
+        const values = resource.values as Value;
+        const sensitive = sensitiveTree(resource.sensitive_values);
+        const resourceConfig = moduleAt(moduleAddress || undefined).config?.resources.get(`data.${resource.type}.${resource.name}`);
+        const instance: ResourceInstance = {
+          address: resource.address,
+          moduleAddress,
+          mode: "data",
+          type: resource.type,
+          name: resource.name,
+          index: resource.index,
+          action: "no-op",
+          before: values,
+          after: values,
+          beforeSensitive: sensitive,
+          afterSensitive: sensitive,
+          region: regionFinder(resource.type, resourceConfig)(values),
+        };
+        return join ? { ...instance, address: join.qualify(instance.address) } : instance;
+      });
 
   const rootScope: Scope | undefined = config && { module: config, instance: [] };
   return {
     config,
     resolver,
-    instances,
+    instances: () => [...instances(), ...lookedUp()],
     output(name, rest) {
       const known = plan.planned_values?.outputs?.[name];
       if (known && known.value !== undefined) {
@@ -228,7 +271,7 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
     },
     remoteStates() {
       // Read at plan time, they are in the prior state, not among the changes.
-      const read = [...dataValuesOf(plan).keys()].filter((address) => /(^|\.)data\.terraform_remote_state\./.test(address));
+      const read = [...dataRead.values.keys()].filter((address) => /(^|\.)data\.terraform_remote_state\./.test(address));
       const changed = changes.filter((c) => c.mode === "data" && c.type === "terraform_remote_state").map((c) => c.address);
       return [...new Set([...read, ...changed].map((address) => address.replace(/\[[^\]]*\]$/, "")))];
     },

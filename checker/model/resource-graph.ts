@@ -8,6 +8,7 @@ import { prepareState } from "./from-state";
 import { instanceSecrets, redactorOf, type Redact } from "./sensitive-values";
 import { existedBefore, existsAfter, type ResourceInstance, type SensitiveTree } from "./resource-instance";
 import { isUnknown, valueAt, type Path, type Ref, type Value } from "./value";
+import { addToList } from "./add-to-list";
 
 export type Side = "before" | "after";
 
@@ -25,9 +26,15 @@ function labelOf(address: string): string {
   return cut < 0 ? "" : address.slice(0, cut);
 }
 
-/** The managed resources that exist on one side of the plan, with their values on that side. */
+/**
+ * The managed resources that exist on one side of the plan, with their values on that side; and
+ * the data sources of LOOKED_UP_TYPES read at plan time, which only `findByAttribute` (and so
+ * `designated`) finds: a VPC or subnet a cluster stack reads from a network made elsewhere is
+ * judged by what it is, and no policy judges it as a resource of this plan.
+ */
 export class World {
   private readonly byType = new Map<string, ResourceInstance[]>();
+  private readonly lookedUpByType = new Map<string, ResourceInstance[]>();
   private readonly byAddress = new Map<string, ResourceInstance>();
   private readonly byAttribute = new Map<string, Map<string, ResourceInstance[]>>();
 
@@ -40,16 +47,24 @@ export class World {
     // Indexed loops here and below: in baseline code a for-of allocates a result for every step.
     for (let i = 0; i < instances.length; i++) {
       const instance = instances[i];
-      if (instance.mode !== "managed" || !exists(instance)) continue;
+      if (!exists(instance)) continue;
+      if (instance.mode !== "managed") {
+        // A data source whose read waits for apply has no values to find it by.
+        if (instance.action === "no-op") addToList(this.lookedUpByType, instance.type, instance);
+        continue;
+      }
       this.byAddress.set(instance.address, instance);
-      const list = this.byType.get(instance.type);
-      if (list) list.push(instance);
-      else this.byType.set(instance.type, [instance]);
+      addToList(this.byType, instance.type, instance);
     }
   }
 
   ofType(type: string): readonly ResourceInstance[] {
     return this.byType.get(type) ?? [];
+  }
+
+  /** The data sources of `type` read at plan time (LOOKED_UP_TYPES in from-plan.ts). */
+  lookedUp(type: string): readonly ResourceInstance[] {
+    return this.lookedUpByType.get(type) ?? [];
   }
 
   get(address: string): ResourceInstance | undefined {
@@ -96,7 +111,7 @@ export class World {
     let index = this.byAttribute.get(indexKey);
     if (!index) {
       index = new Map();
-      for (const instance of this.ofType(type)) {
+      for (const instance of [...this.ofType(type), ...this.lookedUp(type)]) {
         const v = this.read(instance, [attribute]);
         if (typeof v !== "string") continue;
         const list = index.get(v);
