@@ -25,6 +25,12 @@ export function vpcsNamed(world: World, value: Value | undefined, near: string):
   return { vpcs, unknown: vpcs.length === 0 ? unknown : undefined };
 }
 
+/** Whether a resource's `vpc_id` names this VPC: its id, or a reference to it. */
+export function namesVpc(world: World, resource: ResourceInstance, vpc: ResourceInstance): boolean {
+  const target = world.read(resource, ["vpc_id"]);
+  return typeof target === "string" ? target === world.read(vpc, ["id"]) : isUnknown(target) && target.refs.some((r) => r.address === vpc.address);
+}
+
 /** Where a cluster's ENIs are, as far as the plan says. */
 export interface ClusterVpcs {
   /** VPCs of the plan the cluster is surely in. */
