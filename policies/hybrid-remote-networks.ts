@@ -49,6 +49,38 @@ function serviceRanges(cluster: Value): { ranges: ParsedCidr[]; given: boolean }
   return { ranges: DEFAULT_SERVICE_RANGES, given: false };
 }
 
+/** Where a cluster's remote networks must not reach: its VPCs' blocks and its service range. */
+interface Surroundings {
+  readonly certain: readonly VpcBlocks[];
+  readonly candidates: readonly VpcBlocks[];
+  readonly service: ReturnType<typeof serviceRanges>;
+}
+type VpcBlocks = { readonly vpc: ResourceInstance } & ReturnType<typeof vpcCidrs>;
+
+/** One remote CIDR against what EKS requires of it: what breaks a requirement goes to `problems`, what may to `unknown`. */
+function judgeCidr(named: string, item: Value, { certain, candidates, service }: Surroundings, problems: string[], unknown: string[]): void {
+  const parsed = typeof item === "string" ? parseCidr(item) : undefined;
+  if (!parsed || parsed.family !== 4) {
+    problems.push(`${named} is not an IPv4 CIDR`);
+    return;
+  }
+  // Inside one of them, a block is /8 or smaller as EKS requires.
+  if (!PRIVATE_RANGES.some((range) => cidrContains(range, parsed))) problems.push(`${named} is not within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`);
+  for (const { vpc, cidrs } of certain) {
+    for (const block of cidrs) if (overlap(parsed, block)) problems.push(`${named} overlaps ${block.text} of the cluster's VPC ${vpc.address}`);
+  }
+  // A candidate VPC overlapped decides nothing: the plan does not say the cluster is in it.
+  for (const { vpc, cidrs } of candidates) {
+    for (const block of cidrs) if (overlap(parsed, block)) unknown.push(`${named} overlaps ${block.text} of ${vpc.address}, one of the VPCs the cluster's subnets may be in`);
+  }
+  if (!("ranges" in service)) return;
+  const hit = service.ranges.filter((range) => overlap(parsed, range));
+  if (hit.length === 0) return;
+  if (service.given) problems.push(`${named} overlaps the service range ${hit[0].text}`);
+  else if (hit.length === service.ranges.length) problems.push(`${named} overlaps both ranges EKS picks the service range from when service_ipv4_cidr is not set (${hit.map((r) => r.text).join(", ")})`);
+  else unknown.push(`${named} overlaps ${hit[0].text}, one of the two ranges EKS picks the service range from when service_ipv4_cidr is not set`);
+}
+
 export default definePolicy({
   meta: {
     id: "hybrid-remote-networks",
@@ -71,12 +103,12 @@ export default definePolicy({
       const values = world.values(cluster);
       const remote = firstBlock(values, "remote_network_config");
       if (remote === undefined || remote === null || (isUnknown(remote) && remote.origin === "computed")) continue;
-      const problems: string[] = [];
-      const unknown: string[] = [];
       if (isUnknown(remote)) {
         results.push({ address, status: "unknown", messageId: "undecided", data: { unknown: `remote_network_config is decided at apply time (${remote.describe()})` } });
         continue;
       }
+      const problems: string[] = [];
+      const unknown: string[] = [];
       // Where the cluster is: its VPC's CIDRs, when the plan holds or read the VPC.
       const vpcConfig = firstBlock(values, "vpc_config");
       const place = isObject(vpcConfig) ? clusterVpcs(world, cluster, vpcConfig) : undefined;
@@ -102,27 +134,7 @@ export default definePolicy({
             unknown.push(`a CIDR of ${block} is decided at apply time`);
             continue;
           }
-          const parsed = typeof item === "string" ? parseCidr(item) : undefined;
-          const named = `${block} ${String(item)}`;
-          if (!parsed || parsed.family !== 4) {
-            problems.push(`${named} is not an IPv4 CIDR`);
-            continue;
-          }
-          // Inside one of them, a block is /8 or smaller as EKS requires.
-          if (!PRIVATE_RANGES.some((range) => cidrContains(range, parsed))) problems.push(`${named} is not within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`);
-          for (const { vpc, cidrs: vpcBlocks } of certain) {
-            for (const vpcBlock of vpcBlocks) if (overlap(parsed, vpcBlock)) problems.push(`${named} overlaps ${vpcBlock.text} of the cluster's VPC ${vpc.address}`);
-          }
-          // A candidate VPC overlapped decides nothing: the plan does not say the cluster is in it.
-          for (const { vpc, cidrs: vpcBlocks } of candidates) {
-            for (const vpcBlock of vpcBlocks) if (overlap(parsed, vpcBlock)) unknown.push(`${named} overlaps ${vpcBlock.text} of ${vpc.address}, one of the VPCs the cluster's subnets may be in`);
-          }
-          if ("ranges" in service) {
-            const hit = service.ranges.filter((range) => overlap(parsed, range));
-            if (service.given && hit.length > 0) problems.push(`${named} overlaps the service range ${hit[0].text}`);
-            else if (hit.length === service.ranges.length && hit.length > 0) problems.push(`${named} overlaps both ranges EKS picks the service range from when service_ipv4_cidr is not set (${hit.map((r) => r.text).join(", ")})`);
-            else if (hit.length > 0) unknown.push(`${named} overlaps ${hit[0].text}, one of the two ranges EKS picks the service range from when service_ipv4_cidr is not set`);
-          }
+          judgeCidr(`${block} ${String(item)}`, item, { certain, candidates, service }, problems, unknown);
         }
       }
       const related = [...certain, ...candidates].map((v) => v.vpc.address);
