@@ -1,7 +1,7 @@
 import { definePolicy } from "../checker/policy";
 import type { PolicyResult } from "../checker/policy";
 import { cidrContains, parseCidr, type ParsedCidr } from "../checker/eks/cidr";
-import { clusterVpcs, namesVpc } from "../checker/eks/cluster-vpc";
+import { clusterVpcs, ofVpc } from "../checker/eks/cluster-vpc";
 import type { World } from "../checker/model/resource-graph";
 import type { ResourceInstance } from "../checker/model/resource-instance";
 import { firstBlock, isObject, isUnknown, type Value } from "../checker/model/value";
@@ -29,9 +29,7 @@ function vpcCidrs(world: World, vpc: ResourceInstance): { cidrs: ParsedCidr[]; u
   add(world.read(vpc, ["cidr_block"]), vpc.address);
   const associations = world.read(vpc, ["cidr_block_associations"]);
   if (vpc.mode === "data" && Array.isArray(associations)) for (const a of associations) if (isObject(a)) add(a.cidr_block, vpc.address);
-  for (const association of world.ofType("aws_vpc_ipv4_cidr_block_association")) {
-    if (namesVpc(world, association, vpc)) add(world.read(association, ["cidr_block"]), association.address);
-  }
+  for (const association of ofVpc(world, "aws_vpc_ipv4_cidr_block_association", vpc)) add(world.read(association, ["cidr_block"]), association.address);
   return { cidrs: [...new Map(cidrs.map((c) => [c.text, c])).values()], unknown };
 }
 

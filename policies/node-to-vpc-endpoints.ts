@@ -1,6 +1,6 @@
 import { definePolicy } from "../checker/policy";
 import type { PolicyResult, Severity } from "../checker/policy";
-import { clusterVpcs, vpcsNamed } from "../checker/eks/cluster-vpc";
+import { clusterVpcs, ofVpc, vpcsNamed } from "../checker/eks/cluster-vpc";
 import type { EniClass, Topology } from "../checker/eks/topology";
 import type { World } from "../checker/model/resource-graph";
 import type { ResourceInstance } from "../checker/model/resource-instance";
@@ -37,11 +37,6 @@ interface Interface {
 function serviceOf(name: unknown): string | undefined {
   if (typeof name !== "string" || !name.startsWith("com.amazonaws.")) return undefined;
   return name.split(".").slice(3).join(".");
-}
-
-/** Whether a resource with a `vpc_id` is in one of these VPCs: by id, or by a reference to one of them. */
-function inVpcs(world: World, resource: ResourceInstance, vpcs: readonly ResourceInstance[]): boolean {
-  return vpcsNamed(world, world.read(resource, ["vpc_id"]), resource.address).vpcs.some((vpc) => vpcs.includes(vpc));
 }
 
 /**
@@ -96,7 +91,7 @@ function endpointClass(topology: Topology, endpoint: ResourceInstance, vpc: Reso
   const given = world.read(endpoint, ["security_group_ids"]);
   let sgs = topology.sgs.resolve(given);
   if ((Array.isArray(given) && given.length === 0) || given === null || given === undefined || (isUnknown(given) && given.origin === "computed")) {
-    const defaults = vpc ? world.ofType("aws_default_security_group").filter((sg) => inVpcs(world, sg, [vpc])) : [];
+    const defaults = vpc ? ofVpc(world, "aws_default_security_group", vpc) : [];
     sgs =
       defaults.length === 1
         ? topology.sgs.resolve(world.read(defaults[0], ["id"]) ?? null)

@@ -1,6 +1,6 @@
 import { definePolicy } from "../checker/policy";
 import type { PolicyResult } from "../checker/policy";
-import { clusterVpcs, namesVpc, type VpcType } from "../checker/eks/cluster-vpc";
+import { clusterVpcs, ofVpc, type VpcType } from "../checker/eks/cluster-vpc";
 import type { World } from "../checker/model/resource-graph";
 import type { ResourceInstance } from "../checker/model/resource-instance";
 import { firstBlock, isUnknown, type Value } from "../checker/model/value";
@@ -30,8 +30,7 @@ function attribute(world: World, vpc: ResourceInstance, name: "enable_dns_suppor
 function dhcpServers(world: World, vpc: ResourceInstance): ({ readonly options: string; readonly servers: Value } | { readonly options: string; readonly unknown: string })[] {
   const out: ({ options: string; servers: Value } | { options: string; unknown: string })[] = [];
   const serversOf = (options: ResourceInstance) => out.push({ options: options.address, servers: world.read(options, ["domain_name_servers"]) ?? null });
-  for (const association of world.ofType("aws_vpc_dhcp_options_association")) {
-    if (!namesVpc(world, association, vpc)) continue;
+  for (const association of ofVpc(world, "aws_vpc_dhcp_options_association", vpc)) {
     const { instances, unknown } = world.designated("aws_vpc_dhcp_options", "id", world.read(association, ["dhcp_options_id"]), association.address);
     if (instances.length === 0) out.push({ options: association.address, unknown: `its DHCP options are not known (${unknown ?? "not in this plan"})` });
     instances.forEach(serversOf);

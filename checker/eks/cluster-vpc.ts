@@ -25,10 +25,9 @@ export function vpcsNamed(world: World, value: Value | undefined, near: string):
   return { vpcs, unknown: vpcs.length === 0 ? unknown : undefined };
 }
 
-/** Whether a resource's `vpc_id` names this VPC: its id, or a reference to it. */
-export function namesVpc(world: World, resource: ResourceInstance, vpc: ResourceInstance): boolean {
-  const target = world.read(resource, ["vpc_id"]);
-  return typeof target === "string" ? target === world.read(vpc, ["id"]) : isUnknown(target) && target.refs.some((r) => r.address === vpc.address);
+/** The resources of `type` whose `vpc_id` names this VPC (its id, or a reference to it): its DHCP options associations, CIDR associations, default SG. */
+export function ofVpc(world: World, type: string, vpc: ResourceInstance): ResourceInstance[] {
+  return world.ofType(type).filter((resource) => vpcsNamed(world, world.read(resource, ["vpc_id"]), resource.address).vpcs.includes(vpc));
 }
 
 /** Where a cluster's ENIs are, as far as the plan says. */
