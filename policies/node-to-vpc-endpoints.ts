@@ -50,8 +50,7 @@ interface ClusterPlace {
   readonly unknown?: string;
 }
 
-function placeOf(world: World, address: string): ClusterPlace {
-  const cluster = world.get(address)!;
+function placeOf(world: World, cluster: ResourceInstance): ClusterPlace {
   const vpcConfig = firstBlock(world.values(cluster), "vpc_config");
   if (!isObject(vpcConfig)) return { certain: [], candidates: [], unknown: isUnknown(vpcConfig) ? `vpc_config: ${vpcConfig.describe()}` : "the cluster has no vpc_config" };
   const { certain, candidates, vpcId, unknown } = clusterVpcs(world, cluster, vpcConfig);
@@ -142,7 +141,7 @@ export default definePolicy({
       if (node.kind === "hybrid") return undefined;
       let cluster = byCluster.get(node.cluster.address);
       if (!cluster) {
-        const place = placeOf(world, node.cluster.address);
+        const place = placeOf(world, node.cluster.instance);
         byCluster.set(node.cluster.address, (cluster = { place, served: new Map(interfaces.map((i) => [i.endpoint, serves(world, i.endpoint, place)])) }));
       }
       const { place, served: servedBy } = cluster;

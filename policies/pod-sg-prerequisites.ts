@@ -47,7 +47,7 @@ export default definePolicy({
       const policies = pods.map((p) => p.address);
       // Each SecurityGroupPolicy gets the verdicts on what it depends on.
       const onEachPolicy = (result: Omit<PolicyResult, "address">) => pods.forEach((pod) => results.push({ ...result, address: pod.address }));
-      if (world.read(world.get(cluster.address)!, ["compute_config", 0, "enabled"]) === true) {
+      if (world.read(cluster.instance, ["compute_config", 0, "enabled"]) === true) {
         onEachPolicy(autoModeVersion(world, cluster, policies));
         continue;
       }
@@ -84,7 +84,7 @@ function controllerPolicy(world: World, cluster: Cluster, policies: string[]): O
 
 /** Auto Mode runs its own networking: pods' SGs need Kubernetes 1.36 (docs: auto-sgp). */
 function autoModeVersion(world: World, cluster: Cluster, policies: string[]): Omit<PolicyResult, "address"> {
-  const version = world.read(world.get(cluster.address)!, ["version"]);
+  const version = world.read(cluster.instance, ["version"]);
   const common = { key: "auto-mode", related: [cluster.address] };
   const match = typeof version === "string" ? /^1\.(\d+)/.exec(version) : null;
   if (!match) return { ...common, status: "unknown", messageId: "auto-mode-version-unknown", data: { policies, version: typeof version === "string" ? version : "decided at apply time (the latest EKS offers)" } };

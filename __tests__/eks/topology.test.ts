@@ -1,4 +1,5 @@
 /** Which SGs end up on which ENI class, built from real plans. */
+import * as fs from "node:fs";
 import { topologyOf, type EniClass, type Topology } from "../../checker/eks/topology";
 import { vpcCniSettings } from "../../checker/eks/vpc-cni";
 import { loadText } from "../../checker/load/load-inputs";
@@ -323,4 +324,58 @@ test("of two clusters, a manifest belongs to the one its Kubernetes provider con
     ["green", ["kubernetes_manifest.db_clients"]],
   ]);
   expect(t.orphans.map((o) => o.address)).toEqual(["kubernetes_manifest.unplaced"]);
+});
+
+describe('a cluster made elsewhere, read with data "aws_eks_cluster" (a node stack)', () => {
+  const file = fixturePlan("topo-cluster-by-data-source");
+  const t = topology("topo-cluster-by-data-source");
+  const READ_SG = "data.aws_eks_cluster.this.vpc_config[0].cluster_security_group_id";
+  const node = (pool: string) => `module.pool["${pool}"].aws_security_group.node`;
+
+  test("the four reads of it (at the root and in each pool module, one ARN) are one cluster, with the SGs and subnets read", () => {
+    expect(t.clusters.map((c) => [c.address, c.name, c.madeElsewhere])).toEqual([["data.aws_eks_cluster.this", "platform", true]]);
+    expect(classes(t)).toEqual({
+      "control-plane(data.aws_eks_cluster.this)": { sgs: [READ_SG, "sg-0e1d2c3b4a5960a22"] },
+      "managed(aws_eks_node_group.general)": { sgs: [READ_SG] },
+      [`managed(${'module.pool["batch"]'}.aws_eks_node_group.this)`]: { sgs: [node("batch")] },
+      [`managed(${'module.pool["gpu"]'}.aws_eks_node_group.this)`]: { sgs: [node("gpu")] },
+      "karpenter(kubectl_manifest.batch_spot)": { sgs: [node("batch")] },
+    });
+    expect(t.clusters[0].controlPlane.subnets.ipv4.map((c) => c.text)).toEqual(["10.80.0.0/19", "10.80.32.0/19"]);
+    expect(t.orphans).toEqual([]);
+  });
+
+  test("the cluster SG has EKS's own rules and those this plan adds; others may exist, so it says so", () => {
+    const addresses = t.rules.of(READ_SG, "ingress").map((r) => r.address);
+    expect(addresses).toEqual(["data.aws_eks_cluster.this", 'module.pool["batch"].aws_vpc_security_group_ingress_rule.api_from_nodes[0]']);
+    expect(t.sgs.get(READ_SG)!.rulesElsewhere).toBe("the rules of the cluster SG of data.aws_eks_cluster.this beyond EKS's own are not in this plan (the cluster is made elsewhere)");
+    expect(t.sgs.get("sg-0e1d2c3b4a5960a22")!.kind).toBe("external");
+  });
+
+  test("Auto Mode's built-in pools and hybrid nodes of a read cluster are the business of the stack that makes it", () => {
+    const document = JSON.parse(fs.readFileSync(file, "utf8"));
+    const read = document.prior_state.values.root_module.resources.find((r: { address: string }) => r.address === "data.aws_eks_cluster.this").values;
+    read.compute_config = [{ enabled: true, node_pools: ["general-purpose"], node_role_arn: "arn:aws:iam::111122223333:role/auto" }];
+    read.remote_network_config = [{ remote_node_networks: [{ cidrs: ["192.168.0.0/16"] }], remote_pod_networks: [] }];
+    const [input] = loadText(JSON.stringify(document), "read-auto-mode.json");
+    const changed = topologyOf(buildGraph(input));
+    expect(changed.clusters[0].nodes.map((n) => n.kind).sort()).toEqual(["karpenter", "managed", "managed", "managed"]);
+    expect(changed.capacityElsewhere).toEqual([]);
+  });
+
+  test("a cluster the plan makes is not also a read one: a read of its name is that cluster", () => {
+    const document = JSON.parse(fs.readFileSync(file, "utf8"));
+    const read = document.prior_state.values.root_module.resources.find((r: { address: string }) => r.address === "data.aws_eks_cluster.this").values;
+    document.resource_changes.push({
+      address: "aws_eks_cluster.platform",
+      mode: "managed",
+      type: "aws_eks_cluster",
+      name: "platform",
+      change: { actions: ["no-op"], before: read, after: read, after_unknown: {} },
+    });
+    const [input] = loadText(JSON.stringify(document), "made-here.json");
+    const joined = topologyOf(buildGraph(input));
+    expect(joined.clusters.map((c) => [c.address, c.madeElsewhere])).toEqual([["aws_eks_cluster.platform", false]]);
+    expect(joined.clusters[0].nodes.map((n) => n.address)).toContain("aws_eks_node_group.general");
+  });
 });

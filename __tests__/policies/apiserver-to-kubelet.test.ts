@@ -24,6 +24,17 @@ const cases: VerdictCase[] = [
   // control-plane ENIs are in those subnets.
   { fixture: "topo-network-by-data-sources", expected: { "aws_eks_node_group.platform": "pass" } },
   {
+    // A node stack beside a cluster made elsewhere, read with data "aws_eks_cluster": EKS's own
+    // rules carry the cluster SG's nodes; a node SG is judged by its rules in this plan.
+    fixture: "topo-cluster-by-data-source",
+    expected: {
+      "aws_eks_node_group.general": "pass",
+      'module.pool["batch"].aws_eks_node_group.this': "pass",
+      'module.pool["gpu"].aws_eks_node_group.this': "fail",
+      "kubectl_manifest.batch_spot": "pass",
+    },
+  },
+  {
     // Two regions' clusters named "prod": each node group and NodeClass is judged against the
     // control plane of its region, or of its module where the region does not tell.
     fixture: "topo-same-name-two-regions",

@@ -10,6 +10,18 @@ const cases: VerdictCase[] = [
   { fixture: "topo-lt-node-sg-correct", expected: { "aws_eks_node_group.workers": "pass" } },
   { fixture: "topo-vpc-rule-resources", expected: { "aws_eks_node_group.workers": "pass" } },
   { fixture: "topo-lt-by-name", expected: { "aws_eks_node_group.general": "pass", "aws_eks_node_group.batch": "pass" } },
+  {
+    // A cluster made elsewhere, read with data "aws_eks_cluster": the rule this plan adds to its
+    // cluster SG admits batch; for gpu only rules made elsewhere could (the cluster SG's beyond
+    // EKS's own, the additional SG's), so it is unknown, not failed.
+    fixture: "topo-cluster-by-data-source",
+    expected: {
+      "aws_eks_node_group.general": "pass",
+      'module.pool["batch"].aws_eks_node_group.this': "pass",
+      'module.pool["gpu"].aws_eks_node_group.this': "unknown",
+      "kubectl_manifest.batch_spot": "pass",
+    },
+  },
   // Egress narrowed to TCP 443 to 0.0.0.0/0 is enough for this flow.
   { fixture: "topo-egress-narrow", expected: { "aws_eks_node_group.workers": "pass" } },
   { fixture: "topo-self-managed-asg", expected: { "aws_autoscaling_group.workers": "pass" } },

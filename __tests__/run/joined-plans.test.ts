@@ -1,7 +1,8 @@
 /**
  * One cluster across several real plans (fixtures/split, made by terraform offline): Terraform root
  * modules joined through `terraform_remote_state` (local backend, read at plan time) or through
- * literal ids in tfvars, and the stacks of a CDKTF app planned one after the other. Given together —
+ * literal ids in tfvars or through a `data "aws_eks_cluster"` read, and the stacks of a CDKTF app
+ * planned one after the other. Given together —
  * or with the cluster's state as `--context` — they get decided verdicts, the same as the resources
  * planned in one configuration; a node plan alone stays `unknown` and says what would decide it.
  */
@@ -41,7 +42,7 @@ describe("root modules joined through terraform_remote_state or literal ids", ()
     ["with the cluster's state as --context", [], ["cluster/state.json"]],
     ["with the cluster's plan as --context", [], ["cluster/plan.json"]],
   ])("%s, the node group's flows are decided: DNS to CoreDNS on the system group is blocked", (_, inputs, contexts) => {
-    for (const nodes of ["nodes-remote-state/plan.json", "nodes-tfvars/plan.json"]) {
+    for (const nodes of ["nodes-remote-state/plan.json", "nodes-tfvars/plan.json", "nodes-data-source/plan.json"]) {
       const report = check([nodes, ...inputs], contexts);
       expect(verdicts(report, nodes)).toEqual(decided);
       expect(report.findings.find((f) => f.policy === "node-dns" && f.input === at(nodes))?.message).toMatch(/^DNS to CoreDNS hosts in cluster\/(plan|state)\.json::aws_eks_node_group\.system .* is blocked on UDP 53, TCP 53/);
@@ -58,6 +59,32 @@ describe("root modules joined through terraform_remote_state or literal ids", ()
   test("literal ids alone say the cluster is in no plan given", () => {
     const report = check(["nodes-tfvars/plan.json"]);
     expect(report.findings.filter((f) => f.status === "unknown").map((f) => f.message)).toContain('cannot check DNS (TCP and UDP 53) to the CoreDNS hosts: cluster "split-demo" is not in this plan');
+  });
+
+  test("a cluster read with a data source gives the nodes a control plane: what the node SG's rules decide stays unknown by flow", () => {
+    const report = check(["nodes-data-source/plan.json"]);
+    expect(verdicts(report)).toEqual(
+      [
+        "unknown apiserver-to-kubelet aws_eks_node_group.workers",
+        "unknown apiserver-to-webhooks aws_eks_node_group.workers",
+        "unknown node-dns aws_eks_node_group.workers",
+        "unknown node-to-apiserver aws_eks_node_group.workers",
+        "unknown node-to-node aws_eks_node_group.workers",
+        // Which SGs the nodes carry is known now: the launch template's, not the read cluster's SG.
+        "fail cluster-sg-detached aws_eks_node_group.workers",
+      ].sort(),
+    );
+    const kubelet = report.findings.find((f) => f.policy === "apiserver-to-kubelet")!;
+    expect(kubelet.message).toMatch(/the control plane of data\.aws_eks_cluster\.this → aws_eks_node_group\.workers/);
+    expect(kubelet.message).toMatch(/the rules of sg-083b31506360829e8 \(not in this plan\) are not in this plan/);
+    expect(report.findings.some((f) => f.message.includes("is not in this plan (") || f.message.includes('cluster "split-demo" is not'))).toBe(false);
+  });
+
+  test("joined with the cluster's state, the read is that cluster: one control plane, the verdicts of literal ids", () => {
+    const read = check(["nodes-data-source/plan.json"], ["cluster/state.json"]);
+    const literal = check(["nodes-tfvars/plan.json"], ["cluster/state.json"]);
+    expect(read.findings.map((f) => `${f.status} ${f.policy} ${f.address}: ${f.message}`).sort()).toEqual(literal.findings.map((f) => `${f.status} ${f.policy} ${f.address}: ${f.message}`).sort());
+    expect(read.summary).toEqual(literal.summary);
   });
 });
 

@@ -4,7 +4,6 @@
  * off, nodes leave the VPC for the public endpoint: their egress must allow TCP 443 to it, and
  * their public (NAT) addresses must be in `public_access_cidrs`.
  */
-import type { ResourceInstance } from "../model/resource-instance";
 import { firstBlock, isObject, isUnknown } from "../model/value";
 import { isWholeInternetText } from "./cidr";
 import { egressSide, type FlowResult, type SideResult } from "./reachability";
@@ -16,8 +15,7 @@ export type ApiPath =
   | { readonly kind: "unknown"; readonly reason: string };
 
 export function apiPathOf(topology: Topology, cluster: Cluster): ApiPath {
-  const instance: ResourceInstance | undefined = topology.world.get(cluster.address);
-  const vpc = instance ? firstBlock(topology.world.values(instance), "vpc_config") : undefined;
+  const vpc = firstBlock(topology.world.values(cluster.instance), "vpc_config");
   if (!isObject(vpc)) return isUnknown(vpc) ? { kind: "unknown", reason: `vpc_config: ${vpc.describe()}` } : { kind: "public", openToAll: true, cidrs: [] };
   const privateAccess = vpc.endpoint_private_access;
   if (privateAccess === true) return { kind: "private" };

@@ -75,7 +75,8 @@ export function findCapacityElsewhere(
 function autoModeWithoutNodeClasses(world: World, clusters: readonly Cluster[]): CapacityElsewhere[] {
   const found: CapacityElsewhere[] = [];
   for (const cluster of clusters) {
-    const instance = world.get(cluster.address)!;
+    if (cluster.madeElsewhere) continue;
+    const instance = cluster.instance;
     const pools = world.read(instance, ["compute_config", 0, "node_pools"]);
     const noBuiltInPools = pools === null || (Array.isArray(pools) && pools.length === 0);
     if (world.read(instance, ["compute_config", 0, "enabled"]) !== true || !noBuiltInPools) continue;

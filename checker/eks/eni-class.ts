@@ -1,4 +1,5 @@
 /** ENI classes: each set of ENIs that one thing launches, with the SGs that end up on them. */
+import type { ResourceInstance } from "../model/resource-instance";
 import type { IpFamily } from "./cidr";
 import type { SgKey, SgSet } from "./security-groups";
 import type { SubnetSet } from "./subnets";
@@ -57,15 +58,27 @@ export class Cluster {
    */
   podsOnNodes = true;
   readonly controlPlane: EniClass;
+  /** The cluster's address: its `aws_eks_cluster`, or the `data "aws_eks_cluster"` that read it. */
+  readonly address: string;
+  /**
+   * True for a cluster made elsewhere that a data source of the plan read: its control plane is
+   * modelled from the values read, and of the cluster SG's rules the plan holds only EKS's own and
+   * those it adds; nodes the cluster itself brings (Auto Mode's built-in pools, hybrid nodes) are
+   * the business of the stack that makes it.
+   */
+  readonly madeElsewhere: boolean;
 
   constructor(
-    readonly address: string,
+    /** The `aws_eks_cluster` resource, or the data source that read the cluster. */
+    readonly instance: ResourceInstance,
     readonly name: string | undefined,
     readonly clusterSg: SgKey,
     /** The family pods, services and kubelets use (`kubernetes_network_config.ip_family`). */
     readonly ipFamily: IpFamily,
     controlPlane: Omit<EniClass, "cluster">,
   ) {
+    this.address = instance.address;
+    this.madeElsewhere = instance.mode === "data";
     this.controlPlane = { ...controlPlane, cluster: this };
   }
 }

@@ -165,7 +165,7 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
   for (let m = 0; m < members.length; m++) {
     const sg = members[m];
     const group: SecurityGroup | undefined = topology.sgs.get(sg);
-    if (group?.kind === "external") undecided = addUndecided(undecided, ports, `the rules of ${group.label} are not in ${topology.world.joined ? "any input" : "this plan"}`);
+    if (group?.rulesElsewhere) undecided = addUndecided(undecided, ports, group.rulesElsewhere);
     const rules = topology.rules.of(sg, direction);
     for (let r = 0; r < rules.length; r++) {
       const rule = rules[r];

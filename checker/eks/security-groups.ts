@@ -26,6 +26,8 @@ export interface SecurityGroup {
   readonly groupName: string | UndecidedText;
   /** Cluster names it is tagged for (`kubernetes.io/cluster/<name>`); `unknown` when its tags are decided at apply. */
   readonly clusterTags: readonly string[] | "unknown";
+  /** Set when rules that no input holds may open it: what to say of them (an SG made elsewhere, or the cluster SG of a cluster read by a data source). */
+  readonly rulesElsewhere?: string;
 }
 
 /** Text decided at apply time: why, and how it starts when the plan knows that much (`name_prefix`). */
@@ -117,13 +119,16 @@ export class SgDirectory {
       tags.values.set(`${CLUSTER_TAG_PREFIX}${name}`, "owned");
       tags.undecided.set("Name", eksName);
     }
+    const label = `the cluster SG of ${cluster.address}`;
     this.groups.set(key, {
       key,
       kind: "cluster",
       address: cluster.address,
-      label: `the cluster SG of ${cluster.address}`,
+      label,
       tags: name ? tags : { ...tags, unknown: "the cluster's name, which EKS tags it with, is decided at apply time" },
       groupName: eksName,
+      // The stack that makes the cluster may add rules to it; the plan holds only EKS's own and its own.
+      ...(cluster.mode === "data" ? { rulesElsewhere: `the rules of ${label} beyond EKS's own are not in ${this.world.joined ? "any input" : "this plan"} (the cluster is made elsewhere)` } : {}),
     });
     const known = this.world.read(cluster, ["vpc_config", 0, "cluster_security_group_id"]);
     if (typeof known === "string") this.clusterSgIds.set(known, key);
@@ -240,7 +245,9 @@ export class SgDirectory {
     if (cluster) return cluster;
     if (!this.groups.has(id)) {
       const why = this.world.notIn(id, true);
-      this.groups.set(id, { key: id, kind: "external", label: `${id} (${this.world.joined ? "in no input" : "not in this plan"})`, tags: { ...noTags(), unknown: why }, groupName: { unknown: why } });
+      const label = `${id} (${this.world.joined ? "in no input" : "not in this plan"})`;
+      const rulesElsewhere = `the rules of ${label} are not in ${this.world.joined ? "any input" : "this plan"}`;
+      this.groups.set(id, { key: id, kind: "external", label, tags: { ...noTags(), unknown: why }, groupName: { unknown: why }, rulesElsewhere });
     }
     return id;
   }

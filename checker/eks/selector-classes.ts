@@ -50,7 +50,7 @@ function clusterOfProvider(world: World, clusters: readonly Cluster[], address: 
   const named = isUnknown(host)
     ? clusters.filter((c) => host.refs.some((ref) => ref.address === c.address))
     : typeof host === "string"
-      ? clusters.filter((c) => world.read(world.get(c.address)!, ["endpoint"]) === host)
+      ? clusters.filter((c) => world.read(c.instance, ["endpoint"]) === host)
       : [];
   return named.length === 1 ? named[0] : undefined;
 }
@@ -72,7 +72,7 @@ export function clusterOfObject(ctx: ClassContext, names: readonly string[], add
   const named = ctx.clusters.filter((c) => c.name !== undefined && names.includes(c.name));
   if (named.length === 1) return { cluster: named[0] };
   if (named.length > 1) {
-    const instances = named.map((c) => ctx.world.get(c.address)!);
+    const instances = named.map((c) => c.instance);
     const { instance, reason } = meantOfSameName(ctx.world, "cluster", named[0].name!, instances, address);
     return instance ? { cluster: named[instances.indexOf(instance)] } : { reason };
   }
@@ -147,10 +147,10 @@ function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObjec
       continue;
     }
     // An Auto Mode NodeClass without SG selectors falls back to the default NodeClass's (inferred: AWS does not say).
-    const region = ctx.world.get(cluster.address)?.region;
+    const region = cluster.instance.region;
     const inRegion = (sg: SecurityGroup) => !inOtherRegion(region, sg.address === undefined ? undefined : ctx.world.get(sg.address)?.region);
     const sgs: SgSet = autoMode && terms === undefined ? { members: [cluster.clusterSg] } : selectSecurityGroups(ctx.sgs, terms, inRegion);
-    const clusterSubnets = () => ctx.subnets.resolve(ctx.world.read(ctx.world.get(cluster.address)!, ["vpc_config", 0, "subnet_ids"]));
+    const clusterSubnets = () => ctx.subnets.resolve(ctx.world.read(cluster.instance, ["vpc_config", 0, "subnet_ids"]));
     const subnets = selectSubnets(ctx, valueAt(object.body, ["spec", "subnetSelectorTerms"]), clusterSubnets);
     // Auto Mode puts every pod of this NodeClass's nodes on ENIs with these SGs (EKS user guide, auto-sgp).
     const podTerms = autoMode ? valueAt(object.body, ["spec", "podSecurityGroupSelectorTerms"]) : undefined;
@@ -182,7 +182,8 @@ function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObjec
 /** Auto Mode's built-in node pools: the default NodeClass, whose nodes carry the cluster SG. */
 function addBuiltInPools(ctx: ClassContext): void {
   for (const cluster of ctx.clusters) {
-    const instance = ctx.world.get(cluster.address)!;
+    if (cluster.madeElsewhere) continue;
+    const instance = cluster.instance;
     const enabled = ctx.world.read(instance, ["compute_config", 0, "enabled"]);
     const pools = ctx.world.read(instance, ["compute_config", 0, "node_pools"]);
     if (enabled !== true || !Array.isArray(pools) || pools.length === 0) continue;
@@ -215,7 +216,8 @@ function cidrsAt(world: World, instance: ResourceInstance, block: string): { cid
 /** Hybrid nodes: outside the VPC, at their remote node (and pod) CIDRs. */
 function addHybridNodes(ctx: ClassContext): void {
   for (const cluster of ctx.clusters) {
-    const instance = ctx.world.get(cluster.address)!;
+    if (cluster.madeElsewhere) continue;
+    const instance = cluster.instance;
     const config = ctx.world.read(instance, ["remote_network_config"]);
     if (!Array.isArray(config) || config.length === 0) continue;
     const nodes = cidrsAt(ctx.world, instance, "remote_node_networks");

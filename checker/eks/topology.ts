@@ -12,7 +12,7 @@ import { firstBlock, isObject, isUnknown, type Unknown, type Value, type ValueOb
 import { findCapacityElsewhere, type CapacityElsewhere } from "./capacity-elsewhere";
 import { parseCidr, type ParsedCidr } from "./cidr";
 import { clusterTagsOfAsg, nodeLaunchTemplateUses, type LaunchTemplateUse } from "./node-launch-templates";
-import { clusterNamed } from "./region-scoped-names";
+import { clusterNamed, distinctClusters } from "./region-scoped-names";
 import { Cluster, type EniClass } from "./eni-class";
 import type { UndecidedManifest } from "./manifests";
 import { addPodNetworks } from "./pod-networks";
@@ -168,9 +168,10 @@ function collect(world: World): Collected {
   const orphans: { address: string; reason: string }[] = [];
   const extraRules: SgRule[] = [];
 
-  // Every cluster SG first: other SGs and rules may refer to any of them.
+  // Every cluster SG first: other SGs and rules may refer to any of them. Clusters made elsewhere
+  // and read by a data source come after those of the plan.
   const clusterSgs = new Map<ResourceInstance, SgKey>();
-  for (const instance of world.ofType("aws_eks_cluster")) {
+  for (const instance of distinctClusters([...world.ofType("aws_eks_cluster"), ...world.lookedUp("aws_eks_cluster")])) {
     const name = world.read(instance, ["name"]);
     const key = sgs.addClusterSg(instance, typeof name === "string" ? name : undefined);
     clusterSgs.set(instance, key);
@@ -181,7 +182,7 @@ function collect(world: World): Collected {
     const name = world.read(instance, ["name"]);
     const additional = world.read(instance, ["vpc_config", 0, "security_group_ids"]);
     const family = world.read(instance, ["kubernetes_network_config", 0, "ip_family"]) === "ipv6" ? 6 : 4;
-    const cluster = new Cluster(instance.address, typeof name === "string" ? name : undefined, key, family, {
+    const cluster = new Cluster(instance, typeof name === "string" ? name : undefined, key, family, {
       id: `control-plane(${instance.address})`,
       kind: "control-plane",
       address: instance.address,

@@ -122,8 +122,7 @@ export function enforcingMode(env: ReadonlyMap<string, string>): "strict" | "sta
 
 /** The IAM role the cluster runs as, when the plan makes it. */
 export function clusterRole(world: World, cluster: Cluster): ResourceInstance | { readonly unknown: string } {
-  const instance = world.get(cluster.address);
-  const arn = instance ? world.read(instance, ["role_arn"]) : undefined;
+  const arn = world.read(cluster.instance, ["role_arn"]);
   const found = world.designated("aws_iam_role", ["arn"], arn, cluster.address);
   if (found.instances.length === 1) return found.instances[0];
   return { unknown: typeof arn === "string" ? world.notIn(`the cluster role ${arn}`, true) : `the cluster role is not known (${found.unknown ?? "role_arn is not set"})` };

@@ -72,11 +72,12 @@ export interface RemoteStateConfig {
 
 /**
  * Data sources whose reads at plan time the world holds as resources of their type, found by
- * their attributes (an id) only: the VPC, subnets and DHCP options a cluster stack reads from a
- * network made elsewhere (`data "aws_vpc"`, `data "aws_subnet"`, `data "aws_subnets"`,
- * `data "aws_vpc_dhcp_options"`). Other data sources are reached through references alone.
+ * their attributes (an id, a name) only: the VPC, subnets and DHCP options a cluster stack reads
+ * from a network made elsewhere (`data "aws_vpc"`, `data "aws_subnet"`, `data "aws_subnets"`,
+ * `data "aws_vpc_dhcp_options"`), and the cluster a node stack reads (`data "aws_eks_cluster"`).
+ * Other data sources are reached through references alone.
  */
-export const LOOKED_UP_TYPES: ReadonlySet<string> = new Set(["aws_vpc", "aws_subnet", "aws_subnets", "aws_vpc_dhcp_options"]);
+export const LOOKED_UP_TYPES: ReadonlySet<string> = new Set(["aws_vpc", "aws_subnet", "aws_subnets", "aws_vpc_dhcp_options", "aws_eks_cluster"]);
 
 /** The data sources read at plan time (prior state): their values by address, and those of LOOKED_UP_TYPES with their module. */
 function dataReadAtPlan(plan: PlanDocument): { values: Map<string, JsonValue>; lookups: { moduleAddress: string; resource: StateResourceJson }[] } {

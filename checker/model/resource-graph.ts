@@ -29,8 +29,9 @@ function labelOf(address: string): string {
 /**
  * The managed resources that exist on one side of the plan, with their values on that side; and
  * the data sources of LOOKED_UP_TYPES read at plan time, which only `findByAttribute` (and so
- * `designated`) finds: a VPC or subnet a cluster stack reads from a network made elsewhere is
- * judged by what it is, and no policy judges it as a resource of this plan.
+ * `designated`) finds: a VPC or subnet a cluster stack reads from a network made elsewhere, or
+ * the cluster a node stack reads, is judged by what it is, and no policy judges it as a resource
+ * of this plan.
  */
 export class World {
   private readonly byType = new Map<string, ResourceInstance[]>();
