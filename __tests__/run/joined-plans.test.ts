@@ -6,7 +6,13 @@
  * or with the cluster's state as `--context` — they get decided verdicts, the same as the resources
  * planned in one configuration; a node plan alone stays `unknown` and says what would decide it.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { App, Testing, TerraformStack } from "cdktf";
+import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster";
+import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Finding, Report } from "../../checker";
 import { cli, FIXTURES } from "../helpers/fixtures";
 
@@ -14,7 +20,7 @@ const SPLIT = path.join(FIXTURES, "split");
 const at = (file: string) => path.join(SPLIT, file);
 
 function check(inputs: readonly string[], contexts: readonly string[] = []): Report {
-  const { stdout, stderr, code } = cli(["check", ...inputs.map(at), ...contexts.flatMap((c) => ["--context", at(c)]), "--format", "json", "--fail-on", "never", "--no-config"]);
+  const { stdout, stderr, code } = cli(["check", ...inputs.map((i) => (path.isAbsolute(i) ? i : at(i))), ...contexts.flatMap((c) => ["--context", at(c)]), "--format", "json", "--fail-on", "never", "--no-config"]);
   if (code !== 0) throw new Error(stderr);
   return JSON.parse(stdout) as Report;
 }
@@ -111,5 +117,36 @@ describe("the stacks of a CDKTF app, planned one after the other", () => {
   test("without the add-ons stack, the cluster SG's rule for the nodes is missing: node-to-apiserver fails", () => {
     const report = check(["cdktf/nodes/plan.json"], ["cdktf/cluster/state.json"]);
     expect(verdicts(report)).toContain("fail node-to-apiserver aws_eks_node_group.workers");
+  });
+
+  describe('a nodes stack of another app that reads the cluster with DataAwsEksCluster, at synth time', () => {
+    // Nothing is read at synth time; the data source's name is what it looks the cluster up by.
+    const app = new App();
+    const stack = new TerraformStack(app, "nodes-by-name");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const cluster = new DataAwsEksCluster(stack, "cluster", { name: "split-app" });
+    new EksNodeGroup(stack, "workers", {
+      clusterName: cluster.name,
+      nodeGroupName: "workers",
+      nodeRoleArn: "arn:aws:iam::111122223333:role/node",
+      subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60719"],
+      scalingConfig: { desiredSize: 2, maxSize: 3, minSize: 1 },
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-sg-policy-data-cluster-"));
+    const synthesized = path.join(dir, "cdk.tf.json");
+    fs.writeFileSync(synthesized, Testing.synth(stack));
+
+    test("alone, its node group names the cluster by that name", () => {
+      const report = check([synthesized]);
+      expect(report.findings.filter((f) => f.status === "unknown").map((f) => f.message)).toContain('cannot check DNS (TCP and UDP 53) to the CoreDNS hosts: cluster "split-app" is not in this plan');
+    });
+
+    test("with the cluster stack's state as context, the node group is on that cluster: its flows are decided", () => {
+      const report = check([synthesized], ["cdktf/cluster/state.json"]);
+      // No launch template: the nodes carry the cluster SG, whose own rules open every flow.
+      expect(report.findings).toEqual([]);
+      expect(report.summary).toMatchObject({ unknown: 0, failed: 0 });
+      expect(report.summary.passed).toBeGreaterThanOrEqual(5);
+    });
   });
 });

@@ -126,6 +126,27 @@ function remoteStateRead(steps: readonly TraversalStep[]): { address: string; ou
   return { address, output: output.name, rest: rest.flatMap((s) => (s.kind === "attr" ? [s.name] : s.key === "*" ? [] : [s.key])) };
 }
 
+/**
+ * Arguments a data source gives back as they were configured: what it looks its object up by.
+ * Terraform rejects a read whose result changes a configured, non-computed argument ("Provider
+ * produced invalid object"), and these lookups return the object of that name. So a CDKTF node
+ * stack's `${data.aws_eks_cluster.this.name}` is its configured name at synth time already, when
+ * nothing has been read.
+ */
+const ECHOED_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
+  aws_eks_cluster: ["name"],
+};
+
+/** `data.<type>.<name>.<argument>` of a data source that gives the argument back, when it is literal text. */
+function echoedArgument(document: SynthDocument, steps: readonly TraversalStep[]): string | undefined {
+  const [, type, name, attribute, ...more] = steps;
+  if (type?.kind !== "attr" || name?.kind !== "attr" || attribute?.kind !== "attr" || more.length > 0 || !ECHOED_ARGUMENTS[type.name]?.includes(attribute.name)) return undefined;
+  const config = document.data?.[type.name]?.[name.name];
+  if (!config || config.count !== undefined || config.for_each !== undefined) return undefined;
+  const value = config[attribute.name];
+  return typeof value === "string" && !value.includes("${") ? value : undefined;
+}
+
 export function prepareSynth(document: SynthDocument, join?: JoinHooks): PreparedInput {
   const qualify = join ? join.qualify : (address: string) => address;
   const bases = new Map<string, string[]>();
@@ -147,6 +168,8 @@ export function prepareSynth(document: SynthDocument, join?: JoinHooks): Prepare
     if (root === "var") return { refs: [], unresolved: [`${text} (an input variable, set at plan time)`] };
     if (root === "local") return { refs: [], unresolved: [`${text} (a local value)`] };
     if (root === "data") {
+      const echoed = echoedArgument(document, steps);
+      if (echoed !== undefined) return { refs: [], unresolved: [], constants: [echoed] };
       const read = remoteStateRead(steps);
       if (!read) return { refs: [], unresolved: [`${text} (a data source)`] };
       const remote = join?.remoteState(read.address, read.output, read.rest);
