@@ -12,7 +12,6 @@
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { inOtherRegion } from "../model/provider-configs";
-import { valueAt } from "../model/value";
 
 /** `module` is `ancestor`, or lies inside it (the root module, "", holds every module). */
 function encloses(ancestor: string, module: string): boolean {
@@ -50,21 +49,20 @@ export function meantOfSameName(world: World, what: string, name: string, found:
   return { reason: `${candidates.length} ${what}s are named "${name}" (${addresses(candidates)}), ${where}, and the plan does not say which one is meant` };
 }
 
-const readValue = (instance: ResourceInstance, attribute: string) => valueAt(instance.after, [attribute]);
-
 /**
- * Clusters, each once: an `aws_eks_cluster` of any input, and a `data "aws_eks_cluster"` only when
- * no input makes a cluster of its name in its region (it then reads that cluster), and only the
- * first read of a cluster (by ARN: modules that each read their cluster read the same one).
+ * Clusters of one side of the plan, each once: an `aws_eks_cluster` of any input, and a
+ * `data "aws_eks_cluster"` only when no input makes a cluster of its name in its region (it then
+ * reads that cluster), and only the first read of a cluster (by ARN: modules that each read their
+ * cluster read the same one).
  */
-export function distinctClusters(instances: readonly ResourceInstance[]): ResourceInstance[] {
+export function distinctClusters(world: World, instances: readonly ResourceInstance[]): ResourceInstance[] {
   const made = instances.filter((instance) => instance.mode === "managed");
   const seen = new Set<string>();
   return instances.filter((instance) => {
     if (instance.mode === "managed") return true;
-    const name = readValue(instance, "name");
-    if (made.some((m) => readValue(m, "name") === name && !inOtherRegion(instance.region, m.region))) return false;
-    const arn = readValue(instance, "arn");
+    const name = world.read(instance, ["name"]);
+    if (made.some((m) => world.read(m, ["name"]) === name && !inOtherRegion(instance.region, m.region))) return false;
+    const arn = world.read(instance, ["arn"]);
     const key = typeof arn === "string" ? arn : instance.address;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -73,7 +71,7 @@ export function distinctClusters(instances: readonly ResourceInstance[]): Resour
 }
 
 export function clusterNamed(world: World, name: string, near: string): { instance?: ResourceInstance; reason?: string } {
-  const found = distinctClusters(world.findByAttribute("aws_eks_cluster", "name", name));
+  const found = distinctClusters(world, world.findByAttribute("aws_eks_cluster", "name", name));
   if (found.length === 0) return { reason: world.notIn(`cluster "${name}"`) };
   return meantOfSameName(world, "cluster", name, found, near);
 }

@@ -171,7 +171,7 @@ function collect(world: World): Collected {
   // Every cluster SG first: other SGs and rules may refer to any of them. Clusters made elsewhere
   // and read by a data source come after those of the plan.
   const clusterSgs = new Map<ResourceInstance, SgKey>();
-  for (const instance of distinctClusters([...world.ofType("aws_eks_cluster"), ...world.lookedUp("aws_eks_cluster")])) {
+  for (const instance of distinctClusters(world, [...world.ofType("aws_eks_cluster"), ...world.lookedUp("aws_eks_cluster")])) {
     const name = world.read(instance, ["name"]);
     const key = sgs.addClusterSg(instance, typeof name === "string" ? name : undefined);
     clusterSgs.set(instance, key);
