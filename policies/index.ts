@@ -8,6 +8,7 @@ import clusterSgRuleMissesNodes from "./cluster-sg-rule-misses-nodes";
 import connectivityRegression from "./connectivity-regression";
 import controlPlaneLogging from "./control-plane-logging";
 import controlPlaneSgMisuse from "./control-plane-sg-misuse";
+import customNetworkingEniconfigs from "./custom-networking-eniconfigs";
 import hybridRemoteNetworks from "./hybrid-remote-networks";
 import nodeDns from "./node-dns";
 import nodeImdsv2 from "./node-imdsv2";
@@ -31,6 +32,7 @@ export const policies: readonly Policy[] = [
   connectivityRegression,
   controlPlaneLogging,
   controlPlaneSgMisuse,
+  customNetworkingEniconfigs,
   hybridRemoteNetworks,
   nodeDns,
   nodeImdsv2,

@@ -1,6 +1,7 @@
 /** ENI classes: each set of ENIs that one thing launches, with the SGs that end up on them. */
 import type { ResourceInstance } from "../model/resource-instance";
 import type { IpFamily } from "./cidr";
+import type { KubernetesObject } from "./manifests";
 import type { SgKey, SgSet } from "./security-groups";
 import type { SubnetSet } from "./subnets";
 
@@ -57,6 +58,8 @@ export class Cluster {
    * SGs: the nodes' own SGs then carry only the kubelet and host-network pods.
    */
   podsOnNodes = true;
+  /** Set when VPC CNI custom networking is on (pod-networks.ts): how its EC2 nodes pick their ENIConfig. */
+  customNetworking?: CustomNetworking;
   readonly controlPlane: EniClass;
   /** The cluster's address: its `aws_eks_cluster`, or the `data "aws_eks_cluster"` that read it. */
   readonly address: string;
@@ -81,6 +84,18 @@ export class Cluster {
     this.madeElsewhere = instance.mode === "data";
     this.controlPlane = { ...controlPlane, cluster: this };
   }
+}
+
+/** A cluster's custom networking as the plan sets it up. */
+export interface CustomNetworking {
+  /** The vpc-cni add-on or aws-vpc-cni release that turns it on. */
+  readonly address: string;
+  /** aws-node's environment, which says how a node picks its ENIConfig (ENI_CONFIG_LABEL_DEF). */
+  readonly env: ReadonlyMap<string, string>;
+  /** The cluster's ENIConfigs in the plan: manifests, and those an `eniConfig` block makes. */
+  readonly eniConfigs: readonly KubernetesObject[];
+  /** Set when a manifest decided at apply time may be one more of them. */
+  readonly undecided: boolean;
 }
 
 /** EC2 nodes, whose pods the VPC CNI places (Fargate, Auto Mode and hybrid nodes network pods their own way). */

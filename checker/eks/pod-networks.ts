@@ -74,6 +74,7 @@ export function addPodNetworks(ctx: ClassContext, objects: readonly KubernetesOb
     const mode = customNetworking(settings);
     const mine = [...(configs.get(cluster) ?? []), ...configuredEniConfigs(ctx.world, settings)];
     if ("on" in mode && !mode.on) continue;
+    if ("on" in mode && settings.state === "configured") cluster.customNetworking = { address: settings.address, env: settings.env, eniConfigs: mine, undecided: undecided(cluster) };
     const subnets = { ipv4: ec2.flatMap((n) => n.subnets.ipv4), ipv6: [], ...(ec2.some((n) => n.subnets.unknown) ? { unknown: "the subnets of its nodes are not all known" } : {}) };
     if (mine.length === 0) {
       // Without an add-on or release in the plan, aws-node runs as EKS installed it: custom networking off.

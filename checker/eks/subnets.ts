@@ -10,6 +10,11 @@ export interface SubnetSet {
   readonly ipv6: readonly ParsedCidr[];
   /** Set when some subnet or its CIDR is not known from the plan. */
   readonly unknown?: string;
+  /**
+   * The plan's subnets the set was made from, when it was made from subnets (their zones: custom
+   * networking); with `unknown` set it may hold others.
+   */
+  readonly members?: readonly ResourceInstance[];
 }
 
 /** The `data "aws_subnets"` sources read at plan time that list a subnet id. */
@@ -55,7 +60,8 @@ export class SubnetDirectory {
     const unknown = [...problems];
     const ipv4: ParsedCidr[] = [];
     const ipv6: ParsedCidr[] = [];
-    for (const subnet of new Set(subnets)) {
+    const members = [...new Set(subnets)];
+    for (const subnet of members) {
       const v4 = this.world.read(subnet, ["cidr_block"]);
       const parsed = typeof v4 === "string" ? parseCidr(v4) : undefined;
       if (parsed) ipv4.push(parsed);
@@ -64,6 +70,6 @@ export class SubnetDirectory {
       const parsed6 = typeof v6 === "string" && v6 !== "" ? parseCidr(v6) : undefined;
       if (parsed6) ipv6.push(parsed6);
     }
-    return { ipv4, ipv6, ...(unknown.length ? { unknown: unknown.join("; ") } : {}) };
+    return { ipv4, ipv6, ...(unknown.length ? { unknown: unknown.join("; ") } : {}), members };
   }
 }

@@ -1,0 +1,102 @@
+import policy from "../../policies/custom-networking-eniconfigs";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expectVerdicts, fixturePlan, statusByAddress, verdicts, wordingOf, type VerdictCase } from "../helpers/fixtures";
+
+const ORDERS = 'module.orders.aws_eks_node_group.this["default"]';
+const LEDGER = 'module.ledger.aws_eks_node_group.this["default"]';
+const SPREAD = 'module.billing.aws_eks_node_group.this["spread"]';
+
+const cases: VerdictCase[] = [
+  {
+    // Real plan: the network read with data sources, so every zone and subnet id is known.
+    fixture: "topo-custom-networking-zones",
+    expected: {
+      // zipmap(zones, data.aws_subnets.pods.ids): EC2 lists us-east-1b's pod subnet first.
+      'kubectl_manifest.orders_eni_config["us-east-1a"]': "fail",
+      'kubectl_manifest.orders_eni_config["us-east-1b"]': "fail",
+      [ORDERS]: "unknown",
+      [LEDGER]: "unknown",
+      // pods-a serves spread in us-east-1a and pinned (pass), and spread in us-east-1b (fail).
+      "kubectl_manifest.billing_eni_config": "fail+pass",
+    },
+    facts: {
+      'kubectl_manifest.orders_eni_config["us-east-1a"]': { messageId: "other-zone", data: { nodes: ORDERS, zone: "us-east-1a", eniConfig: "us-east-1a", subnetZone: "us-east-1b", subnet: 'data.aws_subnet.pods["subnet-0b8d4f02e3c5a6b22"]' } },
+      [ORDERS]: { messageId: "missing", data: { zone: "us-east-1c", name: "us-east-1c", hint: "" } },
+      [LEDGER]: [
+        { messageId: "missing", data: { zone: "us-east-1a", name: "default", hint: "; the ENIConfigs here are named for zones (us-east-1a, us-east-1b), which nodes pick with ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone" } },
+        { messageId: "missing", data: { zone: "us-east-1b", name: "default" } },
+      ],
+      "kubectl_manifest.billing_eni_config": { messageId: "other-zone", data: { nodes: SPREAD, zone: "us-east-1b", eniConfig: "pods-a", subnetZone: "us-east-1a" } },
+    },
+  },
+  {
+    // New subnets through `[for az in local.azs : …]`: the zones found are where nodes may run.
+    // search's ENIConfigs are YAML decided at apply time.
+    fixture: "topo-custom-networking",
+    expected: {
+      'kubernetes_manifest.payments_eni_config["us-west-2a"]': "pass",
+      'kubernetes_manifest.payments_eni_config["us-west-2b"]': "pass",
+      "module.payments.aws_eks_node_group.default": "unknown",
+      "module.search.aws_eks_node_group.default": "unknown",
+    },
+    facts: {
+      "module.search.aws_eks_node_group.default": { messageId: "missing", data: { zone: "us-west-2a", hint: "; a manifest of this cluster decided at apply time may be it" } },
+    },
+  },
+  // The add-on's own eniConfig block, pod subnets from the state: one ENIConfig per zone, each in it.
+  { fixture: "topo-custom-networking-addon", expected: { "aws_eks_addon.vpc_cni": "pass" } },
+  // ENIConfigs named for the zones of the nodes' subnets, each with the pod subnet of its zone.
+  { fixture: "topo-vpc-endpoints", expected: { 'kubernetes_manifest.eni_config["ap-northeast-1a"]': "pass", 'kubernetes_manifest.eni_config["ap-northeast-1c"]': "pass" } },
+  // No custom networking: nothing to judge.
+  { fixture: "topo-network-by-data-sources", expected: {} },
+];
+
+describe("custom-networking-eniconfigs", () => {
+  test.each(cases)("$fixture", (c) => expectVerdicts(policy, c));
+});
+
+test("the wording of its messages", () => {
+  expect(wordingOf(policy, "topo-custom-networking-zones", 'kubectl_manifest.orders_eni_config["us-east-1a"]')).toEqual([
+    'the nodes of module.orders.aws_eks_node_group.this["default"] in us-east-1a use the ENIConfig us-east-1a of kubectl_manifest.orders_eni_config["us-east-1a"] (named for their zone: ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone on module.orders.aws_eks_addon.vpc_cni), and its subnet data.aws_subnet.pods["subnet-0b8d4f02e3c5a6b22"] is in us-east-1b: an ENI attaches only to an instance in its own zone, so the VPC CNI gives their pods no addresses; give each ENIConfig a subnet in the zone of the nodes that use it',
+  ]);
+});
+
+/** The zones fixture with one resource's planned values changed, written to a scratch file. */
+function zonesPlanWith(address: string, change: (after: Record<string, unknown>) => void): string {
+  const plan = JSON.parse(fs.readFileSync(fixturePlan("topo-custom-networking-zones"), "utf8"));
+  const entry = plan.resource_changes.find((r: { address: string }) => r.address === address);
+  change(entry.change.after);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "eniconfigs-")), "plan.json");
+  fs.writeFileSync(file, JSON.stringify(plan));
+  return file;
+}
+
+describe("how nodes name their ENIConfig", () => {
+  test("the label vpc.amazonaws.com/externalEniConfig comes first", () => {
+    const file = zonesPlanWith(LEDGER, (after) => (after.labels = { "vpc.amazonaws.com/externalEniConfig": "us-east-1b" }));
+    const results = verdicts(policy, file).filter((r) => r.data?.nodes === LEDGER);
+    // us-east-1b's ENIConfig has the subnet of us-east-1b: right for the nodes there, wrong in us-east-1a.
+    expect(results.map((r) => [r.data?.zone, r.status])).toEqual([
+      ["us-east-1a", "fail"],
+      ["us-east-1b", "pass"],
+    ]);
+    expect(results[0].data?.how).toBe(`named by their label vpc.amazonaws.com/externalEniConfig, which ${LEDGER} sets`);
+  });
+
+  test("the deprecated zone label decides nothing", () => {
+    const file = zonesPlanWith("module.orders.aws_eks_addon.vpc_cni", (after) => {
+      after.configuration_values = JSON.stringify({ env: { AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "true", ENI_CONFIG_LABEL_DEF: "failure-domain.beta.kubernetes.io/zone" } });
+    });
+    const orders = verdicts(policy, file).filter((r) => r.address === ORDERS);
+    expect(orders).toHaveLength(1);
+    expect(orders[0]).toMatchObject({ status: "unknown", messageId: "undecided" });
+    expect(orders[0].data?.reason).toContain("deprecated since Kubernetes 1.17");
+  });
+
+  test("custom networking off: nothing to judge", () => {
+    const file = zonesPlanWith("module.orders.aws_eks_addon.vpc_cni", (after) => (after.configuration_values = JSON.stringify({ env: { ENI_CONFIG_LABEL_DEF: "topology.kubernetes.io/zone" } })));
+    expect(Object.keys(statusByAddress(verdicts(policy, file))).filter((a) => a.includes("orders"))).toEqual([]);
+  });
+});
