@@ -17,13 +17,19 @@ const cases: VerdictCase[] = [
       'kubectl_manifest.orders_eni_config["us-east-1a"]': "fail",
       'kubectl_manifest.orders_eni_config["us-east-1b"]': "fail",
       [ORDERS]: "unknown",
+      // A Karpenter EC2NodeClass selecting the same subnets by id: the same three verdicts.
+      "kubectl_manifest.orders_node_class": "unknown",
       [LEDGER]: "unknown",
       // pods-a serves spread in us-east-1a and pinned (pass), and spread in us-east-1b (fail).
       "kubectl_manifest.billing_eni_config": "fail+pass",
     },
     facts: {
-      'kubectl_manifest.orders_eni_config["us-east-1a"]': { messageId: "other-zone", data: { nodes: ORDERS, zone: "us-east-1a", eniConfig: "us-east-1a", subnetZone: "us-east-1b", subnet: 'data.aws_subnet.pods["subnet-0b8d4f02e3c5a6b22"]' } },
+      'kubectl_manifest.orders_eni_config["us-east-1a"]': [
+        { messageId: "other-zone", data: { nodes: ORDERS, zone: "us-east-1a", eniConfig: "us-east-1a", subnetZone: "us-east-1b", subnet: 'data.aws_subnet.pods["subnet-0b8d4f02e3c5a6b22"]' } },
+        { messageId: "other-zone", data: { nodes: "kubectl_manifest.orders_node_class", zone: "us-east-1a", subnetZone: "us-east-1b" } },
+      ],
       [ORDERS]: { messageId: "missing", data: { zone: "us-east-1c", name: "us-east-1c", hint: "" } },
+      "kubectl_manifest.orders_node_class": { messageId: "missing", data: { zone: "us-east-1c" } },
       [LEDGER]: [
         { messageId: "missing", data: { zone: "us-east-1a", name: "default", hint: "; the ENIConfigs here are named for zones (us-east-1a, us-east-1b), which nodes pick with ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone" } },
         { messageId: "missing", data: { zone: "us-east-1b", name: "default" } },
@@ -58,16 +64,19 @@ describe("custom-networking-eniconfigs", () => {
 });
 
 test("the wording of its messages", () => {
-  expect(wordingOf(policy, "topo-custom-networking-zones", 'kubectl_manifest.orders_eni_config["us-east-1a"]')).toEqual([
-    'the nodes of module.orders.aws_eks_node_group.this["default"] in us-east-1a use the ENIConfig us-east-1a of kubectl_manifest.orders_eni_config["us-east-1a"] (named for their zone: ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone on module.orders.aws_eks_addon.vpc_cni), and its subnet data.aws_subnet.pods["subnet-0b8d4f02e3c5a6b22"] is in us-east-1b: an ENI attaches only to an instance in its own zone, so the VPC CNI gives their pods no addresses; give each ENIConfig a subnet in the zone of the nodes that use it',
+  expect(wordingOf(policy, "topo-custom-networking-zones", "kubectl_manifest.billing_eni_config")).toEqual([
+    `the nodes of ${SPREAD} in us-east-1b use the ENIConfig pods-a of kubectl_manifest.billing_eni_config (named by their label k8s.amazonaws.com/eniConfig, which ${SPREAD} sets), and its subnet data.aws_subnet.pods["subnet-0b8d4f02e3c5a6b21"] is in us-east-1a: an ENI attaches only to an instance in its own zone, so the VPC CNI gives their pods no addresses; give each ENIConfig a subnet in the zone of the nodes that use it`,
   ]);
+  expect(wordingOf(policy, "topo-custom-networking-zones", LEDGER)[0]).toBe(
+    `the nodes of ${LEDGER} in us-east-1a look for the ENIConfig named default (the name when no label or annotation gives one: ENI_CONFIG_LABEL_DEF is not set on module.ledger.aws_eks_addon.vpc_cni and ${LEDGER} does not set the label k8s.amazonaws.com/eniConfig; something may annotate or label the nodes at run time), and none of that name is applied to the cluster in this plan; the ENIConfigs here are named for zones (us-east-1a, us-east-1b), which nodes pick with ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone: unless one is made elsewhere, the VPC CNI finds none and their pods get no addresses; apply an ENIConfig of that name with a subnet in the zone`,
+  );
 });
 
 /** The zones fixture with one resource's planned values changed, written to a scratch file. */
-function zonesPlanWith(address: string, change: (after: Record<string, unknown>) => void): string {
+function zonesPlanWith(address: string, change: (after: Record<string, unknown>, afterUnknown: Record<string, unknown>) => void): string {
   const plan = JSON.parse(fs.readFileSync(fixturePlan("topo-custom-networking-zones"), "utf8"));
   const entry = plan.resource_changes.find((r: { address: string }) => r.address === address);
-  change(entry.change.after);
+  change(entry.change.after, entry.change.after_unknown);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "eniconfigs-")), "plan.json");
   fs.writeFileSync(file, JSON.stringify(plan));
   return file;
@@ -93,6 +102,39 @@ describe("how nodes name their ENIConfig", () => {
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatchObject({ status: "unknown", messageId: "undecided" });
     expect(orders[0].data?.reason).toContain("deprecated since Kubernetes 1.17");
+  });
+
+  test("subnets given by id and not in the plan hold no zone: not judged", () => {
+    const file = zonesPlanWith(LEDGER, (after, afterUnknown) => {
+      after.subnet_ids = ["subnet-0aaaaaaaaaaaaaaa1"];
+      afterUnknown.subnet_ids = [false];
+    });
+    expect(verdicts(policy, file).filter((r) => r.data?.nodes === LEDGER)).toEqual([]);
+  });
+
+  test("subnets decided at apply time: unknown, never skipped", () => {
+    const file = zonesPlanWith(LEDGER, (after, afterUnknown) => {
+      delete after.subnet_ids;
+      afterUnknown.subnet_ids = true;
+    });
+    const ledger = verdicts(policy, file).filter((r) => r.data?.nodes === LEDGER);
+    expect(ledger.map((r) => [r.status, r.messageId])).toEqual([["unknown", "undecided"]]);
+    expect(ledger[0].data?.reason).toMatch(/^the zones of its subnets are not all known: subnets: /);
+  });
+
+  test("with one subnet more decided at apply time, a zone's failure is only possible", () => {
+    const file = zonesPlanWith(ORDERS, (after, afterUnknown) => {
+      after.subnet_ids = [...(after.subnet_ids as string[]), null];
+      afterUnknown.subnet_ids = [false, false, false, true];
+    });
+    const orders = verdicts(policy, file).filter((r) => r.data?.nodes === ORDERS);
+    expect(orders.map((r) => [r.data?.where ?? r.data?.zone, r.status])).toEqual([
+      ["", "unknown"],
+      [" in us-east-1a", "unknown"],
+      [" in us-east-1b", "unknown"],
+      ["us-east-1c", "unknown"],
+    ]);
+    expect(orders[1].data?.reason).toBe('if its nodes run there: they use the ENIConfig us-east-1a of kubectl_manifest.orders_eni_config["us-east-1a"], and its subnet data.aws_subnet.pods["subnet-0b8d4f02e3c5a6b22"] is in us-east-1b');
   });
 
   test("custom networking off: nothing to judge", () => {
