@@ -9,6 +9,13 @@ function resolverAndScope(): { resolver: ReferenceResolver; scope: Scope } {
     instancesByBase: new Map([
       ["aws_security_group.a", [{ address: "aws_security_group.a" }]],
       ["aws_security_group.b", [{ address: "aws_security_group.b" }]],
+      [
+        "aws_subnet.nodes",
+        [
+          { address: 'aws_subnet.nodes["us-east-1a"]', index: "us-east-1a" },
+          { address: 'aws_subnet.nodes["us-east-1b"]', index: "us-east-1b" },
+        ],
+      ],
     ]),
     moduleInstances: new Map(),
   });
@@ -40,5 +47,23 @@ describe("a references list resolves to all it names, each once", () => {
     expect(both.refs).toHaveLength(2);
     expect(JSON.stringify(alone)).toBe(before);
     expect(JSON.stringify(resolver.resolveReferences(["aws_security_group.a.id"], scope))).toBe(before);
+  });
+});
+
+// `each.value.x` of a for_each whose collection the plan shows only as a reference to a resource.
+describe("an element of a collection given by a resource reference", () => {
+  test("the instance with that key, when the resource has one (for_each = aws_subnet.nodes)", () => {
+    const { resolver, scope } = resolverAndScope();
+    expect(parts(resolver.resolveReferences(["aws_subnet.nodes"], scope, { key: "us-east-1b", rest: ["id"] }))).toEqual({ refs: [ref('aws_subnet.nodes["us-east-1b"]', "id")], unresolved: [], constants: [], oneOf: [] });
+  });
+
+  test("its instances, unresolved, when none has that key: a collection built from it, as a module's map argument is", () => {
+    const { resolver, scope } = resolverAndScope();
+    expect(parts(resolver.resolveReferences(["aws_subnet.nodes"], scope, { key: "default", rest: ["subnet_ids"] }))).toEqual({
+      refs: [ref('aws_subnet.nodes["us-east-1a"]'), ref('aws_subnet.nodes["us-east-1b"]')],
+      unresolved: ['element ["default"] of a collection built from aws_subnet.nodes'],
+      constants: [],
+      oneOf: [],
+    });
   });
 });

@@ -350,6 +350,12 @@ export class ReferenceResolver {
         if (known.length > 0 && known.every((k) => k.index === undefined)) {
           return { refs: [], unresolved: [], constants: [], oneOf: known.map((k) => ({ address: this.qualify(k.address), path: attributes })) };
         }
+        if (known.length > 0 && !known.some((k) => k.index === pick.key)) {
+          // No instance has this key: the collection is built from the resource some other way
+          // (`{ a = { ids = values(aws_x.y)[*].id } }` passed to a module), which the plan shows
+          // only as a reference to it. The value comes from its instances; which, it does not say.
+          return { refs: known.map((k) => ({ address: this.qualify(k.address), path: [] })), unresolved: [`element ${formatKey(pick.key)} of a collection built from ${this.qualify(base)}`], constants: [], oneOf: [] };
+        }
         addresses = [base + formatKey(pick.key)];
         attributes = [...attributes, ...pick.rest];
       } else if (usesKey && scope.key !== undefined && known.some((k) => k.index === scope.key)) {
