@@ -54,6 +54,12 @@ async function bundleCli(dist) {
     legalComments: "eof",
     // Through the compiled files' own maps to the TypeScript sources: `--debug` traces name them.
     sourcemap: "linked",
+    // Less text to read, decode and scan at every start (838 -> 557 KB). Names are kept: V8's
+    // --turbo-filter picks the `hot*` functions by name, and `--debug` traces map back anyway.
+    // Whole processes, paired ratios of interleaved runs (issue #13): a 40 KB plan 0.96 (21 runs),
+    // the 756 KB plan 0.96 (21), 3,800 resources 0.98 (15); the same reports.
+    minifyWhitespace: true,
+    minifySyntax: true,
   });
   // Our sources ship beside dist/ and are named as they are; a bundled dependency is named by its
   // path inside node_modules (not this machine's), and it and the module the plugin writes keep
