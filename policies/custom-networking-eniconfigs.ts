@@ -9,6 +9,7 @@ import { definePolicy } from "../checker/policy";
 import type { PolicyResult } from "../checker/policy";
 import { runsVpcCni, type CustomNetworking, type EniClass } from "../checker/eks/eni-class";
 import type { KubernetesObject } from "../checker/eks/manifests";
+import { nodePoolLabel, nodePoolName, nodePoolZones, type PoolLabel, type PoolZones } from "../checker/eks/node-pools";
 import type { Topology } from "../checker/eks/topology";
 import type { World } from "../checker/model/resource-graph";
 import type { ResourceInstance } from "../checker/model/resource-instance";
@@ -56,7 +57,6 @@ export default definePolicy({
 });
 
 function judgeNodes(topology: Topology, world: World, setup: CustomNetworking, node: EniClass): PolicyResult[] {
-  const pick = pickOf(world, setup, node);
   const undecided = (reason: string, where = "", key = node.id): PolicyResult => ({
     address: node.address,
     status: "unknown",
@@ -70,31 +70,37 @@ function judgeNodes(topology: Topology, world: World, setup: CustomNetworking, n
   // unknown that no plan of theirs can resolve.
   const members = node.subnets.members ?? [];
   if (members.length === 0 && givenByIdOnly(world, node)) return [];
-  if ("unknown" in pick) return [undecided(pick.unknown)];
+  const results: PolicyResult[] = [];
+  const sets = nodeSetsOf(world, setup, node);
+  for (const set of sets) if ("unknown" in set.pick) results.push(undecided(set.pick.unknown, "", set.key));
+  if (sets.every((set) => "unknown" in set.pick)) return results;
   const { zones, unknown } = zonesOf(world, members);
   // With some subnet not known, the zones found are where its nodes may run, not where they do.
-  const uncertain = node.subnets.unknown;
-  const results: PolicyResult[] = [];
-  if (uncertain) unknown.push(uncertain);
+  if (node.subnets.unknown) unknown.push(node.subnets.unknown);
   if (unknown.length > 0) results.push(undecided(`the zones of its subnets are not all known: ${unknown.join("; ")}`, "", `${node.id}@?`));
-  for (const zone of [...zones].sort()) {
-    const name = "byZone" in pick ? zone : pick.name;
-    const key = `${node.id}@${zone}`;
-    const named = setup.eniConfigs.filter((config) => config.name === name);
-    if (named.length === 0) {
-      results.push({
-        address: node.address,
-        status: "unknown",
-        messageId: "missing",
-        key,
-        related: [setup.address],
-        data: { nodes: node.address, zone, name, how: pick.how, hint: hintFor(setup, name, "byZone" in pick ? new Set() : zones) },
-      });
-    } else if (named.length > 1) {
-      results.push(undecided(`${named.length} ENIConfigs are named ${name} (${named.map((c) => c.address).join(", ")}), and the one applied last wins`, ` in ${zone}`, key));
-    } else {
-      const verdict = judgeEniConfig(topology, world, node, zone, named[0], pick.how, key);
-      results.push(verdict.status === "fail" && uncertain ? { ...verdict, status: "unknown", messageId: "undecided", data: { nodes: node.address, where: ` in ${zone}`, reason: `if its nodes run there: ${failureClause(verdict)}` } } : verdict);
+  for (const { pick, key: setKey, zones: allowed, related } of sets) {
+    if ("unknown" in pick) continue;
+    const uncertain = node.subnets.unknown ?? allowed.unknown;
+    for (const zone of [...zones].sort()) {
+      if (allowed.allows && !allowed.allows(zone)) continue;
+      const name = "byZone" in pick ? zone : pick.name;
+      const key = `${setKey}@${zone}`;
+      const named = setup.eniConfigs.filter((config) => config.name === name);
+      if (named.length === 0) {
+        results.push({
+          address: node.address,
+          status: "unknown",
+          messageId: "missing",
+          key,
+          related: [setup.address, ...related],
+          data: { nodes: node.address, zone, name, how: pick.how, hint: hintFor(setup, name, "byZone" in pick ? new Set() : zones) },
+        });
+      } else if (named.length > 1) {
+        results.push(undecided(`${named.length} ENIConfigs are named ${name} (${named.map((c) => c.address).join(", ")}), and the one applied last wins`, ` in ${zone}`, key));
+      } else {
+        const verdict = judgeEniConfig(topology, world, node, zone, named[0], pick.how, key);
+        results.push(verdict.status === "fail" && uncertain ? { ...verdict, status: "unknown", messageId: "undecided", data: { nodes: node.address, where: ` in ${zone}`, reason: `if its nodes run there: ${failureClause(verdict)}` } } : verdict);
+      }
     }
   }
   return results;
@@ -121,22 +127,84 @@ function judgeEniConfig(topology: Topology, world: World, node: EniClass, zone: 
   return subnetZone === zone ? { ...common, status: "pass", data } : { ...common, status: "fail", messageId: "other-zone", related: [node.address, subnet.address], data };
 }
 
-/** The name the nodes of a class look for, or how it follows from their zone. */
-function pickOf(world: World, setup: CustomNetworking, node: EniClass): Pick {
-  const labels = node.kind === "managed" ? world.read(world.get(node.address)!, ["labels"]) : undefined;
-  if (isUnknown(labels)) return { unknown: `the labels of ${node.address} are decided at apply time (${labels.describe()})` };
-  const label = (key: string) => (isObject(labels) ? labels[key] : undefined);
-  const external = label(EXTERNAL_LABEL);
-  if (typeof external === "string") return { name: external, how: `named by their label ${EXTERNAL_LABEL}, which ${node.address} sets` };
+/**
+ * The nodes of a class that pick their ENIConfig one way: all of a node group's or ASG's, or those
+ * of one NodePool of a Karpenter NodeClass (the NodePools that find it by zone together).
+ */
+interface NodeSet {
+  readonly pick: Pick;
+  readonly key: string;
+  /** The zones of the class's subnets its nodes may run in (a NodePool's zone requirement). */
+  readonly zones: PoolZones;
+  readonly related: readonly string[];
+}
+
+/** Where a class's nodes get their labels: `label` reads one, `setter` names who sets them. */
+interface LabelSource {
+  readonly setter: string;
+  label(key: string): PoolLabel;
+}
+
+function nodeSetsOf(world: World, setup: CustomNetworking, node: EniClass): NodeSet[] {
+  if (node.kind !== "karpenter") {
+    const labels = node.kind === "managed" ? world.read(world.get(node.address)!, ["labels"]) : undefined;
+    const label = (key: string): PoolLabel => {
+      if (isUnknown(labels)) return { unknown: `the labels of ${node.address} are decided at apply time (${labels.describe()})` };
+      const value = isObject(labels) ? labels[key] : undefined;
+      if (isUnknown(value)) return { unknown: `its label ${key} is decided at apply time (${value.describe()})` };
+      return typeof value === "string" ? { value } : { none: true };
+    };
+    const otherwise = node.kind === "managed" ? "default" : (by: string) => `${by}, which ${node.address} does not set where the plan shows it (its user data may)`;
+    return [{ pick: pickOf(setup, { setter: node.address, label }, otherwise), key: node.id, zones: {}, related: [] }];
+  }
+  const { pools, undecided } = node.nodePools ?? { pools: [], undecided: [] };
+  const sets: NodeSet[] = [];
+  if (pools.length === 0) {
+    const none: LabelSource = { setter: "its NodePools", label: () => ({ none: true }) };
+    const elsewhere = (by: string) => `${by}, which the NodePools that launch them set, and none of them is in this plan`;
+    const pick = pickOf(setup, none, elsewhere);
+    // With NodePools the plan does not place, the unknown below says it better.
+    if (!("unknown" in pick) || undecided.length === 0) sets.push({ pick, key: node.id, zones: {}, related: [] });
+  }
+  const byZone: { pool: KubernetesObject; pick: Pick }[] = [];
+  for (const pool of pools) {
+    const pick = pickOf(setup, { setter: nodePoolName(pool), label: (key) => nodePoolLabel(pool, key) }, "default");
+    if ("byZone" in pick) byZone.push({ pool, pick });
+    else sets.push({ pick, key: `${node.id}/${pool.name ?? pool.address}`, zones: nodePoolZones(pool), related: [pool.address] });
+  }
+  if (byZone.length > 0) sets.push({ pick: byZone[0].pick, key: node.id, zones: anyOf(byZone.map((z) => nodePoolZones(z.pool))), related: byZone.map((z) => z.pool.address) });
+  // A NodePool that may launch these nodes only matters when the name comes from a label it would set.
+  if (undecided.length > 0 && (sets.length === 0 || sets.some((set) => !("byZone" in set.pick)))) {
+    sets.push({ pick: { unknown: `${undecided.join(", ")} may launch its nodes too (the plan does not decide which NodeClass or cluster ${undecided.length > 1 ? "they use" : "it uses"}), and would label them` }, key: `${node.id}/?`, zones: {}, related: [] });
+  }
+  return sets;
+}
+
+/** The zones the nodes of several NodePools may run in: where any of them may. */
+function anyOf(zones: readonly PoolZones[]): PoolZones {
+  const unknown = zones.map((z) => z.unknown).filter(Boolean).join("; ");
+  const limited = zones.every((z) => z.allows);
+  return { ...(limited ? { allows: (zone: string) => zones.some((z) => z.allows!(zone)) } : {}), ...(unknown ? { unknown } : {}) };
+}
+
+/**
+ * The name the nodes of one source look for, or how it follows from their zone. `otherwise` is
+ * what holds when no label names it: `default`, or why the plan cannot say (given how they pick).
+ */
+function pickOf(setup: CustomNetworking, source: LabelSource, otherwise: "default" | ((by: string) => string)): Pick {
+  const external = source.label(EXTERNAL_LABEL);
+  if ("unknown" in external) return external;
+  if ("value" in external) return { name: external.value, how: `named by their label ${EXTERNAL_LABEL}, which ${source.setter} sets` };
   const labelDef = setup.env.get(LABEL_DEF) || DEFAULT_LABEL;
   const set = `${LABEL_DEF}=${labelDef} on ${setup.address}`;
   if (labelDef === ZONE_LABEL) return { byZone: true, how: `named for their zone: ${set}` };
   if (labelDef === OLD_ZONE_LABEL) return { unknown: `${set} names the zone label deprecated since Kubernetes 1.17, which the plan cannot say its nodes still carry (${ZONE_LABEL} is the one they do)` };
-  const value = label(labelDef);
-  if (typeof value === "string") return { name: value, how: `named by their label ${labelDef}, which ${node.address} sets` };
-  if (isUnknown(value)) return { unknown: `its label ${labelDef} is decided at apply time (${value.describe()})` };
-  if (node.kind !== "managed") return { unknown: `its nodes pick their ENIConfig by the label ${labelDef} (${labelDef === DEFAULT_LABEL ? `${LABEL_DEF} not set on ${setup.address}` : set}), which ${node.address} does not set where the plan shows it (user data or a NodePool may)` };
-  const why = labelDef === DEFAULT_LABEL ? `${LABEL_DEF} is not set on ${setup.address} and ${node.address} does not set the label ${labelDef}` : `${node.address} does not set the label ${labelDef} (${set})`;
+  const value = source.label(labelDef);
+  if ("unknown" in value) return value;
+  if ("value" in value) return { name: value.value, how: `named by their label ${labelDef}, which ${source.setter} sets` };
+  const byLabel = labelDef === DEFAULT_LABEL ? `${LABEL_DEF} not set on ${setup.address}` : set;
+  if (otherwise !== "default") return { unknown: otherwise(`its nodes pick their ENIConfig by the label ${labelDef} (${byLabel})`) };
+  const why = labelDef === DEFAULT_LABEL ? `${LABEL_DEF} is not set on ${setup.address} and ${source.setter} does not set the label ${labelDef}` : `${source.setter} does not set the label ${labelDef} (${set})`;
   return { name: "default", how: `the name when no label or annotation gives one: ${why}; something may annotate or label the nodes at run time` };
 }
 

@@ -2,6 +2,7 @@
 import type { ResourceInstance } from "../model/resource-instance";
 import type { IpFamily } from "./cidr";
 import type { KubernetesObject } from "./manifests";
+import type { NodePoolsOfClass } from "./node-pools";
 import type { SgKey, SgSet } from "./security-groups";
 import type { SubnetSet } from "./subnets";
 
@@ -41,6 +42,8 @@ export interface EniClass {
   readonly resolvesDnsLocally?: boolean;
   /** Set when this class's pods have ENIs of their own (an Auto Mode NodeClass's `podSecurityGroupSelectorTerms`). */
   readonly podsElsewhere?: boolean;
+  /** For a Karpenter or Auto Mode NodeClass: the NodePools of the plan that launch its nodes. */
+  readonly nodePools?: NodePoolsOfClass;
   /** Set for ENIs outside the VPC (hybrid nodes): its own side of a flow is a firewall the plan does not hold. */
   readonly outsideVpc?: string;
 }

@@ -26,6 +26,7 @@ import { meantOfSameName } from "./region-scoped-names";
 import { clusterNamesInSelector, selectSecurityGroups } from "./sg-selectors";
 import type { SubnetDirectory, SubnetSet } from "./subnets";
 import { runsVpcCni, type Cluster, type EniClass } from "./eni-class";
+import { isNodePool, nodePoolsByClass } from "./node-pools";
 
 export interface ClassContext {
   readonly world: World;
@@ -135,17 +136,19 @@ export function isNodeClass(object: KubernetesObject): boolean {
   return (api?.group === "karpenter.k8s.aws" && object.kind === "EC2NodeClass") || (api?.group === "eks.amazonaws.com" && object.kind === "NodeClass");
 }
 
-/** Karpenter `EC2NodeClass` and Auto Mode `NodeClass`: SGs and subnets from their selectors. */
-function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObject[]): void {
+/** Karpenter `EC2NodeClass` and Auto Mode `NodeClass`: SGs and subnets from their selectors, and the NodePools that use them. */
+function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObject[], nodePools: readonly KubernetesObject[]): void {
   const idOf = classIds(nodeClasses);
+  const placed: { object: KubernetesObject; cluster: Cluster; terms: Value | undefined }[] = [];
   for (const object of nodeClasses) {
-    const autoMode = apiGroupOf(object)?.group === "eks.amazonaws.com";
     const terms = valueAt(object.body, ["spec", "securityGroupSelectorTerms"]);
     const { cluster, reason } = clusterOfObject(ctx, clusterNamesInSelector(terms), object.address);
-    if (!cluster) {
-      ctx.orphan(object.address, reason!);
-      continue;
-    }
+    if (cluster) placed.push({ object, cluster, terms });
+    else ctx.orphan(object.address, reason!);
+  }
+  const poolsOf = nodePoolsByClass(placed, nodePools, (address) => clusterAppliedTo(ctx.world, ctx.clusters, address));
+  for (const { object, cluster, terms } of placed) {
+    const autoMode = apiGroupOf(object)?.group === "eks.amazonaws.com";
     // An Auto Mode NodeClass without SG selectors falls back to the default NodeClass's (inferred: AWS does not say).
     const region = cluster.instance.region;
     const inRegion = (sg: SecurityGroup) => !inOtherRegion(region, sg.address === undefined ? undefined : ctx.world.get(sg.address)?.region);
@@ -162,6 +165,7 @@ function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObjec
       sgs,
       subnets,
       hostsCoreDns: !autoMode,
+      nodePools: poolsOf.get(object)!,
       ...(autoMode ? { resolvesDnsLocally: true } : {}),
       ...(podTerms !== undefined ? { podsElsewhere: true } : {}),
     });
@@ -279,7 +283,7 @@ function mayDefineCapacity(refs: readonly Ref[]): boolean {
 export function addSelectorClasses(ctx: ClassContext): { undecided: UndecidedManifest[]; objects: readonly KubernetesObject[] } {
   const { objects, undecided } = manifestsOf(ctx.world);
   addBuiltInPools(ctx);
-  addNodeClasses(ctx, objects.filter(isNodeClass));
+  addNodeClasses(ctx, objects.filter(isNodeClass), objects.filter(isNodePool));
   addHybridNodes(ctx);
   // Pods go on the EC2 node classes, which must all be known first.
   addPodClasses(ctx, objects);
