@@ -28,7 +28,7 @@ test.each<[string, object, object]>([
 });
 
 test("a values text decided at apply time leaves the values unknown", () => {
-  expect(valuesOf({ values: [null] }, { values: [true] })).toEqual({ unknown: expect.stringContaining("values of helm_release.this are decided at apply time") });
+  expect(valuesOf({ values: [null] }, { values: [true] })).toEqual({ unknown: expect.stringContaining("values of helm_release.this are decided at apply time"), refs: [] });
 });
 
 test("a chart by its name or by an OCI reference that ends in it; not another chart", () => {

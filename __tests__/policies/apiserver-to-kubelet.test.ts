@@ -14,6 +14,9 @@ const cases: VerdictCase[] = [
   { fixture: "topo-node-sg-no-egress", expected: { "aws_eks_node_group.workers": "pass" } },
   { fixture: "topo-egress-narrow", expected: { "aws_eks_node_group.workers": "pass" } },
   { fixture: "topo-vpc-rule-resources", expected: { "aws_eks_node_group.workers": "pass" } },
+  // A Karpenter NodeClass applied through a raw Helm chart's `resources`; its SG admits nothing from
+  // the control plane. Two more releases are read only at apply time.
+  { fixture: "topo-raw-chart-manifests", expected: { "helm_release.karpenter_resources": "fail", "helm_release.pod_policies": "unknown", "helm_release.gpu_classes": "unknown" } },
   { fixture: "topo-mixed-fargate-ec2", expected: { "aws_eks_node_group.apps": "pass", "aws_eks_fargate_profile.kube_system": "pass" } },
   {
     fixture: "topo-modules-count-foreach",

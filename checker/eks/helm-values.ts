@@ -6,16 +6,18 @@
  */
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
-import { isObject, isUnknown, type Value, type ValueObject } from "../model/value";
+import { isObject, isUnknown, type Ref, type Unknown, type Value, type ValueObject } from "../model/value";
 import { setOwn } from "../load/own-member";
 import { parseYaml } from "./manifests";
 
-/** Releases of a chart: its name with a repository, or an OCI reference that ends in it. */
+/** Whether a release's `chart` is this chart: its name with a repository, or an OCI reference that ends in it. */
+export function isChart(name: unknown, chart: string): boolean {
+  return typeof name === "string" && (name === chart || name.endsWith(`/${chart}`));
+}
+
+/** Releases of a chart. */
 export function releasesOfChart(world: World, chart: string): ResourceInstance[] {
-  return world.ofType("helm_release").filter((release) => {
-    const name = world.read(release, ["chart"]);
-    return typeof name === "string" && (name === chart || name.endsWith(`/${chart}`));
-  });
+  return world.ofType("helm_release").filter((release) => isChart(world.read(release, ["chart"]), chart));
 }
 
 function merge(into: ValueObject, from: ValueObject): void {
@@ -73,24 +75,26 @@ function place(values: ValueObject, path: (string | number)[], value: Value): vo
   }
 }
 
-/** The release's values, or why the plan cannot tell them. */
-export function helmValues(world: World, release: ResourceInstance): { readonly values: ValueObject } | { readonly unknown: string } {
+/** The release's values, or why the plan cannot tell them (with what the undecided part refers to). */
+export function helmValues(world: World, release: ResourceInstance): { readonly values: ValueObject } | { readonly unknown: string; readonly refs: readonly Ref[] } {
   const values: ValueObject = {};
+  const undecided = (what: string, value: Unknown) => ({ unknown: `${what} of ${release.address} ${what.startsWith("values") ? "are" : "is"} decided at apply time (${value.describe()})`, refs: value.refs });
   const texts = world.read(release, ["values"]);
-  if (isUnknown(texts)) return { unknown: `values of ${release.address} are decided at apply time (${texts.describe()})` };
+  if (isUnknown(texts)) return undecided("values", texts);
   for (const text of Array.isArray(texts) ? texts : []) {
-    if (isUnknown(text)) return { unknown: `values of ${release.address} are decided at apply time (${text.describe()})` };
+    if (isUnknown(text)) return undecided("values", text);
     if (typeof text !== "string") continue;
     const parsed = parseYaml(text, undefined);
-    if ("error" in parsed) return { unknown: `a values text of ${release.address} is ${parsed.error}` };
+    if ("error" in parsed) return { unknown: `a values text of ${release.address} is ${parsed.error}`, refs: [] };
     for (const document of parsed.documents) if (isObject(document)) merge(values, document);
   }
   for (const list of ["set", "set_list"]) {
     const entries = world.read(release, [list]);
-    if (isUnknown(entries)) return { unknown: `${list} of ${release.address} is decided at apply time (${entries.describe()})` };
+    if (isUnknown(entries)) return undecided(list, entries);
     for (const entry of Array.isArray(entries) ? entries : []) {
       if (!isObject(entry)) continue;
-      if (typeof entry.name !== "string") return { unknown: `a ${list} name of ${release.address} is decided at apply time` };
+      if (isUnknown(entry.name)) return undecided(`a ${list} name`, entry.name);
+      if (typeof entry.name !== "string") continue;
       const path = setPath(entry.name);
       if (path && entry.value !== undefined) place(values, path, entry.value);
     }

@@ -4,7 +4,8 @@
  * `yaml` library; in synthesized CDKTF its `${...}` tokens become unknown leaves with their
  * references). A manifest whose text is decided at apply time is kept as undecided, never guessed.
  *
- * `yaml_body` is marked sensitive by the kubectl provider; its text is read, never printed.
+ * `yaml_body` is marked sensitive by the kubectl provider; its text is read, never printed. Objects
+ * applied through a raw Helm chart are read by raw-charts.ts.
  */
 import { boundDepth } from "../load/bound-depth";
 import type { World } from "../model/resource-graph";
@@ -30,6 +31,8 @@ export interface UndecidedManifest {
   /** Why the object cannot be read, for messages. */
   readonly reason: string;
   readonly refs: readonly Ref[];
+  /** Set when its text is known well enough to say whether it may define capacity (a Helm template naming its kind). */
+  readonly definesCapacity?: boolean;
 }
 
 export interface Manifests {
@@ -88,7 +91,7 @@ function describeUnknown(attribute: string, value: Unknown): UndecidedManifest["
   return `${attribute} is decided at apply time (${value.describe()})`;
 }
 
-function objectOf(instance: ResourceInstance, body: Value): KubernetesObject {
+export function objectOf(instance: ResourceInstance, body: Value): KubernetesObject {
   const name = valueAt(body, ["metadata", "name"]);
   const namespace = valueAt(body, ["metadata", "namespace"]);
   return {

@@ -27,6 +27,7 @@ import { clusterNamesInSelector, selectSecurityGroups } from "./sg-selectors";
 import type { SubnetDirectory, SubnetSet } from "./subnets";
 import { runsVpcCni, type Cluster, type EniClass } from "./eni-class";
 import { isNodePool, nodePoolsByClass } from "./node-pools";
+import { rawChartManifests } from "./raw-charts";
 
 export interface ClassContext {
   readonly world: World;
@@ -281,11 +282,14 @@ function mayDefineCapacity(refs: readonly Ref[]): boolean {
 
 /** Adds the classes of this module to the topology; returns the manifests it could not read, and the objects of those it could. */
 export function addSelectorClasses(ctx: ClassContext): { undecided: UndecidedManifest[]; objects: readonly KubernetesObject[] } {
-  const { objects, undecided } = manifestsOf(ctx.world);
+  const manifests = manifestsOf(ctx.world);
+  const charts = rawChartManifests(ctx.world);
+  const objects = [...manifests.objects, ...charts.objects];
+  const undecided = [...manifests.undecided, ...charts.undecided];
   addBuiltInPools(ctx);
   addNodeClasses(ctx, objects.filter(isNodeClass), objects.filter(isNodePool));
   addHybridNodes(ctx);
   // Pods go on the EC2 node classes, which must all be known first.
   addPodClasses(ctx, objects);
-  return { undecided: undecided.filter((m) => mayDefineCapacity(m.refs)), objects };
+  return { undecided: undecided.filter((m) => m.definesCapacity ?? mayDefineCapacity(m.refs)), objects };
 }

@@ -8,6 +8,8 @@ import { mapStrings, printable, printableDeep } from "../printable";
 import { compareFindings, fingerprintOf, withUniqueFingerprints, type Finding, type Report, type ReportInput } from "../findings/report";
 import { LABEL_SEPARATOR, type InputInfo, type ResourceGraph } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
+import { isChart } from "../eks/helm-values";
+import { RAW_CHART } from "../eks/raw-charts";
 import { Analysis, policyContext } from "../policy/context";
 import type { Policy, PolicyResult, Severity } from "../policy/contract";
 import { joinFix, MessageError, renderedMessageOf, type RenderedMessage } from "../policy/messages";
@@ -32,12 +34,13 @@ function describeInput(input: InputInfo): ReportInput {
 const MANIFEST_TYPES = new Set(["kubernetes_manifest", "kubectl_manifest"]);
 const CLUSTER_TAG = "kubernetes.io/cluster/";
 
-/** Whether an instance is something EKS-related that policies may judge. */
+/** Whether an instance is something EKS-related that policies may judge: manifests count, and raw charts' releases (raw-charts.ts). */
 function isEksResource(instance: ResourceInstance): boolean {
   if (instance.mode !== "managed") return false;
   if (instance.type.startsWith("aws_eks_") || MANIFEST_TYPES.has(instance.type)) return true;
+  const values = (instance.after ?? instance.before) as { tags?: unknown; tags_all?: unknown; tag?: unknown; chart?: unknown } | null;
+  if (instance.type === "helm_release") return isChart(values?.chart, RAW_CHART);
   if (instance.type !== "aws_security_group" && instance.type !== "aws_autoscaling_group") return false;
-  const values = (instance.after ?? instance.before) as { tags?: unknown; tags_all?: unknown; tag?: unknown } | null;
   return [values?.tags, values?.tags_all, values?.tag].some((tags) => JSON.stringify(tags ?? null).includes(CLUSTER_TAG));
 }
 
