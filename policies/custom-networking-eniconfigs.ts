@@ -3,13 +3,16 @@
  * VPC CNI makes its pods' ENIs in that ENIConfig's subnet. Which name a node looks for (the VPC
  * CNI's pkg/eniconfig): its label `vpc.amazonaws.com/externalEniConfig`, else its annotation
  * `ENI_CONFIG_ANNOTATION_DEF`, else its label `ENI_CONFIG_LABEL_DEF` (both default to
- * `k8s.amazonaws.com/eniConfig`), else `default`. Sources and inferences: docs/policies/custom-networking-eniconfigs.md.
+ * `k8s.amazonaws.com/eniConfig`), else `default`. Labels come from a managed node group's `labels`,
+ * launch templates' user data, or a Karpenter NodePool, which also keeps its nodes to zones.
+ * Sources and inferences: docs/policies/custom-networking-eniconfigs.md.
  */
 import { definePolicy } from "../checker/policy";
 import type { PolicyResult } from "../checker/policy";
 import { runsVpcCni, type CustomNetworking, type EniClass } from "../checker/eks/eni-class";
 import type { KubernetesObject } from "../checker/eks/manifests";
 import { nodePoolLabel, nodePoolName, nodePoolZones, type PoolLabel, type PoolZones } from "../checker/eks/node-pools";
+import { userDataLabel, userDataUndecided } from "../checker/eks/user-data-labels";
 import type { Topology } from "../checker/eks/topology";
 import type { World } from "../checker/model/resource-graph";
 import type { ResourceInstance } from "../checker/model/resource-instance";
@@ -139,24 +142,38 @@ interface NodeSet {
   readonly related: readonly string[];
 }
 
+/** A label's value, with who sets it when that is not the source's `setter` (user data). */
+type SourcedLabel = PoolLabel | { readonly value: string; readonly setter?: string };
+
 /** Where a class's nodes get their labels: `label` reads one, `setter` names who sets them. */
 interface LabelSource {
   readonly setter: string;
-  label(key: string): PoolLabel;
+  label(key: string): SourcedLabel;
 }
 
 function nodeSetsOf(world: World, setup: CustomNetworking, node: EniClass): NodeSet[] {
-  if (node.kind !== "karpenter") {
-    const labels = node.kind === "managed" ? world.read(world.get(node.address)!, ["labels"]) : undefined;
-    const label = (key: string): PoolLabel => {
-      if (isUnknown(labels)) return { unknown: `the labels of ${node.address} are decided at apply time (${labels.describe()})` };
-      const value = isObject(labels) ? labels[key] : undefined;
-      if (isUnknown(value)) return { unknown: `its label ${key} is decided at apply time (${value.describe()})` };
-      return typeof value === "string" ? { value } : { none: true };
-    };
-    const otherwise = node.kind === "managed" ? "default" : (by: string) => `${by}, which ${node.address} does not set where the plan shows it (its user data may)`;
-    return [{ pick: pickOf(setup, { setter: node.address, label }, otherwise), key: node.id, zones: {}, related: [] }];
-  }
+  return node.kind === "karpenter" ? nodePoolSets(setup, node) : [groupNodeSet(world, setup, node)];
+}
+
+/** A node group's or ASG's nodes: labelled by its `labels` (managed) or its launch templates' user data. */
+function groupNodeSet(world: World, setup: CustomNetworking, node: EniClass): NodeSet {
+  const labels = node.kind === "managed" ? world.read(world.get(node.address)!, ["labels"]) : undefined;
+  const label = (key: string): SourcedLabel => {
+    if (isUnknown(labels)) return { unknown: `the labels of ${node.address} are decided at apply time (${labels.describe()})` };
+    const value = isObject(labels) ? labels[key] : undefined;
+    if (isUnknown(value)) return { unknown: `its label ${key} is decided at apply time (${value.describe()})` };
+    if (typeof value === "string") return { value };
+    const fromData = userDataLabel(world, node.launchTemplates, key);
+    return "value" in fromData ? { value: fromData.value, setter: fromData.source } : fromData;
+  };
+  // A managed node group's nodes carry its labels; a self-managed one's only what user data gives.
+  const undecided = node.kind === "self-managed" ? (node.launchTemplates.length === 0 ? "its launch template is not known" : userDataUndecided(world, node.launchTemplates)) : undefined;
+  const otherwise = undecided === undefined ? "default" : (by: string) => `${by}, which ${node.address} does not set where the plan shows it (${undecided}, and may)`;
+  return { pick: pickOf(setup, { setter: node.address, label }, otherwise), key: node.id, zones: {}, related: [] };
+}
+
+/** A Karpenter NodeClass's nodes: those of each NodePool, labelled and kept to zones by it. */
+function nodePoolSets(setup: CustomNetworking, node: EniClass): NodeSet[] {
   const { pools, undecided } = node.nodePools ?? { pools: [], undecided: [] };
   const sets: NodeSet[] = [];
   if (pools.length === 0) {
@@ -194,14 +211,15 @@ function anyOf(zones: readonly PoolZones[]): PoolZones {
 function pickOf(setup: CustomNetworking, source: LabelSource, otherwise: "default" | ((by: string) => string)): Pick {
   const external = source.label(EXTERNAL_LABEL);
   if ("unknown" in external) return external;
-  if ("value" in external) return { name: external.value, how: `named by their label ${EXTERNAL_LABEL}, which ${source.setter} sets` };
+  const setter = (found: SourcedLabel) => ("setter" in found && found.setter) || source.setter;
+  if ("value" in external) return { name: external.value, how: `named by their label ${EXTERNAL_LABEL}, which ${setter(external)} sets` };
   const labelDef = setup.env.get(LABEL_DEF) || DEFAULT_LABEL;
   const set = `${LABEL_DEF}=${labelDef} on ${setup.address}`;
   if (labelDef === ZONE_LABEL) return { byZone: true, how: `named for their zone: ${set}` };
   if (labelDef === OLD_ZONE_LABEL) return { unknown: `${set} names the zone label deprecated since Kubernetes 1.17, which the plan cannot say its nodes still carry (${ZONE_LABEL} is the one they do)` };
   const value = source.label(labelDef);
   if ("unknown" in value) return value;
-  if ("value" in value) return { name: value.value, how: `named by their label ${labelDef}, which ${source.setter} sets` };
+  if ("value" in value) return { name: value.value, how: `named by their label ${labelDef}, which ${setter(value)} sets` };
   const byLabel = labelDef === DEFAULT_LABEL ? `${LABEL_DEF} not set on ${setup.address}` : set;
   if (otherwise !== "default") return { unknown: otherwise(`its nodes pick their ENIConfig by the label ${labelDef} (${byLabel})`) };
   const why = labelDef === DEFAULT_LABEL ? `${LABEL_DEF} is not set on ${setup.address} and ${source.setter} does not set the label ${labelDef}` : `${source.setter} does not set the label ${labelDef} (${set})`;

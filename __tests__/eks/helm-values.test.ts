@@ -36,3 +36,7 @@ test("a chart by its name or by an OCI reference that ends in it; not another ch
     expect(releasesOfChart(release({}, {}, chart), "aws-vpc-cni")).toHaveLength(found);
   }
 });
+
+test.each([["a.list[65537]"], ["a.list[-1]"], ["a.list[x]"], [""]])("a set name Helm refuses leaves the values unknown: %j", (name) => {
+  expect(valuesOf({ set: [set(name, "v")] })).toEqual({ unknown: expect.stringContaining(`the set name ${JSON.stringify(name)} of helm_release.this is one Helm refuses`), refs: [] });
+});

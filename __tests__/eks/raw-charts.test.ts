@@ -36,7 +36,14 @@ test.each<[string, object, object, ReturnType<typeof manifestsOf>]>([
       ],
     },
   ],
-  ["values decided at apply time", { values: [null] }, { values: [true] }, { objects: [], undecided: [{ reason: expect.stringContaining("values of helm_release.this are decided at apply time"), capacity: undefined }] }],
+  // Without references, only the texts the plan holds can name a kind: here none.
+  ["values decided at apply time", { values: [null] }, { values: [true] }, { objects: [], undecided: [{ reason: expect.stringContaining("values of helm_release.this are decided at apply time"), capacity: false }] }],
+  [
+    "a set name Helm refuses: nothing is installed; the values texts name a NodeClass",
+    { values: ['resources: [{"apiVersion": "karpenter.k8s.aws/v1", "kind": "EC2NodeClass"}]\n'], set: [{ name: "resources[70000].kind", value: "x", type: "" }] },
+    {},
+    { objects: [], undecided: [{ reason: expect.stringContaining('the set name "resources[70000].kind" of helm_release.this is one Helm refuses'), capacity: true }] },
+  ],
   ["set places a resource", { set: [{ name: "resources[0].kind", value: "ENIConfig", type: "" }, { name: "resources[0].apiVersion", value: "crd.k8s.amazonaws.com/v1alpha1", type: "" }] }, {}, { objects: [["ENIConfig", undefined]], undecided: [] }],
 ])("%s", (_name, after, afterUnknown, expected) => {
   expect(manifestsOf(after, afterUnknown)).toEqual(expected);

@@ -9,6 +9,8 @@ const LEDGER = 'module.ledger.aws_eks_node_group.this["default"]';
 const SPREAD = 'module.billing.aws_eks_node_group.this["spread"]';
 const ORDERS_CLASS = "kubectl_manifest.orders_node_class";
 const BILLING_CLASS = "kubectl_manifest.billing_node_class";
+const LEGACY_ASG = 'aws_autoscaling_group.billing["legacy"]';
+const BATCH_ASG = 'aws_autoscaling_group.billing["batch"]';
 
 const cases: VerdictCase[] = [
   {
@@ -41,6 +43,7 @@ const cases: VerdictCase[] = [
       "kubectl_manifest.billing_eni_config": [
         { messageId: "other-zone", data: { nodes: SPREAD, zone: "us-east-1b", eniConfig: "pods-a", subnetZone: "us-east-1a" } },
         { messageId: "other-zone", data: { nodes: BILLING_CLASS, zone: "us-east-1b", eniConfig: "pods-a", how: 'named by their label k8s.amazonaws.com/eniConfig, which NodePool wide (kubernetes_manifest.billing_node_pool["wide"]) sets' } },
+        { messageId: "other-zone", data: { nodes: LEGACY_ASG, zone: "us-east-1b", how: 'named by their label k8s.amazonaws.com/eniConfig, which the user data of aws_launch_template.billing["legacy"] sets' } },
       ],
       [BILLING_CLASS]: { messageId: "undecided", data: { reason: 'NodePool mixed (kubernetes_manifest.billing_node_pool["mixed"]) labels each node k8s.amazonaws.com/eniConfig with one of pods-a, pods-b, picked when Karpenter launches it' } },
     },
@@ -251,5 +254,36 @@ describe("Karpenter nodes take their labels and zones from their NodePools", () 
       ["missing", "default"],
     ]);
     expect(wide[0].data?.how).toContain(`NodePool wide (${BILLING_POOL("wide")}) does not set the label k8s.amazonaws.com/eniConfig`);
+  });
+});
+
+describe("self-managed nodes take their labels from their launch templates' user data", () => {
+  const byNodes = (file: string, nodes: string) => verdicts(policy, file).filter((r) => r.data?.nodes === nodes);
+
+  test("AL2's bootstrap.sh and AL2023's NodeConfig (MIME multi-part) both label the nodes", () => {
+    const file = fixturePlan("topo-custom-networking-zones");
+    expect(byNodes(file, LEGACY_ASG).map((r) => [r.data?.zone, r.status])).toEqual([
+      ["us-east-1a", "pass"],
+      ["us-east-1b", "fail"],
+    ]);
+    expect(byNodes(file, BATCH_ASG).map((r) => [r.data?.zone, r.status, r.data?.how])).toEqual([
+      ["us-east-1a", "pass", 'named by their label k8s.amazonaws.com/eniConfig, which the user data of aws_launch_template.billing["batch"] sets'],
+    ]);
+  });
+
+  test("user data without the label: the nodes look for default; user data decided at apply time: unknown", () => {
+    const template = 'aws_launch_template.billing["legacy"]';
+    const plain = zonesPlanWith(template, (after) => (after.user_data = Buffer.from("#!/bin/bash\n/etc/eks/bootstrap.sh billing\n").toString("base64")));
+    expect(byNodes(plain, LEGACY_ASG).map((r) => [r.messageId, r.data?.name])).toEqual([
+      ["missing", "default"],
+      ["missing", "default"],
+    ]);
+    const undecided = zonesPlanWith(template, (after, afterUnknown) => {
+      delete after.user_data;
+      afterUnknown.user_data = true;
+    });
+    const legacy = byNodes(undecided, LEGACY_ASG);
+    expect(legacy.map((r) => [r.status, r.messageId])).toEqual([["unknown", "undecided"]]);
+    expect(legacy[0].data?.reason).toContain(`the user data of ${template} is decided at apply time`);
   });
 });

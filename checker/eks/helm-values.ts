@@ -28,7 +28,10 @@ function merge(into: ValueObject, from: ValueObject): void {
   }
 }
 
-/** `a.b\.c[1]` → ["a", "b.c", 1]: Helm's `--set` names. */
+/** The largest list index Helm's `--set` parser takes (helm.sh/helm strvals, `MaxIndex`). */
+const MAX_INDEX = 65536;
+
+/** `a.b\.c[1]` → ["a", "b.c", 1]: Helm's `--set` names; undefined for one Helm refuses. */
 function setPath(name: string): (string | number)[] | undefined {
   const path: (string | number)[] = [];
   let key = "";
@@ -41,7 +44,7 @@ function setPath(name: string): (string | number)[] | undefined {
     } else if (c === "[") {
       const end = name.indexOf("]", i);
       const index = Number(name.slice(i + 1, end));
-      if (end < 0 || !Number.isInteger(index)) return undefined;
+      if (end < 0 || !Number.isInteger(index) || index < 0 || index > MAX_INDEX) return undefined;
       if (key !== "") path.push(key);
       path.push(index);
       key = "";
@@ -96,7 +99,9 @@ export function helmValues(world: World, release: ResourceInstance): { readonly 
       if (isUnknown(entry.name)) return undecided(`a ${list} name`, entry.name);
       if (typeof entry.name !== "string") continue;
       const path = setPath(entry.name);
-      if (path && entry.value !== undefined) place(values, path, entry.value);
+      // Helm stops on such a name and installs nothing: what the release would hold is not known.
+      if (!path) return { unknown: `the ${list} name ${JSON.stringify(entry.name)} of ${release.address} is one Helm refuses (empty, or a list index that is not a whole number from 0 to ${MAX_INDEX})`, refs: [] };
+      if (entry.value !== undefined) place(values, path, entry.value);
     }
   }
   return { values };

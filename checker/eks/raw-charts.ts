@@ -16,8 +16,8 @@ import { objectOf, parseYaml, type KubernetesObject, type Manifests, type Undeci
 
 export const RAW_CHART = "raw";
 
-/** Kinds that choose SGs or subnets of ENIs, named in a template the plan cannot render. */
-const CAPACITY_KIND = /^\s*kind:\s*["']?(EC2NodeClass|NodeClass|SecurityGroupPolicy|ENIConfig)["']?\s*$/m;
+/** Kinds that choose SGs or subnets of ENIs, named in a text the plan cannot read (YAML, quoted or flow style, or JSON). */
+const CAPACITY_KIND = /["']?\bkind["']?\s*:\s*["']?(EC2NodeClass|NodeClass|SecurityGroupPolicy|ENIConfig)\b/;
 
 /** The objects the raw charts' releases apply, and the releases (or templates) the plan cannot read. */
 export function rawChartManifests(world: World): Manifests {
@@ -26,7 +26,10 @@ export function rawChartManifests(world: World): Manifests {
   for (const release of releasesOfChart(world, RAW_CHART)) {
     const read = helmValues(world, release);
     if ("unknown" in read) {
-      undecided.push({ address: release.address, reason: read.unknown, refs: read.refs });
+      // Without references to go by, the values texts the plan holds say whether it may.
+      const texts = world.read(release, ["values"]);
+      const named = Array.isArray(texts) && texts.some((text) => typeof text === "string" && CAPACITY_KIND.test(text));
+      undecided.push({ address: release.address, reason: read.unknown, refs: read.refs, ...(read.refs.length === 0 ? { definesCapacity: named } : {}) });
       continue;
     }
     const { resources, templates } = read.values;

@@ -1,0 +1,42 @@
+/** Node labels in user data (user-data-labels.ts), in the forms the EKS AMIs and Bottlerocket take. */
+import { gzipSync } from "node:zlib";
+import { labelsInUserData, userDataLabel } from "../../checker/eks/user-data-labels";
+import { loadText } from "../../checker/load/load-inputs";
+import { buildGraph } from "../../checker/model/resource-graph";
+
+const KEY = "k8s.amazonaws.com/eniConfig";
+
+test.each<[string, string, Record<string, string>]>([
+  ["AL2 bootstrap.sh --kubelet-extra-args", `#!/bin/bash\n/etc/eks/bootstrap.sh c --kubelet-extra-args '--node-labels=${KEY}=a,team=x --max-pods=20'\n`, { [KEY]: "a", team: "x" }],
+  ["AL2 with a space and double quotes", `/etc/eks/bootstrap.sh c --kubelet-extra-args "--node-labels ${KEY}=a"\n`, { [KEY]: "a" }],
+  ["AL2023 NodeConfig kubelet flags", `kind: NodeConfig\nspec:\n  kubelet:\n    flags:\n      - --node-labels=${KEY}=b\n`, { [KEY]: "b" }],
+  ["a later flag wins", `--node-labels=${KEY}=a\n--node-labels=${KEY}=b\n`, { [KEY]: "b" }],
+  ["Bottlerocket's node-labels table", `[settings.kubernetes]\ncluster-name = "c"\n[settings.kubernetes.node-labels]\n"${KEY}" = "c"\nteam = "x"\n[settings.host-containers.admin]\nenabled = "true"\n`, { [KEY]: "c", team: "x" }],
+  ["no labels", "#!/bin/bash\n/etc/eks/bootstrap.sh c\n", {}],
+])("%s", (_name, text, expected) => {
+  expect(Object.fromEntries(labelsInUserData(text))).toEqual(expected);
+});
+
+/** A plan with launch templates (user data base64) and a launch configuration (user data as text). */
+const worldWith = (templates: Record<string, string | null>, unknown: string[] = []) => {
+  const change = (name: string, type: string, userData: string | null) => ({
+    address: `${type}.${name}`,
+    mode: "managed",
+    type,
+    name,
+    change: { actions: ["create"], before: null, after: userData === null ? {} : { user_data: userData }, after_unknown: unknown.includes(name) ? { user_data: true } : {} },
+  });
+  const changes = Object.entries(templates).map(([name, data]) => (name.startsWith("lc") ? change(name, "aws_launch_configuration", data) : change(name, "aws_launch_template", data)));
+  const [input] = loadText(JSON.stringify({ format_version: "1.2", resource_changes: changes }), "lt.json");
+  return buildGraph(input).after;
+};
+const b64 = (text: string | Buffer) => Buffer.from(text).toString("base64");
+
+test("launch templates' base64 (gzip'd or not), a launch configuration's text; the same value, or different ones", () => {
+  const world = worldWith({ plain: b64(`--node-labels=${KEY}=a`), zipped: b64(gzipSync(`--node-labels=${KEY}=a`)), lc: `--node-labels=${KEY}=a`, other: b64(`--node-labels=${KEY}=b`) });
+  expect(userDataLabel(world, ["aws_launch_template.plain", "aws_launch_template.zipped", "aws_launch_configuration.lc"], KEY)).toEqual({ value: "a", source: "the user data of aws_launch_template.plain" });
+  expect(userDataLabel(world, ["aws_launch_template.zipped"], KEY)).toEqual({ value: "a", source: "the user data of aws_launch_template.zipped" });
+  expect(userDataLabel(world, ["aws_launch_configuration.lc"], KEY)).toEqual({ value: "a", source: "the user data of aws_launch_configuration.lc" });
+  expect(userDataLabel(world, ["aws_launch_template.plain", "aws_launch_template.other"], KEY)).toEqual({ unknown: expect.stringContaining("sets the label k8s.amazonaws.com/eniConfig to a, b") });
+  expect(userDataLabel(world, ["aws_launch_template.plain"], "team")).toEqual({ none: true });
+});

@@ -1,0 +1,86 @@
+/**
+ * Node labels a node's user data gives its kubelet, for what decides by label (custom networking's
+ * ENIConfig name):
+ *
+ * - `--node-labels=<key>=<value>,…`, the kubelet flag, wherever the text passes it: the EKS AL2
+ *   AMI's `bootstrap.sh --kubelet-extra-args` (awslabs/amazon-eks-ami, *Bootstrap script
+ *   configuration*), an AL2023 `NodeConfig`'s `spec.kubelet.flags` (nodeadm, *NodeConfig* API);
+ * - Bottlerocket's `[settings.kubernetes.node-labels]` table (bottlerocket-os/bottlerocket,
+ *   *Kubernetes settings*: "node-labels: Labels in the form of key, value pairs").
+ *
+ * A launch template holds its `user_data` base64-encoded (the EC2 API's LaunchTemplateData), a
+ * launch configuration as text; either may be gzip-compressed (cloud-init reads both). A MIME
+ * multi-part text is searched whole. Later flags win over earlier ones, as the kubelet's flag
+ * parsing does (inferred for labels repeated across parts).
+ */
+import type { World } from "../model/resource-graph";
+import { isUnknown } from "../model/value";
+
+/** What the user data of a node class says about one label. */
+export type UserDataLabel = { readonly value: string; readonly source: string } | { readonly unknown: string } | { readonly none: true };
+
+const FLAG = /--node-labels[= ]["']?([^\s"'\\]+)/g;
+const BOTTLEROCKET_TABLE = /^\s*\[settings\.kubernetes\.node-labels\]\s*$/;
+const TOML_PAIR = /^\s*(?:"([^"]+)"|([A-Za-z0-9_./-]+))\s*=\s*"([^"]*)"\s*$/;
+
+/** The node labels a user-data text sets. */
+export function labelsInUserData(text: string): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const match of text.matchAll(FLAG)) {
+    for (const pair of match[1].split(",")) {
+      const at = pair.indexOf("=");
+      if (at > 0) labels.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+  }
+  let inTable = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*\[/.test(line)) inTable = BOTTLEROCKET_TABLE.test(line);
+    else if (inTable) {
+      const pair = TOML_PAIR.exec(line);
+      if (pair) labels.set(pair[1] ?? pair[2], pair[3]);
+    }
+  }
+  return labels;
+}
+
+/** A user-data value as text: decoded from base64 when `encoded`, uncompressed when gzip'd. */
+function textOf(value: string, encoded: boolean): string {
+  const bytes = encoded ? Buffer.from(value, "base64") : Buffer.from(value, "utf8");
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      // Required here: loading node:zlib at every start costs what few plans need (issue #13).
+      const { gunzipSync } = require("node:zlib") as typeof import("node:zlib");
+      return gunzipSync(bytes, { maxOutputLength: 1 << 20 }).toString("utf8");
+    } catch {
+      return "";
+    }
+  }
+  return bytes.toString("utf8");
+}
+
+/**
+ * The label `key` as the known user data of these launch templates or configurations sets it: the
+ * same value from each, none from any, or unknown when they set different values.
+ */
+export function userDataLabel(world: World, templates: readonly string[], key: string): UserDataLabel {
+  const found: { value: string; source: string }[] = [];
+  for (const address of templates) {
+    const instance = world.get(address);
+    const data = instance && world.read(instance, ["user_data"]);
+    if (typeof data !== "string" || data === "") continue;
+    const value = labelsInUserData(textOf(data, instance!.type === "aws_launch_template")).get(key);
+    if (value !== undefined) found.push({ value, source: `the user data of ${address}` });
+  }
+  const values = new Set(found.map((f) => f.value));
+  if (values.size > 1) return { unknown: `the user data of its launch templates sets the label ${key} to ${[...values].join(", ")}, one per instance` };
+  return found.length > 0 ? found[0] : { none: true };
+}
+
+/** Why the user data of these launch templates is not all known, if it is not. */
+export function userDataUndecided(world: World, templates: readonly string[]): string | undefined {
+  for (const address of templates) {
+    const data = world.get(address) && world.read(world.get(address)!, ["user_data"]);
+    if (isUnknown(data)) return `the user data of ${address} is decided at apply time (${data.describe()})`;
+  }
+  return undefined;
+}
