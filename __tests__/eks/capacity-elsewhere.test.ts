@@ -265,3 +265,21 @@ describe("Karpenter installed by a helm_release of its chart (shaped as terrafor
     expect(capacity(plan)).toEqual(expected);
   });
 });
+
+test("a NodePool whose EC2NodeClass no manifest of the plan applies: its nodes are chosen elsewhere", () => {
+  const raw: Json = JSON.parse(fs.readFileSync(fixturePlan("topo-raw-chart-manifests"), "utf8"));
+  const RELEASE = "helm_release.karpenter_resources";
+  const withPool = (nodeClass: string) => (p: Json) => {
+    // Only the release that YAML-reads: the other two are decided at apply time and cover the cluster.
+    p.resource_changes = p.resource_changes.filter((r: Json) => r.type !== "helm_release" || r.address === RELEASE);
+    const pool = { apiVersion: "karpenter.sh/v1", kind: "NodePool", metadata: { name: "gpu" }, spec: { template: { spec: { nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: nodeClass } } } } };
+    const values = change(p, RELEASE).change.after.values;
+    values[0] = `${values[0]}- ${JSON.stringify(pool)}\n`;
+  };
+  const found = capacityFound(withPool("gpu"), raw, "topo-raw-chart-manifests");
+  expect(found.map((c) => [c.address, c.cluster.address, c.reason])).toEqual([
+    [RELEASE, "aws_eks_cluster.this", "NodePool gpu (helm_release.karpenter_resources) launches nodes of the EC2NodeClass gpu, which no manifest of this plan applies to aws_eks_cluster.this, so the SGs of those nodes are chosen outside it"],
+  ]);
+  // A NodePool of the plan's own EC2NodeClass says nothing.
+  expect(capacityFound(withPool("default"), raw, "topo-raw-chart-manifests")).toEqual([]);
+});

@@ -51,7 +51,7 @@ describe("the NodeClass of a NodePool", () => {
   ];
   const ref = (nodeClassRef: Value) => pool({ nodeClassRef });
   const found = (pools: KubernetesObject[], appliedTo: Cluster | undefined) => {
-    const map = nodePoolsByClass(classes, pools, () => appliedTo);
+    const map = nodePoolsByClass(classes, pools, () => appliedTo).byClass;
     return [map.get(ec2), map.get(other)].map((c) => ({ pools: c!.pools.length, undecided: c!.undecided.length }));
   };
 
@@ -64,6 +64,17 @@ describe("the NodeClass of a NodePool", () => {
     ["on no known cluster, two NodeClasses of its name", { name: "default" }, undefined, [{ pools: 0, undecided: 1 }, { pools: 0, undecided: 1 }]],
   ])("%s", (_name, nodeClassRef, appliedTo, expected) => {
     expect(found([ref(nodeClassRef)], appliedTo)).toEqual(expected);
+  });
+
+  test.each<[string, Value, Cluster | undefined, string[]]>([
+    ["a NodeClass its cluster does not have", { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "gpu" }, one, ["EC2NodeClass gpu"]],
+    ["v1beta1 without kind: an EC2NodeClass", { name: "gpu" }, two, ["EC2NodeClass gpu"]],
+    ["Auto Mode's default NodeClass, which EKS makes", { group: "eks.amazonaws.com", kind: "NodeClass", name: "default" }, one, []],
+    ["a custom Auto Mode NodeClass", { group: "eks.amazonaws.com", kind: "NodeClass", name: "private" }, one, ["NodeClass private"]],
+    ["on no known cluster", { name: "gpu" }, undefined, []],
+    ["a name decided at apply time", { name: undecided }, one, []],
+  ])("without its NodeClass: %s", (_name, nodeClassRef, appliedTo, expected) => {
+    expect(nodePoolsByClass(classes, [ref(nodeClassRef)], () => appliedTo).withoutClass.map((w) => w.nodeClass)).toEqual(expected);
   });
 
   test("a nodeClassRef decided at apply time", () => {

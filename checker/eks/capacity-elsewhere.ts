@@ -16,6 +16,10 @@
  * names, else the one its values name (`settings.clusterName`, the chart's README), else on the
  * plan's only cluster.
  *
+ * A Karpenter NodePool of a cluster whose `nodeClassRef` names a NodeClass no manifest of the plan
+ * applies to it (node-pools.ts): its nodes get that NodeClass's SGs. Auto Mode's `default`
+ * NodeClass is EKS's own.
+ *
  * Nodes that join with a role of their own: an access entry of type EC2_LINUX or EC2_WINDOWS ("If
  * the principalArn is for an IAM role that's used for self-managed Amazon EC2 nodes", EKS API
  * reference, CreateAccessEntry) or EC2 (EKS Auto Mode's custom NodeClasses), for a role that no node
@@ -33,6 +37,7 @@ import { nodeRolesOf, roleNamed, sameRole } from "./node-roles";
 import { awsAuthMaps, nodeRoleArns } from "./aws-auth";
 import { releasesOfChart } from "./helm-values";
 import { clusterAppliedTo, isNodeClass } from "./selector-classes";
+import { nodePoolName, type NodePoolWithoutClass } from "./node-pools";
 
 /** Where capacity the plan does not describe comes from, and why its nodes are not judged. */
 export interface CapacityElsewhere {
@@ -64,10 +69,13 @@ export function findCapacityElsewhere(
   coveredByManifests: (cluster: Cluster) => boolean,
   /** The objects of the plan's manifests: NodeClasses (whose roles are their nodes'), the aws-auth ConfigMap. */
   objects: readonly KubernetesObject[],
+  /** NodePools whose NodeClass is not applied in the plan. */
+  poolsWithoutClass: readonly NodePoolWithoutClass<Cluster>[] = [],
 ): CapacityElsewhere[] {
   const found = [...autoModeWithoutNodeClasses(world, clusters), ...karpenterWithoutNodeClasses(world, clusters, clusterOf)];
   const flagged = new Set(found.map((f) => f.cluster));
   const nodeClasses = objects.filter(isNodeClass);
+  found.push(...nodePoolsWithoutNodeClasses(poolsWithoutClass, flagged));
   found.push(...accessEntriesWithoutNodes(world, clusterOf, nodeClasses, flagged), ...awsAuthWithoutNodes(world, clusters, objects, nodeClasses, flagged));
   return found.filter((f) => !coveredByManifests(f.cluster));
 }
@@ -109,6 +117,17 @@ function karpenterWithoutNodeClasses(world: World, clusters: readonly Cluster[],
     // The plan's only cluster comes before the values, which can name no other cluster of the plan.
     const cluster = clusterAppliedTo(world, clusters, release.address) ?? clusterInValues(world, release, clusterOf);
     add(release, cluster, "this Helm release installs its chart");
+  }
+  return found;
+}
+
+/** A NodePool whose NodeClass is applied elsewhere: its nodes' SGs are that NodeClass's. One per cluster. */
+function nodePoolsWithoutNodeClasses(pools: readonly NodePoolWithoutClass<Cluster>[], flagged: Set<Cluster>): CapacityElsewhere[] {
+  const found: CapacityElsewhere[] = [];
+  for (const { pool, cluster, nodeClass } of pools) {
+    if (flagged.has(cluster)) continue;
+    flagged.add(cluster);
+    found.push({ address: pool.address, cluster, reason: `${nodePoolName(pool)} launches nodes of the ${nodeClass}, which no manifest of this plan applies to ${cluster.address}, so the SGs of those nodes are chosen outside it` });
   }
   return found;
 }

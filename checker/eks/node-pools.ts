@@ -58,28 +58,51 @@ function refersTo(pool: KubernetesObject, nodeClass: KubernetesObject): boolean 
   return typeof ref.name === "string";
 }
 
+/** A NodePool of a known cluster whose NodeClass no manifest of the plan applies to that cluster. */
+export interface NodePoolWithoutClass<Cluster> {
+  readonly pool: KubernetesObject;
+  readonly cluster: Cluster;
+  /** `<kind> <name>` of the NodeClass it names. */
+  readonly nodeClass: string;
+}
+
 /**
  * The NodePools of each NodeClass: those whose `nodeClassRef` names it and that are applied to its
  * cluster. A NodePool applied to no known cluster belongs to the one NodeClass of that name; with
- * several of that name, to none for certain, and is undecided for each.
+ * several of that name, to none for certain, and is undecided for each. Also the NodePools of a
+ * known cluster that name a NodeClass none of its own is (Auto Mode's `default` NodeClass is EKS's).
  */
 export function nodePoolsByClass<Cluster>(
   nodeClasses: readonly { readonly object: KubernetesObject; readonly cluster: Cluster }[],
   pools: readonly KubernetesObject[],
   /** The cluster a manifest is applied to, when the plan says. */
   appliedTo: (address: string) => Cluster | undefined,
-): Map<KubernetesObject, NodePoolsOfClass> {
-  const found = new Map(nodeClasses.map((c) => [c.object, { pools: [] as KubernetesObject[], undecided: [] as string[] }]));
+): { byClass: Map<KubernetesObject, NodePoolsOfClass>; withoutClass: NodePoolWithoutClass<Cluster>[] } {
+  const byClass = new Map(nodeClasses.map((c) => [c.object, { pools: [] as KubernetesObject[], undecided: [] as string[] }]));
+  const withoutClass: NodePoolWithoutClass<Cluster>[] = [];
   for (const pool of pools) {
     const applied = appliedTo(pool.address);
     const candidates = nodeClasses.filter((c) => (applied === undefined || c.cluster === applied) && refersTo(pool, c.object) !== false);
     const certain = candidates.length === 1 && refersTo(pool, candidates[0].object) === true;
     for (const candidate of candidates) {
-      if (certain) found.get(candidate.object)!.pools.push(pool);
-      else found.get(candidate.object)!.undecided.push(nodePoolName(pool));
+      if (certain) byClass.get(candidate.object)!.pools.push(pool);
+      else byClass.get(candidate.object)!.undecided.push(nodePoolName(pool));
     }
+    const named = candidates.length === 0 && applied !== undefined ? namedNodeClass(pool) : undefined;
+    if (named) withoutClass.push({ pool, cluster: applied!, nodeClass: named });
   }
-  return found;
+  return { byClass, withoutClass };
+}
+
+/** `<kind> <name>` of the NodeClass a NodePool's `nodeClassRef` names, when the plan decides it and EKS does not make it. */
+function namedNodeClass(pool: KubernetesObject): string | undefined {
+  const ref = valueAt(pool.body, ["spec", "template", "spec", "nodeClassRef"]);
+  if (!isObject(ref) || typeof ref.name !== "string") return undefined;
+  const group = typeof ref.apiVersion === "string" ? ref.apiVersion.split("/")[0] : ref.group;
+  if (isUnknown(group) || isUnknown(ref.kind)) return undefined;
+  // Auto Mode's built-in NodeClass (EKS user guide, *Create a Node Class for Amazon EKS*).
+  if (group === "eks.amazonaws.com" && ref.name === "default") return undefined;
+  return `${typeof ref.kind === "string" ? ref.kind : "EC2NodeClass"} ${ref.name}`;
 }
 
 /** The value a NodePool's nodes carry under the label `key`: from its template's labels, else from a requirement. */

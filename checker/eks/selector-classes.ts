@@ -26,7 +26,7 @@ import { meantOfSameName } from "./region-scoped-names";
 import { clusterNamesInSelector, selectSecurityGroups } from "./sg-selectors";
 import type { SubnetDirectory, SubnetSet } from "./subnets";
 import { runsVpcCni, type Cluster, type EniClass } from "./eni-class";
-import { isNodePool, nodePoolsByClass } from "./node-pools";
+import { isNodePool, nodePoolsByClass, type NodePoolWithoutClass } from "./node-pools";
 import { rawChartManifests } from "./raw-charts";
 
 export interface ClassContext {
@@ -138,7 +138,7 @@ export function isNodeClass(object: KubernetesObject): boolean {
 }
 
 /** Karpenter `EC2NodeClass` and Auto Mode `NodeClass`: SGs and subnets from their selectors, and the NodePools that use them. */
-function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObject[], nodePools: readonly KubernetesObject[]): void {
+function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObject[], nodePools: readonly KubernetesObject[]): NodePoolWithoutClass<Cluster>[] {
   const idOf = classIds(nodeClasses);
   const placed: { object: KubernetesObject; cluster: Cluster; terms: Value | undefined }[] = [];
   for (const object of nodeClasses) {
@@ -147,7 +147,7 @@ function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObjec
     if (cluster) placed.push({ object, cluster, terms });
     else ctx.orphan(object.address, reason!);
   }
-  const poolsOf = nodePoolsByClass(placed, nodePools, (address) => clusterAppliedTo(ctx.world, ctx.clusters, address));
+  const { byClass: poolsOf, withoutClass } = nodePoolsByClass(placed, nodePools, (address) => clusterAppliedTo(ctx.world, ctx.clusters, address));
   for (const { object, cluster, terms } of placed) {
     const autoMode = apiGroupOf(object)?.group === "eks.amazonaws.com";
     // An Auto Mode NodeClass without SG selectors falls back to the default NodeClass's (inferred: AWS does not say).
@@ -182,6 +182,7 @@ function addNodeClasses(ctx: ClassContext, nodeClasses: readonly KubernetesObjec
       resolvesDnsLocally: true,
     });
   }
+  return withoutClass;
 }
 
 /** Auto Mode's built-in node pools: the default NodeClass, whose nodes carry the cluster SG. */
@@ -281,15 +282,15 @@ function mayDefineCapacity(refs: readonly Ref[]): boolean {
 }
 
 /** Adds the classes of this module to the topology; returns the manifests it could not read, and the objects of those it could. */
-export function addSelectorClasses(ctx: ClassContext): { undecided: UndecidedManifest[]; objects: readonly KubernetesObject[] } {
+export function addSelectorClasses(ctx: ClassContext): { undecided: UndecidedManifest[]; objects: readonly KubernetesObject[]; poolsWithoutClass: NodePoolWithoutClass<Cluster>[] } {
   const manifests = manifestsOf(ctx.world);
   const charts = rawChartManifests(ctx.world);
   const objects = [...manifests.objects, ...charts.objects];
   const undecided = [...manifests.undecided, ...charts.undecided];
   addBuiltInPools(ctx);
-  addNodeClasses(ctx, objects.filter(isNodeClass), objects.filter(isNodePool));
+  const poolsWithoutClass = addNodeClasses(ctx, objects.filter(isNodeClass), objects.filter(isNodePool));
   addHybridNodes(ctx);
   // Pods go on the EC2 node classes, which must all be known first.
   addPodClasses(ctx, objects);
-  return { undecided: undecided.filter((m) => m.definesCapacity ?? mayDefineCapacity(m.refs)), objects };
+  return { undecided: undecided.filter((m) => m.definesCapacity ?? mayDefineCapacity(m.refs)), objects, poolsWithoutClass };
 }

@@ -294,7 +294,7 @@ function collect(world: World): Collected {
   }
 
   const classContext = { world, sgs, subnets, clusters, addNode, addPod: add("pods"), orphan: (address: string, reason: string) => orphans.push({ address, reason }) };
-  const { undecided: undecidedManifests, objects } = addSelectorClasses(classContext);
+  const { undecided: undecidedManifests, objects, poolsWithoutClass } = addSelectorClasses(classContext);
 
   // A manifest decided at apply time already says its nodes are not judged: on the cluster its
   // provider connects to (or the only one), else on any, as does one the plan cannot place.
@@ -302,7 +302,7 @@ function collect(world: World): Collected {
   const unplaced = undecidedOn.includes(undefined) || orphans.some((o) => isKubernetesResource(world.get(o.address)?.type ?? ""));
   const coveredByManifests = (cluster: Cluster) => unplaced || undecidedOn.includes(cluster);
   addPodNetworks(classContext, objects, coveredByManifests);
-  const capacityElsewhere = findCapacityElsewhere(world, clusters, (name, near) => clusterOf(world, name, byAddress, near).cluster, coveredByManifests, objects);
+  const capacityElsewhere = findCapacityElsewhere(world, clusters, (name, near) => clusterOf(world, name, byAddress, near).cluster, coveredByManifests, objects, poolsWithoutClass);
 
   const resourceRules = ruleResources(world, { sgs, prefixLists });
   return { world, sgs, subnets, prefixLists, clusters, classes, orphans, undecidedManifests, capacityElsewhere, launchTemplateUses, rules: [...extraRules, ...resourceRules], resourceRules };
