@@ -17,6 +17,9 @@ const cases: VerdictCase[] = [
   // A Karpenter NodeClass applied through a raw Helm chart's `resources`; its SG admits nothing from
   // the control plane. Two more releases are read only at apply time.
   { fixture: "topo-raw-chart-manifests", expected: { "helm_release.karpenter_resources": "fail", "helm_release.pod_policies": "unknown", "helm_release.gpu_classes": "unknown" } },
+  // Two clusters, a raw release each through its own Helm provider, both NodeClasses named "default":
+  // each is on the cluster its provider's host names; only blue's SG admits its control plane.
+  { fixture: "topo-raw-chart-per-cluster", expected: { "helm_release.node_classes_blue": "pass", "helm_release.node_classes_green": "fail" } },
   { fixture: "topo-mixed-fargate-ec2", expected: { "aws_eks_node_group.apps": "pass", "aws_eks_fargate_profile.kube_system": "pass" } },
   {
     fixture: "topo-modules-count-foreach",
