@@ -12,7 +12,7 @@ import type { PolicyResult } from "../checker/policy";
 import { runsVpcCni, type CustomNetworking, type EniClass } from "../checker/eks/eni-class";
 import type { KubernetesObject } from "../checker/eks/manifests";
 import { nodePoolLabel, nodePoolName, nodePoolZones, type PoolLabel, type PoolZones } from "../checker/eks/node-pools";
-import { userDataLabel, userDataUndecided } from "../checker/eks/user-data-labels";
+import { userDataOf } from "../checker/eks/user-data-labels";
 import type { Topology } from "../checker/eks/topology";
 import type { World } from "../checker/model/resource-graph";
 import type { ResourceInstance } from "../checker/model/resource-instance";
@@ -158,16 +158,17 @@ function nodeSetsOf(world: World, setup: CustomNetworking, node: EniClass): Node
 /** A node group's or ASG's nodes: labelled by its `labels` (managed) or its launch templates' user data. */
 function groupNodeSet(world: World, setup: CustomNetworking, node: EniClass): NodeSet {
   const labels = node.kind === "managed" ? world.read(world.get(node.address)!, ["labels"]) : undefined;
+  const userData = userDataOf(world, node.launchTemplates);
   const label = (key: string): SourcedLabel => {
     if (isUnknown(labels)) return { unknown: `the labels of ${node.address} are decided at apply time (${labels.describe()})` };
     const value = isObject(labels) ? labels[key] : undefined;
     if (isUnknown(value)) return { unknown: `its label ${key} is decided at apply time (${value.describe()})` };
     if (typeof value === "string") return { value };
-    const fromData = userDataLabel(world, node.launchTemplates, key);
+    const fromData = userData.label(key);
     return "value" in fromData ? { value: fromData.value, setter: fromData.source } : fromData;
   };
   // A managed node group's nodes carry its labels; a self-managed one's only what user data gives.
-  const undecided = node.kind === "self-managed" ? (node.launchTemplates.length === 0 ? "its launch template is not known" : userDataUndecided(world, node.launchTemplates)) : undefined;
+  const undecided = node.kind === "self-managed" ? (node.launchTemplates.length === 0 ? "its launch template is not known" : userData.undecided) : undefined;
   const otherwise = undecided === undefined ? "default" : (by: string) => `${by}, which ${node.address} does not set where the plan shows it (${undecided}, and may)`;
   return { pick: pickOf(setup, { setter: node.address, label }, otherwise), key: node.id, zones: {}, related: [] };
 }

@@ -10,7 +10,7 @@
  *   available to the cloud provider may be chosen" (the same page), here the zones of the
  *   NodeClass's subnets.
  */
-import { isObject, isUnknown, valueAt } from "../model/value";
+import { isObject, isUnknown, valueAt, type Unknown, type Value } from "../model/value";
 import { apiGroupOf, type KubernetesObject } from "./manifests";
 
 const ZONE_KEY = "topology.kubernetes.io/zone";
@@ -42,16 +42,22 @@ export function nodePoolName(pool: KubernetesObject): string {
   return `NodePool ${pool.name ?? "(name decided at apply time)"} (${pool.address})`;
 }
 
+/** A NodePool's `nodeClassRef`: its name, kind and group (v1: `group`; v1beta1: `apiVersion`), or the unknown it is. */
+function nodeClassRefOf(pool: KubernetesObject): { name?: Value; kind?: Value; group?: Value } | Unknown | undefined {
+  const ref = valueAt(pool.body, ["spec", "template", "spec", "nodeClassRef"]);
+  if (isUnknown(ref) || !isObject(ref)) return isUnknown(ref) ? ref : undefined;
+  return { name: ref.name, kind: ref.kind, group: typeof ref.apiVersion === "string" ? ref.apiVersion.split("/")[0] : ref.group };
+}
+
 /**
  * Whether a NodePool's `nodeClassRef` names this NodeClass: its name, and its kind and group when
- * given (v1: `group`; v1beta1: `apiVersion`); undefined when the plan does not decide it.
+ * given; undefined when the plan does not decide it.
  */
 function refersTo(pool: KubernetesObject, nodeClass: KubernetesObject): boolean | undefined {
-  const ref = valueAt(pool.body, ["spec", "template", "spec", "nodeClassRef"]);
+  const ref = nodeClassRefOf(pool);
   if (isUnknown(ref)) return undefined;
-  if (!isObject(ref)) return false;
-  const group = typeof ref.apiVersion === "string" ? ref.apiVersion.split("/")[0] : ref.group;
-  const parts = [ref.name, ref.kind, group];
+  if (!ref) return false;
+  const parts = [ref.name, ref.kind, ref.group];
   const wanted = [nodeClass.name, nodeClass.kind, apiGroupOf(nodeClass)?.group];
   if (parts.some((part, i) => typeof part === "string" && part !== wanted[i])) return false;
   if (parts.some(isUnknown)) return undefined;
@@ -82,8 +88,11 @@ export function nodePoolsByClass<Cluster>(
   const withoutClass: NodePoolWithoutClass<Cluster>[] = [];
   for (const pool of pools) {
     const applied = appliedTo(pool.address);
-    const candidates = nodeClasses.filter((c) => (applied === undefined || c.cluster === applied) && refersTo(pool, c.object) !== false);
-    const certain = candidates.length === 1 && refersTo(pool, candidates[0].object) === true;
+    const candidates = nodeClasses
+      .filter((c) => applied === undefined || c.cluster === applied)
+      .map((c) => ({ object: c.object, refers: refersTo(pool, c.object) }))
+      .filter((c) => c.refers !== false);
+    const certain = candidates.length === 1 && candidates[0].refers === true;
     for (const candidate of candidates) {
       if (certain) byClass.get(candidate.object)!.pools.push(pool);
       else byClass.get(candidate.object)!.undecided.push(nodePoolName(pool));
@@ -96,12 +105,10 @@ export function nodePoolsByClass<Cluster>(
 
 /** `<kind> <name>` of the NodeClass a NodePool's `nodeClassRef` names, when the plan decides it and EKS does not make it. */
 function namedNodeClass(pool: KubernetesObject): string | undefined {
-  const ref = valueAt(pool.body, ["spec", "template", "spec", "nodeClassRef"]);
-  if (!isObject(ref) || typeof ref.name !== "string") return undefined;
-  const group = typeof ref.apiVersion === "string" ? ref.apiVersion.split("/")[0] : ref.group;
-  if (isUnknown(group) || isUnknown(ref.kind)) return undefined;
+  const ref = nodeClassRefOf(pool);
+  if (!ref || isUnknown(ref) || typeof ref.name !== "string" || isUnknown(ref.group) || isUnknown(ref.kind)) return undefined;
   // Auto Mode's built-in NodeClass (EKS user guide, *Create a Node Class for Amazon EKS*).
-  if (group === "eks.amazonaws.com" && ref.name === "default") return undefined;
+  if (ref.group === "eks.amazonaws.com" && ref.name === "default") return undefined;
   return `${typeof ref.kind === "string" ? ref.kind : "EC2NodeClass"} ${ref.name}`;
 }
 

@@ -58,29 +58,35 @@ function textOf(value: string, encoded: boolean): string {
   return bytes.toString("utf8");
 }
 
-/**
- * The label `key` as the known user data of these launch templates or configurations sets it: the
- * same value from each, none from any, or unknown when they set different values.
- */
-export function userDataLabel(world: World, templates: readonly string[], key: string): UserDataLabel {
-  const found: { value: string; source: string }[] = [];
+/** What the user data of a node class's launch templates or configurations says of its labels. */
+export interface UserData {
+  /** The label `key`: the same value from each known text, none from any, or unknown when they differ. */
+  label(key: string): UserDataLabel;
+  /** Why some of the user data is not known, if it is not. */
+  readonly undecided?: string;
+}
+
+/** The user data of these launch templates or configurations, each text read once. */
+export function userDataOf(world: World, templates: readonly string[]): UserData {
+  const texts: { labels: Map<string, string>; source: string }[] = [];
+  let undecided: string | undefined;
   for (const address of templates) {
     const instance = world.get(address);
     const data = instance && world.read(instance, ["user_data"]);
+    if (isUnknown(data)) undecided ??= `the user data of ${address} is decided at apply time (${data.describe()})`;
     if (typeof data !== "string" || data === "") continue;
-    const value = labelsInUserData(textOf(data, instance!.type === "aws_launch_template")).get(key);
-    if (value !== undefined) found.push({ value, source: `the user data of ${address}` });
+    texts.push({ labels: labelsInUserData(textOf(data, instance!.type === "aws_launch_template")), source: `the user data of ${address}` });
   }
-  const values = new Set(found.map((f) => f.value));
-  if (values.size > 1) return { unknown: `the user data of its launch templates sets the label ${key} to ${[...values].join(", ")}, one per instance` };
-  return found.length > 0 ? found[0] : { none: true };
+  const label = (key: string): UserDataLabel => {
+    const found = texts.filter((t) => t.labels.has(key)).map((t) => ({ value: t.labels.get(key)!, source: t.source }));
+    const values = new Set(found.map((f) => f.value));
+    if (values.size > 1) return { unknown: `the user data of its launch templates sets the label ${key} to ${[...values].join(", ")}, one per instance` };
+    return found.length > 0 ? found[0] : { none: true };
+  };
+  return { label, ...(undecided ? { undecided } : {}) };
 }
 
-/** Why the user data of these launch templates is not all known, if it is not. */
-export function userDataUndecided(world: World, templates: readonly string[]): string | undefined {
-  for (const address of templates) {
-    const data = world.get(address) && world.read(world.get(address)!, ["user_data"]);
-    if (isUnknown(data)) return `the user data of ${address} is decided at apply time (${data.describe()})`;
-  }
-  return undefined;
+/** The label `key` as the known user data of these launch templates or configurations sets it. */
+export function userDataLabel(world: World, templates: readonly string[], key: string): UserDataLabel {
+  return userDataOf(world, templates).label(key);
 }
