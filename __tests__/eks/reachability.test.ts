@@ -61,6 +61,23 @@ describe("CIDR peers", () => {
   });
 });
 
+describe("CIDR peers over subnets the plan knows only in part", () => {
+  const { t, cp, node } = setup("topo-cidr-partly-known");
+  test("a CIDR holding every known subnet leaves the side unknown, naming the subnet it cannot place", () => {
+    const result = flow(t, cp, node('managed(aws_eks_node_group.this["wide"])'), "tcp", 10250);
+    expect(sides(result)).toEqual(["unknown", "allowed", "unknown"]);
+    expect(result.ingress.reasons).toEqual([expect.stringMatching(/^ingress tcp\/10250 from 10\.0\.0\.0\/8 hold the subnets of control-plane.*aws_subnet\.this\["c"\] is decided at apply time$/)]);
+    expect(result.ingress.rules.map((r) => r.address)).toEqual(['aws_security_group.node["wide"]']);
+  });
+  test("a CIDR missing a known subnet is denied whatever the others are", () => {
+    const result = flow(t, cp, node('managed(aws_eks_node_group.this["narrow"])'), "tcp", 10250);
+    expect(sides(result)).toEqual(["denied", "allowed", "denied"]);
+  });
+  test("the same holds for the nodes' subnets on the cluster SG's side", () => {
+    expect(sides(flow(t, node('managed(aws_eks_node_group.this["wide"])'), cp, "tcp", 443))).toEqual(["unknown", "allowed", "unknown"]);
+  });
+});
+
 test("a port range must be open in full", () => {
   const { t, node } = setup("topo-lt-node-sg-correct");
   const workers = node("managed(aws_eks_node_group.workers)");

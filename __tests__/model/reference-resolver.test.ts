@@ -50,6 +50,29 @@ describe("a references list resolves to all it names, each once", () => {
   });
 });
 
+test("each.value reads the collection of the object it is in: two resources of one module with the same keys", () => {
+  const { resolver, scope } = resolverAndScope();
+  const overSubnets: Scope = { ...scope, key: "us-east-1a", forEach: { references: ["aws_subnet.nodes"] } };
+  const overVariable: Scope = { ...scope, key: "us-east-1a", forEach: { constant_value: { "us-east-1a": { id: "subnet-0aaa" } } } };
+  const overOtherVariable: Scope = { ...scope, key: "us-east-1a", forEach: { constant_value: { "us-east-1a": { id: "subnet-0bbb" } } } };
+  expect(parts(resolver.resolveReferences(["each.value.id", "each.value"], overSubnets))).toEqual({ refs: [ref('aws_subnet.nodes["us-east-1a"]', "id")], unresolved: [], constants: [], oneOf: [] });
+  expect(resolver.resolveReferences(["each.value.id", "each.value"], overVariable).constants).toEqual(["subnet-0aaa"]);
+  expect(resolver.resolveReferences(["each.value.id", "each.value"], overOtherVariable).constants).toEqual(["subnet-0bbb"]);
+  expect(resolver.resolveReferences(["each.value.id", "each.value"], overSubnets).refs).toEqual([ref('aws_subnet.nodes["us-east-1a"]', "id")]);
+});
+
+test("aws_x.y[count.index] and aws_x.y[each.key] differ when the index and the key read the same", () => {
+  const module = indexConfiguration({ resources: [] })!;
+  const resolver = new ReferenceResolver({
+    rootVariables: {},
+    instancesByBase: new Map([["aws_security_group.node", [0, 1].map((index) => ({ address: `aws_security_group.node[${index}]`, index }))]]),
+    moduleInstances: new Map(),
+  });
+  const references = ["aws_security_group.node", "each.key"];
+  expect(resolver.resolveReferences(references, { module, instance: [], key: "1" }).refs.map((r) => r.address)).toEqual(["aws_security_group.node[0]", "aws_security_group.node[1]"]);
+  expect(resolver.resolveReferences(["aws_security_group.node", "count.index"], { module, instance: [], key: 1 }).refs.map((r) => r.address)).toEqual(["aws_security_group.node[1]"]);
+});
+
 // `each.value.x` of a for_each whose collection the plan shows only as a reference to a resource.
 describe("an element of a collection given by a resource reference", () => {
   test("the instance with that key, when the resource has one (for_each = aws_subnet.nodes)", () => {

@@ -126,6 +126,20 @@ const cases: VerdictCase[] = [
     },
   },
   {
+    // The control plane's subnet c is carved from an IPAM range decided at apply time: 10.0.0.0/8
+    // holds its known subnets and may or may not hold c (unknown, not a failure); 10.20.0.0/24
+    // misses its known subnet b (a failure whatever c is).
+    fixture: "topo-cidr-partly-known",
+    expected: { 'aws_eks_node_group.this["wide"]': "unknown", 'aws_eks_node_group.this["narrow"]': "fail" },
+    facts: {
+      'aws_eks_node_group.this["wide"]': { messageId: "flow-unknown", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.this[\"wide\"])", ports: ["TCP 10250"], undecided: ["ingress"], reasons: ['ingress tcp/10250 from 10.0.0.0/8 hold the subnets of control-plane(aws_eks_cluster.this) the plan knows, and whether they hold the rest is not known: the CIDR of aws_subnet.this["c"] is decided at apply time'] } },
+      'aws_eks_node_group.this["narrow"]': { messageId: "flow-blocked", data: { missing: ["ingress"] } },
+    },
+  },
+  // Rules, launch templates and node groups chained by for_each, each reading `each.value.id` of its
+  // own collection: each node SG's kubelet rule is its own, not the extra SG's of the same key.
+  { fixture: "topo-foreach-chained", expected: { 'aws_eks_node_group.this["general"]': "pass", 'aws_eks_node_group.this["batch"]': "pass" } },
+  {
     // Both node groups reach the same LT by name (reference and literal); it names only the node SG,
     // which has no 10250 rule. Unresolved, the groups would look like cluster-SG groups and pass.
     fixture: "topo-lt-by-name",

@@ -16,6 +16,11 @@ const cases: VerdictCase[] = [
       "aws_vpc_security_group_ingress_rule.cluster_webhook_9443": { messageId: "reaches-no-node", data: { rule: "ingress tcp/9443 from aws_security_group.node", cluster: "aws_eks_cluster.this", nodes: ["aws_eks_node_group.workers"] } },
     },
   },
+  // Rules made for_each over the node SGs land on those SGs, not on the cluster SG.
+  {
+    fixture: "topo-foreach-chained",
+    expected: { 'aws_vpc_security_group_ingress_rule.api_from_nodes["general"]': "pass", 'aws_vpc_security_group_ingress_rule.api_from_nodes["batch"]': "pass" },
+  },
   // TCP 443 on the cluster SG serves the control plane itself, so it is exempt.
   { fixture: "topo-lt-node-sg-correct", expected: { "aws_security_group_rule.cluster_api_from_nodes": "pass" } },
   { fixture: "topo-egress-narrow", expected: { "aws_security_group_rule.cluster_api_from_nodes": "pass" } },

@@ -22,6 +22,10 @@ const cases: VerdictCase[] = [
       "kubectl_manifest.batch_spot": "pass",
     },
   },
+  // The cluster SG admits 10.0.0.0/8, which holds the nodes' known subnets; their subnet c comes
+  // from an IPAM range decided at apply time.
+  { fixture: "topo-cidr-partly-known", expected: { 'aws_eks_node_group.this["wide"]': "unknown", 'aws_eks_node_group.this["narrow"]': "unknown" } },
+  { fixture: "topo-foreach-chained", expected: { 'aws_eks_node_group.this["general"]': "pass", 'aws_eks_node_group.this["batch"]': "pass" } },
   // Egress narrowed to TCP 443 to 0.0.0.0/0 is enough for this flow.
   { fixture: "topo-egress-narrow", expected: { "aws_eks_node_group.workers": "pass" } },
   { fixture: "topo-self-managed-asg", expected: { "aws_autoscaling_group.workers": "pass" } },

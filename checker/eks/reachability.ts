@@ -186,9 +186,11 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
   const rules = allowing ?? NO_RULES;
   const open = opened ?? NO_RANGES;
   const subnets = family === 4 ? other.subnets.ipv4 : other.subnets.ipv6;
-  const everySubnet = bySubnet !== undefined && !other.subnets.unknown && subnets.every((_, i) => covers([...open, ...(bySubnet.get(i) ?? [])], ports));
-  if (covers(open, ports) || everySubnet) return { verdict: "allowed", rules, reasons: NO_REASONS };
+  const everyKnownSubnet = bySubnet !== undefined && subnets.every((_, i) => covers([...open, ...(bySubnet.get(i) ?? [])], ports));
+  if (covers(open, ports) || (everyKnownSubnet && !other.subnets.unknown)) return { verdict: "allowed", rules, reasons: NO_REASONS };
   const partial = bySubnet === undefined ? NO_RANGES : [...bySubnet.values()].flat();
+  // CIDR rules that hold every subnet the plan knows may hold the others too: not a denial.
+  if (everyKnownSubnet) undecided = addUndecided(undecided, ports, `${rules.map(describeRule).join(", ")} hold the subnets of ${other.id} the plan knows, and whether they hold the rest is not known: ${other.subnets.unknown}`);
   const unknownSg = topology.rules.withUnknownSgOn(own.sgs.members, direction);
   let listed = 0;
   let unlisted = 0;

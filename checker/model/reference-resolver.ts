@@ -132,6 +132,7 @@ interface ParsedReferences {
 export class ReferenceResolver {
   private readonly memo = new Map<string, Resolution>();
   private readonly parsed = new WeakMap<readonly string[], ParsedReferences>();
+  private readonly collectionIds = new Map<object, string>();
 
   constructor(private readonly sources: ResolverSources) {}
 
@@ -205,12 +206,28 @@ export class ReferenceResolver {
 
   private resolveReference(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, usesKey: boolean, depth: number): Resolution {
     if (depth > MAX_DEPTH) return unresolvedOnly(`${text} (reference chain too deep)`);
-    const memoKey = `${formatModuleAddress(scope.instance)}|${scope.key ?? ""}|${text}|${pick ? `${pick.key}:${pick.rest.join(".")}` : ""}|${usesKey}`;
+    // `each.value` reads the collection of the object it is in: two resources of one module with the
+    // same keys (`for_each = aws_security_group.node`, then `for_each = aws_launch_template.node`)
+    // read different ones.
+    const collection = isRoot(steps, "each", "value") ? `|${this.collectionKey(scope.forEach)}` : "";
+    const memoKey = `${formatModuleAddress(scope.instance)}|${keyText(scope.key)}|${text}|${pick ? `${keyText(pick.key)}:${pick.rest.join(".")}` : ""}|${usesKey}${collection}`;
     const cached = this.memo.get(memoKey);
     if (cached) return cached;
     const result = this.resolveUncached(steps, text, scope, pick, usesKey, depth + 1);
     this.memo.set(memoKey, result);
     return result;
+  }
+
+  /**
+   * What decides a `for_each` collection's elements: its references when it has any (objects that
+   * iterate over the same variable share resolutions), else the expression itself.
+   */
+  private collectionKey(forEach: ExpressionJson | undefined): string {
+    if (forEach === undefined || forEach === null || typeof forEach !== "object" || Array.isArray(forEach)) return "";
+    if (Array.isArray(forEach.references) && forEach.references.length > 0) return forEach.references.join("\n");
+    let id = this.collectionIds.get(forEach);
+    if (id === undefined) this.collectionIds.set(forEach, (id = `#${this.collectionIds.size}`));
+    return id;
   }
 
   private resolveUncached(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, usesKey: boolean, depth: number): Resolution {
@@ -373,6 +390,11 @@ export class ReferenceResolver {
   private qualify(address: string): string {
     return this.sources.qualify ? this.sources.qualify(address) : address;
   }
+}
+
+/** A key as memo keys write it: a count index and a for_each key of the same text pick different instances. */
+function keyText(key: string | number | undefined): string {
+  return typeof key === "number" ? `#${key}` : (key ?? "");
 }
 
 function isRoot(steps: readonly TraversalStep[], root: string, second: string): boolean {
