@@ -90,3 +90,34 @@ describe("an element of a collection given by a resource reference", () => {
     });
   });
 });
+
+// A module's output built from a resource's instances (`{ for k, sg in aws_security_group.this : k => sg.id }`
+// is listed as `aws_security_group.this`), read one element at a time.
+describe("an element of a module output built from a resource's instances", () => {
+  function withModule() {
+    const module = indexConfiguration({
+      resources: [],
+      module_calls: { sgs: { module: { resources: [], outputs: { ids: { expression: { references: ["aws_security_group.this"] } }, one: { expression: { references: ["aws_security_group.this[\"a\"].id", "aws_security_group.this[\"a\"]", "aws_security_group.this"] } } } } } },
+    } as never)!;
+    const resolver = new ReferenceResolver({
+      rootVariables: {},
+      instancesByBase: new Map([["module.sgs.aws_security_group.this", ["a", "b"].map((index) => ({ address: `module.sgs.aws_security_group.this["${index}"]`, index }))]]),
+      moduleInstances: new Map(),
+    });
+    return { resolver, scope: (key?: string) => ({ module, instance: [], ...(key === undefined ? {} : { key }) }) };
+  }
+  const addresses = (r: Resolution) => r.refs.map((x) => `${x.address}${x.path.map((p) => `.${p}`).join("")}`);
+
+  test.each<[string, string[], string | undefined, string[]]>([
+    ['a constant key: module.sgs.ids["b"]', ['module.sgs.ids["b"]', "module.sgs.ids", "module.sgs"], undefined, ['module.sgs.aws_security_group.this["b"]']],
+    ["the object's key: module.sgs.ids[each.key]", ["module.sgs.ids", "module.sgs", "each.key"], "a", ['module.sgs.aws_security_group.this["a"]']],
+    ["the whole map", ["module.sgs.ids", "module.sgs"], "a", ['module.sgs.aws_security_group.this["a"]', 'module.sgs.aws_security_group.this["b"]']],
+    // each.key may index another thing here: the whole map stays.
+    ["the key beside another reference", ["module.sgs.ids", "module.sgs", "aws_security_group.extra", "each.key"], "a", ['module.sgs.aws_security_group.this["a"]', 'module.sgs.aws_security_group.this["b"]', "aws_security_group.extra"]],
+    ["a key no instance has", ['module.sgs.ids["c"]', "module.sgs.ids", "module.sgs"], undefined, ['module.sgs.aws_security_group.this["a"].c', 'module.sgs.aws_security_group.this["b"].c']],
+    ["an output that is one attribute, then indexed", ['module.sgs.one["x"]', "module.sgs.one", "module.sgs"], undefined, ['module.sgs.aws_security_group.this["a"].id.x']],
+  ])("%s", (_, references, key, expected) => {
+    const { resolver, scope } = withModule();
+    expect(addresses(resolver.resolveReferences(references, scope(key)))).toEqual(expected);
+  });
+});

@@ -132,13 +132,20 @@ const cases: VerdictCase[] = [
     fixture: "topo-cidr-partly-known",
     expected: { 'aws_eks_node_group.this["wide"]': "unknown", 'aws_eks_node_group.this["narrow"]': "fail" },
     facts: {
-      'aws_eks_node_group.this["wide"]': { messageId: "flow-unknown", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.this[\"wide\"])", ports: ["TCP 10250"], undecided: ["ingress"], reasons: ['ingress tcp/10250 from 10.0.0.0/8 hold the subnets of control-plane(aws_eks_cluster.this) the plan knows, and whether they hold the rest is not known: the CIDR of aws_subnet.this["c"] is decided at apply time'] } },
+      'aws_eks_node_group.this["wide"]': { messageId: "flow-unknown", data: { from: "control-plane(aws_eks_cluster.this)", to: "managed(aws_eks_node_group.this[\"wide\"])", ports: ["TCP 10250"], undecided: ["ingress"], reasons: ['the subnets of control-plane(aws_eks_cluster.this) that the plan knows are all within ingress tcp/10250 from 10.0.0.0/8; whether the rest are is not known: the CIDR of aws_subnet.this["c"] is decided at apply time'] } },
       'aws_eks_node_group.this["narrow"]': { messageId: "flow-blocked", data: { missing: ["ingress"] } },
     },
   },
   // Rules, launch templates and node groups chained by for_each, each reading `each.value.id` of its
   // own collection: each node SG's kubelet rule is its own, not the extra SG's of the same key.
   { fixture: "topo-foreach-chained", expected: { 'aws_eks_node_group.this["general"]': "pass", 'aws_eks_node_group.this["batch"]': "pass" } },
+  {
+    // Node SGs from a child module's map of ids, picked with module.node_sgs.ids[each.key]: only
+    // general's SG has the 10250 rule. Read as the whole map, batch carried general's SG and passed.
+    fixture: "topo-module-output-map",
+    expected: { 'aws_eks_node_group.this["general"]': "pass", 'aws_eks_node_group.this["batch"]': "fail" },
+    facts: { 'aws_eks_node_group.this["batch"]': { messageId: "flow-blocked", data: { missing: ["ingress"], addIngressOn: 'module.node_sgs.aws_security_group.this["batch"]' } } },
+  },
   {
     // Both node groups reach the same LT by name (reference and literal); it names only the node SG,
     // which has no 10250 rule. Unresolved, the groups would look like cluster-SG groups and pass.

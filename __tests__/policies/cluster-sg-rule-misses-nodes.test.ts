@@ -21,6 +21,9 @@ const cases: VerdictCase[] = [
     fixture: "topo-foreach-chained",
     expected: { 'aws_vpc_security_group_ingress_rule.api_from_nodes["general"]': "pass", 'aws_vpc_security_group_ingress_rule.api_from_nodes["batch"]': "pass" },
   },
+  // module.node_sgs.ids["general"] is general's node SG, not the cluster SG, so webhook_general is
+  // not judged (read as the map's every element, it was unknown: "if it is the cluster SG …").
+  { fixture: "topo-module-output-map", expected: { 'aws_vpc_security_group_ingress_rule.api_from_nodes["general"]': "pass", 'aws_vpc_security_group_ingress_rule.api_from_nodes["batch"]': "pass" } },
   // TCP 443 on the cluster SG serves the control plane itself, so it is exempt.
   { fixture: "topo-lt-node-sg-correct", expected: { "aws_security_group_rule.cluster_api_from_nodes": "pass" } },
   { fixture: "topo-egress-narrow", expected: { "aws_security_group_rule.cluster_api_from_nodes": "pass" } },

@@ -190,7 +190,7 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
   if (covers(open, ports) || (everyKnownSubnet && !other.subnets.unknown)) return { verdict: "allowed", rules, reasons: NO_REASONS };
   const partial = bySubnet === undefined ? NO_RANGES : [...bySubnet.values()].flat();
   // CIDR rules that hold every subnet the plan knows may hold the others too: not a denial.
-  if (everyKnownSubnet) undecided = addUndecided(undecided, ports, `${rules.map(describeRule).join(", ")} hold the subnets of ${other.id} the plan knows, and whether they hold the rest is not known: ${other.subnets.unknown}`);
+  if (everyKnownSubnet) undecided = addUndecided(undecided, ports, `the subnets of ${other.id} that the plan knows are all within ${rules.map(describeRule).join(", ")}; whether the rest are is not known: ${other.subnets.unknown}`);
   const unknownSg = topology.rules.withUnknownSgOn(own.sgs.members, direction);
   let listed = 0;
   let unlisted = 0;
