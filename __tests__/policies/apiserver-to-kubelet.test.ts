@@ -147,6 +147,15 @@ const cases: VerdictCase[] = [
     facts: { 'aws_eks_node_group.this["batch"]': { messageId: "flow-blocked", data: { missing: ["ingress"], addIngressOn: 'module.node_sgs.aws_security_group.this["batch"]' } } },
   },
   {
+    // The kubelet rule's source is `var.kubelet_from_cluster_sg ? <cluster SG> : bastion`: one of the
+    // two, and the plan does not show which. Read as both at once, it passed.
+    fixture: "topo-conditional-peers",
+    expected: { "aws_eks_node_group.this": "unknown" },
+    facts: {
+      "aws_eks_node_group.this": { messageId: "flow-unknown", data: { undecided: ["ingress"], reasons: ["aws_vpc_security_group_ingress_rule.kubelet: ingress tcp/10250 from a peer decided at apply time (referenced_security_group_id is one of aws_eks_cluster.this.vpc_config[0].cluster_security_group_id, aws_security_group.bastion, chosen by an expression the plan does not show)"] } },
+    },
+  },
+  {
     // Both node groups reach the same LT by name (reference and literal); it names only the node SG,
     // which has no 10250 rule. Unresolved, the groups would look like cluster-SG groups and pass.
     fixture: "topo-lt-by-name",

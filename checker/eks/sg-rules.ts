@@ -190,7 +190,11 @@ function peersOf(body: ValueObject, sg: SgKey | undefined, { sgs, prefixLists }:
   if (source !== undefined && source !== null && source !== "" && !(isUnknown(source) && source.origin === "computed") && !(Array.isArray(source) && source.length === 0)) {
     const set = sgs.resolve(source);
     const into = typeof source === "string" || (Array.isArray(source) && source.every((s) => typeof s === "string")) ? known : inferred;
-    for (let i = 0; i < set.members.length; i++) into.push({ kind: "sg", sg: set.members[i] });
+    // A rule resource's source is one SG: an expression naming several (`var.x ? a.id : b.id`,
+    // whose branch the plan does not show) picks one of them, not all.
+    if (keys.exclusive && isUnknown(source) && set.members.length > 1) {
+      inferred.push({ kind: "unknown", reason: `${keys.source} is one of ${set.members.join(", ")}, chosen by an expression the plan does not show`, candidates: set.members, mayBe: "sg", oneOf: true });
+    } else for (let i = 0; i < set.members.length; i++) into.push({ kind: "sg", sg: set.members[i] });
     if (set.oneOf) inferred.push({ kind: "unknown", reason: `${keys.source}: ${set.unknown}`, candidates: set.oneOf, mayBe: "sg", oneOf: true });
     else if (set.unknown) inferred.push({ kind: "unknown", reason: `${keys.source}: ${set.unknown}`, candidates: set.members, mayBe: "sg" });
   }
