@@ -112,8 +112,8 @@ describe("an element of a module output built from a resource's instances", () =
     ['a constant key: module.sgs.ids["b"]', ['module.sgs.ids["b"]', "module.sgs.ids", "module.sgs"], undefined, ['module.sgs.aws_security_group.this["b"]']],
     ["the object's key: module.sgs.ids[each.key]", ["module.sgs.ids", "module.sgs", "each.key"], "a", ['module.sgs.aws_security_group.this["a"]']],
     ["the whole map", ["module.sgs.ids", "module.sgs"], "a", ['module.sgs.aws_security_group.this["a"]', 'module.sgs.aws_security_group.this["b"]']],
-    // each.key may index another thing here: the whole map stays.
-    ["the key beside another reference", ["module.sgs.ids", "module.sgs", "aws_security_group.extra", "each.key"], "a", ['module.sgs.aws_security_group.this["a"]', 'module.sgs.aws_security_group.this["b"]', "aws_security_group.extra"]],
+    // A manifest's body lists every reference together: the key is still taken for the output's index.
+    ["the key beside another reference", ["var.namespace", "module.sgs.ids", "module.sgs", "each.key"], "a", ['module.sgs.aws_security_group.this["a"]']],
     ["a key no instance has", ['module.sgs.ids["c"]', "module.sgs.ids", "module.sgs"], undefined, ['module.sgs.aws_security_group.this["a"].c', 'module.sgs.aws_security_group.this["b"].c']],
     ["an output that is one attribute, then indexed", ['module.sgs.one["x"]', "module.sgs.one", "module.sgs"], undefined, ['module.sgs.aws_security_group.this["a"].id.x']],
   ])("%s", (_, references, key, expected) => {

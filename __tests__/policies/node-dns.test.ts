@@ -8,7 +8,11 @@ const cases: VerdictCase[] = [
   // CoreDNS can run only on the kube-system profile: default → kube_system and kube_system → itself.
   // Each pool's node SG (a child module's map of ids, picked by each.key) admits only itself: DNS to
   // CoreDNS on its own pool passes, on the other pool it is blocked. Read as the whole map, both carried both SGs and passed.
-  { fixture: "topo-module-output-map", expected: { 'aws_eks_node_group.this["general"]': "fail+pass", 'aws_eks_node_group.this["batch"]': "fail+pass" } },
+  // Each pool's pods (SecurityGroupPolicy groupIds = [module.node_sgs.ids[each.key]]) carry their pool's SG, the same.
+  {
+    fixture: "topo-module-output-map",
+    expected: { 'aws_eks_node_group.this["general"]': "fail+pass", 'aws_eks_node_group.this["batch"]': "fail+pass", 'kubernetes_manifest.pods["general"]': "fail+pass", 'kubernetes_manifest.pods["batch"]': "fail+pass" },
+  },
   { fixture: "topo-fargate", expected: { "aws_eks_fargate_profile.default": "pass", "aws_eks_fargate_profile.kube_system": "pass" } },
   // Node SG with 53 TCP+UDP from self (rule resources, inline blocks, "6" for TCP, all protocols).
   { fixture: "topo-lt-node-sg-correct", expected: { "aws_eks_node_group.workers": "pass" } },

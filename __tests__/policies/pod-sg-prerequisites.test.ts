@@ -37,6 +37,13 @@ const cases: VerdictCase[] = [
       'module.team_sgp["search"].kubectl_manifest.sgp[0]': { messageId: "probes-unknown", data: { nodes: "kubectl_manifest.node_class" } },
     },
   },
+  {
+    // Each pool's pods carry their pool's SG (groupIds = [module.node_sgs.ids[each.key]]), which admits
+    // only itself: the other pool's nodes cannot probe them. Read as both SGs, the probes passed.
+    fixture: "topo-module-output-map",
+    expected: { 'kubernetes_manifest.pods["general"]': "fail+pass+unknown", 'kubernetes_manifest.pods["batch"]': "fail+pass+unknown" },
+    facts: { 'kubernetes_manifest.pods["batch"]': [{ messageId: "probes-blocked", data: { mode: "strict", podSgs: ['module.node_sgs.aws_security_group.this["batch"]'], nodes: 'aws_eks_node_group.this["general"]' } }, { messageId: "controller-policy-unknown" }] },
+  },
   // A SecurityGroupPolicy whose YAML is decided at apply time is not read: the flow policies say unknown on it.
   { fixture: "blind-pod-sg-yaml-unknown", expected: {} },
   { fixture: "topo-mng-no-lt", expected: {} },

@@ -120,19 +120,16 @@ export function withPath(res: Resolution, rest: Path): Resolution {
   };
 }
 
-/**
- * How an expression reads its object's `each.key` or `count.index`: not at all, somewhere, or as
- * the index of the one other thing it names (`module.m.ids[each.key]`: terraform lists a dynamic
- * index as the key beside what it indexes).
- */
-type KeyUse = "none" | "somewhere" | "indexes";
-
 interface ParsedReferences {
   /** The traversals that say the most (prefixes dropped), with their text. */
   readonly kept: readonly { readonly steps: TraversalStep[]; readonly text: string }[];
   /** Entries that are not plain traversals. */
   readonly invalid: readonly string[];
-  readonly keyUse: KeyUse;
+  /**
+   * Whether the expression reads `each.key` or `count.index`. Terraform lists `x[each.key]` as `x`
+   * and `each.key`, so whatever else it names may be what the key indexes.
+   */
+  readonly usesKey: boolean;
 }
 
 export class ReferenceResolver {
@@ -166,16 +163,16 @@ export class ReferenceResolver {
   }
 
   resolveReferences(references: readonly string[], scope: Scope, pick?: Pick, depth = 0): Resolution {
-    const { kept, invalid, keyUse } = this.parse(references);
+    const { kept, invalid, usesKey } = this.parse(references);
     // Most expressions name one thing: its resolution as it is (resolutions are not changed once
     // made), unless it carries more than the four lists a merge keeps.
     if (kept.length === 1 && invalid.length === 0) {
-      const only = this.resolveReference(kept[0].steps, kept[0].text, scope, pick, keyUse, depth);
+      const only = this.resolveReference(kept[0].steps, kept[0].text, scope, pick, usesKey, depth);
       if (only.sensitive === undefined) return only;
     }
     const result = empty();
     result.unresolved.push(...invalid);
-    for (const { steps, text } of kept) merge(result, this.resolveReference(steps, text, scope, pick, keyUse, depth));
+    for (const { steps, text } of kept) merge(result, this.resolveReference(steps, text, scope, pick, usesKey, depth));
     return result;
   }
 
@@ -204,23 +201,22 @@ export class ReferenceResolver {
       seen.add(text);
       kept.push({ steps, text });
     }
-    const keys = kept.filter(({ steps }) => isRoot(steps, "each", "key") || isRoot(steps, "count", "index")).length;
-    const keyUse: KeyUse = keys === 0 ? "none" : keys === 1 && kept.length === 2 ? "indexes" : "somewhere";
-    const result = { kept, invalid, keyUse };
+    const usesKey = kept.some(({ steps }) => isRoot(steps, "each", "key") || isRoot(steps, "count", "index"));
+    const result = { kept, invalid, usesKey };
     this.parsed.set(references, result);
     return result;
   }
 
-  private resolveReference(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, keyUse: KeyUse, depth: number): Resolution {
+  private resolveReference(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, usesKey: boolean, depth: number): Resolution {
     if (depth > MAX_DEPTH) return unresolvedOnly(`${text} (reference chain too deep)`);
     // `each.value` reads the collection of the object it is in: two resources of one module with the
     // same keys (`for_each = aws_security_group.node`, then `for_each = aws_launch_template.node`)
     // read different ones.
     const collection = isRoot(steps, "each", "value") ? `|${this.collectionKey(scope.forEach)}` : "";
-    const memoKey = `${formatModuleAddress(scope.instance)}|${keyText(scope.key)}|${text}|${pick ? `${keyText(pick.key)}:${pick.rest.join(".")}` : ""}|${keyUse}${collection}`;
+    const memoKey = `${formatModuleAddress(scope.instance)}|${keyText(scope.key)}|${text}|${pick ? `${keyText(pick.key)}:${pick.rest.join(".")}` : ""}|${usesKey}${collection}`;
     const cached = this.memo.get(memoKey);
     if (cached) return cached;
-    const result = this.resolveUncached(steps, text, scope, pick, keyUse, depth + 1);
+    const result = this.resolveUncached(steps, text, scope, pick, usesKey, depth + 1);
     this.memo.set(memoKey, result);
     return result;
   }
@@ -237,7 +233,7 @@ export class ReferenceResolver {
     return id;
   }
 
-  private resolveUncached(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, keyUse: KeyUse, depth: number): Resolution {
+  private resolveUncached(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, usesKey: boolean, depth: number): Resolution {
     const root = steps[0].kind === "attr" ? steps[0].name : "";
     const second = steps[1]?.kind === "attr" ? steps[1].name : undefined;
     const unresolved = (why: string): Resolution => unresolvedOnly(`${text} (${why})`);
@@ -264,9 +260,9 @@ export class ReferenceResolver {
       case "var":
         return second === undefined ? unresolved("no variable name") : this.resolveVariable(second, stepsToPath(steps, 2), scope, pick, depth);
       case "module":
-        return this.resolveModuleOutput(steps, text, scope, pick, keyUse, depth);
+        return this.resolveModuleOutput(steps, text, scope, pick, usesKey, depth);
       default:
-        return this.resolveResource(steps, scope, pick, keyUse !== "none");
+        return this.resolveResource(steps, scope, pick, usesKey);
     }
   }
 
@@ -322,7 +318,7 @@ export class ReferenceResolver {
     return final === undefined ? empty() : constantOnly(final);
   }
 
-  private resolveModuleOutput(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, keyUse: KeyUse, depth: number): Resolution {
+  private resolveModuleOutput(steps: TraversalStep[], text: string, scope: Scope, pick: Pick | undefined, usesKey: boolean, depth: number): Resolution {
     const callName = steps[1]?.kind === "attr" ? steps[1].name : undefined;
     const child = callName ? scope.module.children.get(callName) : undefined;
     if (!callName || !child) return unresolvedOnly(`${text} (module not in the configuration)`);
@@ -348,12 +344,14 @@ export class ReferenceResolver {
       key !== undefined
         ? [[...scope.instance, { name: callName, key }]]
         : (this.sources.moduleInstances.get(`${formatModuleAddress(scope.instance)}|${callName}`) ?? [[...scope.instance, { name: callName }]]);
-    // One element of the output: `module.m.ids["a"]`, or `module.m.ids[each.key]`.
+    // One element of the output: `module.m.ids["a"]`, or `module.m.ids[each.key]` (read as
+    // `aws_x.y[each.key]` is: where the expression reads the key, the key is taken for the index;
+    // a manifest's whole body lists its references together).
     const next = steps[i + 1];
     const element =
       next?.kind === "index" && next.key !== "*"
         ? { key: next.key, rest: stepsToPath(steps, i + 2) }
-        : !pick && keyUse === "indexes" && scope.key !== undefined && next === undefined
+        : !pick && usesKey && scope.key !== undefined && next === undefined
           ? { key: scope.key, rest: [] }
           : undefined;
     const result = empty();
