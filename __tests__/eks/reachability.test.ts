@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { flow, LISTED_UNKNOWN_SG_RULES, type FlowResult } from "../../checker/eks/reachability";
+import { unknownSubnetsOf } from "../../checker/eks/subnets";
 import { topologyOf, type Topology } from "../../checker/eks/topology";
 import { fixturePlan, graphOf } from "../helpers/fixtures";
 
@@ -76,6 +77,17 @@ describe("CIDR peers over subnets the plan knows only in part", () => {
   test("the same holds for the nodes' subnets on the cluster SG's side", () => {
     expect(sides(flow(t, node('managed(aws_eks_node_group.this["wide"])'), cp, "tcp", 443))).toEqual(["unknown", "allowed", "unknown"]);
   });
+});
+
+test("an IPv6 CIDR decided at apply time leaves IPv6 flows unknown, not IPv4 ones", () => {
+  const { t, cp, node } = setup("topo-ipv6-partly-known");
+  expect(cp.subnets.unknown).toBeUndefined();
+  expect(unknownSubnetsOf(cp.subnets, 4)).toBeUndefined();
+  expect(unknownSubnetsOf(cp.subnets, 6)).toBe('the IPv6 CIDR of aws_subnet.private["c"] is decided at apply time');
+  const nodes = node("managed(aws_eks_node_group.this)");
+  expect(sides(flow(t, cp, nodes, "tcp", 10250))).toEqual(["unknown", "allowed", "unknown"]);
+  // Over IPv4 no rule admits 10250: denied, whatever the IPv6 CIDRs are.
+  expect(sides(flow(t, cp, nodes, "tcp", 10250, 4))).toEqual(["denied", "allowed", "denied"]);
 });
 
 test("a port range must be open in full", () => {

@@ -156,6 +156,15 @@ const cases: VerdictCase[] = [
     },
   },
   {
+    // An IPv6 cluster: the /56 holds the IPv6 CIDRs of subnets a and b; c's comes from a block Amazon
+    // assigns at apply time (its IPv4 CIDR is known). Counted as known, the flow passed.
+    fixture: "topo-ipv6-partly-known",
+    expected: { "aws_eks_node_group.this": "unknown" },
+    facts: {
+      "aws_eks_node_group.this": { messageId: "flow-unknown", data: { undecided: ["ingress"], reasons: ['the subnets of control-plane(aws_eks_cluster.this) that the plan knows are all within ingress tcp/10250 from 2600:1f14:abc:de00::/56; whether the rest are is not known: the IPv6 CIDR of aws_subnet.private["c"] is decided at apply time'] } },
+    },
+  },
+  {
     // Both node groups reach the same LT by name (reference and literal); it names only the node SG,
     // which has no 10250 rule. Unresolved, the groups would look like cluster-SG groups and pass.
     fixture: "topo-lt-by-name",

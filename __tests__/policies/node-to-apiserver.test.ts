@@ -28,6 +28,7 @@ const cases: VerdictCase[] = [
   { fixture: "topo-foreach-chained", expected: { 'aws_eks_node_group.this["general"]': "pass", 'aws_eks_node_group.this["batch"]': "pass" } },
   // The cluster SG's 443 rule admits one of the node SG and the shared SG (a conditional): the nodes carry both.
   { fixture: "topo-conditional-peers", expected: { "aws_eks_node_group.this": "pass" } },
+  { fixture: "topo-ipv6-partly-known", expected: { "aws_eks_node_group.this": "pass" } },
   // Egress narrowed to TCP 443 to 0.0.0.0/0 is enough for this flow.
   { fixture: "topo-egress-narrow", expected: { "aws_eks_node_group.workers": "pass" } },
   { fixture: "topo-self-managed-asg", expected: { "aws_autoscaling_group.workers": "pass" } },

@@ -7,6 +7,7 @@
 import { cidrContains, isWholeInternet, type IpFamily } from "./cidr";
 import type { SecurityGroup } from "./security-groups";
 import { describeRule, type Direction, type RulePeer, type SgRule } from "./sg-rules";
+import { unknownSubnetsOf } from "./subnets";
 import type { EniClass, Topology } from "./topology";
 import { addToList, pushed } from "../model/add-to-list";
 
@@ -94,10 +95,11 @@ function peerReach(peer: RulePeer, target: EniClass, family: IpFamily): Reach {
       if (peer.cidr.family !== family) return "none";
       if (isWholeInternet(peer.cidr)) return "all";
       const subnets = family === 4 ? target.subnets.ipv4 : target.subnets.ipv6;
+      const unknown = unknownSubnetsOf(target.subnets, family);
       let held: Set<number> | undefined;
       for (let i = 0; i < subnets.length; i++) if (cidrContains(peer.cidr, subnets[i])) (held ??= new Set()).add(i);
-      if (held === undefined) return target.subnets.unknown || subnets.length === 0 ? "unknown" : "none";
-      return held.size === subnets.length && !target.subnets.unknown ? "all" : held;
+      if (held === undefined) return unknown || subnets.length === 0 ? "unknown" : "none";
+      return held.size === subnets.length && !unknown ? "all" : held;
     }
     case "unknown":
       // One SG of a known few: decided when all of them, or none of them, are on the target.
@@ -113,7 +115,7 @@ function whyUnknown(rule: SgRule, other: EniClass): string {
   const { peer } = rule;
   if (rule.protocol === undefined || (rule.protocol !== "all" && (rule.fromPort === undefined || rule.toPort === undefined))) return "its protocol or ports are decided at apply time";
   if (peer.kind === "unknown") return peer.reason;
-  if (peer.kind === "cidr") return `whether it covers ${other.id} is not known: ${other.subnets.unknown ?? "no subnet CIDRs of its family"}`;
+  if (peer.kind === "cidr") return `whether it covers ${other.id} is not known: ${unknownSubnetsOf(other.subnets, peer.cidr.family) ?? "no subnet CIDRs of its family"}`;
   if (peer.kind === "prefix-list") return peer.reason;
   return `the SGs of ${other.id} are not all known: ${other.sgs.unknown}`;
 }
@@ -186,11 +188,12 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
   const rules = allowing ?? NO_RULES;
   const open = opened ?? NO_RANGES;
   const subnets = family === 4 ? other.subnets.ipv4 : other.subnets.ipv6;
+  const subnetsUnknown = unknownSubnetsOf(other.subnets, family);
   const everyKnownSubnet = bySubnet !== undefined && subnets.every((_, i) => covers([...open, ...(bySubnet.get(i) ?? [])], ports));
-  if (covers(open, ports) || (everyKnownSubnet && !other.subnets.unknown)) return { verdict: "allowed", rules, reasons: NO_REASONS };
+  if (covers(open, ports) || (everyKnownSubnet && !subnetsUnknown)) return { verdict: "allowed", rules, reasons: NO_REASONS };
   const partial = bySubnet === undefined ? NO_RANGES : [...bySubnet.values()].flat();
   // CIDR rules that hold every subnet the plan knows may hold the others too: not a denial.
-  if (everyKnownSubnet) undecided = addUndecided(undecided, ports, `the subnets of ${other.id} that the plan knows are all within ${rules.map(describeRule).join(", ")}; whether the rest are is not known: ${other.subnets.unknown}`);
+  if (everyKnownSubnet) undecided = addUndecided(undecided, ports, `the subnets of ${other.id} that the plan knows are all within ${rules.map(describeRule).join(", ")}; whether the rest are is not known: ${subnetsUnknown}`);
   const unknownSg = topology.rules.withUnknownSgOn(own.sgs.members, direction);
   let listed = 0;
   let unlisted = 0;

@@ -2,7 +2,7 @@
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
 import { isUnknown, type Value } from "../model/value";
-import { parseCidr, type ParsedCidr } from "./cidr";
+import { parseCidr, type IpFamily, type ParsedCidr } from "./cidr";
 
 export interface SubnetSet {
   /** The subnets' IPv4 and IPv6 CIDRs that the plan knows. */
@@ -10,11 +10,19 @@ export interface SubnetSet {
   readonly ipv6: readonly ParsedCidr[];
   /** Set when some subnet or its CIDR is not known from the plan. */
   readonly unknown?: string;
+  /** Set when some subnet's IPv6 CIDR is decided at apply time (its IPv4 CIDR may be known). */
+  readonly unknownIpv6?: string;
   /**
    * The plan's subnets the set was made from, when it was made from subnets (their zones: custom
    * networking); with `unknown` set it may hold others.
    */
   readonly members?: readonly ResourceInstance[];
+}
+
+/** Why the set's CIDRs of one family are not all known, if they are not. */
+export function unknownSubnetsOf(set: SubnetSet, family: IpFamily): string | undefined {
+  if (family === 4 || set.unknownIpv6 === undefined) return set.unknown;
+  return set.unknown === undefined ? set.unknownIpv6 : `${set.unknown}; ${set.unknownIpv6}`;
 }
 
 /** The `data "aws_subnets"` sources read at plan time that list a subnet id. */
@@ -58,6 +66,7 @@ export class SubnetDirectory {
   /** The CIDRs of these subnets; `problems` (and any CIDR decided at apply time) make the set unknown. */
   setOf(subnets: readonly ResourceInstance[], problems: readonly string[]): SubnetSet {
     const unknown = [...problems];
+    const unknownIpv6: string[] = [];
     const ipv4: ParsedCidr[] = [];
     const ipv6: ParsedCidr[] = [];
     const members = [...new Set(subnets)];
@@ -69,7 +78,8 @@ export class SubnetDirectory {
       const v6 = this.world.read(subnet, ["ipv6_cidr_block"]);
       const parsed6 = typeof v6 === "string" && v6 !== "" ? parseCidr(v6) : undefined;
       if (parsed6) ipv6.push(parsed6);
+      else if (isUnknown(v6)) unknownIpv6.push(`the IPv6 CIDR of ${subnet.address} is decided at apply time`);
     }
-    return { ipv4, ipv6, ...(unknown.length ? { unknown: unknown.join("; ") } : {}), members };
+    return { ipv4, ipv6, ...(unknown.length ? { unknown: unknown.join("; ") } : {}), ...(unknownIpv6.length ? { unknownIpv6: unknownIpv6.join("; ") } : {}), members };
   }
 }
