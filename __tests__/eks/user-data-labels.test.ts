@@ -1,6 +1,6 @@
 /** Node labels in user data (user-data-labels.ts), in the forms the EKS AMIs and Bottlerocket take. */
 import { gzipSync } from "node:zlib";
-import { labelsInUserData, userDataLabel } from "../../checker/eks/user-data-labels";
+import { labelsInUserData, userDataOf } from "../../checker/eks/user-data-labels";
 import { loadText } from "../../checker/load/load-inputs";
 import { buildGraph } from "../../checker/model/resource-graph";
 
@@ -34,9 +34,9 @@ const b64 = (text: string | Buffer) => Buffer.from(text).toString("base64");
 
 test("launch templates' base64 (gzip'd or not), a launch configuration's text; the same value, or different ones", () => {
   const world = worldWith({ plain: b64(`--node-labels=${KEY}=a`), zipped: b64(gzipSync(`--node-labels=${KEY}=a`)), lc: `--node-labels=${KEY}=a`, other: b64(`--node-labels=${KEY}=b`) });
-  expect(userDataLabel(world, ["aws_launch_template.plain", "aws_launch_template.zipped", "aws_launch_configuration.lc"], KEY)).toEqual({ value: "a", source: "the user data of aws_launch_template.plain" });
-  expect(userDataLabel(world, ["aws_launch_template.zipped"], KEY)).toEqual({ value: "a", source: "the user data of aws_launch_template.zipped" });
-  expect(userDataLabel(world, ["aws_launch_configuration.lc"], KEY)).toEqual({ value: "a", source: "the user data of aws_launch_configuration.lc" });
-  expect(userDataLabel(world, ["aws_launch_template.plain", "aws_launch_template.other"], KEY)).toEqual({ unknown: expect.stringContaining("sets the label k8s.amazonaws.com/eniConfig to a, b") });
-  expect(userDataLabel(world, ["aws_launch_template.plain"], "team")).toEqual({ none: true });
+  expect(userDataOf(world, ["aws_launch_template.plain", "aws_launch_template.zipped", "aws_launch_configuration.lc"]).label(KEY)).toEqual({ value: "a", source: "the user data of aws_launch_template.plain" });
+  expect(userDataOf(world, ["aws_launch_template.zipped"]).label(KEY)).toEqual({ value: "a", source: "the user data of aws_launch_template.zipped" });
+  expect(userDataOf(world, ["aws_launch_configuration.lc"]).label(KEY)).toEqual({ value: "a", source: "the user data of aws_launch_configuration.lc" });
+  expect(userDataOf(world, ["aws_launch_template.plain", "aws_launch_template.other"]).label(KEY)).toEqual({ unknown: expect.stringContaining("sets the label k8s.amazonaws.com/eniConfig to a, b") });
+  expect(userDataOf(world, ["aws_launch_template.plain"]).label("team")).toEqual({ none: true });
 });

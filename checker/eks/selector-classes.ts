@@ -24,7 +24,7 @@ import type { SecurityGroup, SgDirectory, SgSet } from "./security-groups";
 import { inOtherRegion } from "../model/provider-configs";
 import { meantOfSameName } from "./region-scoped-names";
 import { clusterNamesInSelector, selectSecurityGroups } from "./sg-selectors";
-import type { SubnetDirectory, SubnetSet } from "./subnets";
+import { joinedSubnetSets, type SubnetDirectory, type SubnetSet } from "./subnets";
 import { runsVpcCni, type Cluster, type EniClass } from "./eni-class";
 import { isNodePool, nodePoolsByClass, type NodePoolWithoutClass } from "./node-pools";
 import { rawChartManifests } from "./raw-charts";
@@ -255,20 +255,13 @@ function addPodClasses(ctx: ClassContext, objects: readonly KubernetesObject[]):
     }
     const groupIds = valueAt(object.body, ["spec", "securityGroups", "groupIds"]);
     const ec2 = cluster.nodes.filter(runsVpcCni);
-    const unknown = ec2.map((n) => n.subnets.unknown).filter(Boolean);
-    const unknownIpv6 = ec2.map((n) => n.subnets.unknownIpv6).filter(Boolean);
     ctx.addPod(cluster, {
       ...NO_LAUNCH_TEMPLATE,
       id: idOf("pod", object),
       kind: "pod",
       address: object.address,
       sgs: groupIds === undefined ? { members: [], unknown: "the SecurityGroupPolicy lists no groupIds" } : ctx.sgs.resolve(groupIds),
-      subnets: {
-        ipv4: ec2.flatMap((n) => n.subnets.ipv4),
-        ipv6: ec2.flatMap((n) => n.subnets.ipv6),
-        ...(unknown.length ? { unknown: unknown.join("; ") } : {}),
-        ...(unknownIpv6.length ? { unknownIpv6: unknownIpv6.join("; ") } : {}),
-      },
+      subnets: joinedSubnetSets(ec2.map((n) => n.subnets)),
       hostsCoreDns: false,
     });
   }

@@ -25,6 +25,14 @@ export function unknownSubnetsOf(set: SubnetSet, family: IpFamily): string | und
   return set.unknown === undefined ? set.unknownIpv6 : `${set.unknown}; ${set.unknownIpv6}`;
 }
 
+/** The subnets of several classes as one set (pods that may run on the nodes of any of them). */
+export function joinedSubnetSets(sets: readonly SubnetSet[]): SubnetSet {
+  const joined = (problem: (set: SubnetSet) => string | undefined) => sets.map(problem).filter(Boolean).join("; ");
+  const unknown = joined((set) => set.unknown);
+  const unknownIpv6 = joined((set) => set.unknownIpv6);
+  return { ipv4: sets.flatMap((set) => set.ipv4), ipv6: sets.flatMap((set) => set.ipv6), ...(unknown ? { unknown } : {}), ...(unknownIpv6 ? { unknownIpv6 } : {}) };
+}
+
 /** The `data "aws_subnets"` sources read at plan time that list a subnet id. */
 export function subnetListings(world: World, subnetId: string): ResourceInstance[] {
   return world.lookedUp("aws_subnets").filter((listing) => {

@@ -85,8 +85,3 @@ export function userDataOf(world: World, templates: readonly string[]): UserData
   };
   return { label, ...(undecided ? { undecided } : {}) };
 }
-
-/** The label `key` as the known user data of these launch templates or configurations sets it. */
-export function userDataLabel(world: World, templates: readonly string[], key: string): UserDataLabel {
-  return userDataOf(world, templates).label(key);
-}
