@@ -11,6 +11,8 @@ export default definePolicy({
     messages: {
       detached:
         "the launch template {{templates}} lists {{sgs}}, so EKS does not put the cluster SG of {{cluster}} on these nodes; traffic to and from the control plane, Fargate pods and nodes that carry the cluster SG now depends on the rules of {{sgs}} alone",
+      "detached-kept-version":
+        "{{kept}}; that version lists {{sgs}}, so EKS does not put the cluster SG of {{cluster}} on these nodes; traffic to and from the control plane, Fargate pods and nodes that carry the cluster SG now depends on the rules of {{sgs}} alone",
       "sgs-unknown": "the nodes' SGs are not all known ({{unknown}}), so it cannot be told whether the cluster SG is on them",
     },
   },
@@ -27,7 +29,9 @@ export default definePolicy({
           results.push({ address, status: "unknown", messageId: "sgs-unknown", data: { unknown: node.sgs.unknown }, related });
         } else {
           const sgs = node.sgs.members.map((k) => topology.sgs.get(k)?.label ?? k);
-          results.push({ address, status: "fail", messageId: "detached", data: { templates: node.launchTemplates, sgs, cluster: cluster.address }, related });
+          const kept = node.keptTemplateVersion;
+          const data = { templates: node.launchTemplates, sgs, cluster: cluster.address, ...(kept ? { kept } : {}) };
+          results.push({ address, status: "fail", messageId: kept ? "detached-kept-version" : "detached", data, related });
         }
       }
     }

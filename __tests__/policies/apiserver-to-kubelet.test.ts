@@ -165,6 +165,30 @@ const cases: VerdictCase[] = [
     },
   },
   {
+    // The launch templates move the nodes to a new SG and the old SG loses its rules. The new version
+    // reaches general's nodes (update_default_version), not batch's (the default stays version 1)
+    // nor the ASG's (no version: $Default). Judged by the new version, all three passed.
+    fixture: "topo-lt-version-pinned",
+    expected: { 'module.pool["general"].aws_eks_node_group.this': "pass", 'module.pool["batch"].aws_eks_node_group.this': "fail", "aws_autoscaling_group.system": "fail" },
+    facts: {
+      'module.pool["batch"].aws_eks_node_group.this': {
+        messageId: "flow-blocked",
+        data: {
+          missing: ["ingress"],
+          addIngressOn: "aws_security_group.legacy",
+          ingress: 'ingress side missing: no ingress rule on aws_security_group.legacy (the nodes launch version 1 of module.pool["batch"].aws_launch_template.this, the one from before this plan, not the version the plan makes) allows TCP 10250 from control-plane(aws_eks_cluster.this)',
+        },
+      },
+      "aws_autoscaling_group.system": {
+        messageId: "flow-blocked",
+        data: {
+          addIngressOn: "aws_security_group.legacy",
+          ingress: "ingress side missing: no ingress rule on aws_security_group.legacy (the nodes launch the default version of aws_launch_template.system, still version 1 from before this plan, since update_default_version is not true) allows TCP 10250 from control-plane(aws_eks_cluster.this)",
+        },
+      },
+    },
+  },
+  {
     // Both node groups reach the same LT by name (reference and literal); it names only the node SG,
     // which has no 10250 rule. Unresolved, the groups would look like cluster-SG groups and pass.
     fixture: "topo-lt-by-name",

@@ -46,6 +46,18 @@ const cases: VerdictCase[] = [
     },
   },
   {
+    // batch's nodes keep launch template version 1, which lists the old SG; general's launch the new one.
+    fixture: "topo-lt-version-pinned",
+    expected: { 'module.pool["general"].aws_eks_node_group.this': "fail", 'module.pool["batch"].aws_eks_node_group.this': "fail" },
+    facts: {
+      'module.pool["general"].aws_eks_node_group.this': { messageId: "detached", data: { sgs: ["aws_security_group.node"] } },
+      'module.pool["batch"].aws_eks_node_group.this': {
+        messageId: "detached-kept-version",
+        data: { sgs: ["aws_security_group.legacy"], kept: 'the nodes launch version 1 of module.pool["batch"].aws_launch_template.this, the one from before this plan, not the version the plan makes' },
+      },
+    },
+  },
+  {
     fixture: "topo-lt-node-sg-no-rules",
     expected: { "aws_eks_node_group.workers": "fail" },
     facts: {

@@ -36,6 +36,11 @@ export interface EniClass {
   readonly viaTemplate?: string;
   /** True when the SG set comes from a launch template that names SGs (the cluster SG is then not added). */
   readonly sgsFromLaunchTemplate: boolean;
+  /**
+   * Set when the nodes launch a launch-template version older than the one the plan makes, with
+   * other SGs (launch-template-versions.ts): which, and why. `sgs` are that version's.
+   */
+  readonly keptTemplateVersion?: string;
   /** Can CoreDNS run here: every EC2 node class, Fargate profiles selecting kube-system, custom networking's pod ENIs. */
   readonly hostsCoreDns: boolean;
   /** Pods here resolve names on their own node, not through CoreDNS (EKS Auto Mode). */

@@ -16,6 +16,8 @@ export interface LaunchTemplateUse {
   readonly user: ResourceInstance;
   /** The launch templates it designates (by id or by name). */
   readonly templates: readonly ResourceInstance[];
+  /** The `version` of the block that designates each template (unset: its default version). */
+  readonly versions: ReadonlyMap<ResourceInstance, Value | undefined>;
   /** Set when the plan does not say which launch template it is. */
   readonly unknown?: string;
 }
@@ -83,15 +85,16 @@ export function nodeLaunchTemplateUses(world: World): LaunchTemplateUse[] {
     const block = firstBlock(world.values(group), "launch_template");
     if (block === undefined) continue;
     if (isUnknown(block)) {
-      uses.push({ user: group, templates: [], unknown: block.describe() });
+      uses.push({ user: group, templates: [], versions: new Map(), unknown: block.describe() });
       continue;
     }
     const found = designatedTemplate(world, block, "id", "name", group.address);
-    uses.push({ user: group, templates: found.instances, unknown: found.unknown });
+    uses.push({ user: group, templates: found.instances, versions: new Map(found.instances.map((t) => [t, block.version])), unknown: found.unknown });
   }
   for (const asg of world.ofType("aws_autoscaling_group")) {
     if (clusterTagsOfAsg(world, asg).length === 0) continue;
     const templates = new Set<ResourceInstance>();
+    const versions = new Map<ResourceInstance, Value | undefined>();
     const unknowns: string[] = [];
     // The legacy launch configuration plays the same part for the instances it starts; the
     // provider sets its id to its name, so ASGs name it by either.
@@ -104,10 +107,14 @@ export function nodeLaunchTemplateUses(world: World): LaunchTemplateUse[] {
     for (const { spec, idKey, nameKey, unknown } of asgTemplateSpecs(world, asg)) {
       if (unknown) unknowns.push(unknown);
       const found = designatedTemplate(world, spec, idKey, nameKey, asg.address);
-      found.instances.forEach((t) => templates.add(t));
+      for (const t of found.instances) {
+        templates.add(t);
+        // The first block that names a template says its version (overrides seldom name it again).
+        if (!versions.has(t)) versions.set(t, spec?.version);
+      }
       if (found.unknown) unknowns.push(found.unknown);
     }
-    if (templates.size > 0 || unknowns.length > 0) uses.push({ user: asg, templates: [...templates], unknown: unknowns.length > 0 ? unknowns.join("; ") : undefined });
+    if (templates.size > 0 || unknowns.length > 0) uses.push({ user: asg, templates: [...templates], versions, unknown: unknowns.length > 0 ? unknowns.join("; ") : undefined });
   }
   return uses;
 }

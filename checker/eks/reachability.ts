@@ -219,7 +219,8 @@ function sideOf(topology: Topology, own: EniClass, other: EniClass, direction: D
   if (undecided !== undefined) {
     if (covers([...open, ...partial, ...undecided.mightOpen], ports)) return { verdict: "unknown", rules, reasons: undecided.reasons };
   }
-  const on = own.sgs.members.length > 0 ? own.sgs.members.map((k) => sgLabel(topology, k)).join(", ") : "(no SGs)";
+  const sgList = own.sgs.members.length > 0 ? own.sgs.members.map((k) => sgLabel(topology, k)).join(", ") : "(no SGs)";
+  const on = own.keptTemplateVersion ? `${sgList} (${own.keptTemplateVersion})` : sgList;
   const partly = rules.length > 0 ? ` (only part of it: ${rules.map(describeRule).join(", ")})` : "";
   const over = family === 6 ? " over IPv6" : "";
   return { verdict: "denied", rules, reasons: [`no ${direction} rule on ${on} allows ${formatPorts(protocol, ports)}${over} ${direction === "egress" ? "to" : "from"} ${other.id}${partly}`] };

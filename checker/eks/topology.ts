@@ -8,9 +8,10 @@ import { picomatch } from "../picomatch";
 import type { ResourceGraph, Side, World } from "../model/resource-graph";
 import { isKubernetesResource } from "../model/provider-configs";
 import type { ResourceInstance } from "../model/resource-instance";
-import { firstBlock, isObject, isUnknown, type Unknown, type Value, type ValueObject } from "../model/value";
+import { firstBlock, isObject, isUnknown, valueAt, type Unknown, type Value, type ValueObject } from "../model/value";
 import { findCapacityElsewhere, type CapacityElsewhere } from "./capacity-elsewhere";
 import { parseCidr, type ParsedCidr } from "./cidr";
+import { launchedVersion } from "./launch-template-versions";
 import { clusterTagsOfAsg, nodeLaunchTemplateUses, type LaunchTemplateUse } from "./node-launch-templates";
 import { clusterNamed, distinctClusters } from "./region-scoped-names";
 import { Cluster, type EniClass } from "./eni-class";
@@ -80,18 +81,28 @@ function remoteAccessRules(world: World, group: ResourceInstance, key: SgKey, sg
   return rules;
 }
 
-/** The SGs a launch template puts on instances: `vpc_security_group_ids` and `network_interfaces[].security_groups`. */
 /**
  * The SGs a launch template puts on the nodes' primary ENI: `vpc_security_group_ids`, or the
  * `network_interfaces` entry at device index 0 (SGs of other interfaces — EFA, secondary ENIs —
- * are not on the address the kubelet and pods use).
+ * are not on the address the kubelet and pods use); of the version the group launches.
  */
-function launchTemplateSgs(world: World, template: ResourceInstance, sgs: SgDirectory): SgSet {
-  if (template.type === "aws_launch_configuration") return sgs.resolve(world.read(template, ["security_groups"]));
+function launchTemplateSgs(world: World, template: ResourceInstance, sgs: SgDirectory, version: Value | undefined): { set: SgSet; kept?: string } {
+  if (template.type === "aws_launch_configuration") return { set: sgs.resolve(world.read(template, ["security_groups"])) };
+  const launched = launchedVersion(world, template, version);
+  if (launched.unknown) return { set: { members: [], unknown: launched.unknown } };
+  const set = templateValuesSgs(launched.values, sgs);
+  if (!launched.kept) return { set };
+  // Said only where it matters: the version kept has other SGs than the plan's.
+  const planned = templateValuesSgs(world.values(template), sgs);
+  const same = planned.unknown === set.unknown && planned.members.length === set.members.length && planned.members.every((m) => set.members.includes(m));
+  return same ? { set } : { set, kept: launched.kept };
+}
+
+function templateValuesSgs(values: Value, sgs: SgDirectory): SgSet {
   const parts: SgSet[] = [];
-  const direct = world.read(template, ["vpc_security_group_ids"]);
+  const direct = valueAt(values, ["vpc_security_group_ids"]);
   if (!(isUnknown(direct) && direct.origin === "computed")) parts.push(sgs.resolve(direct));
-  const interfaces = world.read(template, ["network_interfaces"]);
+  const interfaces = valueAt(values, ["network_interfaces"]);
   if (Array.isArray(interfaces)) {
     const nics = interfaces.filter(isObject);
     const primary = nics.length > 1 ? nics.filter((nic) => nic.device_index === 0 || nic.device_index === "0") : nics;
@@ -105,6 +116,13 @@ function launchTemplateSgs(world: World, template: ResourceInstance, sgs: SgDire
   }
   const unknown = parts.map((p) => p.unknown).filter(Boolean);
   return { members: [...new Set(parts.flatMap((p) => p.members))], ...(unknown.length ? { unknown: unknown.join("; ") } : {}) };
+}
+
+/** The SGs of a group's templates together, and what it keeps of older versions. */
+function templatesSgs(world: World, use: LaunchTemplateUse, templates: readonly ResourceInstance[], sgs: SgDirectory): { set: SgSet; kept?: string } {
+  const each = templates.map((t) => launchTemplateSgs(world, t, sgs, use.versions.get(t)));
+  const kept = each.map((e) => e.kept).filter(Boolean);
+  return { set: each.map((e) => e.set).reduce(union, { members: [] }), ...(kept.length > 0 ? { kept: kept.join("; ") } : {}) };
 }
 
 function union(a: SgSet, b: SgSet): SgSet {
@@ -215,11 +233,13 @@ function collect(world: World): Collected {
     const use = templatesOf.get(group.address);
     let set: SgSet = { members: [cluster.clusterSg] };
     let fromTemplate = false;
+    let kept: string | undefined;
     if (use) {
-      const fromTemplates = use.templates.map((t) => launchTemplateSgs(world, t, sgs)).reduce(union, { members: [] });
+      const fromTemplates = templatesSgs(world, use, use.templates, sgs);
       if (use.unknown && use.templates.length === 0) set = { members: [], unknown: `its launch template is not known: ${use.unknown}` };
-      else if (fromTemplates.members.length > 0 || fromTemplates.unknown) {
-        set = fromTemplates;
+      else if (fromTemplates.set.members.length > 0 || fromTemplates.set.unknown) {
+        set = fromTemplates.set;
+        kept = fromTemplates.kept;
         fromTemplate = true;
       }
     } else if (opensRemoteAccess(firstBlock(world.values(group), "remote_access"))) {
@@ -235,6 +255,7 @@ function collect(world: World): Collected {
       subnets: subnets.resolve(world.read(group, ["subnet_ids"])),
       launchTemplates: use?.templates.map((t) => t.address) ?? [],
       sgsFromLaunchTemplate: fromTemplate,
+      ...(kept ? { keptTemplateVersion: kept } : {}),
       hostsCoreDns: true,
     });
   }
@@ -253,12 +274,15 @@ function collect(world: World): Collected {
     // Each instance starts from one template (mixed-instance overrides pick one per instance type),
     // so templates with different SGs make different ENI classes of the same ASG.
     const templates = use?.templates ?? [];
-    const perTemplate = templates.map((t) => ({ template: t, sgs: union(base, launchTemplateSgs(world, t, sgs)) }));
+    const perTemplate = templates.map((t) => {
+      const { set, kept } = templatesSgs(world, use!, [t], sgs);
+      return { template: t, sgs: union(base, set), kept };
+    });
     const distinct = new Set(perTemplate.map((p) => [...p.sgs.members].sort().join(",")));
-    const variants: { via?: string; sgs: SgSet; templates: string[] }[] =
+    const variants: { via?: string; sgs: SgSet; templates: string[]; kept?: string }[] =
       distinct.size > 1
-        ? perTemplate.map((p) => ({ via: p.template.address, sgs: p.sgs, templates: [p.template.address] }))
-        : [{ sgs: perTemplate[0]?.sgs ?? base, templates: templates.map((t) => t.address) }];
+        ? perTemplate.map((p) => ({ via: p.template.address, sgs: p.sgs, templates: [p.template.address], kept: p.kept }))
+        : [{ sgs: perTemplate[0]?.sgs ?? base, templates: templates.map((t) => t.address), kept: perTemplate.map((p) => p.kept).filter(Boolean).join("; ") || undefined }];
     for (const variant of variants) {
       const set = variant.sgs.members.length === 0 && !variant.sgs.unknown ? { members: [], unknown: "its launch template names no security group, so instances get the VPC's default SG, which is not in this plan" } : variant.sgs;
       addNode(cluster, {
@@ -270,6 +294,7 @@ function collect(world: World): Collected {
         subnets: subnets.resolve(world.read(asg, ["vpc_zone_identifier"])),
         launchTemplates: variant.templates,
         sgsFromLaunchTemplate: true,
+        ...(variant.kept ? { keptTemplateVersion: variant.kept } : {}),
         hostsCoreDns: true,
       });
     }
