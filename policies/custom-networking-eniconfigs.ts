@@ -158,7 +158,7 @@ function nodeSetsOf(world: World, setup: CustomNetworking, node: EniClass): Node
 /** A node group's or ASG's nodes: labelled by its `labels` (managed) or its launch templates' user data. */
 function groupNodeSet(world: World, setup: CustomNetworking, node: EniClass): NodeSet {
   const labels = node.kind === "managed" ? world.read(world.get(node.address)!, ["labels"]) : undefined;
-  const userData = userDataOf(world, node.launchTemplates);
+  const userData = userDataOf(world, node.launchTemplates, node.launchTemplateVersions);
   const label = (key: string): SourcedLabel => {
     if (isUnknown(labels)) return { unknown: `the labels of ${node.address} are decided at apply time (${labels.describe()})` };
     const value = isObject(labels) ? labels[key] : undefined;

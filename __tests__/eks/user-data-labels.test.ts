@@ -40,3 +40,19 @@ test("launch templates' base64 (gzip'd or not), a launch configuration's text; t
   expect(userDataOf(world, ["aws_launch_template.plain", "aws_launch_template.other"]).label(KEY)).toEqual({ unknown: expect.stringContaining("sets the label k8s.amazonaws.com/eniConfig to a, b") });
   expect(userDataOf(world, ["aws_launch_template.plain"]).label("team")).toEqual({ none: true });
 });
+
+test("the user data of the version the nodes launch: the one before the plan when they keep it", () => {
+  const version = (text: string, latest?: number) => ({ user_data: b64(`--node-labels=${KEY}=${text}`), default_version: 1, ...(latest ? { latest_version: latest } : {}) });
+  const changed = { address: "aws_launch_template.node", mode: "managed", type: "aws_launch_template", name: "node", change: { actions: ["update"], before: version("old", 1), after: version("new"), after_unknown: { latest_version: true } } };
+  const [input] = loadText(JSON.stringify({ format_version: "1.2", resource_changes: [changed] }), "lt.json");
+  const world = buildGraph(input).after;
+  const of = (asked: string | undefined) => userDataOf(world, ["aws_launch_template.node"], new Map([["aws_launch_template.node", asked]])).label(KEY);
+  expect(of("$Latest")).toEqual({ value: "new", source: "the user data of aws_launch_template.node" });
+  expect(of("1")).toEqual({ value: "old", source: "the user data of the version aws_launch_template.node had before this plan" });
+  expect(of(undefined)).toEqual({ value: "old", source: "the user data of the version aws_launch_template.node had before this plan" });
+  const older = userDataOf(world, ["aws_launch_template.node"], new Map([["aws_launch_template.node", "0"]]));
+  expect(older.undecided).toMatch(/launch template version "0" is not a version number/);
+  const unknownVersion = userDataOf(buildGraph(loadText(JSON.stringify({ format_version: "1.2", resource_changes: [{ ...changed, change: { ...changed.change, before: version("old", 3) } }] }), "lt.json")[0]).after, ["aws_launch_template.node"], new Map([["aws_launch_template.node", "2"]]));
+  expect(unknownVersion.undecided).toMatch(/^the user data of aws_launch_template\.node is not known: the nodes launch version 2 of aws_launch_template\.node, older than the latest before this plan \(3\)/);
+  expect(unknownVersion.label(KEY)).toEqual({ none: true });
+});

@@ -1,5 +1,6 @@
 /** ENI classes: each set of ENIs that one thing launches, with the SGs that end up on them. */
 import type { ResourceInstance } from "../model/resource-instance";
+import type { Value } from "../model/value";
 import type { IpFamily } from "./cidr";
 import type { KubernetesObject } from "./manifests";
 import type { NodePoolsOfClass } from "./node-pools";
@@ -32,6 +33,8 @@ export interface EniClass {
   readonly subnets: SubnetSet;
   /** The launch templates it starts from (EC2 node classes). */
   readonly launchTemplates: readonly string[];
+  /** By launch template address, the version its group asks for (launch-template-versions.ts). */
+  readonly launchTemplateVersions?: ReadonlyMap<string, Value | undefined>;
   /** For an ASG whose instances start from templates with different SGs: the template of this class. */
   readonly viaTemplate?: string;
   /** True when the SG set comes from a launch template that names SGs (the cluster SG is then not added). */

@@ -16,8 +16,8 @@ export interface LaunchTemplateUse {
   readonly user: ResourceInstance;
   /** The launch templates it designates (by id or by name). */
   readonly templates: readonly ResourceInstance[];
-  /** The `version` of the block that designates each template (unset: its default version). */
-  readonly versions: ReadonlyMap<ResourceInstance, Value | undefined>;
+  /** By template address, the `version` of the block that designates it (unset: its default version). */
+  readonly versions: ReadonlyMap<string, Value | undefined>;
   /** Set when the plan does not say which launch template it is. */
   readonly unknown?: string;
 }
@@ -89,12 +89,12 @@ export function nodeLaunchTemplateUses(world: World): LaunchTemplateUse[] {
       continue;
     }
     const found = designatedTemplate(world, block, "id", "name", group.address);
-    uses.push({ user: group, templates: found.instances, versions: new Map(found.instances.map((t) => [t, block.version])), unknown: found.unknown });
+    uses.push({ user: group, templates: found.instances, versions: new Map(found.instances.map((t) => [t.address, block.version])), unknown: found.unknown });
   }
   for (const asg of world.ofType("aws_autoscaling_group")) {
     if (clusterTagsOfAsg(world, asg).length === 0) continue;
     const templates = new Set<ResourceInstance>();
-    const versions = new Map<ResourceInstance, Value | undefined>();
+    const versions = new Map<string, Value | undefined>();
     const unknowns: string[] = [];
     // The legacy launch configuration plays the same part for the instances it starts; the
     // provider sets its id to its name, so ASGs name it by either.
@@ -110,7 +110,7 @@ export function nodeLaunchTemplateUses(world: World): LaunchTemplateUse[] {
       for (const t of found.instances) {
         templates.add(t);
         // The first block that names a template says its version (overrides seldom name it again).
-        if (!versions.has(t)) versions.set(t, spec?.version);
+        if (!versions.has(t.address)) versions.set(t.address, spec?.version);
       }
       if (found.unknown) unknowns.push(found.unknown);
     }

@@ -120,7 +120,7 @@ function templateValuesSgs(values: Value, sgs: SgDirectory): SgSet {
 
 /** The SGs of a group's templates together, and what it keeps of older versions. */
 function templatesSgs(world: World, use: LaunchTemplateUse, templates: readonly ResourceInstance[], sgs: SgDirectory): { set: SgSet; kept?: string } {
-  const each = templates.map((t) => launchTemplateSgs(world, t, sgs, use.versions.get(t)));
+  const each = templates.map((t) => launchTemplateSgs(world, t, sgs, use.versions.get(t.address)));
   const kept = each.map((e) => e.kept).filter(Boolean);
   return { set: each.map((e) => e.set).reduce(union, { members: [] }), ...(kept.length > 0 ? { kept: kept.join("; ") } : {}) };
 }
@@ -254,6 +254,7 @@ function collect(world: World): Collected {
       sgs: set,
       subnets: subnets.resolve(world.read(group, ["subnet_ids"])),
       launchTemplates: use?.templates.map((t) => t.address) ?? [],
+      ...(use ? { launchTemplateVersions: use.versions } : {}),
       sgsFromLaunchTemplate: fromTemplate,
       ...(kept ? { keptTemplateVersion: kept } : {}),
       hostsCoreDns: true,
@@ -293,6 +294,7 @@ function collect(world: World): Collected {
         sgs: set,
         subnets: subnets.resolve(world.read(asg, ["vpc_zone_identifier"])),
         launchTemplates: variant.templates,
+        ...(use ? { launchTemplateVersions: use.versions } : {}),
         sgsFromLaunchTemplate: true,
         ...(variant.kept ? { keptTemplateVersion: variant.kept } : {}),
         hostsCoreDns: true,

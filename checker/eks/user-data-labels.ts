@@ -14,7 +14,8 @@
  * parsing does (inferred for labels repeated across parts).
  */
 import type { World } from "../model/resource-graph";
-import { isUnknown } from "../model/value";
+import { isUnknown, valueAt, type Value } from "../model/value";
+import { launchedVersion } from "./launch-template-versions";
 
 /** What the user data of a node class says about one label. */
 export type UserDataLabel = { readonly value: string; readonly source: string } | { readonly unknown: string } | { readonly none: true };
@@ -66,16 +67,23 @@ export interface UserData {
   readonly undecided?: string;
 }
 
-/** The user data of these launch templates or configurations, each text read once. */
-export function userDataOf(world: World, templates: readonly string[]): UserData {
+/**
+ * The user data of these launch templates or configurations, each text read once: of the version
+ * the nodes launch (`versions`: the version asked for, by address; none asked, the default
+ * version, as for a group that names none; launch-template-versions.ts).
+ */
+export function userDataOf(world: World, templates: readonly string[], versions: ReadonlyMap<string, Value | undefined> = new Map()): UserData {
   const texts: { labels: Map<string, string>; source: string }[] = [];
   let undecided: string | undefined;
   for (const address of templates) {
     const instance = world.get(address);
-    const data = instance && world.read(instance, ["user_data"]);
+    if (!instance) continue;
+    const launched = launchedVersion(world, instance, versions.get(address));
+    if (launched.unknown) undecided ??= `the user data of ${address} is not known: ${launched.unknown}`;
+    const data = valueAt(launched.values, ["user_data"]);
     if (isUnknown(data)) undecided ??= `the user data of ${address} is decided at apply time (${data.describe()})`;
     if (typeof data !== "string" || data === "") continue;
-    texts.push({ labels: labelsInUserData(textOf(data, instance!.type === "aws_launch_template")), source: `the user data of ${address}` });
+    texts.push({ labels: labelsInUserData(textOf(data, instance.type === "aws_launch_template")), source: `the user data of ${launched.kept ? `the version ${address} had before this plan` : address}` });
   }
   const label = (key: string): UserDataLabel => {
     const found = texts.filter((t) => t.labels.has(key)).map((t) => ({ value: t.labels.get(key)!, source: t.source }));
