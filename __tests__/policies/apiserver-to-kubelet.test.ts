@@ -188,6 +188,8 @@ const cases: VerdictCase[] = [
       },
     },
   },
+  // The kubelet and API rules are forgotten (`removed`, destroy = false), not deleted: they stay in AWS.
+  { fixture: "topo-state-forget-rules", expected: { "aws_eks_node_group.workers": "pass" } },
   {
     // Both node groups reach the same LT by name (reference and literal); it names only the node SG,
     // which has no 10250 rule. Unresolved, the groups would look like cluster-SG groups and pass.

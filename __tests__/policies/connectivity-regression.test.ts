@@ -16,6 +16,9 @@ const cases: VerdictCase[] = [
       "aws_eks_node_group.workers": { messageId: "regressed", data: { flow: "nodes → API server", ports: "TCP 443", after: "blocked", lostRules: ["aws_security_group_rule.cluster_api_from_nodes"] } },
     },
   },
+  // The rules move to another root module: `removed { lifecycle { destroy = false } }` forgets them,
+  // and they stay in AWS. Read as deleted, the kubelet and API flows regressed.
+  { fixture: "topo-state-forget-rules", expected: { "aws_eks_node_group.workers": "pass" } },
   // The replaced rules follow the new cluster SG through their references: every flow stays open.
   { fixture: "topo-state-replace-cluster", expected: { "aws_eks_node_group.workers": "pass" } },
   // Only the recommended 9443 webhook flow is lost; no required flow regresses, and the SG's inline

@@ -2,6 +2,8 @@ import policy from "../../policies/node-to-apiserver";
 import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
+  // The kubelet and API rules are forgotten (`removed`, destroy = false), not deleted: they stay in AWS.
+  { fixture: "topo-state-forget-rules", expected: { "aws_eks_node_group.workers": "pass" } },
   // The cluster SG on both ends.
   { fixture: "topo-mng-no-lt", expected: { "aws_eks_node_group.default": "pass" } },
   { fixture: "topo-cluster-sg-plus-tagged-node-sg", expected: { "aws_eks_node_group.workers": "pass" } },

@@ -73,7 +73,10 @@ export class World {
   }
 
   values(instance: ResourceInstance): Value {
-    return (this.side === "after" ? instance.after : instance.before) ?? null;
+    if (this.side === "before") return instance.before ?? null;
+    // A forgotten object keeps the values it had (existsAfter).
+    const after = instance.after;
+    return after !== null ? after : instance.action === "forget" ? instance.before : null;
   }
 
   /** The value at `path` of an instance on this side. */

@@ -42,9 +42,13 @@ export interface ResourceInstance {
   readonly constructPath?: string;
 }
 
-/** Instances that still exist after the plan: everything but deletions, forgets and deposed objects. */
+/**
+ * Instances that still exist after the plan: everything but deletions and deposed objects. A
+ * forgotten one (`removed { lifecycle { destroy = false } }`) stays in AWS as it was: Terraform
+ * only stops managing it ("removed" block, Terraform language docs).
+ */
 export function existsAfter(instance: ResourceInstance): boolean {
-  return instance.after !== null && instance.action !== "delete" && instance.action !== "forget" && !instance.deposed;
+  return (instance.after !== null || instance.action === "forget") && instance.action !== "delete" && !instance.deposed;
 }
 
 /** Instances that existed before the plan. */

@@ -131,11 +131,14 @@ export function runPolicies(graphs: readonly ResourceGraph[], setups: readonly P
   let passed = 0;
   for (const graph of graphs) {
     const analysis = new Analysis(graph);
+    const forgotten = new Set<string>();
+    for (const instance of graph.instances.values()) if (instance.action === "forget") forgotten.add(instance.address);
     for (const setup of setups) {
       const { policy } = setup;
       for (const result of runOne(setup, analysis, pluginOf)) {
-        // Context inputs shape the topology; what is judged on them is not reported.
-        if (graph.sourceOf(result.address).input.context === true) continue;
+        // Context inputs, and objects the plan forgets (they stay in AWS, managed elsewhere from
+        // now on), shape the topology; what is judged on them is not reported.
+        if (graph.sourceOf(result.address).input.context === true || (forgotten.size > 0 && forgotten.has(result.address))) continue;
         checks += 1;
         if (result.status === "pass") {
           passed += 1;
