@@ -119,8 +119,8 @@ function templateValuesSgs(values: Value, sgs: SgDirectory): SgSet {
 }
 
 /** The SGs of a group's templates together, and what it keeps of older versions. */
-function templatesSgs(world: World, use: LaunchTemplateUse, templates: readonly ResourceInstance[], sgs: SgDirectory): { set: SgSet; kept?: string } {
-  const each = templates.map((t) => launchTemplateSgs(world, t, sgs, use.versions.get(t.address)));
+function templatesSgs(world: World, use: LaunchTemplateUse, sgs: SgDirectory): { set: SgSet; kept?: string } {
+  const each = use.templates.map((t) => launchTemplateSgs(world, t, sgs, use.versions.get(t.address)));
   const kept = each.map((e) => e.kept).filter(Boolean);
   return { set: each.map((e) => e.set).reduce(union, { members: [] }), ...(kept.length > 0 ? { kept: kept.join("; ") } : {}) };
 }
@@ -235,7 +235,7 @@ function collect(world: World): Collected {
     let fromTemplate = false;
     let kept: string | undefined;
     if (use) {
-      const fromTemplates = templatesSgs(world, use, use.templates, sgs);
+      const fromTemplates = templatesSgs(world, use, sgs);
       if (use.unknown && use.templates.length === 0) set = { members: [], unknown: `its launch template is not known: ${use.unknown}` };
       else if (fromTemplates.set.members.length > 0 || fromTemplates.set.unknown) {
         set = fromTemplates.set;
@@ -276,7 +276,7 @@ function collect(world: World): Collected {
     // so templates with different SGs make different ENI classes of the same ASG.
     const templates = use?.templates ?? [];
     const perTemplate = templates.map((t) => {
-      const { set, kept } = templatesSgs(world, use!, [t], sgs);
+      const { set, kept } = launchTemplateSgs(world, t, sgs, use!.versions.get(t.address));
       return { template: t, sgs: union(base, set), kept };
     });
     const distinct = new Set(perTemplate.map((p) => [...p.sgs.members].sort().join(",")));
