@@ -190,6 +190,13 @@ const cases: VerdictCase[] = [
   },
   // The kubelet and API rules are forgotten (`removed`, destroy = false), not deleted: they stay in AWS.
   { fixture: "topo-state-forget-rules", expected: { "aws_eks_node_group.workers": "pass" } },
+  // Applied with -target (an incomplete plan): module.node_sg_rules' rules are left out and stay as
+  // they are in the state; the gpu SG's rules are not applied yet.
+  {
+    fixture: "topo-state-targeted-pool",
+    expected: { 'module.pool["general"].aws_eks_node_group.this': "pass", "module.gpu_pool.aws_eks_node_group.this": "fail" },
+    facts: { "module.gpu_pool.aws_eks_node_group.this": { messageId: "flow-blocked", data: { missing: ["ingress"], addIngressOn: "aws_security_group.gpu" } } },
+  },
   {
     // Both node groups reach the same LT by name (reference and literal); it names only the node SG,
     // which has no 10250 rule. Unresolved, the groups would look like cluster-SG groups and pass.

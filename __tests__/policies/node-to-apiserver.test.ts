@@ -4,6 +4,13 @@ import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures
 const cases: VerdictCase[] = [
   // The kubelet and API rules are forgotten (`removed`, destroy = false), not deleted: they stay in AWS.
   { fixture: "topo-state-forget-rules", expected: { "aws_eks_node_group.workers": "pass" } },
+  // Applied with -target (an incomplete plan): module.node_sg_rules' rules are left out and stay as
+  // they are in the state; the gpu SG's rules are not applied yet.
+  {
+    fixture: "topo-state-targeted-pool",
+    expected: { 'module.pool["general"].aws_eks_node_group.this': "pass", "module.gpu_pool.aws_eks_node_group.this": "fail" },
+    facts: { "module.gpu_pool.aws_eks_node_group.this": { messageId: "flow-blocked", data: { missing: ["egress", "ingress"] } } },
+  },
   // The cluster SG on both ends.
   { fixture: "topo-mng-no-lt", expected: { "aws_eks_node_group.default": "pass" } },
   { fixture: "topo-cluster-sg-plus-tagged-node-sg", expected: { "aws_eks_node_group.workers": "pass" } },

@@ -116,11 +116,18 @@ function atlantisTargets(format: readonly string[]): FormatTarget[] {
   return [{ format: "text" }, ...targets.filter((t) => t.path !== undefined)];
 }
 
-/** Warns (on stderr, the exit code unchanged) about judged inputs that hold nothing EKS: likely the wrong file. */
-function warnAboutInputsWithoutEks(report: Report, io: CliIo): void {
+/**
+ * Warns (on stderr, the exit code unchanged) about judged inputs that hold nothing EKS (likely the
+ * wrong file) and plans that act on part of the configuration only (a pass there says nothing of the rest).
+ */
+function warnAboutInputs(report: Report, io: CliIo): void {
   for (const input of judgedInputs(report)) {
+    const name = `${input.path}${input.stack ? ` (stack ${input.stack})` : ""}`;
+    if (input.incomplete) {
+      io.stderr(`eks-sg-policy: warning: ${name} is an incomplete plan (made with -target or -exclude, or with deferred changes): what its apply leaves was checked, with the resources it leaves out as they are in the state, but not the rest of the configuration; check the next full plan before you rely on a pass\n`);
+    }
     if (input.eksResources !== 0) continue;
-    io.stderr(`eks-sg-policy: warning: ${input.path}${input.stack ? ` (stack ${input.stack})` : ""} has no EKS cluster, node group, Fargate profile, NodeClass or EKS-tagged SG, so nothing in it was checked; is it the plan you meant?\n`);
+    io.stderr(`eks-sg-policy: warning: ${name} has no EKS cluster, node group, Fargate profile, NodeClass or EKS-tagged SG, so nothing in it was checked; is it the plan you meant?\n`);
   }
 }
 
@@ -147,7 +154,7 @@ export function runCheck(inputs: readonly string[], flags: CheckFlags, io: CliIo
     const { topologyViews } = require("../report/topology-view") as typeof import("../report/topology-view");
     appendJobSummary(githubStepSummary(report, topologyViews(graphs), { failOn: settings.failOn }), io);
   }
-  warnAboutInputsWithoutEks(report, io);
+  warnAboutInputs(report, io);
   if (flags.atlantis) return EXIT.clean;
   return isFailing(report, settings.failOn) ? EXIT.failed : EXIT.clean;
 }

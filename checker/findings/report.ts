@@ -34,6 +34,12 @@ export interface ReportInput {
   /** Given with `--context`: part of the topology, judged by no policy. */
   readonly context?: boolean;
   /**
+   * A plan Terraform marks incomplete (`-target`, `-exclude`, deferred changes): what its apply
+   * leaves is judged, the objects it leaves out as they are in the state, and not the rest of the
+   * configuration.
+   */
+  readonly incomplete?: boolean;
+  /**
    * Resources the checker can judge (EKS clusters, node groups, Fargate profiles, NodeClass
    * manifests, SGs or ASGs tagged for a cluster). 0 means the input was likely the wrong file.
    */

@@ -80,6 +80,8 @@ export interface StateResourceJson {
   index?: string | number;
   values?: { [key: string]: JsonValue };
   sensitive_values?: JsonValue;
+  /** Set for a deposed object (one a create-before-destroy replacement left behind). */
+  deposed_key?: string;
 }
 
 export interface StateModuleJson {
@@ -97,6 +99,11 @@ export interface PlanDocument {
   format_version?: string;
   terraform_version?: string;
   errored?: boolean;
+  /**
+   * False when the plan acts on only part of what the configuration and the state hold (`-target`,
+   * `-exclude`, deferred changes): the objects it leaves out stay as they are.
+   */
+  complete?: boolean;
   variables?: { [name: string]: { value?: JsonValue } };
   planned_values?: { root_module?: StateModuleJson; outputs?: { [name: string]: OutputValueJson } };
   resource_changes?: ResourceChangeJson[];
@@ -138,6 +145,6 @@ export type InputKind = "plan" | "synth" | "state";
  * `stack` names the CDKTF stack an input belongs to, when known.
  */
 export type LoadedInput =
-  | { kind: "plan"; path: string; stack?: string; formatVersion?: string; terraformVersion?: string; document: PlanDocument }
+  | { kind: "plan"; path: string; stack?: string; formatVersion?: string; terraformVersion?: string; incomplete?: boolean; document: PlanDocument }
   | { kind: "synth"; path: string; stack?: string; document: SynthDocument }
   | { kind: "state"; path: string; stack?: string; formatVersion?: string; terraformVersion?: string; document: StateDocument };

@@ -37,6 +37,7 @@ const stateResource = {
     type: { type: "string" },
     name: { type: "string" },
     values: { type: ["object", "null"] },
+    deposed_key: { type: "string" },
   },
 } as const;
 
@@ -87,6 +88,7 @@ export const planSchema = {
     format_version: { type: "string" },
     terraform_version: { type: "string" },
     errored: { type: "boolean" },
+    complete: { type: "boolean" },
     variables: { type: "object", additionalProperties: looseObject },
     resource_changes: { type: "array", items: resourceChange },
     planned_values: { type: "object", properties: { root_module: { $ref: "state-module" } } },

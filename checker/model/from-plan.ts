@@ -79,23 +79,38 @@ export interface RemoteStateConfig {
  */
 export const LOOKED_UP_TYPES: ReadonlySet<string> = new Set(["aws_vpc", "aws_subnet", "aws_subnets", "aws_vpc_dhcp_options", "aws_eks_cluster"]);
 
-/** The data sources read at plan time (prior state): their values by address, and those of LOOKED_UP_TYPES with their module. */
-function dataReadAtPlan(plan: PlanDocument): { values: Map<string, JsonValue>; lookups: { moduleAddress: string; resource: StateResourceJson }[] } {
+/** A resource of the prior state, with its address in full. */
+interface PriorResource {
+  readonly moduleAddress: string;
+  readonly resource: StateResourceJson;
+}
+
+/**
+ * What the prior state holds beside the changes: the data sources read at plan time (their values
+ * by address, and those of LOOKED_UP_TYPES), and the managed objects, of which a plan that is not
+ * complete (`-target`, `-exclude`, deferred changes) leaves some out.
+ */
+function readPriorState(plan: PlanDocument): { values: Map<string, JsonValue>; lookups: PriorResource[]; managed: PriorResource[] } {
   const values = new Map<string, JsonValue>();
-  const lookups: { moduleAddress: string; resource: StateResourceJson }[] = [];
+  const lookups: PriorResource[] = [];
+  const managed: PriorResource[] = [];
   const walk = (module: StateModuleJson | undefined) => {
     const moduleAddress = module?.address ?? "";
     for (const r of module?.resources ?? []) {
-      if (r.mode !== "data" || !r.values) continue;
+      if (!r.values) continue;
       // Terraform 0.12 wrote a child module's resources with their address in the module only.
       const resource = moduleAddress && !r.address.startsWith(`${moduleAddress}.`) ? { ...r, address: `${moduleAddress}.${r.address}` } : r;
+      if (r.mode !== "data") {
+        managed.push({ moduleAddress, resource });
+        continue;
+      }
       values.set(resource.address, r.values);
       if (LOOKED_UP_TYPES.has(r.type)) lookups.push({ moduleAddress, resource });
     }
     for (const child of module?.child_modules ?? []) walk(child);
   };
   walk(plan.prior_state?.values?.root_module);
-  return { values, lookups };
+  return { values, lookups, managed };
 }
 
 /** How inputs are modelled. */
@@ -138,34 +153,41 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
   // Module addresses whose instances (and their parents') are listed: each is walked once, not
   // once for every resource in it.
   const listedModules = new Set<string>();
-  for (let i = 0; i < changes.length; i++) {
-    const change = changes[i];
-    const base = `${change.module_address ? `${change.module_address}.` : ""}${change.mode === "data" ? "data." : ""}${change.type}.${change.name}`;
+  const list = (address: string, moduleAddress: string | undefined, mode: string | undefined, type: string, name: string, index: string | number | undefined) => {
     // A deposed object repeats its address.
-    if (!listedAddresses.has(change.address)) {
-      listedAddresses.add(change.address);
-      addToList(instancesByBase, base, { address: change.address, index: change.index });
+    if (!listedAddresses.has(address)) {
+      listedAddresses.add(address);
+      addToList(instancesByBase, `${moduleAddress ? `${moduleAddress}.` : ""}${mode === "data" ? "data." : ""}${type}.${name}`, { address, index });
     }
-    const moduleAddress = change.module_address ?? "";
-    if (listedModules.has(moduleAddress)) continue;
-    listedModules.add(moduleAddress);
-    const { segments } = moduleAt(change.module_address);
+    if (listedModules.has(moduleAddress ?? "")) return;
+    listedModules.add(moduleAddress ?? "");
+    const { segments } = moduleAt(moduleAddress);
     for (let depth = 1; depth <= segments.length; depth++) {
       const instance = segments.slice(0, depth);
-      const address = formatModuleAddress(instance);
-      if (seenModules.has(address)) continue;
-      seenModules.add(address);
+      const formatted = formatModuleAddress(instance);
+      if (seenModules.has(formatted)) continue;
+      seenModules.add(formatted);
       addToList(moduleInstances, `${formatModuleAddress(instance.slice(0, -1))}|${instance[depth - 1].name}`, instance);
     }
+  };
+  for (let i = 0; i < changes.length; i++) {
+    const change = changes[i];
+    list(change.address, change.module_address, change.mode, change.type, change.name, change.index);
   }
-  const dataRead = dataReadAtPlan(plan);
+  const prior = readPriorState(plan);
+  // A complete plan has an action for every object of the prior state ("Complete", Terraform's
+  // internal/plans/plan.go); one that is not (-target, -exclude, deferred changes) leaves the
+  // others out, and its apply leaves them as they are. Plans before Terraform 1.8 do not say
+  // whether they are complete. A deposed object left out is on its way out.
+  const untouched = plan.complete === true ? [] : prior.managed.filter(({ resource }) => !listedAddresses.has(resource.address) && resource.deposed_key === undefined);
+  for (const { moduleAddress, resource } of untouched) list(resource.address, moduleAddress || undefined, "managed", resource.type, resource.name, resource.index);
   const rootVariables: { [name: string]: JsonValue | undefined } = {};
   for (const [name, variable] of Object.entries(plan.variables ?? {})) rootVariables[name] = variable?.value;
   const resolver = new ReferenceResolver({
     rootVariables,
     instancesByBase,
     moduleInstances,
-    dataValues: dataRead.values,
+    dataValues: prior.values,
     ...(join ? { qualify: join.qualify, remoteState: join.remoteState } : {}),
   });
 
@@ -227,38 +249,38 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
       const instance = buildInstance(change, change.change, makeUnknown, consume, regionFinder(change.type, resourceConfig), providerHost);
       return join ? { ...instance, address: join.qualify(instance.address) } : instance;
     });
-  // A data source read at plan time is no change: it stands, with the values read, on both sides.
-  // One whose read waits for apply is among the changes instead (action "read"), and its values
-  // in the prior state are those of an earlier read.
-  const lookedUp = (): ResourceInstance[] =>
-    dataRead.lookups
-      .filter(({ resource }) => !listedAddresses.has(resource.address))
-      .map(({ moduleAddress, resource }): ResourceInstance => {
-        const values = resource.values as Value;
-        const sensitive = sensitiveTree(resource.sensitive_values);
-        const resourceConfig = moduleAt(moduleAddress || undefined).config?.resources.get(`data.${resource.type}.${resource.name}`);
-        const instance: ResourceInstance = {
-          address: resource.address,
-          moduleAddress,
-          mode: "data",
-          type: resource.type,
-          name: resource.name,
-          index: resource.index,
-          action: "no-op",
-          before: values,
-          after: values,
-          beforeSensitive: sensitive,
-          afterSensitive: sensitive,
-          region: regionFinder(resource.type, resourceConfig)(values),
-        };
-        return join ? { ...instance, address: join.qualify(instance.address) } : instance;
-      });
+  // An object the plan does not change stands on both sides with its values in the prior state.
+  const standing = ({ moduleAddress, resource }: PriorResource, mode: "managed" | "data"): ResourceInstance => {
+    const values = resource.values as Value;
+    const sensitive = sensitiveTree(resource.sensitive_values);
+    const resourceConfig = moduleAt(moduleAddress || undefined).config?.resources.get(`${mode === "data" ? "data." : ""}${resource.type}.${resource.name}`);
+    const providerHost = mode === "managed" && isKubernetesResource(resource.type) ? providers.hostOf(resourceConfig) : undefined;
+    const instance: ResourceInstance = {
+      address: resource.address,
+      moduleAddress,
+      mode,
+      type: resource.type,
+      name: resource.name,
+      index: resource.index,
+      action: "no-op",
+      before: values,
+      after: values,
+      beforeSensitive: sensitive,
+      afterSensitive: sensitive,
+      region: regionFinder(resource.type, resourceConfig)(values),
+      ...(providerHost !== undefined ? { providerHost } : {}),
+    };
+    return join ? { ...instance, address: join.qualify(instance.address) } : instance;
+  };
+  // A data source read at plan time is no change. One whose read waits for apply is among the
+  // changes instead (action "read"), and its values in the prior state are those of an earlier read.
+  const lookedUp = (): ResourceInstance[] => prior.lookups.filter(({ resource }) => !listedAddresses.has(resource.address)).map((entry) => standing(entry, "data"));
 
   const rootScope: Scope | undefined = config && { module: config, instance: [] };
   return {
     config,
     resolver,
-    instances: () => [...instances(), ...lookedUp()],
+    instances: () => [...instances(), ...untouched.map((entry) => standing(entry, "managed")), ...lookedUp()],
     output(name, rest) {
       const known = plan.planned_values?.outputs?.[name];
       if (known && known.value !== undefined) {
@@ -272,7 +294,7 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
     },
     remoteStates() {
       // Read at plan time, they are in the prior state, not among the changes.
-      const read = [...dataRead.values.keys()].filter((address) => /(^|\.)data\.terraform_remote_state\./.test(address));
+      const read = [...prior.values.keys()].filter((address) => /(^|\.)data\.terraform_remote_state\./.test(address));
       const changed = changes.filter((c) => c.mode === "data" && c.type === "terraform_remote_state").map((c) => c.address);
       return [...new Set([...read, ...changed].map((address) => address.replace(/\[[^\]]*\]$/, "")))];
     },

@@ -165,6 +165,8 @@ export interface InputInfo {
   readonly stack?: string;
   /** A context input takes part in the topology but gets no findings of its own. */
   readonly context?: boolean;
+  /** A plan that acts on part of the configuration only (from-plan.ts: what it leaves out stands as in the state). */
+  readonly incomplete?: boolean;
   /** In a joined world, the prefix of this input's addresses: `<label>::<address>`. */
   readonly label?: string;
 }
@@ -246,6 +248,7 @@ export function infoOf(input: LoadedInput): InputInfo {
     ...(stack !== undefined ? { stack } : {}),
     ...(formatVersion !== undefined ? { formatVersion } : {}),
     ...(terraformVersion !== undefined ? { terraformVersion } : {}),
+    ...(input.kind === "plan" && input.incomplete ? { incomplete: true } : {}),
   };
 }
 

@@ -222,6 +222,10 @@ export function formatMarkdown(report: Report, views: readonly TopologyView[] = 
   const budget = new Budget(limit);
   const lines: string[] = [];
   budget.force(lines, [headline(report, options), "", inputsLine(report), ""]);
+  const incomplete = judgedInputs(report).filter((i) => i.incomplete).map((i) => markdownCode(i.path));
+  if (incomplete.length > 0) {
+    budget.force(lines, [`> ⚠️ Incomplete ${incomplete.length === 1 ? "plan" : "plans"} (\`-target\`, \`-exclude\` or deferred changes): ${incomplete.join(", ")}. What the apply leaves was checked, with the resources left out as they are in the state; the rest of the configuration was not.`, ""]);
+  }
   const notes = configurationNotes(report.configuration);
   if (notes.length > 0) budget.force(lines, [...notes.map((note) => `> ${note.kind === "in-force" ? "ℹ️" : "⚠️"} ${markdownCell(note.text)}`), ""]);
   // A long table leaves room for the diagrams: a picture of the topology says more than the 100th row.

@@ -20,7 +20,7 @@ import { toolVersion } from "./tool-version";
 export type PluginOf = (policy: Policy) => string | undefined;
 
 function describeInput(input: InputInfo): ReportInput {
-  const { path, kind, formatVersion, terraformVersion, stack, context } = input;
+  const { path, kind, formatVersion, terraformVersion, stack, context, incomplete } = input;
   return {
     path,
     kind,
@@ -28,6 +28,7 @@ function describeInput(input: InputInfo): ReportInput {
     ...(terraformVersion ? { terraformVersion } : {}),
     ...(stack ? { stack } : {}),
     ...(context ? { context: true } : {}),
+    ...(incomplete ? { incomplete: true } : {}),
   };
 }
 
