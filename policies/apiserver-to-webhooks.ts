@@ -24,9 +24,10 @@ export default definePolicy<Options>({
   check({ flows, forEachNodeClass, options }) {
     return forEachNodeClass(
       "the webhook ports from the control plane",
-      // Under custom networking webhook pods listen on the pod ENIs, not on these nodes' own SGs.
+      // Under custom networking webhook pods listen on the pod ENIs, not on these nodes' own SGs; a
+      // SecurityGroupPolicy's Fargate pods are its workload, not webhooks.
       (node) =>
-        podsUseNodeSgs(node)
+        podsUseNodeSgs(node) && !node.securityGroupPolicy
           ? flows.result(
               node.address,
               options.ports.map((port) => flows.between(node.cluster.controlPlane, node, "tcp", port)),

@@ -21,7 +21,7 @@ export default definePolicy({
         return flows.coreDnsHosts(node).map((host) =>
           flows.result(node.address, flows.dns(node, host), {
             what: host === node ? `DNS between ${node.kind === "pod-network" ? "pods on these ENIs" : "nodes of this class"}` : `DNS to CoreDNS ${host.kind === "pod-network" ? "pods on the pod ENIs of" : "hosts in"} ${host.address}`,
-            why: node.kind === "pod" || node.kind === "pod-network" ? "Pods with these SGs cannot resolve names when CoreDNS runs there." : "Pods here cannot resolve names when CoreDNS runs there.",
+            why: node.kind === "pod" || node.kind === "pod-network" || node.securityGroupPolicy ? "Pods with these SGs cannot resolve names when CoreDNS runs there." : "Pods here cannot resolve names when CoreDNS runs there.",
             key: `${node.id}>${host.id}`,
           }),
         );

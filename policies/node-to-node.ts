@@ -13,8 +13,9 @@ export default definePolicy({
     messages: {},
   },
   check({ flows, forEachNodeClass }) {
+    // A SecurityGroupPolicy's Fargate pods keep to what their SGs allow (eni-class.ts).
     return forEachNodeClass("TCP 1025-65535 to the other node classes", (from) =>
-      [...from.cluster.nodes, ...podNetworksOf(from.cluster)].map((to) =>
+      from.securityGroupPolicy ? [] : [...from.cluster.nodes, ...podNetworksOf(from.cluster)].filter((to) => !to.securityGroupPolicy).map((to) =>
         flows.result(from.address, [flows.between(from, to, "tcp", EPHEMERAL)], {
           what: from === to ? `traffic between ${from.kind === "pod-network" ? "pods on these ENIs" : "nodes of this class"}` : `traffic to ${to.address}`,
           why: "Pods cannot reach pods and services there.",

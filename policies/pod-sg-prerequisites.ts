@@ -91,7 +91,6 @@ function autoModeVersion(world: World, cluster: Cluster, policies: string[]): Om
   return Number(match[1]) >= 36 ? { ...common, status: "pass", data: { version: version as string } } : { ...common, status: "fail", messageId: "auto-mode-version", data: { cluster: cluster.address, version: version as string, policies } };
 }
 
-/** The node classes whose pods can have branch ENIs: EC2 nodes (not Fargate, Auto Mode or hybrid). */
 /** Probes may pass when some ingress rule of the pods' SGs admits TCP from the node; their ports are the workload's. */
 function probes(result: FlowResult, node: EniClass, pod: EniClass): PolicyResult {
   const common = { address: pod.address, key: `${pod.id}<${node.id}`, related: [...pod.sgs.members, ...node.sgs.members] };

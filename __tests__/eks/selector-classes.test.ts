@@ -2,6 +2,9 @@
  * Node and pod classes that selectors and settings decide: which SGs end up on them, from real
  * plans (manifests as the kubectl and kubernetes providers plan them; see fixtures/manifests).
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { topologyOf, type EniClass } from "../../checker/eks/topology";
 import { buildGraph } from "../../checker/model/resource-graph";
 import { fixturePlan, graphOf } from "../helpers/fixtures";
@@ -79,6 +82,50 @@ describe("EKS Auto Mode, hybrid nodes, pods with their own SGs", () => {
     const found = classes("manifest-stand-ins");
     expect(sgsOf(found["pod(kubernetes_manifest.db_access)"])).toEqual({ members: ["aws_security_group.pod"] });
     expect(sgsOf(found['pod(module.team_sgp["payments"].kubectl_manifest.sgp[0])'])).toEqual({ members: ["sg-0123456789abcdef0"] });
+  });
+});
+
+describe("SecurityGroupPolicies with Fargate", () => {
+  const PAYMENTS = "kubernetes_manifest.payments_sgp";
+  const ON_APPS = `fargate(aws_eks_fargate_profile.apps, ${PAYMENTS})`;
+
+  /** topo-fargate-pod-sg with the payments policy edited, and maybe a managed node group added. */
+  function edited(namespace: string, withNodeGroup: boolean): Record<string, EniClass> {
+    const plan = JSON.parse(fs.readFileSync(fixturePlan("topo-fargate-pod-sg"), "utf8"));
+    const policy = plan.resource_changes.find((c: { address: string }) => c.address === PAYMENTS);
+    policy.change.after.manifest.metadata.namespace = namespace;
+    if (withNodeGroup) {
+      const after = { cluster_name: "topo-fargate-pod-sg", node_group_name: "general", subnet_ids: [], scaling_config: [{ desired_size: 2, max_size: 3, min_size: 1 }] };
+      plan.resource_changes.push({ address: "aws_eks_node_group.general", mode: "managed", type: "aws_eks_node_group", name: "general", change: { actions: ["create"], before: null, after, after_unknown: {} } });
+    }
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fargate-sgp-")), "plan.json");
+    fs.writeFileSync(file, JSON.stringify(plan));
+    const topology = topologyOf(graphOf(file));
+    return Object.fromEntries(topology.clusters.flatMap((c) => [...c.nodes, ...c.pods]).map((n) => [n.id, n]));
+  }
+
+  test("the pods a profile runs carry the policy's SGs in place of the cluster SG; without EC2 nodes, no branch-ENI class", () => {
+    const found = classes("topo-fargate-pod-sg");
+    const payments = found[ON_APPS];
+    expect(payments).toMatchObject({ kind: "fargate", address: PAYMENTS, securityGroupPolicy: PAYMENTS, hostsCoreDns: false });
+    expect(sgsOf(payments)).toEqual({ members: ["aws_security_group.payments_pods"] });
+    expect(payments.subnets).toBe(found["fargate(aws_eks_fargate_profile.apps)"].subnets);
+    expect(sgsOf(found["fargate(aws_eks_fargate_profile.apps, kubernetes_manifest.orders_sgp)"])).toEqual({ members: [CLUSTER_SG, "aws_security_group.orders_pods"] });
+    // The kube-system profile selects neither namespace; the profiles themselves keep the cluster SG.
+    expect(Object.keys(found).filter((id) => id.startsWith("fargate(aws_eks_fargate_profile.kube_system,"))).toEqual([]);
+    expect(sgsOf(found["fargate(aws_eks_fargate_profile.apps)"])).toEqual({ members: [CLUSTER_SG] });
+    expect(found[`pod(${PAYMENTS})`]).toBeUndefined();
+  });
+
+  test("pods no profile takes run on EC2 nodes, in the plan or elsewhere; with EC2 nodes both kinds exist", () => {
+    const elsewhere = edited("batch", false);
+    expect(elsewhere[ON_APPS]).toBeUndefined();
+    expect(sgsOf(elsewhere[`pod(${PAYMENTS})`])).toEqual({ members: ["aws_security_group.payments_pods"] });
+
+    const mixed = edited("payments", true);
+    expect(mixed["managed(aws_eks_node_group.general)"]).toBeDefined();
+    expect(sgsOf(mixed[ON_APPS])).toEqual({ members: ["aws_security_group.payments_pods"] });
+    expect(sgsOf(mixed[`pod(${PAYMENTS})`])).toEqual({ members: ["aws_security_group.payments_pods"] });
   });
 });
 

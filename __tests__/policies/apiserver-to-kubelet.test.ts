@@ -2,6 +2,13 @@ import policy from "../../policies/apiserver-to-kubelet";
 import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
+  // A Fargate-only cluster whose SecurityGroupPolicies give pods their SGs: payments' SG alone,
+  // without the cluster SG or rules to it; orders lists the cluster SG, as AWS advises.
+  {
+    fixture: "topo-fargate-pod-sg",
+    expected: { "aws_eks_fargate_profile.apps": "pass", "aws_eks_fargate_profile.kube_system": "pass", "kubernetes_manifest.orders_sgp": "pass", "kubernetes_manifest.payments_sgp": "fail" },
+    facts: { "kubernetes_manifest.payments_sgp": { messageId: "flow-blocked", data: { from: "control-plane(aws_eks_cluster.this)", to: "fargate(aws_eks_fargate_profile.apps, kubernetes_manifest.payments_sgp)", missing: ["ingress"], addIngressOn: "aws_security_group.payments_pods" } } },
+  },
   // The cluster SG on both ends: its built-in rules (all in from itself, all out) carry 10250.
   { fixture: "topo-mng-no-lt", expected: { "aws_eks_node_group.default": "pass" } },
   { fixture: "topo-cluster-sg-plus-tagged-node-sg", expected: { "aws_eks_node_group.workers": "pass" } },

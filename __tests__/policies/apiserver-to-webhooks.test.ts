@@ -2,6 +2,8 @@ import policy from "../../policies/apiserver-to-webhooks";
 import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
+  // The Fargate pods of SecurityGroupPolicies are their workloads, not webhooks.
+  { fixture: "topo-fargate-pod-sg", expected: { "aws_eks_fargate_profile.apps": "pass", "aws_eks_fargate_profile.kube_system": "pass" } },
   // Default ports (443, 4443, 6443, 8443, 9443, 10251).
   { fixture: "topo-mng-no-lt", expected: { "aws_eks_node_group.default": "pass" } },
   { fixture: "topo-cluster-sg-plus-tagged-node-sg", expected: { "aws_eks_node_group.workers": "pass" } },

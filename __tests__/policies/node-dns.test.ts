@@ -2,6 +2,9 @@ import policy from "../../policies/node-dns";
 import { wordingOf, expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
+  // A Fargate-only cluster whose SecurityGroupPolicies give pods their SGs: payments' SG alone,
+  // without the cluster SG or rules to it; orders lists the cluster SG, as AWS advises.
+  { fixture: "topo-fargate-pod-sg", expected: { "aws_eks_fargate_profile.apps": "pass", "aws_eks_fargate_profile.kube_system": "pass", "kubernetes_manifest.orders_sgp": "pass", "kubernetes_manifest.payments_sgp": "fail" } },
   // The cluster SG's self rule carries DNS between every class that has it.
   { fixture: "topo-mng-no-lt", expected: { "aws_eks_node_group.default": "pass" } },
   { fixture: "topo-cluster-sg-plus-tagged-node-sg", expected: { "aws_eks_node_group.workers": "pass" } },

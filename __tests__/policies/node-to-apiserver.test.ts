@@ -2,6 +2,13 @@ import policy from "../../policies/node-to-apiserver";
 import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
+  // A Fargate-only cluster whose SecurityGroupPolicies give pods their SGs: payments' SG alone,
+  // without the cluster SG or rules to it; orders lists the cluster SG, as AWS advises.
+  {
+    fixture: "topo-fargate-pod-sg",
+    expected: { "aws_eks_fargate_profile.apps": "pass", "aws_eks_fargate_profile.kube_system": "pass", "kubernetes_manifest.orders_sgp": "pass", "kubernetes_manifest.payments_sgp": "fail" },
+    facts: { "kubernetes_manifest.payments_sgp": { messageId: "flow-blocked", data: { missing: ["ingress"], egressAllowedBy: ["aws_vpc_security_group_egress_rule.payments_https"] } } },
+  },
   // The kubelet and API rules are forgotten (`removed`, destroy = false), not deleted: they stay in AWS.
   { fixture: "topo-state-forget-rules", expected: { "aws_eks_node_group.workers": "pass" } },
   // Applied with -target (an incomplete plan): module.node_sg_rules' rules are left out and stay as

@@ -2,6 +2,8 @@ import policy from "../../policies/node-to-node";
 import { wordingOf, expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
+  // The Fargate pods of SecurityGroupPolicies keep to what their SGs allow: not judged here, nor as peers.
+  { fixture: "topo-fargate-pod-sg", expected: { "aws_eks_fargate_profile.apps": "pass", "aws_eks_fargate_profile.kube_system": "pass" } },
   { fixture: "topo-mng-no-lt", expected: { "aws_eks_node_group.default": "pass" } },
   { fixture: "topo-cluster-sg-plus-tagged-node-sg", expected: { "aws_eks_node_group.workers": "pass" } },
   // Fargate profiles all carry the cluster SG: every pair passes.

@@ -5,6 +5,9 @@ import policy from "../../policies/pod-sg-prerequisites";
 import { expectVerdicts, verdicts, fixturePlan, wordingOf, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
+  // Every pod the SecurityGroupPolicies select runs on Fargate, which needs no VPC CNI setting
+  // (user guide, sg-pods-example-deployment); the vpc-cni add-on here does not set ENABLE_POD_ENI.
+  { fixture: "topo-fargate-pod-sg", expected: {} },
   // vpc-cni with ENABLE_POD_ENI, the cluster role with AmazonEKSVPCResourceController, probes admitted.
   { fixture: "blind-pod-sg", expected: { "kubectl_manifest.payments_sgp": "pass" } },
   { fixture: "blind-pod-sg-no-dns", expected: { "kubectl_manifest.payments_sgp": "pass" } },

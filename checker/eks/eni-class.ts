@@ -54,6 +54,12 @@ export interface EniClass {
   readonly nodePools?: NodePoolsOfClass;
   /** Set for ENIs outside the VPC (hybrid nodes): its own side of a flow is a firewall the plan does not hold. */
   readonly outsideVpc?: string;
+  /**
+   * Set on the Fargate pods of a SecurityGroupPolicy (its address), which carry its SGs in place of
+   * the cluster SG. Like its pods on EC2 they are asked for the control plane and DNS, not for the
+   * workload's traffic with other node classes (node-to-node, webhooks): isolating it is the point.
+   */
+  readonly securityGroupPolicy?: string;
 }
 
 export class Cluster {

@@ -27,6 +27,7 @@ import { clusterNamesInSelector, selectSecurityGroups } from "./sg-selectors";
 import { joinedSubnetSets, type SubnetDirectory, type SubnetSet } from "./subnets";
 import { runsVpcCni, type Cluster, type EniClass } from "./eni-class";
 import { isNodePool, nodePoolsByClass, type NodePoolWithoutClass } from "./node-pools";
+import { COREDNS_LABELS, fargateMayRun } from "./fargate-selectors";
 import { rawChartManifests } from "./raw-charts";
 
 export interface ClassContext {
@@ -243,7 +244,12 @@ function addHybridNodes(ctx: ClassContext): void {
   }
 }
 
-/** Pods of a `SecurityGroupPolicy`: its groupIds, on the branch ENIs of the cluster's EC2 nodes. */
+/**
+ * Pods of a `SecurityGroupPolicy`: its groupIds, on the branch ENIs of the cluster's EC2 nodes; and
+ * on the ENIs of those of its pods a Fargate profile runs, in place of the cluster SG (AWS knowledge
+ * center, eks-configure-fargate-pod-security-group): there they are Fargate pods like the others,
+ * whose traffic with the control plane and CoreDNS rests on these SGs.
+ */
 function addPodClasses(ctx: ClassContext, objects: readonly KubernetesObject[]): void {
   const policies = objects.filter((o) => apiGroupOf(o)?.group === "vpcresources.k8s.aws" && o.kind === "SecurityGroupPolicy");
   const idOf = classIds(policies);
@@ -254,17 +260,43 @@ function addPodClasses(ctx: ClassContext, objects: readonly KubernetesObject[]):
       continue;
     }
     const groupIds = valueAt(object.body, ["spec", "securityGroups", "groupIds"]);
+    const sgs: SgSet = groupIds === undefined ? { members: [], unknown: "the SecurityGroupPolicy lists no groupIds" } : ctx.sgs.resolve(groupIds);
+    const namespace = object.namespace ?? "default";
+    const labels = podLabels(object);
+    const fargate = cluster.nodes.filter((n) => n.kind === "fargate" && fargateMayRun(ctx.world, ctx.world.get(n.address)!, namespace, labels, false));
+    for (const profile of fargate) {
+      ctx.addNode(cluster, {
+        ...NO_LAUNCH_TEMPLATE,
+        id: `fargate(${profile.address}, ${object.address})`,
+        kind: "fargate",
+        address: object.address,
+        securityGroupPolicy: object.address,
+        sgs,
+        subnets: profile.subnets,
+        hostsCoreDns: profile.hostsCoreDns && namespace === "kube-system" && Object.entries(labels).every(([k, v]) => COREDNS_LABELS[k] === v),
+      });
+    }
     const ec2 = cluster.nodes.filter(runsVpcCni);
+    // Pods no Fargate profile takes run on EC2 nodes, in this plan or made elsewhere.
+    if (ec2.length === 0 && fargate.length > 0) continue;
     ctx.addPod(cluster, {
       ...NO_LAUNCH_TEMPLATE,
       id: idOf("pod", object),
       kind: "pod",
       address: object.address,
-      sgs: groupIds === undefined ? { members: [], unknown: "the SecurityGroupPolicy lists no groupIds" } : ctx.sgs.resolve(groupIds),
+      sgs,
       subnets: joinedSubnetSets(ec2.map((n) => n.subnets)),
       hostsCoreDns: false,
     });
   }
+}
+
+/** The labels a SecurityGroupPolicy's pods carry for certain: its `podSelector.matchLabels` (a `serviceAccountSelector` says none). */
+function podLabels(object: KubernetesObject): Record<string, string> {
+  const matchLabels = valueAt(object.body, ["spec", "podSelector", "matchLabels"]);
+  const labels: Record<string, string> = {};
+  if (isObject(matchLabels)) for (const [key, value] of Object.entries(matchLabels)) if (typeof value === "string") labels[key] = value;
+  return labels;
 }
 
 /**

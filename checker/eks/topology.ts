@@ -4,7 +4,7 @@
  * cluster — control plane, managed node groups, self-managed node groups (tagged ASGs), Fargate
  * profiles — with their effective SG sets and subnets, and every SG rule indexed by SG.
  */
-import { picomatch } from "../picomatch";
+import { COREDNS_LABELS, fargateMayRun } from "./fargate-selectors";
 import type { ResourceGraph, Side, World } from "../model/resource-graph";
 import { isKubernetesResource } from "../model/provider-configs";
 import type { ResourceInstance } from "../model/resource-instance";
@@ -141,23 +141,6 @@ function clusterOf(world: World, value: Value | undefined, byAddress: Map<string
     return target ? { cluster: target } : { reason: `cluster_name is decided at apply time (${value.describe()})` };
   }
   return { reason: "no cluster_name" };
-}
-
-/** The labels of EKS's CoreDNS pods; a selector with other labels does not pick them. */
-const COREDNS_LABELS: Record<string, string> = { "k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns" };
-
-/** Does a Fargate profile run CoreDNS: a selector whose namespace (wildcards allowed) matches kube-system and whose labels CoreDNS has. */
-function selectsCoreDns(world: World, profile: ResourceInstance): boolean {
-  const selectors = world.read(profile, ["selector"]);
-  if (!Array.isArray(selectors)) return false;
-  return selectors.some((selector) => {
-    if (!isObject(selector) || typeof selector.namespace !== "string") return false;
-    if (!picomatch().isMatch("kube-system", selector.namespace, { dot: true })) return false;
-    // Label keys and values may hold wildcards too (`k8s-app = "kube-*"`).
-    const labels = selector.labels;
-    const matches = (pattern: string, text: string) => picomatch().isMatch(text, pattern, { dot: true });
-    return !isObject(labels) || Object.entries(labels).every(([k, v]) => typeof v === "string" && Object.entries(COREDNS_LABELS).some(([key, value]) => matches(k, key) && matches(v, value)));
-  });
 }
 
 interface Collected {
@@ -316,7 +299,7 @@ function collect(world: World): Collected {
       subnets: subnets.resolve(world.read(profile, ["subnet_ids"])),
       launchTemplates: [],
       sgsFromLaunchTemplate: false,
-      hostsCoreDns: selectsCoreDns(world, profile),
+      hostsCoreDns: fargateMayRun(world, profile, "kube-system", COREDNS_LABELS, true),
     });
   }
 
