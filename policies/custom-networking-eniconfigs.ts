@@ -168,7 +168,8 @@ function groupNodeSet(world: World, setup: CustomNetworking, node: EniClass): No
     return "value" in fromData ? { value: fromData.value, setter: fromData.source } : fromData;
   };
   // A managed node group's nodes carry its labels; a self-managed one's only what user data gives.
-  const undecided = node.kind === "self-managed" ? (node.launchTemplates.length === 0 ? "its launch template is not known" : userData.undecided) : undefined;
+  const withoutTemplate = world.get(node.address)?.type === "aws_instance" ? "it starts without a launch template, and its own user data is not read" : "its launch template is not known";
+  const undecided = node.kind === "self-managed" ? (node.launchTemplates.length === 0 ? withoutTemplate : userData.undecided) : undefined;
   const otherwise = undecided === undefined ? "default" : (by: string) => `${by}, which ${node.address} does not set where the plan shows it (${undecided}, and may)`;
   return { pick: pickOf(setup, { setter: node.address, label }, otherwise), key: node.id, zones: {}, related: [] };
 }
@@ -229,8 +230,10 @@ function pickOf(setup: CustomNetworking, source: LabelSource, otherwise: "defaul
 
 /** Whether a node group's or ASG's subnets are all literal ids. */
 function givenByIdOnly(world: World, node: EniClass): boolean {
-  const attribute = node.kind === "managed" ? "subnet_ids" : node.kind === "self-managed" ? "vpc_zone_identifier" : undefined;
-  const ids = attribute && world.read(world.get(node.address)!, [attribute]);
+  const instance = world.get(node.address)!;
+  const attribute = node.kind === "managed" ? "subnet_ids" : instance.type === "aws_instance" ? "subnet_id" : node.kind === "self-managed" ? "vpc_zone_identifier" : undefined;
+  const value = attribute && world.read(instance, [attribute]);
+  const ids = typeof value === "string" ? [value] : value;
   return Array.isArray(ids) && ids.length > 0 && ids.every((id) => typeof id === "string");
 }
 

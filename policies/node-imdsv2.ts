@@ -24,7 +24,7 @@ export default definePolicy<Options>({
   meta: {
     id: "node-imdsv2",
     severity: "error",
-    title: "Launch templates of EKS nodes require IMDSv2 and keep the metadata hop limit low",
+    title: "Launch templates of EKS nodes (and node instances started without one) require IMDSv2 and keep the metadata hop limit low",
     rationale: "With IMDSv1 or a high hop limit, any pod can read the node's instance-role credentials from the metadata service and act with the node's permissions.",
     messages,
     fixes: {
@@ -45,6 +45,11 @@ export default definePolicy<Options>({
         results.push({ address: use.user.address, status: "unknown", messageId: "template-unknown", data: { unknown: use.unknown }, key: "launch-template" });
       }
       for (const template of use.templates) addToList(usersByTemplate, template, use.user.address);
+    }
+    // A node instance started without a launch template has its own metadata_options, of the same shape.
+    for (const node of topology.clusters.flatMap((c) => c.nodes)) {
+      const instance = world.get(node.address);
+      if (instance?.type === "aws_instance" && node.launchTemplates.length === 0 && !usersByTemplate.has(instance)) usersByTemplate.set(instance, [instance.address]);
     }
     for (const [template, users] of usersByTemplate) {
       const address = template.address;

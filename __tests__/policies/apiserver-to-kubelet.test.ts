@@ -2,6 +2,14 @@ import policy from "../../policies/apiserver-to-kubelet";
 import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
+  // Self-managed nodes launched one at a time (aws_instance tagged for the cluster): the gpu nodes'
+  // own SG has the rules; the batch node's template names an SG with egress only; scratch names no
+  // SG, so it gets the VPC's default SG, which is not in the plan.
+  {
+    fixture: "topo-self-managed-instances",
+    expected: { 'aws_instance.gpu["a"]': "pass", 'aws_instance.gpu["c"]': "pass", "aws_instance.batch": "fail", "aws_instance.scratch": "unknown" },
+    facts: { "aws_instance.batch": { messageId: "flow-blocked", data: { to: "self-managed(aws_instance.batch)", missing: ["ingress"], addIngressOn: "aws_security_group.batch" } } },
+  },
   // A Fargate-only cluster whose SecurityGroupPolicies give pods their SGs: payments' SG alone,
   // without the cluster SG or rules to it; orders lists the cluster SG, as AWS advises.
   {

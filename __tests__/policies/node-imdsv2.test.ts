@@ -2,6 +2,9 @@ import policy from "../../policies/node-imdsv2";
 import { wordingOf, expectVerdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
+  // Node instances: the gpu nodes' own metadata_options; the batch node's template has none; scratch
+  // starts without a template or metadata_options.
+  { fixture: "topo-self-managed-instances", expected: { 'aws_instance.gpu["a"]': "pass", 'aws_instance.gpu["c"]': "pass", "aws_launch_template.batch": "fail", "aws_instance.scratch": "fail" } },
   {
     // aws_launch_template.bastion is used only by an aws_instance: not an EKS node template, not judged.
     fixture: "p-launch-templates",

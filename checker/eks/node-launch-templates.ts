@@ -1,8 +1,9 @@
 /**
  * Which launch templates EKS nodes are started from: those of managed node groups
- * (`aws_eks_node_group.launch_template`) and of self-managed node groups (an
- * `aws_autoscaling_group` tagged `kubernetes.io/cluster/<name>`), whose instances may also start
- * from a legacy `aws_launch_configuration` (counted among the templates: same metadata options).
+ * (`aws_eks_node_group.launch_template`), of self-managed node groups (an `aws_autoscaling_group`
+ * tagged `kubernetes.io/cluster/<name>`), whose instances may also start from a legacy
+ * `aws_launch_configuration` (counted among the templates: same metadata options), and of
+ * self-managed nodes launched one by one (an `aws_instance` so tagged).
  */
 import type { World } from "../model/resource-graph";
 import type { ResourceInstance } from "../model/resource-instance";
@@ -12,7 +13,7 @@ import { meantOfSameName } from "./region-scoped-names";
 export const CLUSTER_TAG_PREFIX = "kubernetes.io/cluster/";
 
 export interface LaunchTemplateUse {
-  /** The node group or ASG. */
+  /** The node group, ASG or instance. */
   readonly user: ResourceInstance;
   /** The launch templates it designates (by id or by name). */
   readonly templates: readonly ResourceInstance[];
@@ -34,6 +35,20 @@ export function clusterTagsOfAsg(world: World, asg: ResourceInstance): string[] 
     for (const entry of list) if (isObject(entry)) consider(entry.key);
   }
   return names;
+}
+
+/**
+ * The cluster names an EC2 instance is tagged for: a self-managed node launched one at a time
+ * (`aws_instance`), found like an ASG's by `kubernetes.io/cluster/<name>` in its tags (with the
+ * provider's default_tags, `tags_all`).
+ */
+export function clusterTagsOfInstance(world: World, instance: ResourceInstance): string[] {
+  const names = new Set<string>();
+  for (const attribute of ["tags_all", "tags"]) {
+    const tags = world.read(instance, [attribute]);
+    if (isObject(tags)) for (const key of Object.keys(tags)) if (key.startsWith(CLUSTER_TAG_PREFIX)) names.add(key.slice(CLUSTER_TAG_PREFIX.length));
+  }
+  return [...names];
 }
 
 /** The template a specification names: by id first, then by name (one of them is computed when the other is given). */
@@ -90,6 +105,13 @@ export function nodeLaunchTemplateUses(world: World): LaunchTemplateUse[] {
     }
     const found = designatedTemplate(world, block, "id", "name", group.address);
     uses.push({ user: group, templates: found.instances, versions: new Map(found.instances.map((t) => [t.address, block.version])), unknown: found.unknown });
+  }
+  for (const instance of world.ofType("aws_instance")) {
+    if (clusterTagsOfInstance(world, instance).length === 0) continue;
+    const template = specAt(world.values(instance), ["launch_template", 0], "id", "name");
+    if (!template) continue;
+    const found = template.unknown ? { instances: [], unknown: template.unknown } : designatedTemplate(world, template.spec, "id", "name", instance.address);
+    uses.push({ user: instance, templates: found.instances, versions: new Map(found.instances.map((t) => [t.address, template.spec?.version])), unknown: found.unknown });
   }
   for (const asg of world.ofType("aws_autoscaling_group")) {
     if (clusterTagsOfAsg(world, asg).length === 0) continue;

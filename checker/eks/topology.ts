@@ -12,7 +12,7 @@ import { firstBlock, isObject, isUnknown, valueAt, type Unknown, type Value, typ
 import { findCapacityElsewhere, type CapacityElsewhere } from "./capacity-elsewhere";
 import { parseCidr, type ParsedCidr } from "./cidr";
 import { launchedVersion } from "./launch-template-versions";
-import { clusterTagsOfAsg, nodeLaunchTemplateUses, type LaunchTemplateUse } from "./node-launch-templates";
+import { clusterTagsOfAsg, clusterTagsOfInstance, nodeLaunchTemplateUses, type LaunchTemplateUse } from "./node-launch-templates";
 import { clusterNamed, distinctClusters } from "./region-scoped-names";
 import { Cluster, type EniClass } from "./eni-class";
 import type { UndecidedManifest } from "./manifests";
@@ -123,6 +123,28 @@ function templatesSgs(world: World, use: LaunchTemplateUse, sgs: SgDirectory): {
   const each = use.templates.map((t) => launchTemplateSgs(world, t, sgs, use.versions.get(t.address)));
   const kept = each.map((e) => e.kept).filter(Boolean);
   return { set: each.map((e) => e.set).reduce(union, { members: [] }), ...(kept.length > 0 ? { kept: kept.join("; ") } : {}) };
+}
+
+/**
+ * An EC2 instance's SGs: its own `vpc_security_group_ids` when set, which EC2 puts on the primary
+ * ENI in place of its launch template's (RunInstances: parameters given override the template's);
+ * else its template's; else the VPC's default SG. ENIs made apart and attached
+ * (`network_interface` blocks) carry SGs this does not read.
+ */
+function instanceSgs(world: World, node: ResourceInstance, use: LaunchTemplateUse | undefined, sgs: SgDirectory): { set: SgSet; kept?: string; fromTemplate: boolean } {
+  const attached = world.read(node, ["network_interface"]);
+  if ((Array.isArray(attached) && attached.length > 0) || (isUnknown(attached) && attached.origin !== "computed")) {
+    return { set: { members: [], unknown: "its network interfaces are made apart (network_interface blocks), and their SGs are not read" }, fromTemplate: false };
+  }
+  const own = world.read(node, ["vpc_security_group_ids"]);
+  const configured = isUnknown(own) ? own.origin !== "computed" : Array.isArray(own) && own.length > 0;
+  if (configured) return { set: sgs.resolve(own), fromTemplate: false };
+  if (use) {
+    if (use.unknown && use.templates.length === 0) return { set: { members: [], unknown: `its launch template is not known: ${use.unknown}` }, fromTemplate: true };
+    const fromTemplates = templatesSgs(world, use, sgs);
+    if (fromTemplates.set.members.length > 0 || fromTemplates.set.unknown) return { ...fromTemplates, fromTemplate: true };
+  }
+  return { set: { members: [], unknown: "it names no security group, so EC2 gives it the VPC's default SG, which is not in this plan" }, fromTemplate: use !== undefined };
 }
 
 function union(a: SgSet, b: SgSet): SgSet {
@@ -244,15 +266,19 @@ function collect(world: World): Collected {
     });
   }
 
+  // A self-managed node (an ASG's or an instance) joins the cluster its kubernetes.io/cluster tag names.
+  const taggedCluster = (names: readonly string[], address: string): Cluster | undefined => {
+    const named = names.map((n) => clusterNamed(world, n, address));
+    const cluster = named.map((n) => n.instance && byAddress.get(n.instance.address)).find(Boolean);
+    if (!cluster) orphans.push({ address, reason: named[0].reason! });
+    return cluster;
+  };
+
   for (const asg of world.ofType("aws_autoscaling_group")) {
     const names = clusterTagsOfAsg(world, asg);
     if (names.length === 0) continue;
-    const named = names.map((n) => clusterNamed(world, n, asg.address));
-    const cluster = named.map((n) => n.instance && byAddress.get(n.instance.address)).find(Boolean);
-    if (!cluster) {
-      orphans.push({ address: asg.address, reason: named[0].reason! });
-      continue;
-    }
+    const cluster = taggedCluster(names, asg.address);
+    if (!cluster) continue;
     const use = templatesOf.get(asg.address);
     const base: SgSet = use?.unknown ? { members: [], unknown: use.unknown } : { members: [] };
     // Each instance starts from one template (mixed-instance overrides pick one per instance type),
@@ -283,6 +309,27 @@ function collect(world: World): Collected {
         hostsCoreDns: true,
       });
     }
+  }
+
+  for (const node of world.ofType("aws_instance")) {
+    const names = clusterTagsOfInstance(world, node);
+    if (names.length === 0) continue;
+    const cluster = taggedCluster(names, node.address);
+    if (!cluster) continue;
+    const use = templatesOf.get(node.address);
+    const { set, kept, fromTemplate } = instanceSgs(world, node, use, sgs);
+    addNode(cluster, {
+      id: `self-managed(${node.address})`,
+      kind: "self-managed",
+      address: node.address,
+      sgs: set,
+      subnets: subnets.resolve(world.read(node, ["subnet_id"])),
+      launchTemplates: use?.templates.map((t) => t.address) ?? [],
+      ...(use ? { launchTemplateVersions: use.versions } : {}),
+      sgsFromLaunchTemplate: fromTemplate,
+      ...(kept ? { keptTemplateVersion: kept } : {}),
+      hostsCoreDns: true,
+    });
   }
 
   for (const profile of world.ofType("aws_eks_fargate_profile")) {

@@ -41,7 +41,7 @@ function isEksResource(instance: ResourceInstance): boolean {
   if (instance.type.startsWith("aws_eks_") || MANIFEST_TYPES.has(instance.type)) return true;
   const values = (instance.after ?? instance.before) as { tags?: unknown; tags_all?: unknown; tag?: unknown; chart?: unknown } | null;
   if (instance.type === "helm_release") return isChart(values?.chart, RAW_CHART);
-  if (instance.type !== "aws_security_group" && instance.type !== "aws_autoscaling_group") return false;
+  if (instance.type !== "aws_security_group" && instance.type !== "aws_autoscaling_group" && instance.type !== "aws_instance") return false;
   return [values?.tags, values?.tags_all, values?.tag].some((tags) => JSON.stringify(tags ?? null).includes(CLUSTER_TAG));
 }
 
