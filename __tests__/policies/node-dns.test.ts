@@ -2,6 +2,8 @@ import policy from "../../policies/node-dns";
 import { wordingOf, expectVerdicts, fixturePlan, verdicts, type VerdictCase } from "../helpers/fixtures";
 
 const cases: VerdictCase[] = [
+  // CoreDNS runs on Linux nodes only: nothing is asked of the Windows group's SG on 53.
+  { fixture: "topo-windows-node-group", expected: { 'aws_eks_node_group.pool["linux"]': "pass", 'aws_eks_node_group.pool["windows"]': "pass" } },
   // A Fargate-only cluster whose SecurityGroupPolicies give pods their SGs: payments' SG alone,
   // without the cluster SG or rules to it; orders lists the cluster SG, as AWS advises.
   { fixture: "topo-fargate-pod-sg", expected: { "aws_eks_fargate_profile.apps": "pass", "aws_eks_fargate_profile.kube_system": "pass", "kubernetes_manifest.orders_sgp": "pass", "kubernetes_manifest.payments_sgp": "fail" } },

@@ -152,6 +152,16 @@ function union(a: SgSet, b: SgSet): SgSet {
   return { members: [...new Set([...a.members, ...b.members])], ...(unknown ? { unknown } : {}) };
 }
 
+/**
+ * CoreDNS runs on Linux nodes only: "Amazon EKS clusters must contain one or more Linux or Fargate
+ * nodes to run core system Pods that only run on Linux, such as CoreDNS" (EKS user guide,
+ * windows-support). A managed node group says its OS by `ami_type` (`WINDOWS_CORE_2022_x86_64`…);
+ * other nodes' AMIs do not say it in the plan.
+ */
+function isWindowsAmiType(amiType: Value | undefined): boolean {
+  return typeof amiType === "string" && amiType.startsWith("WINDOWS_");
+}
+
 /** Which cluster a node group or Fargate profile belongs to, from `cluster_name`. */
 function clusterOf(world: World, value: Value | undefined, byAddress: Map<string, Cluster>, near: string): { cluster?: Cluster; reason?: string } {
   if (typeof value === "string") {
@@ -262,7 +272,7 @@ function collect(world: World): Collected {
       ...(use ? { launchTemplateVersions: use.versions } : {}),
       sgsFromLaunchTemplate: fromTemplate,
       ...(kept ? { keptTemplateVersion: kept } : {}),
-      hostsCoreDns: true,
+      hostsCoreDns: !isWindowsAmiType(world.read(group, ["ami_type"])),
     });
   }
 
