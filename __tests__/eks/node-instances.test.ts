@@ -49,6 +49,14 @@ test("ENIs made apart and attached are not read: unknown, not the default SG", (
   expect(classesOf(file)["self-managed(aws_instance.scratch)"].sgs.unknown).toMatch(/network interfaces are made apart/);
 });
 
+test("SGs named in security_groups are not read: unknown, not the default SG", () => {
+  const file = withInstance("aws_instance.scratch", (after, rc) => {
+    after.security_groups = ["default"];
+    rc.change.after_unknown = { ...(rc.change.after_unknown as object), security_groups: false };
+  });
+  expect(classesOf(file)["self-managed(aws_instance.scratch)"].sgs.unknown).toMatch(/security_groups/);
+});
+
 test("untagged instances are not nodes, and a plan with tagged ones is an EKS input", () => {
   const file = withInstance("aws_instance.scratch", (after) => {
     after.tags = {};

@@ -136,9 +136,12 @@ function instanceSgs(world: World, node: ResourceInstance, use: LaunchTemplateUs
   if ((Array.isArray(attached) && attached.length > 0) || (isUnknown(attached) && attached.origin !== "computed")) {
     return { set: { members: [], unknown: "its network interfaces are made apart (network_interface blocks), and their SGs are not read" }, fromTemplate: false };
   }
+  const configured = (value: Value | undefined) => (isUnknown(value) ? value.origin !== "computed" : Array.isArray(value) && value.length > 0);
   const own = world.read(node, ["vpc_security_group_ids"]);
-  const configured = isUnknown(own) ? own.origin !== "computed" : Array.isArray(own) && own.length > 0;
-  if (configured) return { set: sgs.resolve(own), fromTemplate: false };
+  if (configured(own)) return { set: sgs.resolve(own), fromTemplate: false };
+  if (configured(world.read(node, ["security_groups"]))) {
+    return { set: { members: [], unknown: "it names its SGs in security_groups (by name, as for a default VPC), which are not read" }, fromTemplate: false };
+  }
   if (use) {
     if (use.unknown && use.templates.length === 0) return { set: { members: [], unknown: `its launch template is not known: ${use.unknown}` }, fromTemplate: true };
     const fromTemplates = templatesSgs(world, use, sgs);
