@@ -66,6 +66,21 @@ test("a child module's objects keep their module in the address when the state g
   expect(graph.instances.has('aws_vpc_security_group_ingress_rule.node_from_cluster["kubelet"]')).toBe(false);
 });
 
+test("a plan of Terraform before 1.8 does not say whether it is complete: one that leaves objects out is not", () => {
+  /** A copy of a fixture's plan without `complete`, as Terraform before 1.8 wrote it. */
+  const withoutComplete = (file: string): string => {
+    const plan = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
+    delete plan.complete;
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "incomplete-")), "plan.json");
+    fs.writeFileSync(out, JSON.stringify(plan));
+    return out;
+  };
+  const targeted = withoutComplete(TARGETED);
+  expect(graphOf(targeted).instances.get(KUBELET_RULE)?.action).toBe("no-op");
+  expect(reportOf([targeted]).inputs[0]).toMatchObject({ incomplete: true });
+  expect(reportOf([withoutComplete(fixturePlan("topo-state-delete-rule"))]).inputs[0]).not.toHaveProperty("incomplete");
+});
+
 test("a deposed object the plan leaves out is not added: it is on its way out", () => {
   const file = editedPlan(TARGETED, (root) => {
     const rules = root.child_modules!.find((m) => m.address === "module.node_sg_rules")!;

@@ -34,9 +34,9 @@ export interface ReportInput {
   /** Given with `--context`: part of the topology, judged by no policy. */
   readonly context?: boolean;
   /**
-   * A plan Terraform marks incomplete (`-target`, `-exclude`, deferred changes): what its apply
-   * leaves is judged, the objects it leaves out as they are in the state, and not the rest of the
-   * configuration.
+   * A plan Terraform marks incomplete (`-target`, `-exclude`, deferred changes), or that leaves
+   * objects of its state out (Terraform before 1.8 did not say): what its apply leaves is judged,
+   * the objects it leaves out as they are in the state, and not the rest of the configuration.
    */
   readonly incomplete?: boolean;
   /**

@@ -117,7 +117,6 @@ function loadDocument(document: Record<string, unknown>, input: string, baseDir:
           path: input,
           formatVersion: document.format_version,
           terraformVersion: document.terraform_version,
-          ...(document.complete === false ? { incomplete: true } : {}),
           document,
         },
       ];

@@ -145,6 +145,6 @@ export type InputKind = "plan" | "synth" | "state";
  * `stack` names the CDKTF stack an input belongs to, when known.
  */
 export type LoadedInput =
-  | { kind: "plan"; path: string; stack?: string; formatVersion?: string; terraformVersion?: string; incomplete?: boolean; document: PlanDocument }
+  | { kind: "plan"; path: string; stack?: string; formatVersion?: string; terraformVersion?: string; document: PlanDocument }
   | { kind: "synth"; path: string; stack?: string; document: SynthDocument }
   | { kind: "state"; path: string; stack?: string; formatVersion?: string; terraformVersion?: string; document: StateDocument };

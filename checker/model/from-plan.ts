@@ -63,6 +63,8 @@ export interface PreparedInput {
   /** The `backend` and `config` of a root `terraform_remote_state` data source, as configured. */
   remoteStateConfig(dataAddress: string): RemoteStateConfig | undefined;
   instances(): ResourceInstance[];
+  /** A plan that acts on part of its state only: it says so, or leaves some of the state's objects out. */
+  readonly incomplete?: boolean;
 }
 
 export interface RemoteStateConfig {
@@ -178,7 +180,8 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
   // A complete plan has an action for every object of the prior state ("Complete", Terraform's
   // internal/plans/plan.go); one that is not (-target, -exclude, deferred changes) leaves the
   // others out, and its apply leaves them as they are. Plans before Terraform 1.8 do not say
-  // whether they are complete. A deposed object left out is on its way out.
+  // whether they are complete: one that leaves objects out is not. A deposed object left out is on
+  // its way out.
   const untouched = plan.complete === true ? [] : prior.managed.filter(({ resource }) => !listedAddresses.has(resource.address) && resource.deposed_key === undefined);
   for (const { moduleAddress, resource } of untouched) list(resource.address, moduleAddress || undefined, "managed", resource.type, resource.name, resource.index);
   const rootVariables: { [name: string]: JsonValue | undefined } = {};
@@ -280,6 +283,7 @@ export function preparePlan(plan: PlanDocument, join?: JoinHooks, { consume = fa
   return {
     config,
     resolver,
+    incomplete: plan.complete === false || untouched.length > 0,
     instances: () => [...instances(), ...untouched.map((entry) => standing(entry, "managed")), ...lookedUp()],
     output(name, rest) {
       const known = plan.planned_values?.outputs?.[name];

@@ -97,7 +97,6 @@ export function modelInputs(subjects: readonly LoadedInput[], contexts: readonly
   if (subjects.length === 0 && contexts.length === 0) return new ResourceGraph([], []);
   const all = [...subjects, ...contexts];
   const labels = labelsOf(all);
-  const infos: InputInfo[] = all.map((input, i) => ({ ...infoOf(input), label: labels[i], ...(i >= subjects.length ? { context: true } : {}) }));
   const prepared: PreparedInput[] = [];
   const following = new Set<string>();
 
@@ -126,6 +125,7 @@ export function modelInputs(subjects: readonly LoadedInput[], contexts: readonly
     };
     prepared.push(prepareInput(input, join, options));
   });
+  const infos: InputInfo[] = all.map((input, i) => ({ ...infoOf(input, prepared[i]), label: labels[i], ...(i >= subjects.length ? { context: true } : {}) }));
   return new ResourceGraph(infos, prepared.flatMap((p) => p.instances()), {
     secrets: prepared.flatMap((p) => [...p.secrets()]),
     remoteStates: prepared.flatMap((p, i) => p.remoteStates().map((address) => `${labels[i]}${LABEL_SEPARATOR}${address}`)),

@@ -238,7 +238,7 @@ export class ResourceGraph {
   }
 }
 
-export function infoOf(input: LoadedInput): InputInfo {
+export function infoOf(input: LoadedInput, prepared: PreparedInput): InputInfo {
   const { path, kind, stack } = input;
   const formatVersion = input.kind === "synth" ? undefined : input.formatVersion;
   const terraformVersion = input.kind === "synth" ? undefined : input.terraformVersion;
@@ -248,7 +248,7 @@ export function infoOf(input: LoadedInput): InputInfo {
     ...(stack !== undefined ? { stack } : {}),
     ...(formatVersion !== undefined ? { formatVersion } : {}),
     ...(terraformVersion !== undefined ? { terraformVersion } : {}),
-    ...(input.kind === "plan" && input.incomplete ? { incomplete: true } : {}),
+    ...(prepared.incomplete ? { incomplete: true } : {}),
   };
 }
 
@@ -273,7 +273,7 @@ export function buildGraph(input: LoadedInput): ResourceGraph {
 /** `buildGraph` as the options say (a second parameter of its own would take `map`'s index). */
 export function buildGraphWith(input: LoadedInput, options: ModelOptions): ResourceGraph {
   const prepared = prepareInput(input, undefined, options);
-  return new ResourceGraph(infoOf(input), prepared.instances(), { secrets: prepared.secrets(), remoteStates: prepared.remoteStates() });
+  return new ResourceGraph(infoOf(input, prepared), prepared.instances(), { secrets: prepared.secrets(), remoteStates: prepared.remoteStates() });
 }
 
 /** True when any part of the value at `path` is marked sensitive. */
