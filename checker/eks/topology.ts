@@ -126,6 +126,16 @@ function templatesSgs(world: World, use: LaunchTemplateUse, sgs: SgDirectory): {
 }
 
 /**
+ * The SGs a node's launch templates name: unknown when the plan does not say which template it is
+ * (`known` false); `undefined` when the templates name none (the node then gets others).
+ */
+function templateNamedSgs(world: World, use: LaunchTemplateUse, sgs: SgDirectory): { set: SgSet; kept?: string; known: boolean } | undefined {
+  if (use.unknown && use.templates.length === 0) return { set: { members: [], unknown: `its launch template is not known: ${use.unknown}` }, known: false };
+  const fromTemplates = templatesSgs(world, use, sgs);
+  return fromTemplates.set.members.length > 0 || fromTemplates.set.unknown ? { ...fromTemplates, known: true } : undefined;
+}
+
+/**
  * An EC2 instance's SGs: its own `vpc_security_group_ids` when set, which EC2 puts on the primary
  * ENI in place of its launch template's (RunInstances: parameters given override the template's);
  * else its template's; else the VPC's default SG. ENIs made apart and attached
@@ -142,11 +152,8 @@ function instanceSgs(world: World, node: ResourceInstance, use: LaunchTemplateUs
   if (configured(world.read(node, ["security_groups"]))) {
     return { set: { members: [], unknown: "it names its SGs in security_groups (by name, as for a default VPC), which are not read" }, fromTemplate: false };
   }
-  if (use) {
-    if (use.unknown && use.templates.length === 0) return { set: { members: [], unknown: `its launch template is not known: ${use.unknown}` }, fromTemplate: true };
-    const fromTemplates = templatesSgs(world, use, sgs);
-    if (fromTemplates.set.members.length > 0 || fromTemplates.set.unknown) return { ...fromTemplates, fromTemplate: true };
-  }
+  const named = use && templateNamedSgs(world, use, sgs);
+  if (named) return { set: named.set, ...(named.kept ? { kept: named.kept } : {}), fromTemplate: true };
   return { set: { members: [], unknown: "it names no security group, so EC2 gives it the VPC's default SG, which is not in this plan" }, fromTemplate: use !== undefined };
 }
 
@@ -253,12 +260,11 @@ function collect(world: World): Collected {
     let fromTemplate = false;
     let kept: string | undefined;
     if (use) {
-      const fromTemplates = templatesSgs(world, use, sgs);
-      if (use.unknown && use.templates.length === 0) set = { members: [], unknown: `its launch template is not known: ${use.unknown}` };
-      else if (fromTemplates.set.members.length > 0 || fromTemplates.set.unknown) {
-        set = fromTemplates.set;
-        kept = fromTemplates.kept;
-        fromTemplate = true;
+      const named = templateNamedSgs(world, use, sgs);
+      if (named) {
+        set = named.set;
+        kept = named.kept;
+        fromTemplate = named.known;
       }
     } else if (opensRemoteAccess(firstBlock(world.values(group), "remote_access"))) {
       const key = sgs.addRemoteAccessSg(group);
